@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install everything and run the full test suite (this is what CI runs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
+  NIANBAO_TEST_PG=$(bash scripts/start-postgres.sh)
+  export NIANBAO_TEST_PG
+fi
+.venv/bin/ruff check src tests bench
+.venv/bin/python -m pytest "$@"

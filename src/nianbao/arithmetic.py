@@ -1,0 +1,93 @@
+"""The tables' arithmetic (勾稽关系), derived from the template definition.
+
+One list of linear relations per table serves the validator (T3_ROW_TOTAL, T3_RESULTS_TOTAL,
+T3_BALANCE, T4_GROUP_TOTAL), the digit-segmentation solver (which splits run-together numbers
+only in ways these relations allow), and the writers (formulas and totals by construction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .templates import TableDef, get_template
+
+
+@dataclass(frozen=True)
+class Relation:
+    """sum(lhs) == sum(rhs), over cell keys. `code` is the finding raised when it fails."""
+
+    code: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    where: str  # Chinese description of the place: 表三“（一）予以公开”行
+
+    def holds(self, values: dict[str, float | int | None]) -> bool | None:
+        """True/False when every cell has a value; None when a cell is missing (cannot tell)."""
+        try:
+            left = sum(values[k] for k in self.lhs)  # type: ignore[misc]
+            right = sum(values[k] for k in self.rhs)  # type: ignore[misc]
+        except (KeyError, TypeError):
+            return None
+        return abs(left - right) < 1e-6
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+def _short(label: str) -> str:
+    return label.split("（区分")[0]
+
+
+@cache
+def relations(template_id: str, table_id: str) -> tuple[Relation, ...]:
+    table = get_template(template_id).table(table_id)
+    return tuple(_relations(table))
+
+
+def _relations(table: TableDef) -> list[Relation]:
+    out: list[Relation] = []
+    title = table.title
+    for block in table.blocks:
+        cols = block.value_columns
+        # a column that is the total of other columns, in every data row (表三 总计, 表四 总计)
+        for total in (c for c in cols if c.total_of):
+            code = "T3_ROW_TOTAL" if table.id == "t3" else "T4_GROUP_TOTAL"
+            for row in block.data_rows:
+                out.append(
+                    Relation(
+                        code,
+                        (f"{table.id}.{row.key}.{total.key}",),
+                        tuple(f"{table.id}.{row.key}.{c}" for c in total.total_of),
+                        f"{title}“{_short(row.label.official)}”行",
+                    )
+                )
+        # a row that is the total of the result rows (表三 （七）总计), in every column
+        for total_row in (r for r in block.data_rows if r.total_of_rows):
+            parts = [r for r in block.data_rows if r.result]
+            for col in cols:
+                out.append(
+                    Relation(
+                        "T3_RESULTS_TOTAL",
+                        (f"{table.id}.{total_row.key}.{col.key}",),
+                        tuple(f"{table.id}.{r.key}.{col.key}" for r in parts),
+                        f"{title}“{col.label.official}”列",
+                    )
+                )
+    if table.id == "t3":
+        # 一 + 二 = （七）总计 + 四: the relation the template itself prints above the table
+        for col in table.blocks[0].value_columns:
+            out.append(
+                Relation(
+                    "T3_BALANCE",
+                    (f"t3.new_received.{col.key}", f"t3.carried_over.{col.key}"),
+                    (f"t3.results_total.{col.key}", f"t3.carried_forward.{col.key}"),
+                    f"{title}“{col.label.official}”列",
+                )
+            )
+    return out
+
+
+def all_relations(template_id: str) -> tuple[Relation, ...]:
+    return tuple(r for t in ("t2", "t3", "t4") for r in relations(template_id, t))

@@ -1,0 +1,133 @@
+"""The format-neutral document every reader produces.
+
+A `Document` is a flat sequence of blocks — paragraphs and tables — in reading order. Tables are
+grids: each `TableCell` sits at (row, col) and may span rows and columns, as in HTML or DOCX.
+Everything carries a `Provenance` so that any value extracted later can say where it was read.
+
+Readers should not try to understand the report: a text dump whose table is one cell per line is
+a sequence of paragraphs here; recognising the table is the extractor's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a piece of text was read. Only the fields that make sense for the format are set."""
+
+    line: int | None = None  # 1-based line in a text file
+    page: int | None = None  # 1-based page in a PDF or image
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    table: int | None = None  # 0-based index of the table in the document
+    row: int | None = None  # 0-based grid row within the table
+    col: int | None = None  # 0-based grid column within the table
+    offset: int | None = None  # character offset within the line or paragraph
+    method: str | None = None  # how it was read when not plainly: "ocr", "segmentation", …
+
+    def describe(self) -> str:
+        """A short Chinese description for messages: 第3页 第12行 表2第4行第5列."""
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.table is not None:
+            cell = f"表格{self.table + 1}"
+            if self.row is not None:
+                cell += f"第{self.row + 1}行"
+            if self.col is not None:
+                cell += f"第{self.col + 1}列"
+            parts.append(cell)
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Paragraph:
+    text: str
+    prov: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class TableCell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    prov: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class Table:
+    """A table as a grid of cells; each physical cell appears once, at its top-left position."""
+
+    cells: list[TableCell]
+    prov: Provenance = field(default_factory=Provenance)
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[TableCell]]:
+        """Physical rows, each with the cells that start in it, left to right."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row].append(c)
+        for r in out:
+            r.sort(key=lambda c: c.col)
+        return out
+
+    def grid(self) -> list[list[TableCell | None]]:
+        """The expanded grid: a spanning cell fills every position it covers."""
+        g: list[list[TableCell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.rowspan):
+                for k in range(c.col, c.col + c.colspan):
+                    g[r][k] = c
+        return g
+
+    def to_text_rows(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows()]
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass
+class Document:
+    source: str
+    format: str  # reader name: "text", "html", "docx", "pdf", …
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None  # a title the container states (HTML <title>, DOCX core properties)
+    metadata: dict[str, str] = field(default_factory=dict)  # e.g. published date from a page header
+    warnings: list[str] = field(default_factory=list)  # reader-level problems worth reporting
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def text(self) -> str:
+        """The document as plain text: paragraphs as lines, table rows as tab-separated lines."""
+        return "\n".join(self.lines())
+
+    def lines(self) -> Iterator[str]:
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                yield b.text
+            else:
+                for row in b.to_text_rows():
+                    yield "\t".join(t.replace("\n", "") for t in row)

@@ -7,12 +7,23 @@ from typing import Any, Iterator
 
 from .document import Document, Provenance
 from .findings import Finding, Severity
-from .templates import TABLE_IDS, Template, get_template
+from .templates import Template, get_template
 
 
 @dataclass
 class CellValue:
-    """One table cell of the template: its value, what was printed, and where."""
+    """One table cell of the template: its value, what was printed, and where.
+
+    Conventions every stage relies on:
+    - `raw is None`: the cell was not found in the document at all (a short table) — the
+      TABLE_INCOMPLETE rule looks for these; `value` is None.
+    - `raw == ""` or a blank marker (`/`, `—`, `无`): printed blank — CELL_BLANK; `value` is None.
+    - `method == "ambiguous"`: run-together digits that the arithmetic cannot split uniquely; the
+      extractor has already reported CELL_AMBIGUOUS, `value` is None, `raw` holds the run.
+    - `method == "recovered"`: split from run-together digits, unique under the arithmetic.
+    - `method == "inferred"`: not printed, implied by the template (e.g. 2021 （六） sub-rows of a
+      2019-style （六）其他处理 row that is 0).
+    """
 
     value: float | int | None
     raw: str | None = None  # the text as printed; None when the cell was not found at all
@@ -119,6 +130,3 @@ class Report:
             d["section_text"] = {s.key or s.heading: s.text for s in self.sections}
         return d
 
-
-def ordered_tables() -> tuple[str, ...]:
-    return TABLE_IDS

@@ -10,8 +10,8 @@ a sequence of paragraphs here; recognising the table is the extractor's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Table:
         return [[c.text for c in row] for row in self.rows()]
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .document import Document
@@ -51,7 +52,8 @@ def reader(
     """Register `fn(data, source) -> Document` as the reader for a format."""
 
     def register(fn: ReadFn) -> ReadFn:
-        READERS[name] = ReaderSpec(name, fn, tuple(e.lower().lstrip(".") for e in extensions), sniff, priority)
+        exts = tuple(e.lower().lstrip(".") for e in extensions)
+        READERS[name] = ReaderSpec(name, fn, exts, sniff, priority)
         return fn
 
     return register

@@ -11,10 +11,11 @@ turns it into small immutable objects that every other stage reads:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 

@@ -1,0 +1,210 @@
+"""Published spreadsheets: XLSX, XLS, ODS and Kingsoft ET.
+
+Some organs publish the report (or just its tables) as a workbook. Each sheet becomes a run of
+blocks: rectangular regions of rows that hold several cells become a `Table` (merged cells become
+spans), rows with a single text cell outside such regions become `Paragraph`s. Values are given as
+the sheet shows them: numbers stored as numbers print without a trailing ".0", numbers stored as
+text stay as they are; recognising the template is the extractor's job.
+
+python-calamine (Rust) reads the values and the merged ranges of all four formats; an ET file it
+cannot open is converted to XLSX by LibreOffice first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import plugins
+from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
+from ..errors import MissingDependency, ReadError
+from . import _libreoffice as lo
+
+_EXTENSIONS = ("xlsx", "xlsm", "xls", "et", "ett", "ods")
+# A one-cell row this close to table rows (and this short) is a table row, e.g. 表三's
+# 「三、本年度办理结果」 whose value cells are blank; a longer one is body text.
+_MAX_TABLE_LABEL_CHARS = 40
+
+
+def spreadsheet_format(data: bytes, name: str) -> str | None:
+    ext = Path(name).suffix.lower().lstrip(".")
+    if data[:4] == b"PK\x03\x04":
+        if lo.odf_mimetype(data) == "application/vnd.oasis.opendocument.spreadsheet":
+            return "ods"
+        if b"xl/workbook.xml" in data:
+            return "xlsm" if ext == "xlsm" else "xlsx"
+        return None
+    if lo.ole2_kind(data) == "excel":
+        return "et" if ext in ("et", "ett") else "xls"
+    return None
+
+
+def _sniff(data: bytes, name: str) -> bool:
+    return spreadsheet_format(data, name) is not None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[list[str]]
+    merges: list[tuple[int, int, int, int]]  # r0, c0, r1, c1 inclusive
+
+
+def _load_sheets(data: bytes) -> list[_Sheet]:
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise MissingDependency("缺少 python-calamine：pip install python-calamine") from None
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types per format
+        raise ReadError(f"表格文件已损坏或无法解析（{type(exc).__name__}）") from None
+    sheets = []
+    for name in wb.sheet_names:
+        try:
+            sheet = wb.get_sheet_by_name(name)
+            raw = sheet.to_python(skip_empty_area=False)
+            merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        except Exception:
+            continue  # a chart sheet or a sheet calamine cannot parse holds no report text
+        rows = [[_cell_text(v) for v in r] for r in raw]
+        sheets.append(_Sheet(name, rows, merges))
+    return sheets
+
+
+def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
+    """Split the sheet's rows into ("table", first, last) and ("text", row, row) runs."""
+    covered: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for m in sheet.merges:
+        r0, c0, r1, c1 = m
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                covered[(r, c)] = m
+    multi_row_merge = {r for m in sheet.merges if m[2] > m[0] for r in range(m[0], m[2] + 1)}
+
+    def filled(r: int) -> list[int]:
+        return [c for c, t in enumerate(sheet.rows[r]) if t]
+
+    kinds: list[str] = []
+    for r in range(len(sheet.rows)):
+        cols = filled(r)
+        if not cols and r not in multi_row_merge:
+            kinds.append("blank")
+        elif len(cols) >= 2 or r in multi_row_merge:
+            kinds.append("table")
+        else:
+            kinds.append("single")
+    # a short single-cell row with table rows on both sides is a table row (a group row, a
+    # header cell on its own line); one at the edge of a table is a caption or body text
+    for r, kind in enumerate(kinds):
+        if kind != "single":
+            continue
+        text = next(t for t in sheet.rows[r] if t)
+        before = next((k for k in reversed(kinds[:r]) if k != "single"), None)
+        after = next((k for k in kinds[r + 1:] if k != "single"), None)
+        if before == "table" and after == "table" and len(text) <= _MAX_TABLE_LABEL_CHARS:
+            kinds[r] = "table-single"
+    out: list[tuple[str, int, int]] = []
+    r = 0
+    while r < len(kinds):
+        if kinds[r] in ("table", "table-single"):
+            end = r
+            while end + 1 < len(kinds) and kinds[end + 1] in ("table", "table-single"):
+                end += 1
+            out.append(("table", r, end))
+            r = end + 1
+        else:
+            if kinds[r] == "single":
+                out.append(("text", r, r))
+            r += 1
+    return out
+
+
+def _table(sheet: _Sheet, first: int, last: int, index: int) -> Table:
+    merges = [m for m in sheet.merges if m[0] >= first and m[2] <= last]
+    used_cols = [c for r in range(first, last + 1) for c, t in enumerate(sheet.rows[r]) if t]
+    used_cols += [c for m in merges for c in (m[1], m[3])]
+    c_min, c_max = min(used_cols), max(used_cols)
+    anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    hidden: set[tuple[int, int]] = set()
+    for m in merges:
+        anchor[(m[0], m[1])] = m
+        for r in range(m[0], m[2] + 1):
+            for c in range(m[1], m[3] + 1):
+                if (r, c) != (m[0], m[1]):
+                    hidden.add((r, c))
+    cells = []
+    for r in range(first, last + 1):
+        row = sheet.rows[r]
+        for c in range(c_min, c_max + 1):
+            if (r, c) in hidden:
+                continue
+            text = row[c] if c < len(row) else ""
+            m = anchor.get((r, c))
+            rowspan = m[2] - m[0] + 1 if m else 1
+            colspan = min(m[3], c_max) - m[1] + 1 if m else 1
+            cells.append(
+                TableCell(
+                    text,
+                    r - first,
+                    c - c_min,
+                    rowspan,
+                    colspan,
+                    Provenance(line=r + 1, table=index, row=r - first, col=c - c_min),
+                )
+            )
+    return Table(cells, Provenance(line=first + 1, table=index))
+
+
+def sheets_to_blocks(sheets: list[_Sheet]) -> list[Block]:
+    blocks: list[Block] = []
+    n_tables = 0
+    for sheet in sheets:
+        for kind, first, last in _regions(sheet):
+            if kind == "table":
+                blocks.append(_table(sheet, first, last, n_tables))
+                n_tables += 1
+            else:
+                text = next(t for t in sheet.rows[first] if t)
+                blocks.append(Paragraph(text, Provenance(line=first + 1)))
+    return blocks
+
+
+def read_spreadsheet(data: bytes, source: str) -> Document:
+    fmt = spreadsheet_format(data, source)
+    if fmt is None:
+        raise ReadError("不是可识别的 XLS/XLSX/ODS/ET 表格文件")
+    try:
+        sheets = _load_sheets(data)
+    except ReadError:
+        if fmt not in ("et", "xls"):
+            raise
+        # calamine reads BIFF; Kingsoft's own ET variants need LibreOffice
+        sheets = _load_sheets(lo.convert(data, "xls", "xlsx"))
+    doc = Document(source=source, format=fmt, blocks=sheets_to_blocks(sheets))
+    if len(sheets) > 1:
+        doc.metadata["sheets"] = "、".join(s.name for s in sheets)
+    if not doc.blocks:
+        doc.warnings.append("表格文件中没有任何内容")
+    return doc
+
+
+plugins.reader("spreadsheet", extensions=_EXTENSIONS, sniff=_sniff, priority=10)(read_spreadsheet)

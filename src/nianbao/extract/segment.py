@@ -1,0 +1,544 @@
+"""Split run-together table numbers using the table's own arithmetic, and never guess.
+
+Web crawlers flatten report tables so that the cells of a row run together: the 表三 row
+``一、本年新收政府信息公开申请数量640020470`` is the seven cells 64 0 0 2 0 4 70, and the whole
+表四 can become ``10203120001200000``. The extractor finds the row labels and hands over, per row, a
+:class:`Chunk`: the cell keys that row covers and the text found between its label and the next.
+:func:`solve` splits every chunk into numbers so that the relations of
+:mod:`nianbao.arithmetic` hold, and reports a value only where *every* consistent split agrees.
+
+Rules of a split
+    * whitespace inside a chunk is a hard boundary between cells (a chunk may have fewer spaces
+      than cells, never a cell across a space);
+    * a number has no leading zero unless it is exactly ``0`` (or ``0.x`` in a decimal cell);
+    * decimals only in ``decimal_keys`` cells, a sign (``-``/``+``) only in ``signed_keys`` cells,
+      and ``-0`` is not a number;
+    * the text of a chunk is consumed exactly; any other character makes the chunk unsplittable.
+
+How it works
+    1. Per chunk, every split that honours the chunk's *internal* relations (those whose keys all
+       lie in this chunk or in ``known``, e.g. a 表三 row total) is enumerated right to left, so
+       that a row's 总计 is fixed first and bounds the cells before it (a cell never exceeds the
+       sum it belongs to; ``m`` digits in ``c`` cells sum to at least ``10**(ceil(m/c)-1)``).
+    2. Chunks linked by relations across rows (（七）总计 column sums, the 一+二=七+四 balance)
+       form components; in each, bound propagation prunes the splits and a backtracking search
+       counts joint solutions up to ``max_solutions``.
+    3. A component with no joint solution (the report's own arithmetic is broken) falls back to
+       each chunk's internal splits; if even those fail, to the splits the text alone allows.
+
+Usage::
+
+    from nianbao.arithmetic import relations
+    from nianbao.extract.segment import Chunk, solve
+
+    keys = [k for k in template.table("t3").cell_keys if k.startswith("t3.new_received.")]
+    sol = solve([Chunk(keys, "640020470"), ...], relations("2021", "t3"))
+    sol.values["t3.new_received.total"]      # 70, or None when the digits stay ambiguous
+    sol.ambiguous                            # key -> the candidate values, for a CELL_AMBIGUOUS finding
+    sol.recovered                            # keys the text alone left open: CELL_RECOVERED
+
+The module is pure (no I/O) and raises only ``ValueError`` for a malformed call (a key given twice).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ..arithmetic import Relation
+
+Number = int | float
+
+#: Depth-first nodes one chunk may cost before it is declared too ambiguous to split.
+CHUNK_NODE_BUDGET = 200_000
+#: Search nodes one joint component may cost before the solver stops counting.
+JOINT_NODE_BUDGET = 50_000
+
+_EPS = 1e-6
+_INT = re.compile(r"0|[1-9][0-9]*")
+_DEC = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_ALLOWED = re.compile(r"[0-9.+\-]+")
+_EMPTY: Mapping[str, Number | None] = MappingProxyType({})
+
+
+@dataclass
+class Chunk:
+    """Text that covers ``keys`` (in reading order), as the extractor found it."""
+
+    keys: list[str]
+    text: str
+    decimal_keys: frozenset[str] = frozenset()  # cells that may hold a decimal amount (万元)
+    signed_keys: frozenset[str] = frozenset()  # cells that may be negative (本年增/减)
+
+
+@dataclass
+class Solution:
+    """What the arithmetic determines about the chunks' cells.
+
+    ``values`` has every chunk key: its value where all consistent splits agree, else None.
+    ``ambiguous`` lists every key whose value is None with its sorted candidate values; the list
+    is empty when the candidates are unknown (the chunk cannot be split, or has too many splits).
+    ``n_solutions`` counts consistent joint splits, capped at ``max_solutions`` (0 when none).
+    ``consistent`` is False when no split satisfies all relations: the report's own arithmetic is
+    broken and only each chunk's internal relations were used.
+    ``unsplit`` names the keys of chunks that could not be split at all (or had too many splits).
+    ``recovered`` names determined keys whose text alone allowed several splits: the arithmetic
+    chose (CELL_RECOVERED), as opposed to cells whose spaces or digit count already fixed them.
+    """
+
+    values: dict[str, Number | None]
+    ambiguous: dict[str, list[Number]]
+    n_solutions: int
+    consistent: bool
+    unsplit: frozenset[str] = field(default_factory=frozenset)
+    recovered: frozenset[str] = field(default_factory=frozenset)
+
+
+class _Overflow(Exception):
+    """Raised inside an enumeration that exceeded its cap or node budget."""
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+
+
+def _normalise(text: str) -> str:
+    # full-width digits, points and minus signs are common in Chinese pages
+    return unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+
+
+def _parse(piece: str, decimal: bool, signed: bool) -> Number | None:
+    """The value of one cell's text, or None when the text cannot be a single cell."""
+    sign = 1
+    if signed and piece[:1] in "+-":
+        sign = -1 if piece[0] == "-" else 1
+        piece = piece[1:]
+        if not piece or piece.strip("0.") == "":  # no "-0": a sign marks a change
+            return None
+    if _INT.fullmatch(piece):
+        return sign * int(piece)
+    if decimal and "." in piece and _DEC.fullmatch(piece):
+        return sign * float(piece)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# bounds on the cells not yet assigned
+
+
+def _joint_hi(m: int, c: int, lmax: int) -> int:
+    """An upper bound on the sum of ``c`` cells made from ``m`` characters, none longer than ``lmax``."""
+    lmax = min(lmax, m - c + 1)
+    if lmax <= 1:
+        return 9 * c
+    extra = m - c  # characters beyond one per cell; the sum is largest with the extra piled up
+    k = min(c, extra // (lmax - 1))
+    if k >= c:
+        return c * 10**lmax
+    rem = extra - k * (lmax - 1)
+    return k * 10**lmax + 10 ** (rem + 1) + (c - k - 1) * 10
+
+
+def _joint_lo(m: int, c: int) -> int:
+    """A lower bound on the sum of ``c`` non-negative integer cells made from ``m`` digits."""
+    longest = -(-m // c)  # some cell has at least this many digits, hence no leading zero
+    return 10 ** (longest - 1) if longest >= 2 else 0
+
+
+@dataclass
+class _Rel:
+    coef: list[int]  # per key index of the chunk: +1 lhs, -1 rhs, 0 not involved
+    const: Number  # contribution of known cells
+    # per prefix end i: the lhs/rhs keys among 0..i and whether they are all of 0..i
+    n_pos: list[int] = field(default_factory=list)
+    n_neg: list[int] = field(default_factory=list)
+
+
+def _prepare(rel: _Rel) -> None:
+    pos = neg = 0
+    for c in rel.coef:
+        pos += c > 0
+        neg += c < 0
+        rel.n_pos.append(pos)
+        rel.n_neg.append(neg)
+
+
+# ---------------------------------------------------------------------------------------------
+# one chunk
+
+
+@dataclass
+class _ChunkSplits:
+    splits: list[tuple[Number, ...]]  # every split honouring the relations given
+    overflow: bool = False  # too many to list: nothing is known
+
+
+def _enumerate(
+    chunk: Chunk, tokens: list[str], rels: list[_Rel], cap: int, budget: int = CHUNK_NODE_BUDGET
+) -> _ChunkSplits:
+    """Every split of ``tokens`` into the chunk's cells that satisfies ``rels`` exactly."""
+    keys = chunk.keys
+    n = len(keys)
+    if not tokens or len(tokens) > n or any(not _ALLOWED.fullmatch(t) for t in tokens):
+        return _ChunkSplits([])
+    kinds = [(k in chunk.decimal_keys, k in chunk.signed_keys) for k in keys]
+    # prefix i (keys 0..i) holds a decimal or signed cell: the digit-length lower bound fails there
+    loose: list[bool] = []
+    acc = False
+    for dec, sig in kinds:
+        acc = acc or dec or sig
+        loose.append(acc)
+    signed_prefix: list[bool] = []
+    acc = False
+    for _, sig in kinds:
+        acc = acc or sig
+        signed_prefix.append(acc)
+    cum = [0]
+    pmax = [0]
+    for t in tokens:
+        cum.append(cum[-1] + len(t))
+        pmax.append(max(pmax[-1], len(t)))
+    partial = [r.const for r in rels]
+    values: list[Number] = [0] * n
+    out: list[tuple[Number, ...]] = []
+    nodes = 0
+
+    def feasible(i: int, m: int, lmax: int) -> bool:
+        """Can keys 0..i, made from ``m`` characters, still satisfy every relation?"""
+        c = i + 1
+        if c == 0:
+            return all(abs(p) < _EPS for p in partial)
+        hi_all = _joint_hi(m, c, lmax)
+        lo_all = 0 if loose[i] else _joint_lo(m, c)
+        cell_hi = 10 ** min(lmax, m - c + 1)
+        for r, p in zip(rels, partial, strict=True):
+            bounds = []
+            for cnt in (r.n_pos[i], r.n_neg[i]):
+                if cnt == 0:
+                    bounds.append((0, 0))
+                    continue
+                hi = hi_all if cnt == c else min(hi_all, cnt * cell_hi)
+                lo = lo_all if cnt == c else 0
+                if signed_prefix[i]:
+                    lo = -hi
+                bounds.append((lo, hi))
+            (lo_p, hi_p), (lo_n, hi_n) = bounds
+            need = -p  # sum(pos) - sum(neg) over the unassigned cells must equal this
+            if need < lo_p - hi_n - _EPS or need > hi_p - lo_n + _EPS:
+                return False
+        return True
+
+    def rec(i: int, j: int, e: int) -> None:
+        # keys 0..i remain; they must use tokens 0..j-1 and tokens[j][:e]
+        nonlocal nodes
+        nodes += 1
+        if nodes > budget:
+            raise _Overflow
+        if i < 0:
+            if j < 0:
+                out.append(tuple(values))
+                if len(out) > cap:
+                    raise _Overflow
+            return
+        if j < 0:
+            return
+        dec, sig = kinds[i]
+        tok = tokens[j]
+        coefs = [r.coef[i] for r in rels]
+        for s in range(e - 1, -1, -1):
+            if cum[j] + s < i:  # fewer characters left than cells: shorter pieces only get worse
+                break
+            v = _parse(tok[s:e], dec, sig)
+            if v is None:
+                continue
+            if s == 0:
+                nj, ne, ntok = j - 1, (len(tokens[j - 1]) if j > 0 else 0), j
+            else:
+                nj, ne, ntok = j, s, j + 1
+            if i < ntok:  # a token left over with no cell for it
+                continue
+            m = cum[j] + s
+            lmax = max(pmax[j], s)
+            values[i] = v
+            for q, cf in enumerate(coefs):
+                partial[q] += cf * v
+            if feasible(i - 1, m, lmax):
+                rec(i - 1, nj, ne)
+            for q, cf in enumerate(coefs):
+                partial[q] -= cf * v
+
+    try:
+        if feasible(n - 1, cum[-1], pmax[-1]):
+            rec(n - 1, len(tokens) - 1, len(tokens[-1]))
+    except _Overflow:
+        return _ChunkSplits([], overflow=True)
+    return _ChunkSplits(out)
+
+
+def _internal_relations(chunk: Chunk, rels: Sequence[Relation], known: Mapping[str, Number]) -> list[_Rel]:
+    index = {k: i for i, k in enumerate(chunk.keys)}
+    out = []
+    for rel in rels:
+        keys = rel.keys
+        if not any(k in index for k in keys) or not all(k in index or k in known for k in keys):
+            continue
+        r = _Rel([0] * len(chunk.keys), 0)
+        for side, sign in ((rel.lhs, 1), (rel.rhs, -1)):
+            for k in side:
+                if k in index:
+                    r.coef[index[k]] += sign
+                else:
+                    r.const += sign * known[k]
+        if any(r.coef) or abs(r.const) > _EPS:
+            _prepare(r)
+            out.append(r)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# chunks together
+
+
+@dataclass
+class _Joint:
+    """A relation across chunks: sum over chunks of contrib[chunk][split] + const == 0."""
+
+    contrib: dict[int, list[Number]]
+    const: Number
+
+
+def _propagate(domains: list[list[int]], joints: list[_Joint], by_chunk: dict[int, list[int]]) -> bool:
+    """Drop splits that no choice in the other chunks' domains can balance. False if one empties."""
+    queue = list(range(len(joints)))
+    queued = set(queue)
+    while queue:
+        q = queue.pop()
+        queued.discard(q)
+        jr = joints[q]
+        lo = hi = jr.const
+        ext: dict[int, tuple[Number, Number]] = {}
+        for c, contrib in jr.contrib.items():
+            vals = [contrib[s] for s in domains[c]]
+            ext[c] = (min(vals), max(vals))
+            lo += ext[c][0]
+            hi += ext[c][1]
+        if lo > _EPS or hi < -_EPS:
+            return False
+        for c, contrib in jr.contrib.items():
+            lo_o, hi_o = lo - ext[c][0], hi - ext[c][1]
+            keep = [s for s in domains[c] if lo_o + contrib[s] <= _EPS and hi_o + contrib[s] >= -_EPS]
+            if len(keep) < len(domains[c]):
+                if not keep:
+                    return False
+                domains[c] = keep
+                for q2 in by_chunk[c]:
+                    if q2 not in queued:
+                        queue.append(q2)
+                        queued.add(q2)
+    return True
+
+
+@dataclass
+class _Search:
+    used: list[set[int]]  # per chunk: the splits that occur in some joint solution
+    count: int = 0
+    nodes: int = 0
+    capped: bool = False
+
+
+def _search(
+    domains: list[list[int]],
+    members: list[int],
+    joints: list[_Joint],
+    by_chunk: dict[int, list[int]],
+    st: _Search,
+    cap: int,
+) -> None:
+    st.nodes += 1
+    if st.nodes > JOINT_NODE_BUDGET:
+        raise _Overflow
+    if not _propagate(domains, joints, by_chunk):
+        return
+    open_ = [c for c in members if len(domains[c]) > 1]
+    if not open_:
+        st.count += 1
+        for c in members:
+            st.used[c].add(domains[c][0])
+        if st.count >= cap:
+            st.capped = True
+            raise _Overflow
+        return
+    pick = min(open_, key=lambda c: len(domains[c]))
+    for s in domains[pick]:
+        trial = [list(d) for d in domains]
+        trial[pick] = [s]
+        _search(trial, members, joints, by_chunk, st, cap)
+
+
+def _components(n: int, joints: list[_Joint]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for jr in joints:
+        cs = list(jr.contrib)
+        for c in cs[1:]:
+            parent[find(c)] = find(cs[0])
+    groups: dict[int, list[int]] = {}
+    for c in range(n):
+        groups.setdefault(find(c), []).append(c)
+    return list(groups.values())
+
+
+def _assign(
+    chunk: Chunk,
+    splits: list[tuple[Number, ...]],
+    chosen: Iterable[int],
+    values: dict[str, Number | None],
+    ambiguous: dict[str, list[Number]],
+) -> None:
+    picked = [splits[s] for s in chosen]
+    for i, key in enumerate(chunk.keys):
+        cands = sorted({sp[i] for sp in picked})
+        if len(cands) == 1:
+            values[key] = cands[0]
+        else:
+            values[key] = None
+            ambiguous[key] = cands
+
+
+def solve(
+    chunks: list[Chunk],
+    relations: Iterable[Relation],
+    known: Mapping[str, Number | None] = _EMPTY,
+    max_solutions: int = 10_000,
+) -> Solution:
+    """Split every chunk so that ``relations`` hold; report the cells all consistent splits agree on.
+
+    ``known`` holds cells read elsewhere (None = not read); relations touching a key that is in
+    neither the chunks nor ``known`` are ignored. See the module docstring for the rules.
+    """
+    rels = list(relations)
+    known_vals = {k: v for k, v in known.items() if v is not None}
+    owner: dict[str, tuple[int, int]] = {}
+    for ci, ch in enumerate(chunks):
+        for ki, k in enumerate(ch.keys):
+            if k in owner:
+                raise ValueError(f"cell key {k} appears in two chunks")
+            owner[k] = (ci, ki)
+    clash = set(owner) & set(known_vals)
+    if clash:
+        raise ValueError(f"cell keys both in a chunk and known: {', '.join(sorted(clash))}")
+
+    values: dict[str, Number | None] = {}
+    ambiguous: dict[str, list[Number]] = {}
+    unsplit: set[str] = set()
+    recovered: set[str] = set()
+    tokens = [_normalise(ch.text).split() for ch in chunks]
+
+    # 1. each chunk on its own, honouring its internal relations
+    internal: list[_ChunkSplits] = []
+    broken: list[bool] = []  # the chunk's internal relations cannot hold
+    for ch, toks in zip(chunks, tokens, strict=True):
+        own = _internal_relations(ch, rels, known_vals)
+        found = _enumerate(ch, toks, own, max_solutions)
+        if not found.splits and not found.overflow and own:
+            found = _enumerate(ch, toks, [], max_solutions)
+            broken.append(True)
+        else:
+            broken.append(False)
+        internal.append(found)
+
+    # 2. relations across chunks, over chunks whose splits are listed
+    usable = {ci for ci, f in enumerate(internal) if f.splits}
+    joints: list[_Joint] = []
+    for rel in rels:
+        involved = {owner[k][0] for k in rel.keys if k in owner}
+        if len(involved) < 2 or not involved <= usable:
+            continue
+        if not all(k in owner or k in known_vals for k in rel.keys):
+            continue
+        const: Number = 0
+        contrib: dict[int, list[Number]] = {}
+        for side, sign in ((rel.lhs, 1), (rel.rhs, -1)):
+            for k in side:
+                if k not in owner:
+                    const += sign * known_vals[k]
+                    continue
+                ci, ki = owner[k]
+                col = contrib.setdefault(ci, [0] * len(internal[ci].splits))
+                for s, sp in enumerate(internal[ci].splits):
+                    col[s] += sign * sp[ki]
+        joints.append(_Joint(contrib, const))
+    by_chunk: dict[int, list[int]] = {}
+    for q, jr in enumerate(joints):
+        for c in jr.contrib:
+            by_chunk.setdefault(c, []).append(q)
+
+    consistent = True
+    n_total = 1
+    for members in _components(len(chunks), joints):
+        for ci in members:
+            if not internal[ci].splits:
+                for k in chunks[ci].keys:
+                    values[k] = None
+                    ambiguous[k] = []
+                    unsplit.add(k)
+        members = [ci for ci in members if internal[ci].splits]
+        if not members:
+            continue
+        domains = [list(range(len(f.splits))) for f in internal]
+        st = _Search([set() for _ in chunks])
+        comp_ok = not any(broken[ci] for ci in members)
+        chosen: dict[int, Iterable[int]] = {}
+        comp_count = 0
+        if comp_ok:
+            try:
+                _search(domains, members, joints, by_chunk, st, max_solutions)
+            except _Overflow:
+                pass
+            if st.capped:
+                # too many to list: the root-propagated domains still hold every solution
+                root = [list(d) for d in domains]
+                _propagate(root, joints, by_chunk)
+                chosen = {ci: root[ci] for ci in members}
+                comp_count = max_solutions
+            elif st.nodes > JOINT_NODE_BUDGET:
+                # gave up counting: claim no more than each chunk's own relations fix
+                chosen = {ci: range(len(internal[ci].splits)) for ci in members}
+                comp_count = max_solutions
+            elif st.count == 0:
+                comp_ok = False  # the exhaustive search found nothing: the arithmetic is broken
+            else:
+                chosen = {ci: st.used[ci] for ci in members}
+                comp_count = st.count
+        if not comp_ok:
+            consistent = False
+            chosen = {ci: range(len(internal[ci].splits)) for ci in members}
+        n_total = min(n_total * comp_count, max_solutions)
+        for ci in members:
+            _assign(chunks[ci], internal[ci].splits, chosen[ci], values, ambiguous)
+            ch = chunks[ci]
+            if len(tokens[ci]) < len(ch.keys) and len(_enumerate(ch, tokens[ci], [], 1).splits) != 1:
+                recovered.update(k for k in ch.keys if values[k] is not None)
+    if not consistent:
+        n_total = 0
+    return Solution(
+        values={k: values[k] for ch in chunks for k in ch.keys},
+        ambiguous=ambiguous,
+        n_solutions=min(n_total, max_solutions),
+        consistent=consistent,
+        unsplit=frozenset(unsplit),
+        recovered=frozenset(recovered),
+    )
+
+
+__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "solve"]

@@ -1,0 +1,6 @@
+"""The corpus store: every ingested report in SQLite or PostgreSQL, one schema, migrated on open."""
+
+from .store import ReportFilter, Store, StoredReport
+from .url import DEFAULT_URL, normalise_url
+
+__all__ = ["DEFAULT_URL", "ReportFilter", "Store", "StoredReport", "normalise_url"]

@@ -1,10 +1,299 @@
-"""Extraction: a format-neutral Document onto the template (metadata, the six parts, every cell)."""
+"""Extraction: a format-neutral Document onto the template (metadata, the six parts, every cell).
+
+    tokens  = tokenize(document)            # cells, line pieces, run-together text cut at labels
+    parts   = split into the six parts      # headings, with table regions for 表二/表三/表四
+    tables  = align each region with the template definitions of both years, keep the best fit
+    cells   = numbers read, run-together rows split by the arithmetic, everything with provenance
+"""
 
 from __future__ import annotations
 
-from ..document import Document
-from ..model import Report
+import re
+
+from ..arithmetic import relations
+from ..document import Document, Paragraph
+from ..findings import Finding
+from ..model import CellValue, Report, Section
+from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
+from . import segment
+from .labels import EXACT, label_index, match_heading
+from .metadata import find_title, organ_and_year, published_date, region_of
+from .normalize import core
+from .numbers import CellStatus, parse_number
+from .tables import CellRead, Chunk, TableRead, assign, best_read
+from .tokens import CELL, Token, tokenize
+
+REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
+_CRAWL_BODY_RE = re.compile(r"^=+\s*正文\s*=+$")
+# numbering as printed at the start of a heading: 一、 / （一） / 1. / 第一部分
+_RAW_NUMBER_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分[、.．:：]?|[（(][一二三四五六七八九十\d]+[)）][、.．]?|[一二三四五六七八九十\d]+\s*[、.．)）]?)")
 
 
 def extract(doc: Document) -> Report:
-    raise NotImplementedError("extraction is being written")  # replaced in the next commit
+    doc, container_title = _strip_crawl_header(doc)
+    report = Report(source=doc.source, format=doc.format, document=doc)
+    lines = [ln for ln in doc.lines() if ln.strip()]
+    tokens = tokenize(doc)
+
+    title = find_title(lines, container_title or doc.title)
+    organ, year = organ_and_year(title)
+    if year is None:
+        m = re.search(r"((?:19|20)\d{2})\s*年", "".join(lines[:40]))
+        year = int(m.group(1)) if m else None
+    report.title, report.organ, report.year = title, organ, year
+    report.region = region_of(organ)
+    report.published = published_date(lines)
+
+    regions = _split_parts(tokens, report)
+    year_template = template_for_year(year).id if year else None
+    reads: dict[str, TableRead] = {}
+    for tid in TABLE_IDS:
+        candidates = [t.tables[tid] for t in templates().values()]
+        read = best_read(regions.get(tid, []), candidates, prefer=year_template)
+        if read is not None and (read.rows or len(read.flat_values) >= 3):
+            reads[tid] = read
+            report.table_templates[tid] = read.table.template_id
+    report.template = _report_template(report.table_templates, year_template)
+    report.tables_present = set(reads)
+    template = get_template(report.template)
+    for tid, read in reads.items():
+        _fill_table(report, template.tables[tid], read)
+    if not report.organ or not report.year:
+        missing = "机关名称" if not report.organ else "报告年度"
+        report.add(Finding("METADATA_MISSING", f"未能从标题中识别{missing}，请核对报告标题"))
+    return report
+
+
+def _strip_crawl_header(doc: Document) -> tuple[Document, str | None]:
+    """Crawled pages start with the crawler's own header (标题/发布时间/原文链接) before 正文."""
+    for i, block in enumerate(doc.blocks[:40]):
+        if isinstance(block, Paragraph) and _CRAWL_BODY_RE.match(block.text.strip()):
+            title = None
+            for b in doc.blocks[:i]:
+                if isinstance(b, Paragraph) and b.text.startswith("标题"):
+                    title = b.text.split(":", 1)[-1].split("：", 1)[-1].strip()
+                    doc.metadata.setdefault("crawl_title", title)
+            body = Document(doc.source, doc.format, doc.blocks[i + 1 :], doc.title, doc.metadata, doc.warnings)
+            return body, title
+    return doc, None
+
+
+def _report_template(table_templates: dict[str, str], year_template: str | None) -> str:
+    # 表二 differs completely between the formats; 表三 only by its （六） rows
+    if "t2" in table_templates:
+        return table_templates["t2"]
+    if year_template:
+        return year_template
+    return table_templates.get("t3", "2021")
+
+
+# --- the six parts ----------------------------------------------------------------------------
+
+
+def _split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
+    """Assign tokens to the six parts and the table regions; fill report.sections."""
+    regions: dict[str, list[Token]] = {}
+    region: str | None = None
+    seen_regions: set[str] = set()
+    current: Section | None = None
+    text_parts: list[str] = []
+    last_group = None
+
+    def close() -> None:
+        if current is not None:
+            current.text = "".join(text_parts).strip()
+
+    for tok in tokens:
+        heading = None
+        if tok.kind != CELL or not tok.text[:1].isdigit():
+            heading = match_heading(tok.text) if len(tok.text) <= 60 else None
+        if heading is not None and not _inside_table_row(tok, heading.section.key, region):
+            close()
+            number = _RAW_NUMBER_RE.match(tok.text.strip()) if heading.number else None
+            current = Section(heading.section.key, tok.text.strip(), number.group(0) if number else None, "", tok.prov)
+            report.sections.append(current)
+            text_parts = []
+            last_group = tok.group
+            region = REGION_OF_SECTION.get(heading.section.key)
+            if region:
+                seen_regions.add(region)
+            continue
+        anchor = _table_anchor(tok, region, seen_regions)
+        if anchor:
+            region = anchor
+            seen_regions.add(anchor)
+        if region:
+            regions.setdefault(region, []).append(tok)
+        if current is not None:
+            sep = "" if tok.group == last_group else "\n"
+            if tok.kind == CELL and tok.group == last_group:
+                sep = "\t"
+            text_parts.append(sep + tok.text)
+            last_group = tok.group
+        elif report.sections == [] and _looks_like_extra_heading(tok):
+            pass
+    close()
+    return regions
+
+
+def _inside_table_row(tok: Token, section_key: str, region: str | None) -> bool:
+    # a 表三 row label "四、结转下年度继续办理" is not part 四; real headings don't sit in table rows
+    return tok.kind == CELL and region in ("t2", "t3", "t4") and section_key != "problems"
+
+
+def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
+    """Tables found without their part heading (a dropped or renamed part)."""
+    text = core(tok.text)
+    if not text or len(text) > 40:
+        return None
+    if "t2" not in seen and text in ("第二十条第(一)项",):
+        return "t2"
+    if "t3" not in seen and (text.startswith("本年新收") or text == "申请人情况"):
+        return "t3"
+    if "t4" not in seen and "t3" in seen and region == "t3" and text in ("行政复议", "行政复议行政诉讼"):
+        return "t4"
+    return None
+
+
+def _looks_like_extra_heading(tok: Token) -> bool:
+    return False
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
+    cells, chunks, _problems = assign(read)
+    solved = _solve_chunks(report, read, chunks)
+    for row in read.rows:
+        if row.quality != EXACT and row.label is not None:
+            report.add(
+                Finding(
+                    "ROW_LABEL_NONSTANDARD",
+                    f"{table.title}栏目“{row.label.text.strip()}”与规定名称“{row.row.label.official}”不一致",
+                    cells=[f"{table.id}.{row.row.key}.{c.key}" for c in row.block.value_columns],
+                    where=row.label.prov.describe() or None,
+                    data={"printed": row.label.text.strip(), "official": row.row.label.official},
+                )
+            )
+    converted: list[str] = []
+    for key, _block, _row, col in table.cells():
+        if key in solved:
+            report.cells[key] = solved[key]
+            continue
+        read_cell = cells.get(key)
+        if read_cell is None:
+            report.cells[key] = CellValue(None, None, None)
+            continue
+        parsed = parse_number(read_cell.raw or "", col.unit)
+        method = "converted" if parsed.status is CellStatus.CONVERTED else "read"
+        if parsed.status is CellStatus.CONVERTED:
+            converted.append(key)
+        report.cells[key] = CellValue(parsed.value, read_cell.raw, read_cell.prov, method, read_cell.label)
+    if converted:
+        report.add(
+            Finding(
+                "CELL_UNIT_CONVERTED",
+                "金额以“元”填报，已换算为万元：" + "，".join(f"{report.cells[k].raw}→{report.cells[k].value}万元" for k in converted),
+                cells=converted,
+            )
+        )
+    if read.table.template_id != table.template_id:
+        _map_other_rows(report, table, read)
+
+
+def _map_other_rows(report: Report, table: TableDef, read: TableRead) -> None:
+    """A 2021 report whose 表三 keeps the single 2019 （六）其他处理 row.
+
+    The three 2021 sub-rows are not printed. When the old row is 0 in a column, each sub-row must
+    be 0 too (counts are non-negative) — inferred and said so; otherwise they stay null.
+    """
+    old_keys = [k for k in read.table.cell_keys if k.startswith("t3.other.")]
+    old_cells, chunks, _ = assign(read)
+    inferred, unknown = [], []
+    for key, _b, row, col in table.cells():
+        if key in report.cells and report.cells[key].raw is not None:
+            continue
+        if not row.key.startswith("other."):
+            continue
+        parent = f"t3.other.{col.key}"
+        parent_cell = old_cells.get(parent)
+        parent_value = parse_number(parent_cell.raw or "").value if parent_cell else None
+        if parent_value == 0:
+            report.cells[key] = CellValue(0, None, parent_cell.prov if parent_cell else None, "inferred")
+            inferred.append(key)
+        else:
+            report.cells[key] = CellValue(None, "", parent_cell.prov if parent_cell else None, "inferred")
+            unknown.append(key)
+    if inferred:
+        report.add(
+            Finding(
+                "CELL_INFERRED",
+                "表三仍使用2019年格式的单一“（六）其他处理”行，且该行为0；2021年格式的三个细分行按0推定",
+                cells=inferred,
+            )
+        )
+    if unknown:
+        report.add(
+            Finding(
+                "CELL_INFERRED",
+                "表三仍使用2019年格式的单一“（六）其他处理”行，无法拆分到2021年格式的三个细分行，相关单元格留空",
+                cells=unknown,
+                severity="warning",
+            )
+        )
+    _ = old_keys, chunks
+
+
+def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[str, CellValue]:
+    if not chunks:
+        return {}
+    table = read.table
+    seg_chunks = []
+    for ch in chunks:
+        decimal = frozenset(k for k, c in zip(ch.keys, ch.columns, strict=True) if not c.integer)
+        signed = frozenset(k for k, c in zip(ch.keys, ch.columns, strict=True) if c.signed)
+        seg_chunks.append(segment.Chunk(ch.keys, ch.text, decimal, signed))
+    known = {}
+    cells, _, _ = assign(read)
+    for key, cell in cells.items():
+        value = parse_number(cell.raw or "", cell.column.unit).value
+        if value is not None:
+            known[key] = value
+    sol = segment.solve(seg_chunks, relations(table.template_id, table.id), known=known)
+    out: dict[str, CellValue] = {}
+    recovered, ambiguous = [], []
+    for ch in chunks:
+        for key, col in zip(ch.keys, ch.columns, strict=True):
+            if not col.canonical:
+                continue
+            value = sol.values.get(key)
+            if value is not None:
+                out[key] = CellValue(value, ch.text, ch.prov, "recovered")
+                recovered.append(key)
+            else:
+                out[key] = CellValue(None, ch.text, ch.prov, "ambiguous")
+                ambiguous.append(key)
+    if recovered:
+        report.add(
+            Finding(
+                "CELL_RECOVERED",
+                f"{table.title}有 {len(recovered)} 个单元格的数字粘连在一起，已按表内勾稽关系唯一拆分",
+                cells=recovered,
+            )
+        )
+    if ambiguous:
+        texts = "；".join(sorted({ch.text for ch in chunks if any(k in ambiguous for k in ch.keys)}))
+        report.add(
+            Finding(
+                "CELL_AMBIGUOUS",
+                f"{table.title}有 {len(ambiguous)} 个单元格的数字粘连（{texts}），"
+                "按表内勾稽关系有多种拆分方式，无法确定，已留空",
+                cells=ambiguous,
+                data={"candidates": {k: v for k, v in sol.ambiguous.items() if k in ambiguous}},
+            )
+        )
+    return out
+
+
+__all__ = ["extract", "CellRead"]

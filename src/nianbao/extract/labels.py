@@ -1,0 +1,190 @@
+"""Recognising the template's labels in printed text.
+
+All label knowledge comes from the template definition (formats.yaml): official wording, accepted
+aliases and known variants. This module compiles it into
+- `LabelIndex.match_row()`: is this whole cell/line the label of one of these rows, and how
+  standard is its wording (exact / alias / variant / fuzzy)?
+- `splitter()`: a regex that finds labels inside run-together text (crawled pages), used to cut
+  one long paragraph into label and value pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from ..templates import RowDef, SectionDef, TableDef, sections, templates
+from .normalize import CN_NUMERALS, core, normalize, strip_numbering
+
+EXACT, ALIAS, VARIANT, FUZZY = "exact", "alias", "variant", "fuzzy"
+FUZZY_MIN_RATIO = 0.8
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    row: RowDef
+    index: int  # position of the row in the table's row sequence
+    block: int
+    quality: str  # exact | alias | variant | fuzzy
+
+
+def _forms(official: str, variants: tuple[str, ...], aliases: tuple[str, ...]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for text, quality in [(official, EXACT)] + [(a, ALIAS) for a in aliases] + [(v, VARIANT) for v in variants]:
+        form = core(text)
+        if form and form not in seen:
+            seen.add(form)
+            out.append((form, quality))
+    return out
+
+
+@dataclass(frozen=True)
+class _RowEntry:
+    row: RowDef
+    index: int
+    block: int
+    forms: tuple[tuple[str, str], ...]
+
+
+class LabelIndex:
+    """Row labels of one table definition, in template order."""
+
+    def __init__(self, table: TableDef):
+        self.table = table
+        entries = []
+        i = 0
+        for b, block in enumerate(table.blocks):
+            for row in block.rows:
+                forms = tuple(_forms(row.label.official, row.label.variants, row.label.aliases))
+                entries.append(_RowEntry(row, i, b, forms))
+                i += 1
+        self.entries: tuple[_RowEntry, ...] = tuple(entries)
+
+    def match_row(self, text: str, after: int = -1, window: int = 8) -> RowMatch | None:
+        """Match a whole cell or line against the rows following position `after`.
+
+        Short labels (其他, 总计) are only accepted near the expected position, long ones anywhere
+        after it, so that column headers are not mistaken for rows.
+        """
+        label = core(text)
+        if not label or len(label) > 80:
+            return None
+        best: RowMatch | None = None
+        for e in self.entries[after + 1 :]:
+            near = e.index <= after + window
+            for form, quality in e.forms:
+                if label == form or (_prefix_match(label, form)):
+                    if len(form) >= 4 or near:
+                        return RowMatch(e.row, e.index, e.block, quality)
+        # typos and broken wording: closest long label near the expected position
+        if len(label) >= 5:
+            scored = []
+            for e in self.entries[after + 1 : after + 1 + window]:
+                form = e.forms[0][0]
+                if len(form) < 5:
+                    continue
+                ratio = SequenceMatcher(None, label, form).ratio()
+                if ratio >= FUZZY_MIN_RATIO:
+                    scored.append((ratio, -e.index, e))
+            if scored:
+                _, _, e = max(scored)
+                best = RowMatch(e.row, e.index, e.block, FUZZY)
+        return best
+
+    def heading_index(self, text: str) -> int | None:
+        """Index of the block whose heading (第二十条第（一）项) this text is."""
+        norm = normalize(text)
+        for b, block in enumerate(self.table.blocks):
+            if block.heading and normalize(block.heading) == norm:
+                return b
+        return None
+
+
+def _prefix_match(label: str, form: str) -> bool:
+    # a wrapped or truncated long label: "部分公开(区分处理的,只计这一情形,不计其他" still starts the same
+    if len(form) < 6:
+        return False
+    if label.startswith(form):
+        return label[len(form) :][:1] in ("(", "")
+    return len(label) >= 10 and form.startswith(label) and "(" in form[: len(label) + 1]
+
+
+@cache
+def label_index(template_id: str, table_id: str) -> LabelIndex:
+    return LabelIndex(templates()[template_id].tables[table_id])
+
+
+# --- section headings -----------------------------------------------------------------------
+
+_NUM = rf"(?:[{CN_NUMERALS}]+\.|\d{{1,2}}\.|\([{CN_NUMERALS}\d]{{1,3}}\)|第[{CN_NUMERALS}]+部分[.:]?)"
+
+
+@dataclass(frozen=True)
+class HeadingMatch:
+    section: SectionDef
+    number: str  # numbering as printed (normalised), "" when none
+    quality: str
+
+
+@cache
+def _section_forms() -> list[tuple[str, SectionDef, str]]:
+    out = []
+    for s in sections():
+        out.append((normalize(s.title), s, EXACT))
+        for v in s.variants:
+            out.append((normalize(v), s, VARIANT))
+    out.sort(key=lambda t: -len(t[0]))
+    return out
+
+
+def match_heading(text: str) -> HeadingMatch | None:
+    """Is this line one of the six part headings? Accepts numbering variants and wording variants."""
+    norm = normalize(text)
+    if not norm or len(norm) > 60:
+        return None
+    number, rest = strip_numbering(norm)
+    rest = rest.rstrip(":.")
+    for form, section, quality in _section_forms():
+        if rest == form:
+            return HeadingMatch(section, number, quality)
+        # "二、主动公开政府信息情况（表二）" and similar short suffixes
+        if number and rest.startswith(form) and len(rest) - len(form) <= 8 and not re.search(r"[,;。]", rest):
+            return HeadingMatch(section, number, quality)
+    return None
+
+
+# --- finding labels inside run-together text ------------------------------------------------
+
+
+@cache
+def splitter() -> re.Pattern[str]:
+    """Regex over normalised text matching any label worth cutting run-together text at.
+
+    Section headings and 表三 rows need their numbering (一.总体情况, 1.属于国家秘密) so that the
+    same words inside sentences are not cut; 表二 rows and block headings are distinctive enough.
+    """
+    forms: set[str] = set()
+    for s in sections():
+        for title in (s.title, *s.variants):
+            forms.add(_NUM + re.escape(normalize(title)))
+    for tpl in templates().values():
+        for table in tpl.tables.values():
+            for block in table.blocks:
+                if block.heading:
+                    forms.add(re.escape(normalize(block.heading)))
+                for col in block.columns:
+                    for text in (col.label.official, *col.label.aliases, *col.label.variants):
+                        if len(core(text)) >= 4:
+                            forms.add(re.escape(normalize(text)))
+                for row in block.rows:
+                    for text in (row.label.official, *row.label.aliases, *row.label.variants):
+                        norm = normalize(text)
+                        number, rest = strip_numbering(norm)
+                        if table.id == "t3" and not number:
+                            continue  # 表三 wording without numbering is too common in sentences
+                        forms.add(re.escape(norm if len(rest) >= 2 else norm))
+    ordered = sorted(forms, key=len, reverse=True)
+    return re.compile("|".join(ordered))

@@ -1,0 +1,105 @@
+"""Report metadata as printed: title, organ, year, region and the date signed at the end."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from .normalize import squash
+
+TITLE_TAIL_RE = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告")
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_ISO_RE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
+_CN_DATE_RE = re.compile(r"([二〇零一二三四五六七八九○Ｏ0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_PUBLISHED_LABEL_RE = re.compile(r"(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    organ: str | None = None
+    region: str | None = None
+    year: int | None = None
+    published: str | None = None
+
+
+def find_title(lines: list[str], container_title: str | None) -> str | None:
+    """The report's title: the first lines up to one that ends like 工作年度报告 (titles wrap)."""
+    head = [squash(x) for x in lines[:12] if squash(x)]
+    for i, line in enumerate(head):
+        if TITLE_TAIL_RE.search(line) and len(line) <= 60:
+            # a title broken over lines: 同江市乐业镇2020年政府信息公开 / 工作年度报告
+            if i > 0 and not YEAR_RE.search(line) and YEAR_RE.search(head[i - 1]) and len(head[i - 1]) < 40:
+                return head[i - 1] + line
+            return line
+        if i + 1 < len(head) and TITLE_TAIL_RE.search(line + head[i + 1]) and len(line + head[i + 1]) <= 60:
+            if TITLE_TAIL_RE.search(head[i + 1]) is None or not YEAR_RE.search(head[i + 1]):
+                return line + head[i + 1]
+    if container_title and TITLE_TAIL_RE.search(container_title):
+        return squash(container_title.split("_")[0].split("|")[0].split("-")[0])
+    return None
+
+
+def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
+    if not title:
+        return None, None
+    year_m = YEAR_RE.search(title)
+    year = int(year_m.group(1)) if year_m else None
+    name = TITLE_TAIL_RE.split(title)[0]
+    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", name)
+    name = re.sub(r"^关于|的?$", "", name).strip("《》“”\"' 　:：")
+    return (name or None), year
+
+
+def region_of(organ: str | None) -> str | None:
+    """The higher-level region printed in the organ's name: 淮安市洪泽区人民政府 -> 淮安市."""
+    if not organ:
+        return None
+    m = re.match(r"^(.{2,8}?(?:省|自治区))?(.{2,8}?(?:市|州|盟))?(.{1,8}?(?:区|县|旗))", organ)
+    if m and m.group(3) and m.group(2):
+        return m.group(2)
+    m = re.match(r"^(.{2,8}?(?:市|县|区))(.{1,10}?(?:镇|乡|街道))", organ)
+    if m:
+        return m.group(1)
+    return None
+
+
+def published_date(lines: list[str]) -> str | None:
+    """The date printed with the signature at the end, or a 发布日期 printed under the title."""
+    tail = [squash(x) for x in lines[-6:] if squash(x)]
+    for line in reversed(tail):
+        if len(line) > 30:
+            continue
+        d = _date(line)
+        if d:
+            return d
+    for line in lines[:8]:
+        s = squash(line)
+        m = _PUBLISHED_LABEL_RE.search(s)
+        if m and len(s) < 40:
+            d = _date(s[m.end() :])
+            if d:
+                return d
+    return None
+
+
+def _date(text: str) -> str | None:
+    m = _ISO_RE.search(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    m = _CN_DATE_RE.search(text)
+    if m:
+        try:
+            digits = m.group(1).translate(str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789"))
+            y = int(digits)
+            mo = int(cn2an.cn2an(m.group(2), "smart"))
+            d = int(cn2an.cn2an(m.group(3), "smart"))
+        except (ValueError, KeyError):
+            return None
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None

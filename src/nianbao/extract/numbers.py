@@ -1,0 +1,86 @@
+"""Reading one printed table cell as a number.
+
+The spec's rules: full-width digits, thousands separators and units are normalised; `万元`/`元`
+amounts are stored in 万元; a number with extra text (`22（其中修订16件）`) keeps its raw text and is
+flagged; blank, `/`, `—`, `无` are null with a finding, never a silent 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class CellStatus(StrEnum):
+    OK = "ok"
+    BLANK = "blank"  # nothing printed, or a blank marker
+    ANNOTATED = "annotated"  # a number plus extra words
+    CONVERTED = "converted"  # an amount printed in 元, stored in 万元
+    NOT_NUMERIC = "not_numeric"
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    value: int | float | None
+    status: CellStatus
+
+
+BLANK_MARKERS = frozenset({"", "/", "／", "\\", "-", "—", "——", "－", "–", "─", "无", "空", "暂无", "null", "N/A", "n/a", "×", "*"})
+
+_NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_LEADING_NUM_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")
+_SPACES_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "＋": "+"})
+
+
+def clean(raw: str) -> str:
+    return _SPACES_RE.sub("", unicodedata.normalize("NFKC", raw)).translate(_MINUS)
+
+
+def is_blank(raw: str) -> bool:
+    return clean(raw) in BLANK_MARKERS
+
+
+def _to_number(text: str) -> int | float:
+    text = text.replace(",", "")
+    if "." in text:
+        value = float(text)
+        return int(value) if value.is_integer() and not text.split(".")[1].strip("0") else value
+    return int(text)
+
+
+def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
+    """Parse a printed cell. `unit` is the column's unit (万元 for amounts), None for counts."""
+    text = clean(raw)
+    if text in BLANK_MARKERS:
+        return ParsedNumber(None, CellStatus.BLANK)
+    if _NUM_RE.match(text):
+        return ParsedNumber(_to_number(text), CellStatus.OK)
+    m = _LEADING_NUM_RE.match(text)
+    if not m:
+        return ParsedNumber(None, CellStatus.NOT_NUMERIC)
+    number, rest = _to_number(m.group(1)), m.group(2)
+    if unit == "万元":
+        if rest in ("元", "元整"):
+            return ParsedNumber(round(number / 10000, 6), CellStatus.CONVERTED)
+        if rest == "万元":
+            return ParsedNumber(number, CellStatus.ANNOTATED)
+    if rest in ("件", "个", "项", "次", "条"):
+        return ParsedNumber(number, CellStatus.ANNOTATED)
+    # "22（其中修订16件）": the leading number is the cell, the remark stays in the raw text
+    if rest.startswith(("(", "（", "[", "，", ",", "其中", "含")):
+        return ParsedNumber(number, CellStatus.ANNOTATED)
+    return ParsedNumber(None, CellStatus.NOT_NUMERIC)
+
+
+def looks_like_value(raw: str) -> bool:
+    """True for text that belongs in a value cell: a number (possibly annotated) or a blank marker."""
+    text = clean(raw)
+    if text in BLANK_MARKERS:
+        return True
+    if _NUM_RE.match(text):
+        return True
+    m = _LEADING_NUM_RE.match(text)
+    return bool(m) and parse_number(raw, "万元").status is not CellStatus.NOT_NUMERIC

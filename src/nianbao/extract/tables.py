@@ -1,0 +1,213 @@
+"""Aligning a table region's tokens with a table definition of the template.
+
+The walk is the same for every format: a token that is a row label opens that row; the value-like
+tokens after it (numbers, blanks, blank markers) are its cells, until the next label. Text that is
+neither (column headers, a vertical label printed one character per line, the tail of a wrapped
+label) is skipped. Rows whose values are run together are handed to the segmentation solver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Provenance
+from ..templates import BlockDef, ColumnDef, RowDef, TableDef
+from .labels import EXACT, LabelIndex, label_index
+from .normalize import core
+from .numbers import clean, is_blank, looks_like_value
+from .tokens import CELL, Token
+
+_DIGITS_RE = re.compile(r"^[\d.\s]+$")
+
+
+@dataclass
+class RowRead:
+    row: RowDef
+    block: BlockDef
+    label: Token | None
+    quality: str
+    values: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class TableRead:
+    table: TableDef
+    rows: list[RowRead]
+    flat_values: list[Token]  # for flat tables (表四): every value of the region in order
+    extra_columns: list[str]  # non-canonical columns printed (小计)
+    headings_seen: int
+
+    @property
+    def score(self) -> float:
+        """How well the region fits this definition: matched rows, headings, exactness."""
+        exact = sum(1 for r in self.rows if r.quality == EXACT)
+        return len({r.row.key for r in self.rows}) + self.headings_seen + 0.01 * exact
+
+
+def read_table(tokens: list[Token], table: TableDef) -> TableRead:
+    index = label_index(table.template_id, table.id)
+    rows: list[RowRead] = []
+    flat: list[Token] = []
+    current: RowRead | None = None
+    after = -1
+    headings = 0
+    extra: list[str] = []
+    row_positions = {e.row.key: e.index for e in index.entries}
+    for tok in tokens:
+        text = tok.text
+        if _is_value(tok):
+            if current is not None:
+                current.values.append(tok)
+            if table.layout == "flat":
+                flat.append(tok)
+            continue
+        h = index.heading_index(text)
+        if h is not None:
+            headings += 1
+            current = None
+            first_row = table.blocks[h].rows[0].key
+            after = row_positions[first_row] - 1
+            continue
+        m = index.match_row(text, after)
+        if m is not None:
+            current = None
+            after = m.index
+            if not m.row.group:
+                current = RowRead(m.row, table.blocks[m.block], tok, m.quality)
+                rows.append(current)
+            continue
+        if not rows and _is_extra_column(text, table):
+            extra.append(core(text))
+    return TableRead(table, rows, flat, extra, headings)
+
+
+def _is_value(tok: Token) -> bool:
+    if tok.label_cut:
+        return False
+    if tok.kind == CELL and tok.empty:
+        return True
+    return looks_like_value(tok.text)
+
+
+def _is_extra_column(text: str, table: TableDef) -> bool:
+    label = core(text)
+    for block in table.blocks:
+        for col in block.columns:
+            if not col.canonical and label in {core(col.label.official), *map(core, col.label.variants)}:
+                return True
+    return False
+
+
+@dataclass
+class CellRead:
+    key: str
+    raw: str | None
+    prov: Provenance | None
+    column: ColumnDef
+    label: str | None = None  # row label as printed when not the official wording
+
+
+@dataclass
+class Chunk:
+    """Values of one row that are run together and need the arithmetic to be split."""
+
+    keys: list[str]
+    text: str
+    prov: Provenance | None
+    columns: list[ColumnDef]
+
+
+def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]]:
+    """Map the read rows onto cell keys. Returns (cells read, run-together chunks, problems)."""
+    table = read.table
+    cells: dict[str, CellRead] = {}
+    chunks: list[Chunk] = []
+    problems: list[str] = []
+    if table.layout == "flat":
+        keys = [(k, col) for k, _, _, col in table.cells()]
+        chunk = _fit(read.flat_values, keys, None)
+        if isinstance(chunk, Chunk):
+            chunks.append(chunk)
+        elif chunk is not None:
+            cells.update(chunk)
+        elif read.flat_values:
+            problems.append(f"{table.title}找到 {_count(read.flat_values)} 个数值，应为 {len(keys)} 个，无法对应到单元格")
+        return cells, chunks, problems
+    for r in read.rows:
+        cols = list(r.block.columns)
+        if read.extra_columns and any(not c.canonical for c in cols):
+            printed = [c for c in cols if c.canonical or core(c.label.official) in read.extra_columns]
+        else:
+            printed = [c for c in cols if c.canonical]
+        keys = [(f"{table.id}.{r.row.key}.{c.key}", c) for c in printed]
+        label = r.label.text if r.label is not None and r.quality != EXACT else None
+        fitted = _fit(r.values, keys, label)
+        if isinstance(fitted, Chunk):
+            chunks.append(fitted)
+        elif fitted is not None:
+            for k, cell in fitted.items():
+                if k not in cells:
+                    cells[k] = cell
+        else:
+            problems.append(
+                f"{table.title}“{r.row.label.official}”行找到 {_count(r.values)} 个数值，应为 {len(keys)} 个"
+            )
+    return cells, chunks, problems
+
+
+def _count(values: list[Token]) -> int:
+    return sum(len(v.text.split()) if v.kind != CELL else 1 for v in values)
+
+
+def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | None):
+    """Fit the value tokens of a row onto its cells.
+
+    Returns {key: CellRead}, a Chunk for run-together digits, or None when the count is wrong
+    in a way the arithmetic cannot fix (the cells are then left unread).
+    """
+    n = len(keys)
+    pieces: list[tuple[str, Provenance]] = []
+    for v in values:
+        if v.kind == CELL:
+            pieces.append((v.text, v.prov))
+        else:
+            pieces.extend((w, v.prov) for w in v.text.split())
+    # surplus empty cells: an extra label column, padding tabs at the end of a line
+    while len(pieces) > n and pieces and is_blank(pieces[0][0]) and not clean(pieces[0][0]):
+        pieces.pop(0)
+    while len(pieces) > n and pieces and not clean(pieces[-1][0]):
+        pieces.pop()
+    if len(pieces) == n:
+        out = {}
+        for (key, col), (raw, prov) in zip(keys, pieces, strict=True):
+            if col.canonical:
+                out[key] = CellRead(key, raw, prov, col, label)
+        return out
+    if 0 < len(pieces) < n and all(_DIGITS_RE.match(clean_keep_spaces(p)) for p, _ in pieces):
+        text = " ".join(clean_keep_spaces(p) for p, _ in pieces)
+        return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys])
+    if len(pieces) > n:
+        return None
+    return None
+
+
+def clean_keep_spaces(raw: str) -> str:
+    return " ".join(clean(w) for w in raw.split())
+
+
+def canonical_keys(table: TableDef) -> list[str]:
+    return list(table.cell_keys)
+
+
+def best_read(tokens: list[Token], candidates: list[TableDef], prefer: str | None) -> TableRead | None:
+    """Read the region with each template's definition and keep the one that fits best."""
+    reads = [read_table(tokens, t) for t in candidates]
+    reads = [r for r in reads if r.rows or r.flat_values]
+    if not reads:
+        return None
+    return max(reads, key=lambda r: (r.score, r.table.template_id == prefer))
+
+
+def _unused(_: LabelIndex) -> None:  # keep the import for type checkers of callers
+    return None

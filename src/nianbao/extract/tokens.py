@@ -1,0 +1,110 @@
+"""Linearising a Document into tokens: the unit the extractor walks.
+
+A token is a table cell, a piece of a text line (tab-separated cells, `label  0  0  0`), or a
+piece of a run-together paragraph cut at the template's labels. Tokens of one physical row or
+line share a `group`, so that section text can be put back together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..document import Document, Paragraph, Provenance, Table
+from .labels import splitter
+from .normalize import normalize
+from .numbers import looks_like_value
+
+CELL, LINE, PIECE = "cell", "line", "piece"
+
+_WS_RE = re.compile(r"[ \t\u3000\u00a0]+")
+# lines that only say which page this is
+_PAGE_NO_RE = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+@dataclass
+class Token:
+    text: str
+    prov: Provenance
+    group: int
+    kind: str  # cell | line | piece
+    label_cut: bool = False  # this piece was cut out of run-together text as a label
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip(" \t\u3000\u00a0\r\n")
+
+
+def tokenize(doc: Document) -> list[Token]:
+    tokens: list[Token] = []
+    group = 0
+    for t_index, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            for row in block.rows():
+                group += 1
+                for cell in row:
+                    prov = cell.prov
+                    if prov.table is None:
+                        prov = replace(prov, table=t_index, row=cell.row, col=cell.col)
+                    tokens.append(Token(cell.text.strip(), prov, group, CELL))
+        elif isinstance(block, Paragraph):
+            group += 1
+            tokens.extend(_line_tokens(block.text, block.prov, group))
+    return tokens
+
+
+def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
+    if not text.strip() or _PAGE_NO_RE.match(text):
+        return []
+    if "\t" in text:
+        pieces = text.split("\t")
+        while pieces and not pieces[0].strip(" \u3000\u00a0"):
+            pieces.pop(0)  # indentation, not an empty cell
+        if len(pieces) > 1:
+            return [Token(p.strip(), prov, group, CELL) for p in pieces]
+        text = pieces[0] if pieces else ""
+        if not text.strip():
+            return [Token("", prov, group, CELL)]  # a lone tab: an empty cell of a one-per-line table
+    stripped = text.strip(" \u3000\u00a0\r")
+    words = _WS_RE.split(stripped)
+    if len(words) > 1 and all(looks_like_value(w) for w in words[1:]):
+        # "规章 0 0 0" or "0 0 0 0 0 0 4": a label and/or values separated by spaces
+        if looks_like_value(words[0]):
+            return [Token(w, prov, group, LINE) for w in words]
+        return [Token(words[0], prov, group, LINE)] + [Token(w, prov, group, LINE) for w in words[1:]]
+    return _cut_run_together(stripped, prov, group)
+
+
+def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
+    """Cut a line at every label found inside it; a line that is just a label stays whole."""
+    if len(text) < 6:
+        return [Token(text, prov, group, LINE)]
+    norm, index = _normalize_with_index(text)
+    cuts: list[tuple[int, int]] = []
+    for m in splitter().finditer(norm):
+        start, end = index[m.start()], index[m.end() - 1] + 1
+        cuts.append((start, end))
+    if not cuts or (len(cuts) == 1 and cuts[0] == (0, len(text))):
+        return [Token(text, prov, group, LINE)]
+    out: list[Token] = []
+    pos = 0
+    for start, end in cuts:
+        if start > pos and text[pos:start].strip():
+            out.append(Token(text[pos:start].strip(), replace(prov, offset=pos), group, PIECE))
+        out.append(Token(text[start:end], replace(prov, offset=start), group, PIECE, label_cut=True))
+        pos = end
+    if pos < len(text) and text[pos:].strip():
+        out.append(Token(text[pos:].strip(), replace(prov, offset=pos), group, PIECE))
+    return out
+
+
+def _normalize_with_index(text: str) -> tuple[str, list[int]]:
+    """normalize() character by character, remembering where each output char came from."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        n = normalize(ch)
+        for c in n:
+            out.append(c)
+            index.append(i)
+    return "".join(out), index

@@ -16,7 +16,7 @@ from ..findings import Finding
 from ..model import CellValue, Report, Section
 from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
 from . import segment
-from .labels import EXACT, label_index, match_heading
+from .labels import EXACT, match_heading
 from .metadata import find_title, organ_and_year, published_date, region_of
 from .normalize import core
 from .numbers import CellStatus, parse_number

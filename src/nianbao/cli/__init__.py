@@ -16,6 +16,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """年报：政府信息公开工作年度报告的读取、检查、汇总与编写工具"""
+
+
 def _load_commands() -> None:
     for mod in pkgutil.iter_modules(__path__):
         if not mod.name.startswith("_"):

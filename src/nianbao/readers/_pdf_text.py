@@ -1,0 +1,145 @@
+"""Characters and visual lines from PDFium's text layer.
+
+Per character: its code point, its ink box, and its loose (font-based) box, preferred when sane:
+punctuation and 一 then get the full line height, so line grouping does not depend on glyph shapes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+_SPACES = {0x20, 0x3000, 0xA0, 0x0D, 0x0A, 0x09, 0xFFFE, 0x00}
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Line:
+    chars: list[Char]
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
+    """Visible characters of a page in content order, with top-down boxes; whitespace dropped."""
+    n = pdfium_c.FPDFText_CountChars(textpage_raw)
+    rect = pdfium_c.FS_RECTF()
+    prect = ctypes.byref(rect)
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    pl, pr, pb, pt = (ctypes.byref(v) for v in (l, r, b, t))
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    get_loose = pdfium_c.FPDFText_GetLooseCharBox
+    get_tight = pdfium_c.FPDFText_GetCharBox
+    raw: list[tuple[str, float, float, float, float, float, float, float, float, bool]] = []
+    for i in range(n):
+        code = get_unicode(textpage_raw, i)
+        if code in _SPACES or code < 0x20:
+            continue  # spacing is recomputed from geometry: PDF spaces are unreliable
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # a lone surrogate half: rare, and not text a report depends on
+        if not get_tight(textpage_raw, i, pl, pr, pb, pt):
+            continue
+        ok = bool(get_loose(textpage_raw, i, prect))
+        raw.append(
+            (chr(code), l.value, b.value, r.value, t.value, rect.left, rect.bottom, rect.right, rect.top, ok)
+        )
+    heights = sorted(e[8] - e[6] for e in raw if e[9])
+    typical = heights[len(heights) // 2] if heights else 12.0
+    out: list[Char] = []
+    for text, x0, y0, x1, y1, lx0, ly0, lx1, ly1, ok in raw:
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if (
+            ok
+            and lx1 - lx0 <= 2 * typical
+            and ly1 - ly0 <= 2 * typical
+            and lx0 <= cx <= lx1
+            and ly0 <= cy <= ly1
+        ):
+            out.append(Char(text, lx0, page_top - ly1, lx1, page_top - ly0))
+        else:
+            # PDFium's loose box is nonsense for some glyphs (WPS vertical labels): fall back to
+            # the ink box, stretched to the typical line height around its centre
+            half = max(y1 - y0, typical) / 2
+            out.append(Char(text, x0, page_top - (cy + half), x1, page_top - (cy - half)))
+    return out
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Cluster characters into visual lines (top to bottom), each sorted left to right."""
+    lines: list[list[Char]] = []
+    bands: list[tuple[float, float]] = []
+    for ch in sorted(chars, key=lambda c: c.cy):
+        if lines:
+            top, bottom = bands[-1]
+            if top <= ch.cy <= bottom:
+                lines[-1].append(ch)
+                continue
+        lines.append([ch])
+        h = ch.bottom - ch.top
+        # the band is the first char's box, shrunk a little so touching lines do not merge
+        bands.append((ch.top + 0.15 * h, ch.bottom - 0.15 * h) if h > 0 else (ch.top - 1, ch.bottom + 1))
+    return [_make_line(sorted(cs, key=lambda c: c.x0)) for cs in lines]
+
+
+def _make_line(chars: list[Char]) -> Line:
+    kept: list[Char] = []
+    parts: list[str] = []
+    for ch in chars:
+        if kept:
+            prev = kept[-1]
+            if ch.text == prev.text and abs(ch.x0 - prev.x0) < 1.0 and abs(ch.top - prev.top) < 1.0:
+                continue  # fake bold: the same glyph painted twice, slightly offset
+            height = max(ch.bottom - ch.top, 1.0)
+            gap = ch.x0 - prev.x1
+            if gap > 1.5 * height:
+                parts.append("  ")  # a wide gap: unruled columns stay visibly apart
+            elif gap > 0.35 * height and (prev.text.isascii() or ch.text.isascii()):
+                parts.append(" ")  # a word space next to Latin text or digits ("2023 年")
+        kept.append(ch)
+        parts.append(ch.text)
+    return Line(
+        kept,
+        "".join(parts),
+        min(c.x0 for c in kept),
+        min(c.top for c in kept),
+        max(c.x1 for c in kept),
+        max(c.bottom for c in kept),
+    )
+
+
+def join_cell_lines(lines: list[Line]) -> str:
+    """The text of a table cell: its visual lines joined.
+
+    Lines inside a cell are soft wraps (or a label set one character per line), so Chinese is
+    joined without a separator; a space is kept only between two Latin/digit runs.
+    """
+    out = ""
+    for line in lines:
+        t = line.text.strip()
+        if not t:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+            out += " "
+        out += t
+    return out

@@ -1,0 +1,362 @@
+"""Text-layer PDF reader.
+
+Text and character boxes come from PDFium (pypdfium2); ruled tables are found from the page's
+visible ruling lines (see `_pdf_geometry`). The reader knows nothing about the report: it emits
+one Paragraph per visual line outside tables and one Table per ruled grid, in reading order.
+
+Choices worth knowing downstream:
+- A table cut by a page break is stitched back into ONE Table when the part on page N is the last
+  block there, the part on page N+1 is the first block there, and their outer left/right rulings
+  line up. A cell cut by the break (open bottom, open top, same columns) becomes one cell again.
+  Each TableCell keeps the page it was read on in its provenance.
+- Cell text joins the cell's visual lines without separator (Chinese soft wraps; a label printed
+  one character per line reads as one word). Paragraph lines keep a space between Latin/digit
+  words and two spaces for a wide gap (unruled columns).
+- Page-number lines and running headers/footers are dropped; `metadata["page_numbers_removed"]`
+  and `metadata["running_lines_removed"]` count them.
+- Pages with no text layer produce a warning; `_page_without_text` is where OCR plugs in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .. import plugins
+from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
+from ..errors import ReadError
+from ._pdf_geometry import SNAP, Grid, find_grids, page_edges
+from ._pdf_text import Char, Line, group_lines, join_cell_lines, page_chars
+
+MARGIN_TOP = 0.10  # share of the page height where running headers live
+MARGIN_BOTTOM = 0.12
+
+_DASH = r"[-－—–~～_·\s]*"
+PAGE_NUMBER = re.compile(
+    rf"^(?:{_DASH}\d{{1,4}}{_DASH}"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+
+
+_STARTS_ITEM = re.compile(r"^\s*(?:[（(【\[]|[0-9０-９]|[一二三四五六七八九十]+\s*[、.．])")
+_NUMBER = re.compile(r"^[\s\d.,，％%-]+$")
+
+
+def max_pages() -> int:
+    return int(os.environ.get("NIANBAO_MAX_PDF_PAGES", "300"))
+
+
+def _sniff(data: bytes, name: str) -> bool:
+    return data[:1024].lstrip().startswith(b"%PDF")
+
+
+@dataclass
+class _PageItem:
+    """A block on a page before page-level clean-up and cross-page stitching."""
+
+    top: float
+    page: int
+    line: Line | None = None
+    grid: Grid | None = None
+    cells: list[TableCell] = field(default_factory=list)
+
+
+@plugins.reader("pdf", extensions=("pdf",), sniff=_sniff, priority=10)
+def read(data: bytes, source: str) -> Document:
+    pdf = _open(data)
+    try:
+        n_pages = len(pdf)
+        if n_pages > max_pages():
+            raise ReadError(f"PDF 共 {n_pages} 页，超过上限 {max_pages()} 页")
+        doc = Document(source=source, format="pdf")
+        _read_metadata(pdf, doc)
+        pages: list[list[_PageItem]] = []
+        heights: list[float] = []
+        scanned: list[int] = []
+        for i in range(n_pages):
+            page = pdf[i]
+            try:
+                items, height, has_text = _read_page(page, i + 1)
+                if not has_text:
+                    items = _page_without_text(page, i + 1, doc)
+                    if items is None:
+                        scanned.append(i + 1)
+                        items = []
+            finally:
+                page.close()
+            pages.append(items)
+            heights.append(height)
+        if scanned:
+            doc.metadata["scanned_pages"] = ",".join(str(p) for p in scanned)
+        _drop_page_furniture(pages, heights, doc)
+        doc.blocks = _assemble(pages)
+        return doc
+    finally:
+        pdf.close()
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
+            raise ReadError("PDF 已加密，无法读取") from None
+        raise ReadError("PDF 文件已损坏或不完整，无法读取") from None
+
+
+def _pdf_date(value: str) -> str:
+    """D:20240226144123+06'41' → 2024-02-26T14:41:23+06:41 (as much as is given)."""
+    m = re.match(
+        r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?", value.strip()
+    )
+    if not m:
+        return value.strip()
+    y, mo, d, h, mi, s, tz, tzh, tzm = m.groups()
+    out = y + (f"-{mo}" if mo else "") + (f"-{d}" if mo and d else "")
+    if d and h:
+        out += f"T{h}:{mi or '00'}:{s or '00'}"
+        if tz in ("Z", "z"):
+            out += "Z"
+        elif tz and tzh:
+            out += f"{tz}{tzh}:{tzm or '00'}"
+    return out
+
+
+def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
+    try:
+        meta = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # noqa: BLE001 - a broken Info dictionary is not worth failing the file
+        return
+    title = meta.get("Title", "").strip()
+    if title:
+        doc.title = title
+        doc.metadata["pdf_title"] = title
+    for key, name in (("CreationDate", "pdf_creation_date"), ("ModDate", "pdf_mod_date")):
+        if meta.get(key):
+            doc.metadata[name] = _pdf_date(meta[key])
+    for key, name in (("Author", "pdf_author"), ("Creator", "pdf_creator"), ("Producer", "pdf_producer")):
+        if meta.get(key, "").strip():
+            doc.metadata[name] = meta[key].strip()
+    doc.metadata["pdf_pages"] = str(len(pdf))
+
+
+def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool]:
+    left, bottom, right, top = page.get_mediabox()
+    height = top - bottom
+    textpage = page.get_textpage()
+    try:
+        chars = page_chars(textpage.raw, top)
+    finally:
+        textpage.close()
+    if not chars:
+        return [], height, False
+    grids = find_grids(page_edges(page.raw, top)) if _may_have_rulings(page) else []
+    grids = [g for g in grids if _has_text(g, chars)]
+    per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    outside: list[Char] = []
+    for ch in chars:
+        for gi, g in enumerate(grids):
+            ci = g.cell_at(ch.cx, ch.cy)
+            if ci is not None:
+                per_cell[gi][ci].append(ch)
+                break
+        else:
+            outside.append(ch)
+    items = [_PageItem(line.top, page_no, line=line) for line in group_lines(outside)]
+    for g, cell_chars in zip(grids, per_cell, strict=True):
+        cells = [
+            TableCell(
+                join_cell_lines(group_lines(cs)),
+                c.row,
+                c.col,
+                c.rowspan,
+                c.colspan,
+                Provenance(page=page_no, bbox=_round(c.bbox)),
+            )
+            for c, cs in zip(g.cells, cell_chars, strict=True)
+        ]
+        items.append(_PageItem(g.bbox[1], page_no, grid=g, cells=cells))
+    items.sort(key=lambda it: it.top)
+    return items, height, True
+
+
+def _may_have_rulings(page: pdfium.PdfPage) -> bool:
+    return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
+
+
+def _has_text(grid: Grid, chars: list[Char]) -> bool:
+    """A ruled frame with no text inside (a border, a signature box) is not a table."""
+    x0, top, x1, bottom = grid.bbox
+    return any(x0 < c.cx < x1 and top < c.cy < bottom for c in chars)
+
+
+def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
+
+
+def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> list[_PageItem] | None:
+    """A page with no text layer. The OCR hook goes here: return the page's items once recognised.
+
+    Returns None when the page stays unread (a warning is recorded if it shows anything at all),
+    an empty list for a truly blank page.
+    """
+    n = pdfium_c.FPDFPage_CountObjects(page.raw)
+    for i in range(n):
+        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) in (
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_FORM,
+            pdfium_c.FPDF_PAGEOBJ_SHADING,
+        ):
+            doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
+            return None
+    return []
+
+
+def _normalise_running(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_page_furniture(pages: list[list[_PageItem]], heights: list[float], doc: Document) -> None:
+    """Remove page numbers and running headers/footers (lines in the page margins only)."""
+
+    def in_margin(it: _PageItem, h: float) -> bool:
+        return it.line is not None and (it.top < h * MARGIN_TOP or it.line.bottom > h * (1 - MARGIN_BOTTOM))
+
+    page_numbers = 0
+    for items, h in zip(pages, heights, strict=True):
+        keep = []
+        for it in items:
+            if in_margin(it, h) and PAGE_NUMBER.match(it.line.text.strip()):  # type: ignore[union-attr]
+                page_numbers += 1
+            else:
+                keep.append(it)
+        items[:] = keep
+    doc.metadata["page_numbers_removed"] = str(page_numbers)
+
+    running = 0
+    text_pages = [i for i, items in enumerate(pages) if items]
+    if len(text_pages) >= 3:
+        seen: Counter[str] = Counter()
+        for i in text_pages:
+            seen.update({_normalise_running(it.line.text) for it in pages[i] if in_margin(it, heights[i])})  # type: ignore[union-attr]
+        repeated = {t for t, n in seen.items() if n >= len(text_pages) - 1 and t}
+        for i in text_pages:
+            before = len(pages[i])
+            pages[i][:] = [
+                it
+                for it in pages[i]
+                if not (in_margin(it, heights[i]) and _normalise_running(it.line.text) in repeated)  # type: ignore[union-attr]
+            ]
+            running += before - len(pages[i])
+    doc.metadata["running_lines_removed"] = str(running)
+
+
+def _continues(a: Grid, b: Grid) -> bool:
+    return abs(a.bbox[0] - b.bbox[0]) <= 2 * SNAP and abs(a.bbox[2] - b.bbox[2]) <= 2 * SNAP
+
+
+def _assemble(pages: list[list[_PageItem]]) -> list[Block]:
+    """Turn page items into blocks, stitching tables that run over a page break."""
+    blocks: list[Block] = []
+    current: list[tuple[Grid, list[TableCell]]] | None = None  # the parts of the table being built
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            blocks.append(_stitch(current, len([b for b in blocks if isinstance(b, Table)])))
+        current = None
+
+    for items in pages:
+        for k, it in enumerate(items):
+            if it.grid is not None:
+                if current and k == 0 and _continues(current[-1][0], it.grid):
+                    current.append((it.grid, it.cells))
+                else:
+                    flush()
+                    current = [(it.grid, it.cells)]
+                if k != len(items) - 1:
+                    flush()
+            else:
+                flush()
+                line = it.line
+                assert line is not None
+                prov = Provenance(page=it.page, bbox=_round((line.x0, line.top, line.x1, line.bottom)))
+                blocks.append(Paragraph(line.text, prov))
+    flush()
+    return blocks
+
+
+def _stitch(parts: list[tuple[Grid, list[TableCell]]], table_index: int) -> Table:
+    """One Table from the per-page parts of a table, columns aligned on the union of rulings."""
+    xs: list[float] = []
+    for g, _ in parts:
+        for x in g.xs:
+            if not any(abs(x - v) <= SNAP for v in xs):
+                xs.append(x)
+    xs.sort()
+
+    def col_of(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    cells: list[TableCell] = []
+    row_offset = 0
+    open_tail: list[TableCell] = []  # cells of the previous part that touch its bottom
+    c_open: dict[int, bool] = {}
+
+    def _same_cell(a: TableCell, b: TableCell, b_open_top: bool) -> bool:
+        if (a.col, a.colspan) != (b.col, b.colspan):
+            return False
+        if c_open.get(id(a)) and b_open_top:  # no ruling on either side of the break
+            return a.rowspan > 1 or b.rowspan > 1
+        if not b.text:  # a spanning label whose text was all printed before the break
+            return b.rowspan > 1 and bool(a.text)
+        # a label whose text the break cut in two ("（四）无" | "法提供"); a new label starts
+        # with its own enumeration, a number is data
+        return (
+            (a.rowspan > 1 or b.rowspan > 1)
+            and bool(a.text)
+            and not _STARTS_ITEM.match(b.text)
+            and not _NUMBER.match(a.text)
+        )
+
+    for g, part_cells in parts:
+        for c in part_cells:
+            x0, _, x1, _ = c.prov.bbox  # type: ignore[misc]
+            col, end = col_of(x0), col_of(x1)
+            cell = TableCell(c.text, c.row + row_offset, col, c.rowspan, max(end - col, 1), c.prov)
+            target = None
+            if c.row == 0:
+                target = next((p for p in open_tail if _same_cell(p, cell, g.open_top)), None)
+            if target is not None:
+                # one physical cell cut by the page break (a row label spanning several rows)
+                target.text = _join_text(target.text, cell.text)
+                target.rowspan += cell.rowspan
+            else:
+                cells.append(cell)
+        row_offset += len(g.ys) - 1
+        open_tail = [c for c in cells if c.row + c.rowspan == row_offset]
+        for c in open_tail:
+            c_open[id(c)] = g.open_bottom
+    for c in cells:
+        c.prov = Provenance(page=c.prov.page, bbox=c.prov.bbox, table=table_index, row=c.row, col=c.col)
+    first = parts[0][0]
+    return Table(
+        cells,
+        Provenance(
+            page=parts[0][1][0].prov.page if parts[0][1] else None, bbox=_round(first.bbox), table=table_index
+        ),
+    )
+
+
+def _join_text(a: str, b: str) -> str:
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b

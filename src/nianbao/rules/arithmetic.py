@@ -1,0 +1,113 @@
+"""The tables' 勾稽关系 (T3_ROW_TOTAL, T3_RESULTS_TOTAL, T3_BALANCE, T4_GROUP_TOTAL) and 表二 plausibility.
+
+The relations come from `nianbao.arithmetic.relations()`, which derives them from the template;
+a relation is judged only when every cell in it has a value — a blank 总计 gives no verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import arithmetic
+from ..findings import Finding
+from ..model import Report
+from ..plugins import rule
+from ..templates import Template
+from ._common import column_label, fmt, number, row_label, template_of
+
+
+def _sum_text(values: list[float | int], labels: list[str] | None = None) -> str:
+    total = sum(values)
+    if labels is None:
+        return f"{'+'.join(fmt(v) for v in values)} = {fmt(total)}" if len(values) > 1 else fmt(total)
+    return " + ".join(f"{lab} {fmt(v)}" for lab, v in zip(labels, values, strict=True)) + f" = {fmt(total)}"
+
+
+def _message(template: Template, rel: arithmetic.Relation, values: dict[str, float | int | None]) -> str:
+    lhs = [values[k] for k in rel.lhs]
+    rhs = [values[k] for k in rel.rhs]
+    table = template.table(rel.lhs[0].split(".")[0])
+    if rel.code == "T3_ROW_TOTAL":
+        return f"{rel.where}：总计 {fmt(lhs[0])} ≠ 各类申请人之和 {_sum_text(rhs)}"  # type: ignore[arg-type]
+    if rel.code == "T4_GROUP_TOTAL":
+        labels = [column_label(table, k) for k in rel.rhs]
+        return f"{rel.where}：总计 {fmt(lhs[0])} ≠ {_sum_text(rhs, labels)}"  # type: ignore[arg-type]
+    if rel.code == "T3_RESULTS_TOTAL":
+        nonzero = [(row_label(table, k), v) for k, v in zip(rel.rhs, rhs, strict=True) if v]
+        detail = "、".join(f"{lab} {fmt(v)}" for lab, v in nonzero) or "各项均为 0"
+        return (
+            f"{rel.where}：（七）总计 {fmt(lhs[0])} ≠ 各项办理结果之和 {fmt(sum(rhs))}"  # type: ignore[arg-type]
+            f"（{detail}）"
+        )
+    # T3_BALANCE: 一 + 二 = （七）总计 + 四
+    left = _sum_text(lhs, ["本年新收", "上年结转"])  # type: ignore[arg-type]
+    right = _sum_text(rhs, ["（七）总计", "结转下年度继续办理"])  # type: ignore[arg-type]
+    return f"{rel.where}：不符合“第一项加第二项之和，等于第三项加第四项之和”：{left} ≠ {right}"
+
+
+@rule("table_arithmetic", codes=["T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T3_BALANCE", "T4_GROUP_TOTAL"])
+def check_relations(report: Report) -> Iterator[Finding]:
+    template = template_of(report)
+    if template is None:
+        return
+    values = report.values()
+    for tid in ("t3", "t4"):
+        if tid not in report.tables_present:
+            continue
+        for rel in arithmetic.relations(template.id, tid):
+            if rel.holds(values) is not False:
+                continue
+            lhs = sum(values[k] for k in rel.lhs)  # type: ignore[misc]
+            rhs = sum(values[k] for k in rel.rhs)  # type: ignore[misc]
+            yield Finding(
+                rel.code,
+                _message(template, rel, values),
+                cells=list(rel.keys),
+                where=rel.where,
+                data={
+                    "lhs": number(lhs),
+                    "rhs": number(rhs),
+                    "values": {k: number(values[k]) for k in rel.keys},  # type: ignore[arg-type]
+                },
+            )
+
+
+@rule("t2_plausibility", codes=["T2_IMPLAUSIBLE"])
+def check_t2(report: Report) -> Iterator[Finding]:
+    """Values of 表二 that cannot both hold.
+
+    2021: 现行有效 = last year's 现行有效 + 本年制发 − 本年废止 ≥ 本年制发 − 本年废止.
+    2019: 对外公开总数量 includes this year's 本年新公开数量.
+    """
+    template = template_of(report)
+    if template is None or "t2" not in report.tables_present:
+        return
+    table = template.table("t2")
+    for block in table.blocks:
+        cols = {c.key for c in block.value_columns}
+        for row in block.data_rows:
+            key = f"t2.{row.key}."
+            label = f"表二“{row.label.official}”"
+            if {"issued", "repealed", "in_force"} <= cols:
+                cells = [key + c for c in ("issued", "repealed", "in_force")]
+                issued, repealed, in_force = (report.value(k) for k in cells)
+                if None not in (issued, repealed, in_force) and in_force < issued - repealed:  # type: ignore[operator]
+                    yield Finding(
+                        "T2_IMPLAUSIBLE",
+                        f"{label}：现行有效件数 {fmt(in_force)} 小于本年制发 {fmt(issued)} − 本年废止 "
+                        f"{fmt(repealed)} = {fmt(issued - repealed)}，两者不可能同时成立",  # type: ignore[operator]
+                        cells=cells,
+                        where=label,
+                        data={"issued": issued, "repealed": repealed, "in_force": in_force},
+                    )
+            if {"published", "total_published"} <= cols:
+                published, total = report.value(key + "published"), report.value(key + "total_published")
+                if published is not None and total is not None and total < published:
+                    yield Finding(
+                        "T2_IMPLAUSIBLE",
+                        f"{label}：对外公开总数量 {fmt(total)} 小于本年新公开数量 {fmt(published)}，"
+                        "两者不可能同时成立",
+                        cells=[key + "published", key + "total_published"],
+                        where=label,
+                        data={"published": published, "total_published": total},
+                    )

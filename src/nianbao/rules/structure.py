@@ -1,0 +1,170 @@
+"""The report's shape: its six parts, their order and numbering, the title, the tables and their template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..model import Report
+from ..plugins import rule
+from ..templates import TABLE_IDS, get_template, sections
+from ._common import TABLE_NAMES, list_places, template_of
+
+_STANDARD_NUMBER = re.compile(r"^[一二三四五六七八九十]+、$")
+
+
+def _section_name(key: str) -> str:
+    sec = next(s for s in sections() if s.key == key)
+    return f"{sec.number}、{sec.title}"
+
+
+@rule("sections", codes=["SECTION_MISSING", "SECTION_EXTRA", "SECTION_ORDER"])
+def check_sections(report: Report) -> Iterator[Finding]:
+    found = [s.key for s in report.sections if s.key]
+    for sec in sections():
+        if sec.key not in found:
+            yield Finding(
+                "SECTION_MISSING",
+                f"报告缺少第{sec.number}部分“{sec.title}”",
+                where=_section_name(sec.key),
+                data={"section": sec.key},
+            )
+    for s in report.sections:
+        if s.key is None:
+            yield Finding(
+                "SECTION_EXTRA",
+                f"报告在规定的六个部分之外另设了一部分“{(s.number or '')}{s.heading}”",
+                where=s.heading,
+                data={"heading": s.heading},
+            )
+    standard = [sec.key for sec in sections()]
+    seen: list[str] = []
+    for key in found:
+        if key not in seen:
+            seen.append(key)
+    if seen != sorted(seen, key=standard.index):
+        printed = "、".join(_section_name(k).split("、", 1)[1] for k in seen)
+        yield Finding(
+            "SECTION_ORDER",
+            f"报告各部分的顺序与规定格式不一致：实际顺序为 {printed}",
+            data={"order": seen},
+        )
+
+
+@rule("section_numbering", codes=["SECTION_NUMBERING"])
+def check_section_numbering(report: Report) -> Iterator[Finding]:
+    """The six parts are numbered 一、二、… ; 1、 / （一） / unnumbered / a mix is non-standard.
+
+    Only the numbering style is judged: a part renumbered because an extra part was inserted
+    (四、收到和处理… after an extra 三、) is SECTION_EXTRA's business, not this rule's.
+    """
+    parts = [s for s in report.sections if s.key is not None or s.number]
+    if not parts:
+        return
+    odd = [s for s in parts if not (s.number and _STANDARD_NUMBER.match(s.number.strip()))]
+    if not odd:
+        return
+    shown = "、".join(f"“{(s.number or '（未编号）').strip()}{s.heading}”" for s in odd[:6])
+    mixed = "编号方式混用，" if len(odd) < len(parts) else ""
+    yield Finding(
+        "SECTION_NUMBERING",
+        f"报告各部分应依次以“一、”“二、”……编号，{mixed}以下部分编号不规范：{shown}",
+        data={"numbers": [s.number for s in parts]},
+    )
+
+
+# <机关><年份>年政府信息公开工作年度报告; the year may also open the title (2019年上海市人民政府办公厅…),
+# and 关于…的 wording (江左镇人民政府关于2019年政府信息公开工作的年度报告) is accepted.
+_TITLE = re.compile(r"^(?P<pre>.*?)(?:关于)?(?P<year>\d{4})年(?P<mid>.*?)政府信息公开工作(?:的)?年度报告$")
+
+
+@rule("title", codes=["TITLE_NONSTANDARD"])
+def check_title(report: Report) -> Iterator[Finding]:
+    if not report.title:
+        return
+    title = re.sub(r"\s+", "", report.title)
+    m = _TITLE.match(title)
+    problem = None
+    if m is None:
+        problem = "不符合“<机关名称><年份>年政府信息公开工作年度报告”的格式"
+    elif not (m["pre"] or m["mid"]):
+        problem = "缺少机关名称"
+    elif report.year and int(m["year"]) != report.year:
+        problem = f"标题中的年份 {m['year']} 与报告年度 {report.year} 不符"
+    if problem:
+        yield Finding(
+            "TITLE_NONSTANDARD",
+            f"标题“{report.title.strip()}”{problem}",
+            where="标题",
+            data={"title": report.title},
+        )
+
+
+@rule("template_year", codes=["TEMPLATE_YEAR_MISMATCH"])
+def check_template_year(report: Report) -> Iterator[Finding]:
+    if not report.year or not report.tables_present:
+        return
+    expected = "2021" if report.year >= 2021 else "2019"
+    wrong = {}
+    for tid in TABLE_IDS:
+        if tid not in report.tables_present:
+            continue
+        used = report.table_templates.get(tid) or report.template
+        if used and used != expected:
+            wrong[tid] = used
+    if not wrong:
+        return
+    names = "、".join(TABLE_NAMES[t] for t in wrong)
+    used = sorted(set(wrong.values()))
+    detail = ""
+    if wrong.get("t3") == "2019" and expected == "2021":
+        detail = "（表三仍只有一行“（六）其他处理”，未按2021年格式分列三项）"
+    yield Finding(
+        "TEMPLATE_YEAR_MISMATCH",
+        f"{report.year}年度报告应使用{get_template(expected).notice}规定的{expected}年格式，"
+        f"但{names}使用的是{'、'.join(used)}年格式{detail}",
+        where=names,
+        data={"year": report.year, "expected": expected, "tables": wrong},
+    )
+
+
+@rule("tables", codes=["TABLE_MISSING", "TABLE_INCOMPLETE"])
+def check_tables(report: Report) -> Iterator[Finding]:
+    template = template_of(report)
+    for tid in TABLE_IDS:
+        if tid not in report.tables_present:
+            section = template.table(tid).section if template else None
+            where = f"（应在“{_section_name(section)}”部分）" if section else ""
+            yield Finding(
+                "TABLE_MISSING",
+                f"报告缺少{TABLE_NAMES[tid]}{where}",
+                where=TABLE_NAMES[tid],
+                data={"table": tid},
+            )
+            continue
+        if template is None:
+            continue
+        missing = [k for k in template.table(tid).cell_keys if _not_found(report, k)]
+        if missing:
+            total = len(template.table(tid).cell_keys)
+            yield Finding(
+                "TABLE_INCOMPLETE",
+                f"{TABLE_NAMES[tid]}应有 {total} 个数据单元格，文档中只找到 {total - len(missing)} 个，"
+                f"无法确定以下单元格：{list_places(template, missing)}",
+                cells=missing,
+                where=TABLE_NAMES[tid],
+                data={"expected": total, "found": total - len(missing)},
+            )
+
+
+def _not_found(report: Report, key: str) -> bool:
+    cell = report.cells.get(key)
+    if cell is None:
+        return True
+    if cell.raw is not None or cell.method in ("inferred", "ambiguous", "manual"):
+        return False
+    # the 2021 （六） sub-rows of a table printed in the 2019 layout: TEMPLATE_YEAR_MISMATCH says it
+    if report.table_templates.get(key.split(".")[0]) == "2019" and key not in get_template("2019").cell_keys:
+        return False
+    return True

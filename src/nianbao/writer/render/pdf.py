@@ -1,0 +1,77 @@
+"""PDF through LibreOffice headless: the DOCX rendering converted by `soffice`.
+
+Each call gets a private LibreOffice profile (a second soffice sharing a profile would hand the
+job to the first one or fail), a timeout, and a clean kill of the whole process group.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ...errors import MissingDependency, NianbaoError
+
+TIMEOUT_S = float(os.environ.get("NIANBAO_SOFFICE_TIMEOUT", 120))
+
+
+class ConversionError(NianbaoError):
+    pass
+
+
+def soffice_path() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise MissingDependency(
+        "未找到 LibreOffice（soffice），无法生成 PDF。请安装 libreoffice-writer-nogui，或改为输出 DOCX/HTML"
+    )
+
+
+def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S) -> bytes:
+    """Convert a document (`suffix` like ".docx") to `target` ("pdf", "xlsx", "csv", …)."""
+    exe = soffice_path()
+    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
+        work = Path(tmp)
+        src = work / f"input{suffix}"
+        src.write_bytes(data)
+        out_dir = work / "out"
+        cmd = [
+            exe,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless", "--norestore", "--nologo", "--nodefault", "--nofirststartwizard",
+            "--convert-to", target, "--outdir", str(out_dir), str(src),
+        ]
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp
+        )
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise ConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒），已终止") from None
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc)
+        ext = target.split(":")[0]
+        produced = out_dir / f"input.{ext}"
+        if not produced.exists():
+            detail = err.decode("utf-8", "replace").strip()[-300:]
+            raise ConversionError(f"LibreOffice 转换失败（退出码 {proc.returncode}）：{detail or '无输出'}")
+        return produced.read_bytes()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def docx_to_pdf(docx: bytes, timeout: float = TIMEOUT_S) -> bytes:
+    return convert(docx, ".docx", "pdf", timeout)

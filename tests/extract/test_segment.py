@@ -1,0 +1,255 @@
+"""Splitting run-together numbers on real rows of the crawled 平潭 reports (/work/shared/corpus/crawl)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from nianbao.arithmetic import relations
+from nianbao.extract.segment import Chunk, Solution, solve
+from nianbao.templates import get_template
+
+CRAWL = Path("/work/shared/corpus/crawl")
+
+T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+
+# 平潭 2021 表三 as the crawler printed it (row label -> the text after it), and the truth (HTML page)
+PT2021_T3 = {
+    "new_received": ("640020470", [64, 0, 0, 2, 0, 4, 70]),
+    "carried_over": ("0000000", [0] * 7),
+    "granted": ("270020130", [27, 0, 0, 2, 0, 1, 30]),
+    "partially_granted": ("500000 5", [5, 0, 0, 0, 0, 0, 5]),
+    "denied.state_secret": ("0000000", [0] * 7),
+    "denied.prohibited_by_law": ("0000000", [0] * 7),
+    "denied.three_safety_one_stability": ("0000000", [0] * 7),
+    "denied.third_party_rights": ("0000000", [0] * 7),
+    "denied.internal_affairs": ("1000001", [1, 0, 0, 0, 0, 0, 1]),
+    "denied.process_info": ("0000000", [0] * 7),
+    "denied.law_enforcement_file": ("6000006", [6, 0, 0, 0, 0, 0, 6]),
+    "denied.administrative_inquiry": ("1000001", [1, 0, 0, 0, 0, 0, 1]),
+    "unable.not_held": ("220000325", [22, 0, 0, 0, 0, 3, 25]),
+    "unable.needs_creation": ("0000000", [0] * 7),
+    "unable.unclear_after_correction": ("0000000", [0] * 7),
+    "not_processed.petition_complaint": ("0000000", [0] * 7),
+    "not_processed.repeated": ("0000000", [0] * 7),
+    "not_processed.publication": ("0000000", [0] * 7),
+    "not_processed.massive_repeated": ("0000000", [0] * 7),
+    "not_processed.confirm_or_reissue": ("0000000", [0] * 7),
+    "other.no_correction": ("0000000", [0] * 7),
+    "other.unpaid_fee": ("0000000", [0] * 7),
+    "other.other": ("1000001", [1, 0, 0, 0, 0, 0, 1]),
+    "results_total": ("630020469", [63, 0, 0, 2, 0, 4, 69]),
+    "carried_forward": ("1000001", [1, 0, 0, 0, 0, 0, 1]),
+}
+
+
+def t3_chunk(row: str, text: str) -> Chunk:
+    return Chunk([f"t3.{row}.{c}" for c in T3_COLS], text)
+
+
+def t3_table(rows: dict[str, tuple[str, list[int]]]) -> list[Chunk]:
+    return [t3_chunk(row, text) for row, (text, _) in rows.items()]
+
+
+def truth_of(rows: dict[str, tuple[str, list[int]]]) -> dict[str, int]:
+    return {f"t3.{row}.{c}": v for row, (_, vals) in rows.items() for c, v in zip(T3_COLS, vals, strict=True)}
+
+
+def assert_never_wrong(sol: Solution, truth: dict[str, int | float]) -> None:
+    for key, val in sol.values.items():
+        if val is None:
+            assert key in sol.ambiguous, key
+        else:
+            assert val == pytest.approx(truth[key]), key
+
+
+def test_corpus_strings_are_real() -> None:
+    if not CRAWL.exists():
+        pytest.skip("corpus not available")
+    text = (CRAWL / "pingtan-2021.txt").read_text(encoding="utf-8")
+    for snippet in (
+        "一、本年新收政府信息公开申请数量640020470",
+        "（一）予以公开270020130",
+        "不计其他情形）500000 5（三）",
+        "1.本机关不掌握相关政府信息220000325",
+        "（七）总计630020469",
+        "尚未审结总计10203120001200000五、",
+        "行政规范性文件693665第二十条",
+        "行政事业性收费24252.311082三、",
+    ):
+        assert snippet in text, snippet
+    text = (CRAWL / "pingtan-2019.txt").read_text(encoding="utf-8")
+    for snippet in ("（六）其他处理0 0 0 0 0 00（七）总计23 0 00 0 023四、结转下年度继续办理 0 0 00 00 0 ",):
+        assert snippet in text
+
+
+def test_whole_2021_table_is_recovered_exactly() -> None:
+    sol = solve(t3_table(PT2021_T3), relations("2021", "t3"))
+    assert sol.consistent
+    assert sol.n_solutions == 1
+    assert sol.ambiguous == {}
+    assert sol.values == truth_of(PT2021_T3)
+    # the gold marks 予以公开 unknown by row arithmetic: the column sums decide it here
+    assert "t3.granted.natural_person" in sol.recovered
+    # 0000000: seven digits for seven cells, nothing to recover
+    assert "t3.carried_over.total" not in sol.recovered
+
+
+@pytest.mark.parametrize(
+    ("row", "candidates"),
+    [
+        ("granted", {"natural_person": [2, 27], "commercial": [0, 7], "legal_service": [0, 20]}),
+        ("unable.not_held", {"natural_person": [2, 22], "commercial": [0, 20]}),
+    ],
+)
+def test_row_alone_stays_ambiguous(row: str, candidates: dict[str, list[int]]) -> None:
+    # the gold lists these rows as unknown: alone, the row total allows two splits
+    text, truth = PT2021_T3[row]
+    sol = solve([t3_chunk(row, text)], relations("2021", "t3"))
+    assert sol.consistent and sol.n_solutions == 2
+    for col, cands in candidates.items():
+        assert sol.values[f"t3.{row}.{col}"] is None
+        assert sol.ambiguous[f"t3.{row}.{col}"] == cands
+    assert_never_wrong(sol, truth_of({row: PT2021_T3[row]}))
+    assert sol.values[f"t3.{row}.total"] == truth[-1]
+
+
+def test_space_is_a_hard_boundary() -> None:
+    sol = solve([t3_chunk("partially_granted", "500000 5")], relations("2021", "t3"))
+    assert [sol.values[f"t3.partially_granted.{c}"] for c in T3_COLS] == [5, 0, 0, 0, 0, 0, 5]
+    # without the space 5000005 is still unique, but in "5 0 0 0 0 0 05" the spaces leave "05" as one cell
+    assert solve([t3_chunk("granted", "5 0 0 0 0 0 05")], []).unsplit
+
+
+def test_2019_rows_with_some_spaces() -> None:
+    rows = {
+        "other": ("0 0 0 0 0 00", [0] * 7),
+        "results_total": ("23 0 00 0 023", [23, 0, 0, 0, 0, 0, 23]),
+        "carried_forward": ("0 0 00 00 0", [0] * 7),
+        "new_received": ("230 000023", [23, 0, 0, 0, 0, 0, 23]),
+    }
+    sol = solve(t3_table(rows), relations("2019", "t3"))
+    assert sol.values == truth_of(rows)
+
+
+def test_t4_flat_row() -> None:
+    keys = list(get_template("2021").table("t4").cell_keys)
+    cases = {
+        "10203120001200000": [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0],  # 平潭 2021
+        "110024001510102": [1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2],  # 平潭 2023
+        "25380363300630003": [25, 3, 8, 0, 36, 3, 3, 0, 0, 6, 3, 0, 0, 0, 3],  # 平潭 2025
+    }
+    for text, truth in cases.items():
+        sol = solve([Chunk(keys, text)], relations("2021", "t4"))
+        assert [sol.values[k] for k in keys] == truth, text
+        assert sol.n_solutions == 1
+
+
+def test_t2_without_relations() -> None:
+    keys = ["t2.normative_docs.issued", "t2.normative_docs.repealed", "t2.normative_docs.in_force"]
+    sol = solve([Chunk(keys, "693665")], relations("2021", "t2"))
+    assert all(v is None for v in sol.values.values())  # gold: unknown
+    assert 69 in sol.ambiguous[keys[0]] and 665 in sol.ambiguous[keys[2]] and 3 in sol.ambiguous[keys[1]]
+    rules = ["t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force"]
+    sol = solve([Chunk(rules, "000"), Chunk(["t2.licensing.decisions"], "2293")], relations("2021", "t2"))
+    assert sol.values == {**dict.fromkeys(rules, 0), "t2.licensing.decisions": 2293}
+
+
+def test_decimal_cells() -> None:
+    fee = Chunk(["t2.fees.amount"], "24252.311082", decimal_keys=frozenset({"t2.fees.amount"}))
+    assert solve([fee], []).values == {"t2.fees.amount": 24252.311082}
+    # a point in a count cell is not a number
+    assert solve([Chunk(["t2.licensing.decisions"], "24252.311082")], []).unsplit
+    # 平潭 2019 政府集中采购 13575394432.52元: which digits are the count is not determined
+    keys = ["t2.procurement.count", "t2.procurement.amount"]
+    sol = solve([Chunk(keys, "13575394432.52", decimal_keys=frozenset(keys[1:]))], [])
+    assert sol.values == dict.fromkeys(keys, None)
+    assert 135 in sol.ambiguous[keys[0]] and 75394432.52 in sol.ambiguous[keys[1]]
+    assert all(isinstance(v, int) for v in sol.ambiguous[keys[0]])
+
+
+def test_signed_cells() -> None:
+    keys = ["t2.licensing.prev_count", "t2.licensing.change", "t2.licensing.decisions"]
+    signed = frozenset({keys[1]})
+    assert list(solve([Chunk(keys, "12-35", signed_keys=signed)], []).values.values()) == [12, -3, 5]
+    assert list(solve([Chunk(keys, "12 －3 5", signed_keys=signed)], []).values.values()) == [12, -3, 5]
+    # a minus sign only where the template allows one
+    assert solve([Chunk(keys, "-12 3 5", signed_keys=signed)], []).unsplit
+    # 平潭 2019 行政许可3960181: 396 0 181 in truth, the text allows more
+    sol = solve([Chunk(keys, "3960181", signed_keys=signed)], relations("2019", "t2"))
+    assert all(v is None for v in sol.values.values())
+    assert 396 in sol.ambiguous[keys[0]] and 181 in sol.ambiguous[keys[2]]
+
+
+def test_known_cells_take_part() -> None:
+    keys = [f"t3.granted.{c}" for c in T3_COLS[:6]]
+    rels = relations("2021", "t3")
+    assert solve([Chunk(keys, "6400204")], rels).values[keys[0]] is None  # total unknown: ignored
+    assert solve([Chunk(keys, "6400204")], rels, known={"t3.granted.total": 70}).values[keys[0]] == 64
+    assert solve([Chunk(keys, "6400204")], rels, known={"t3.granted.total": 52}).values[keys[1]] == 40
+    assert solve([Chunk(keys, "6400204")], rels, known={"t3.granted.total": None}).values[keys[0]] is None
+
+
+def test_broken_arithmetic_falls_back_to_each_row() -> None:
+    rows = dict(PT2021_T3)
+    rows["results_total"] = ("640020470", [64, 0, 0, 2, 0, 4, 70])  # 一+二 ≠ 七+四 now
+    sol = solve(t3_table(rows), relations("2021", "t3"))
+    assert not sol.consistent and sol.n_solutions == 0
+    # the column sums are no longer trusted: 予以公开 is ambiguous again, never guessed
+    assert sol.values["t3.granted.natural_person"] is None
+    assert sol.ambiguous["t3.granted.natural_person"] == [2, 27]
+    assert_never_wrong(sol, truth_of(rows))
+
+
+def test_broken_row_total_keeps_what_the_spaces_say() -> None:
+    sol = solve([t3_chunk("granted", "1 0 0 0 0 0 5")], relations("2021", "t3"))
+    assert not sol.consistent
+    assert [sol.values[f"t3.granted.{c}"] for c in T3_COLS] == [1, 0, 0, 0, 0, 0, 5]
+    sol = solve([t3_chunk("granted", "100000 5")], relations("2021", "t3"))
+    assert not sol.consistent
+    assert sol.values["t3.granted.total"] == 5 and sol.values["t3.granted.natural_person"] == 1
+
+
+def test_unsplittable_chunks() -> None:
+    for text in ("1 2 3 4 5 6 7 8", "12a3456", "", "00123"):
+        sol = solve([t3_chunk("granted", text)], relations("2021", "t3"))
+        assert sol.unsplit == {f"t3.granted.{c}" for c in T3_COLS}, text
+        assert all(v is None for v in sol.values.values())
+        assert sol.ambiguous == {f"t3.granted.{c}": [] for c in T3_COLS}
+
+
+def test_same_key_twice_is_a_caller_error() -> None:
+    with pytest.raises(ValueError):
+        solve([t3_chunk("granted", "0000000"), t3_chunk("granted", "0000000")], [])
+    with pytest.raises(ValueError):
+        solve([t3_chunk("granted", "0000000")], [], known={"t3.granted.total": 0})
+
+
+def test_long_chunks_do_not_blow_up() -> None:
+    # 40 digits into 7 cells has ~3.8M splits; the row total prunes them
+    applicants = [912345, 823456, 734567, 98765, 87654, 76543]
+    text = "".join(map(str, applicants)) + str(sum(applicants))
+    assert len(text) == 40
+    truth = dict(zip([f"t3.granted.{c}" for c in T3_COLS], [*applicants, sum(applicants)], strict=True))
+    t0 = time.perf_counter()
+    sol = solve([t3_chunk("granted", text)], relations("2021", "t3"))
+    assert time.perf_counter() - t0 < 2.0
+    assert sol.consistent
+    assert_never_wrong(sol, truth)
+    # without any relation the same text has far too many splits: reported, not guessed
+    t0 = time.perf_counter()
+    sol = solve([t3_chunk("granted", "1234567890" * 4)], [])
+    assert time.perf_counter() - t0 < 3.0
+    assert sol.unsplit and all(v is None for v in sol.values.values())
+
+
+def test_long_row_with_true_total_is_found() -> None:
+    applicants = [1234, 567, 89, 1011, 1213, 1415]
+    text = "".join(map(str, applicants)) + str(sum(applicants))
+    sol = solve([t3_chunk("granted", text)], relations("2021", "t3"))
+    truth = dict(zip([f"t3.granted.{c}" for c in T3_COLS], [*applicants, sum(applicants)], strict=True))
+    assert sol.consistent
+    assert_never_wrong(sol, truth)
+    assert sol.values["t3.granted.total"] == sum(applicants)

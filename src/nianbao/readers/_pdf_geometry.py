@@ -201,18 +201,63 @@ def _cluster(values: list[float], tol: float) -> list[float]:
 
 
 def _index(bounds: list[float], v: float) -> int:
-    return min(range(len(bounds)), key=lambda i: abs(bounds[i] - v))
+    i = bisect_right(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds) or v - bounds[i - 1] <= bounds[i] - v:
+        return i - 1
+    return i
+
+
+def _intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+    """pdfplumber's smallest-cell search, with edge identity kept as sets of ints (much faster)."""
+    v_ids = {pt: {id(e) for e in d["v"]} for pt, d in intersections.items()}
+    h_ids = {pt: {id(e) for e in d["h"]} for pt, d in intersections.items()}
+    by_x: dict[float, list[float]] = {}
+    by_y: dict[float, list[float]] = {}
+    for x, y in intersections:
+        by_x.setdefault(x, []).append(y)
+        by_y.setdefault(y, []).append(x)
+    for v in by_x.values():
+        v.sort()
+    for v in by_y.values():
+        v.sort()
+    cells = []
+    for pt in sorted(intersections):
+        x, y = pt
+        below = [b for b in by_x[x] if b > y]
+        right = [r for r in by_y[y] if r > x]
+        found = None
+        for by in below:
+            if not v_ids[pt] & v_ids[(x, by)]:
+                continue
+            for rx in right:
+                if not h_ids[pt] & h_ids[(rx, y)]:
+                    continue
+                corner = (rx, by)
+                if (
+                    corner in intersections
+                    and v_ids[corner] & v_ids[(rx, y)]
+                    and h_ids[corner] & h_ids[(x, by)]
+                ):
+                    found = (x, y, rx, by)
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
 
 
 def find_grids(edges: list[dict]) -> list[Grid]:
     """Ruled tables on a page, each as a grid of cells with spans."""
     if len(edges) < 4:
         return []
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 
     edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     edges, open_tops, open_bottoms = _close_open_ends(edges)
-    cells = intersections_to_cells(edges_to_intersections(edges, SNAP, SNAP))
+    cells = _intersections_to_cells(edges_to_intersections(edges, SNAP, SNAP))
     grids = []
     for boxes in cells_to_tables(cells):
         xs = _cluster([v for b in boxes for v in (b[0], b[2])], 1.0)

@@ -88,17 +88,23 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
 def group_lines(chars: list[Char]) -> list[Line]:
     """Cluster characters into visual lines (top to bottom), each sorted left to right."""
     lines: list[list[Char]] = []
-    bands: list[tuple[float, float]] = []
+    bands: list[tuple[float, float]] = []  # the first char's box, shrunk so touching lines stay apart
+    boxes: list[tuple[float, float]] = []  # the full vertical extent of the line so far
     for ch in sorted(chars, key=lambda c: c.cy):
         if lines:
             top, bottom = bands[-1]
-            if top <= ch.cy <= bottom:
+            full_top, full_bottom = boxes[-1]
+            h = max(ch.bottom - ch.top, 0.1)
+            overlap = min(ch.bottom, full_bottom) - max(ch.top, full_top)
+            # small glyphs with a tight box (a comma sitting low) join by overlap
+            if top <= ch.cy <= bottom or overlap >= 0.6 * h:
                 lines[-1].append(ch)
+                boxes[-1] = (min(full_top, ch.top), max(full_bottom, ch.bottom))
                 continue
         lines.append([ch])
         h = ch.bottom - ch.top
-        # the band is the first char's box, shrunk a little so touching lines do not merge
         bands.append((ch.top + 0.15 * h, ch.bottom - 0.15 * h) if h > 0 else (ch.top - 1, ch.bottom + 1))
+        boxes.append((ch.top, ch.bottom))
     return [_make_line(sorted(cs, key=lambda c: c.x0)) for cs in lines]
 
 

@@ -13,20 +13,17 @@ import re
 from ..arithmetic import relations
 from ..document import Document, Paragraph
 from ..findings import Finding
-from ..model import CellValue, Report, Section
+from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
 from . import segment
-from .labels import EXACT, match_heading
+from .labels import EXACT
 from .metadata import find_title, organ_and_year, published_date, region_of
-from .normalize import core
 from .numbers import CellStatus, parse_number
+from .parts import split_parts
 from .tables import CellRead, Chunk, TableRead, assign, best_read
-from .tokens import CELL, Token, tokenize
+from .tokens import tokenize
 
-REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
 _CRAWL_BODY_RE = re.compile(r"^=+\s*正文\s*=+$")
-# numbering as printed at the start of a heading: 一、 / （一） / 1. / 第一部分
-_RAW_NUMBER_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分[、.．:：]?|[（(][一二三四五六七八九十\d]+[)）][、.．]?|[一二三四五六七八九十\d]+\s*[、.．)）]?)")
 
 
 def extract(doc: Document) -> Report:
@@ -44,7 +41,7 @@ def extract(doc: Document) -> Report:
     report.region = region_of(organ)
     report.published = published_date(lines)
 
-    regions = _split_parts(tokens, report)
+    regions = split_parts(tokens, report)
     year_template = template_for_year(year).id if year else None
     reads: dict[str, TableRead] = {}
     for tid in TABLE_IDS:
@@ -85,78 +82,6 @@ def _report_template(table_templates: dict[str, str], year_template: str | None)
     if year_template:
         return year_template
     return table_templates.get("t3", "2021")
-
-
-# --- the six parts ----------------------------------------------------------------------------
-
-
-def _split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
-    """Assign tokens to the six parts and the table regions; fill report.sections."""
-    regions: dict[str, list[Token]] = {}
-    region: str | None = None
-    seen_regions: set[str] = set()
-    current: Section | None = None
-    text_parts: list[str] = []
-    last_group = None
-
-    def close() -> None:
-        if current is not None:
-            current.text = "".join(text_parts).strip()
-
-    for tok in tokens:
-        heading = None
-        if tok.kind != CELL or not tok.text[:1].isdigit():
-            heading = match_heading(tok.text) if len(tok.text) <= 60 else None
-        if heading is not None and not _inside_table_row(tok, heading.section.key, region):
-            close()
-            number = _RAW_NUMBER_RE.match(tok.text.strip()) if heading.number else None
-            current = Section(heading.section.key, tok.text.strip(), number.group(0) if number else None, "", tok.prov)
-            report.sections.append(current)
-            text_parts = []
-            last_group = tok.group
-            region = REGION_OF_SECTION.get(heading.section.key)
-            if region:
-                seen_regions.add(region)
-            continue
-        anchor = _table_anchor(tok, region, seen_regions)
-        if anchor:
-            region = anchor
-            seen_regions.add(anchor)
-        if region:
-            regions.setdefault(region, []).append(tok)
-        if current is not None:
-            sep = "" if tok.group == last_group else "\n"
-            if tok.kind == CELL and tok.group == last_group:
-                sep = "\t"
-            text_parts.append(sep + tok.text)
-            last_group = tok.group
-        elif report.sections == [] and _looks_like_extra_heading(tok):
-            pass
-    close()
-    return regions
-
-
-def _inside_table_row(tok: Token, section_key: str, region: str | None) -> bool:
-    # a 表三 row label "四、结转下年度继续办理" is not part 四; real headings don't sit in table rows
-    return tok.kind == CELL and region in ("t2", "t3", "t4") and section_key != "problems"
-
-
-def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
-    """Tables found without their part heading (a dropped or renamed part)."""
-    text = core(tok.text)
-    if not text or len(text) > 40:
-        return None
-    if "t2" not in seen and text in ("第二十条第(一)项",):
-        return "t2"
-    if "t3" not in seen and (text.startswith("本年新收") or text == "申请人情况"):
-        return "t3"
-    if "t4" not in seen and "t3" in seen and region == "t3" and text in ("行政复议", "行政复议行政诉讼"):
-        return "t4"
-    return None
-
-
-def _looks_like_extra_heading(tok: Token) -> bool:
-    return False
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -268,6 +193,8 @@ def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[
             if not col.canonical:
                 continue
             value = sol.values.get(key)
+            if value is not None and ch.unit == "元" and col.unit == "万元":
+                value = round(value / 10000, 6)
             if value is not None:
                 out[key] = CellValue(value, ch.text, ch.prov, "recovered")
                 recovered.append(key)

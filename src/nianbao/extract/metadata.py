@@ -9,7 +9,7 @@ import cn2an
 
 from .normalize import squash
 
-TITLE_TAIL_RE = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告")
+TITLE_TAIL_RE = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?的?(?:年度)?(?:工作)?报告")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _ISO_RE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
 _CN_DATE_RE = re.compile(r"([二〇零一二三四五六七八九○Ｏ0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -26,20 +26,40 @@ class Metadata:
 
 
 def find_title(lines: list[str], container_title: str | None) -> str | None:
-    """The report's title: the first lines up to one that ends like 工作年度报告 (titles wrap)."""
-    head = [squash(x) for x in lines[:12] if squash(x)]
+    """The report's title as printed at the top; titles are often broken over two or three lines
+    (机关名称 / 2024年政府信息公开工作年度报告, or 关于2019年政府信息公开工作的 / 年度报告)."""
+    head = [squash(x) for x in lines[:15] if squash(x)]
     for i, line in enumerate(head):
-        if TITLE_TAIL_RE.search(line) and len(line) <= 60:
-            # a title broken over lines: 同江市乐业镇2020年政府信息公开 / 工作年度报告
-            if i > 0 and not YEAR_RE.search(line) and YEAR_RE.search(head[i - 1]) and len(head[i - 1]) < 40:
-                return head[i - 1] + line
-            return line
-        if i + 1 < len(head) and TITLE_TAIL_RE.search(line + head[i + 1]) and len(line + head[i + 1]) <= 60:
-            if TITLE_TAIL_RE.search(head[i + 1]) is None or not YEAR_RE.search(head[i + 1]):
-                return line + head[i + 1]
+        if len(line) > 60 or _SENTENCE_RE.search(line):
+            continue
+        start = i
+        while start > 0 and _title_fragment(head[start - 1]) and i - start < 3:
+            start -= 1
+        for j in range(start, i + 1):  # the shortest run of lines ending here that reads as a title
+            candidate = "".join(head[j : i + 1])
+            if TITLE_TAIL_RE.search(candidate) and (YEAR_RE.search(candidate) or j == start):
+                first = j
+                while first > start and not _has_organ(candidate):
+                    first -= 1
+                    candidate = "".join(head[first : i + 1])
+                return candidate
     if container_title and TITLE_TAIL_RE.search(container_title):
-        return squash(container_title.split("_")[0].split("|")[0].split("-")[0])
+        return squash(re.split(r"[_|]| - ", container_title)[0])
     return None
+
+
+_SENTENCE_RE = re.compile(r"[。，；！？]|^(?:发布|来源|时间|日期)")
+_ORGAN_RE = re.compile(r"(?:政府|办公厅|办公室|委员会|局|厅|镇|乡|街道|区|县|市|部|署|院|会|所|中心|处|委)")
+
+
+def _title_fragment(line: str) -> bool:
+    return len(line) <= 30 and not _SENTENCE_RE.search(line) and not re.match(r"^[一二三四五六七八九十]+[、.]", line)
+
+
+def _has_organ(text: str) -> bool:
+    name = TITLE_TAIL_RE.split(text)[0]
+    name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", name)
+    return bool(_ORGAN_RE.search(name))
 
 
 def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
@@ -49,7 +69,7 @@ def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
     year = int(year_m.group(1)) if year_m else None
     name = TITLE_TAIL_RE.split(title)[0]
     name = re.sub(r"(?:19|20)\d{2}\s*年度?", "", name)
-    name = re.sub(r"^关于|的?$", "", name).strip("《》“”\"' 　:：")
+    name = re.sub(r"^关于|关于$|的$", "", name).strip("《》“”\"' 　:：")
     return (name or None), year
 
 

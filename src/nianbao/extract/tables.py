@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from ..document import Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
-from .labels import EXACT, LabelIndex, label_index
-from .normalize import core
+from .labels import EXACT, label_index
+from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
 from .tokens import CELL, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s]+$")
+_UNIT_SUFFIX_RE = re.compile(r"万?元$")
 
 
 @dataclass
@@ -79,6 +80,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             continue
         if not rows and _is_extra_column(text, table):
             extra.append(core(text))
+        if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):
+            flat = []  # numbers in a sentence or header before the data row are not its cells
     return TableRead(table, rows, flat, extra, headings)
 
 
@@ -116,6 +119,7 @@ class Chunk:
     text: str
     prov: Provenance | None
     columns: list[ColumnDef]
+    unit: str | None = None  # a unit printed after the run (元 / 万元) for the amount columns
 
 
 def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]]:
@@ -184,9 +188,17 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
             if col.canonical:
                 out[key] = CellRead(key, raw, prov, col, label)
         return out
-    if 0 < len(pieces) < n and all(_DIGITS_RE.match(clean_keep_spaces(p)) for p, _ in pieces):
+    if 0 < len(pieces) < n:
         text = " ".join(clean_keep_spaces(p) for p, _ in pieces)
-        return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys])
+        unit = None
+        m = _UNIT_SUFFIX_RE.search(text)
+        if m and any(c.unit for _, c in keys):
+            unit, text = m.group(0), text[: m.start()]
+        digits = sum(ch.isdigit() for ch in text)
+        # run together only if there are enough digits to make every cell; "0 0 0 0 0 0" for
+        # fifteen cells is a short table, not a crawl
+        if _DIGITS_RE.match(text) and digits >= n:
+            return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys], unit)
     if len(pieces) > n:
         return None
     return None
@@ -196,10 +208,6 @@ def clean_keep_spaces(raw: str) -> str:
     return " ".join(clean(w) for w in raw.split())
 
 
-def canonical_keys(table: TableDef) -> list[str]:
-    return list(table.cell_keys)
-
-
 def best_read(tokens: list[Token], candidates: list[TableDef], prefer: str | None) -> TableRead | None:
     """Read the region with each template's definition and keep the one that fits best."""
     reads = [read_table(tokens, t) for t in candidates]
@@ -207,7 +215,3 @@ def best_read(tokens: list[Token], candidates: list[TableDef], prefer: str | Non
     if not reads:
         return None
     return max(reads, key=lambda r: (r.score, r.table.template_id == prefer))
-
-
-def _unused(_: LabelIndex) -> None:  # keep the import for type checkers of callers
-    return None

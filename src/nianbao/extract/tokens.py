@@ -83,6 +83,8 @@ def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
     cuts: list[tuple[int, int]] = []
     for m in splitter().finditer(norm):
         start, end = index[m.start()], index[m.end() - 1] + 1
+        while end < len(text) and text[end] in _DROPPED_BY_NORMALIZE:
+            end += 1  # a closing quote the label's normal form leaves out: 危及“三安全一稳定”
         cuts.append((start, end))
     if not cuts or (len(cuts) == 1 and cuts[0] == (0, len(text))):
         return [Token(text, prov, group, LINE)]
@@ -90,12 +92,27 @@ def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
     pos = 0
     for start, end in cuts:
         if start > pos and text[pos:start].strip():
-            out.append(Token(text[pos:start].strip(), replace(prov, offset=pos), group, PIECE))
+            out.extend(_between(text[pos:start], replace(prov, offset=pos), group))
         out.append(Token(text[start:end], replace(prov, offset=start), group, PIECE, label_cut=True))
         pos = end
     if pos < len(text) and text[pos:].strip():
-        out.append(Token(text[pos:].strip(), replace(prov, offset=pos), group, PIECE))
+        out.extend(_between(text[pos:], replace(prov, offset=pos), group))
     return out
+
+
+_TRAILING_DIGITS_RE = re.compile(r"^(.*?[^\d\s.,])\s*(\d[\d\s.,]*(?:万?元)?)$")
+
+
+def _between(text: str, prov: Provenance, group: int) -> list[Token]:
+    """Text between two labels: values, or words (a column header) followed by values."""
+    text = text.strip()
+    m = _TRAILING_DIGITS_RE.match(text)
+    if m and not looks_like_value(text):
+        return [Token(m.group(1), prov, group, PIECE), Token(m.group(2).strip(), prov, group, PIECE)]
+    return [Token(text, prov, group, PIECE)]
+
+
+_DROPPED_BY_NORMALIZE = frozenset("”’\"'」 \u3000")
 
 
 def _normalize_with_index(text: str) -> tuple[str, list[int]]:

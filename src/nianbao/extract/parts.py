@@ -1,0 +1,176 @@
+"""Finding the six parts (and any extra ones) and the regions of the three tables.
+
+Headings are chosen in two passes: every line that could be a part heading is a candidate, then
+for each part the candidate that looks most like a top-level heading wins. This keeps sub-headings
+such as 「（一）主动公开情况」 inside 总体情况 from being taken for part 二.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Report, Section
+from ..templates import sections
+from .labels import EXACT, HeadingMatch, label_index, match_heading
+from .normalize import core
+from .tokens import CELL, PIECE, Token
+
+REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
+_CN = "一二三四五六七八九十"
+# numbering as printed at the start of a heading: 一、 / （一） / 1. / 第一部分
+RAW_NUMBER_RE = re.compile(
+    rf"^(?:第[{_CN}]+部分[、.．:：]?|[（(][{_CN}\d]+[)）][、.．]?|[{_CN}\d]+\s*[、.．)）]?)"
+)
+_TOP_LEVEL_RE = re.compile(rf"^\s*([{_CN}]{{1,2}}|\d{{1,2}})\s*[、.．]\s*(\S.*)$")
+_SENTENCE_RE = re.compile(r"[。；！？]")
+
+
+@dataclass
+class _Candidate:
+    index: int
+    match: HeadingMatch | None  # None: a numbered top-level line that is not one of the six
+    score: float
+    numeral: int | None
+
+
+def _numeral(number: str) -> int | None:
+    digits = re.sub(r"[^\d" + _CN + "]", "", number)
+    if not digits:
+        return None
+    if digits.isdigit():
+        return int(digits)
+    if digits == "十":
+        return 10
+    if len(digits) == 1:
+        return _CN.index(digits) + 1
+    return None
+
+
+def _official_position(key: str) -> int:
+    return [s.key for s in sections()].index(key) + 1
+
+
+def _heading_candidate(i: int, tok: Token) -> _Candidate | None:
+    if tok.kind == CELL or len(tok.text) > 60:
+        return None
+    if tok.kind == PIECE and not tok.label_cut:
+        return None
+    m = match_heading(tok.text)
+    if m is None:
+        return None
+    raw = RAW_NUMBER_RE.match(tok.text.strip())
+    number = raw.group(0) if raw else ""
+    numeral = _numeral(number)
+    score = 0.0
+    if not number:
+        score += 1
+    elif "(" in number or "（" in number:
+        score -= 1  # （一） numbers sub-headings, not parts
+    else:
+        score += 2
+        if numeral == _official_position(m.section.key):
+            score += 1
+    if m.quality == EXACT:
+        score += 1
+    return _Candidate(i, m, score, numeral)
+
+
+def _is_table_label(text: str) -> bool:
+    for template_id in ("2019", "2021"):
+        for table_id in ("t2", "t3", "t4"):
+            m = label_index(template_id, table_id).match_row(text, window=100)
+            if m is not None:
+                return True
+    return False
+
+
+def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
+    """Fill report.sections and return the tokens of each table region (t2, t3, t4)."""
+    candidates = [c for i, t in enumerate(tokens) if (c := _heading_candidate(i, t)) is not None]
+    best: dict[str, _Candidate] = {}
+    for c in candidates:
+        key = c.match.section.key  # type: ignore[union-attr]
+        if key not in best or c.score > best[key].score:
+            best[key] = c
+    chosen = sorted(best.values(), key=lambda c: c.index)
+    chosen = _with_extra_parts(tokens, chosen)
+    heading_at = {c.index: c for c in chosen}
+
+    regions: dict[str, list[Token]] = {}
+    region: str | None = None
+    seen: set[str] = set()
+    current: Section | None = None
+    pieces: list[str] = []
+    last_group: int | None = None
+    for i, tok in enumerate(tokens):
+        cand = heading_at.get(i)
+        if cand is not None:
+            if current is not None:
+                current.text = "".join(pieces).strip()
+            raw = RAW_NUMBER_RE.match(tok.text.strip())
+            number = raw.group(0) if raw else None
+            key = cand.match.section.key if cand.match else None
+            current = Section(key, tok.text.strip(), number, "", tok.prov)
+            report.sections.append(current)
+            pieces, last_group = [], tok.group
+            region = REGION_OF_SECTION.get(key) if key else None
+            if region:
+                seen.add(region)
+            continue
+        anchor = _table_anchor(tok, region, seen)
+        if anchor:
+            region = anchor
+            seen.add(anchor)
+        if region:
+            regions.setdefault(region, []).append(tok)
+        if current is not None:
+            if tok.group != last_group:
+                pieces.append("\n")
+            elif tok.kind == CELL:
+                pieces.append("\t")
+            pieces.append(tok.text)
+            last_group = tok.group
+    if current is not None:
+        current.text = "".join(pieces).strip()
+    return regions
+
+
+def _with_extra_parts(tokens: list[Token], chosen: list[_Candidate]) -> list[_Candidate]:
+    """Add numbered top-level lines that continue the parts' numbering but are not one of the six
+    (「三、公开平台建设和信息发布情况」): SECTION_EXTRA needs to see them."""
+    if not chosen:
+        return chosen
+    out = list(chosen)
+    taken = {c.index for c in chosen}
+    for i, tok in enumerate(tokens):
+        if i in taken or tok.kind == CELL or tok.kind == PIECE:
+            continue
+        m = _TOP_LEVEL_RE.match(tok.text)
+        if not m or len(tok.text) > 40 or _SENTENCE_RE.search(tok.text) or "，" in m.group(2):
+            continue
+        numeral = _numeral(m.group(1))
+        before = [c for c in out if c.index < i]
+        if not before or numeral is None or before[-1].numeral is None or numeral != before[-1].numeral + 1:
+            continue
+        if _is_table_label(tok.text) or len(core(tok.text)) < 4:
+            continue
+        out.append(_Candidate(i, None, 0, numeral))
+        out.sort(key=lambda c: c.index)
+    return out
+
+
+def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
+    """Tables found without their part heading (a dropped or renamed part)."""
+    if tok.kind == PIECE and not tok.label_cut:
+        return None
+    text = core(tok.text)
+    if not text or len(text) > 40:
+        return None
+    if "t2" not in seen and text == "第二十条第(一)项":
+        return "t2"
+    if "t3" not in seen and (text.startswith("本年新收") or text == "申请人情况"):
+        return "t3"
+    if "t4" not in seen and "t3" in seen and region == "t3" and tok.kind == CELL and text == "行政复议":
+        return "t4"
+    return None

@@ -68,6 +68,11 @@ def make_report(
             values[key] = rng.randint(-3, 3)
         else:
             values[key] = rng.randint(0, 200)
+    if template.id == "2019":
+        for r in ("rules", "normative_docs"):
+            values[f"t2.{r}.total_published"] = (
+                values[f"t2.{r}.total_published"] + values[f"t2.{r}.published"]
+            )
     if template.id == "2021":
         for r in ("rules", "normative_docs"):
             values[f"t2.{r}.in_force"] = values[f"t2.{r}.in_force"] + values[f"t2.{r}.issued"]

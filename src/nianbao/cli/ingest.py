@@ -1,0 +1,83 @@
+"""`nianbao ingest`: files, folders and ZIPs into the corpus database, in parallel, resumable."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from ..corpus.cli_support import DbOption, console, open_store
+from ..corpus.ingest import IngestStats, ingest
+from . import app
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} 个/秒" if speed else "— 个/秒", style="cyan")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[str], typer.Argument(help="报告文件、文件夹或 ZIP 压缩包")],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", help="并行解析进程数（默认：全部 CPU 核）")] = 0,
+    engine: Annotated[str, typer.Option("--engine", help="执行引擎：local（本机多进程）或 ray")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray 集群地址（--engine ray 时）")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+) -> None:
+    """批量导入报告到数据库：并行解析，按内容哈希去重，可中断后续跑。"""
+    store = open_store(db)
+    progress = Progress(
+        TextColumn("[bold]导入"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TextColumn("[red]错误 {task.fields[errors]}"),
+        TextColumn("跳过 {task.fields[skipped]}"),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, errors=0, skipped=0)
+
+        def update(stats: IngestStats, total: int | None) -> None:
+            progress.update(
+                task,
+                completed=stats.stored + stats.errors + stats.skipped,
+                total=max(total or 0, stats.seen),
+                errors=stats.errors,
+                skipped=stats.skipped,
+            )
+
+        stats = ingest(
+            store,
+            paths,
+            workers=workers or os.cpu_count() or 1,
+            engine=engine,
+            address=address,
+            progress=update,
+        )
+    console.print(
+        f"完成：新导入 {stats.stored} 份，失败 {stats.errors} 份，已存在跳过 {stats.skipped} 份，"
+        f"用时 {stats.seconds:.1f} 秒（{stats.rate:.1f} 份/秒）"
+    )
+    for name, error in stats.error_files[:20]:
+        console.print(f"  [red]✗[/red] {name}：{error}")
+    if len(stats.error_files) > 20:
+        console.print(f"  …另有 {len(stats.error_files) - 20} 个文件失败（见数据库 documents 表）")

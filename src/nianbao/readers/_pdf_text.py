@@ -21,6 +21,7 @@ class Char:
     top: float
     x1: float
     bottom: float
+    space_after: bool = False  # the PDF has a space character after this one
 
     @property
     def cx(self) -> float:
@@ -51,10 +52,12 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
     get_unicode = pdfium_c.FPDFText_GetUnicode
     get_loose = pdfium_c.FPDFText_GetLooseCharBox
     get_tight = pdfium_c.FPDFText_GetCharBox
-    raw: list[tuple[str, float, float, float, float, float, float, float, float, bool]] = []
+    raw: list[tuple[str, float, float, float, float, float, float, float, float, bool, list[bool]]] = []
     for i in range(n):
         code = get_unicode(textpage_raw, i)
         if code in _SPACES or code < 0x20:
+            if code in (0x20, 0xA0, 0x3000) and raw:
+                raw[-1][10][0] = True
             continue  # spacing is recomputed from geometry: PDF spaces are unreliable
         if 0xD800 <= code <= 0xDFFF:
             continue  # a lone surrogate half: rare, and not text a report depends on
@@ -62,12 +65,24 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
             continue
         ok = bool(get_loose(textpage_raw, i, prect))
         raw.append(
-            (chr(code), l.value, b.value, r.value, t.value, rect.left, rect.bottom, rect.right, rect.top, ok)
+            (
+                chr(code),
+                l.value,
+                b.value,
+                r.value,
+                t.value,
+                rect.left,
+                rect.bottom,
+                rect.right,
+                rect.top,
+                ok,
+                [False],
+            )
         )
     heights = sorted(e[8] - e[6] for e in raw if e[9])
     typical = heights[len(heights) // 2] if heights else 12.0
     out: list[Char] = []
-    for text, x0, y0, x1, y1, lx0, ly0, lx1, ly1, ok in raw:
+    for text, x0, y0, x1, y1, lx0, ly0, lx1, ly1, ok, space in raw:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         if (
             ok
@@ -76,12 +91,12 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
             and lx0 <= cx <= lx1
             and ly0 <= cy <= ly1
         ):
-            out.append(Char(text, lx0, page_top - ly1, lx1, page_top - ly0))
+            out.append(Char(text, lx0, page_top - ly1, lx1, page_top - ly0, space[0]))
         else:
             # PDFium's loose box is nonsense for some glyphs (WPS vertical labels): fall back to
             # the ink box, stretched to the typical line height around its centre
             half = max(y1 - y0, typical) / 2
-            out.append(Char(text, x0, page_top - (cy + half), x1, page_top - (cy - half)))
+            out.append(Char(text, x0, page_top - (cy + half), x1, page_top - (cy - half), space[0]))
     return out
 
 
@@ -121,7 +136,9 @@ def _make_line(chars: list[Char]) -> Line:
             if gap > 1.5 * height:
                 parts.append("  ")  # a wide gap: unruled columns stay visibly apart
             elif gap > 0.35 * height and (prev.text.isascii() or ch.text.isascii()):
-                parts.append(" ")  # a word space next to Latin text or digits ("2023 年")
+                parts.append(" ")  # a word space next to Latin text or digits
+            elif prev.space_after and gap > -0.1 * height and prev.text.isascii() and ch.text.isascii():
+                parts.append(" ")  # the PDF's own space between Latin words ("2023 年" stays "2023年")
         kept.append(ch)
         parts.append(ch.text)
     return Line(

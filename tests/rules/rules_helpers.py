@@ -58,10 +58,12 @@ def gold_report(name: str) -> Report:
 
 
 def six_sections(**texts: str) -> list[Section]:
-    """The six parts, standard headings and numbering, with the given texts."""
+    """The six parts, headings as printed (number included), with the given texts."""
     from nianbao.templates import sections
 
-    return [Section(s.key, s.title, f"{s.number}、", texts.get(s.key, "")) for s in sections()]
+    return [
+        Section(s.key, f"{s.number}、{s.title}", f"{s.number}、", texts.get(s.key, "")) for s in sections()
+    ]
 
 
 def run(check: Callable[[Report], Iterable[Finding]], report: Report) -> list[Finding]:

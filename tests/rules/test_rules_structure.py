@@ -11,17 +11,19 @@ from nianbao.rules.structure import (
 
 # seed 001 (小曹娥镇 2020): an extra part 三 inserted, the 复议/诉讼 part dropped
 SEED_001 = [
-    Section("overview", "总体情况", "一、", "2020年，我镇通过不同渠道和方式共公开政府信息729条。"),
+    Section("overview", "一、总体情况", "一、", "2020年，我镇通过不同渠道和方式共公开政府信息729条。"),
     Section(
         "proactive",
-        "主动公开政府信息情况",
+        "二、主动公开政府信息情况",
         "二、",
         "2020年，我镇通过余姚市政府信息公开平台主动公开文件127件。",
     ),
-    Section(None, "公开平台建设和信息发布情况", "三、", "小曹娥镇持续推进新媒体平台建设，不断拓宽平台载体。"),
-    Section("requests", "收到和处理政府信息公开申请情况", "四、", "2020年，无收到信息公开申请。"),
-    Section("problems", "存在的主要问题及改进情况", "五、", "（一）主要问题"),
-    Section("other", "其他需要报告的事项", "六、", "无。"),
+    Section(
+        None, "三、公开平台建设和信息发布情况", "三、", "小曹娥镇持续推进新媒体平台建设，不断拓宽平台载体。"
+    ),
+    Section("requests", "四、收到和处理政府信息公开申请情况", "四、", "2020年，无收到信息公开申请。"),
+    Section("problems", "五、存在的主要问题及改进情况", "五、", "（一）主要问题"),
+    Section("other", "六、其他需要报告的事项", "六、", "无。"),
 ]
 
 
@@ -30,7 +32,7 @@ def test_missing_and_extra_parts_of_seed_001():
     found = run(check_sections, report)
     assert codes(found) == ["SECTION_MISSING", "SECTION_EXTRA"]
     assert "政府信息公开行政复议、行政诉讼情况" in found[0].message
-    assert "公开平台建设和信息发布情况" in found[1].message
+    assert "另设了一部分“三、公开平台建设和信息发布情况”" in found[1].message
     assert found[0].severity == "error" and found[1].severity == "warning"
 
 
@@ -49,10 +51,11 @@ def test_parts_out_of_order():
 def test_mixed_numbering_of_seed_004():
     # 樟树市阁山镇 2021: 1、 总体情况 … 5、 政府信息公开工作存在的主要问题及改进情况
     parts = six_sections()
-    parts[0].number, parts[4].number = "1、", "5、"
+    parts[0].number, parts[0].heading = "1、", "1、 总体情况"
+    parts[4].number, parts[4].heading = "5、", "5、 政府信息公开工作存在的主要问题及改进情况"
     found = run(check_section_numbering, make_report(sections=parts))
     assert codes(found) == ["SECTION_NUMBERING"]
-    assert "混用" in found[0].message and "1、总体情况" in found[0].message
+    assert "混用" in found[0].message and "“1、 总体情况”" in found[0].message
 
 
 def test_standard_numbering_passes_even_when_an_extra_part_shifts_the_numbers():
@@ -117,7 +120,7 @@ def test_table_four_with_6_of_15_values_in_seed_002():
         report.cells[key] = CellValue(None, raw=None)
     found = run(check_tables, report)
     assert codes(found) == ["TABLE_INCOMPLETE"]
-    assert found[0].cells == t4[6:] and "只找到 6 个" in found[0].message
+    assert found[0].cells == t4[6:] and "其中 9 个在文档中找不到" in found[0].message
 
 
 def test_inferred_ambiguous_and_2019_style_other_rows_are_not_incomplete():

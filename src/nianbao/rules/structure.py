@@ -6,12 +6,21 @@ import re
 from collections.abc import Iterator
 
 from ..findings import Finding
-from ..model import Report
+from ..model import Report, Section
 from ..plugins import rule
 from ..templates import TABLE_IDS, get_template, sections
 from ._common import TABLE_NAMES, list_places, template_of
 
 _STANDARD_NUMBER = re.compile(r"^[一二三四五六七八九十]+、$")
+
+
+def _printed(section: Section) -> str:
+    """The heading as the reader sees it: extractors keep the printed number in `heading`."""
+    number = (section.number or "").strip()
+    heading = section.heading.strip()
+    if not number:
+        return f"（未编号）{heading}"
+    return heading if heading.startswith(number) else f"{number}{heading}"
 
 
 def _section_name(key: str) -> str:
@@ -34,7 +43,7 @@ def check_sections(report: Report) -> Iterator[Finding]:
         if s.key is None:
             yield Finding(
                 "SECTION_EXTRA",
-                f"报告在规定的六个部分之外另设了一部分“{(s.number or '')}{s.heading}”",
+                f"报告在规定的六个部分之外另设了一部分“{_printed(s)}”",
                 where=s.heading,
                 data={"heading": s.heading},
             )
@@ -65,7 +74,7 @@ def check_section_numbering(report: Report) -> Iterator[Finding]:
     odd = [s for s in parts if not (s.number and _STANDARD_NUMBER.match(s.number.strip()))]
     if not odd:
         return
-    shown = "、".join(f"“{(s.number or '（未编号）').strip()}{s.heading}”" for s in odd[:6])
+    shown = "、".join(f"“{_printed(s)}”" for s in odd[:6])
     mixed = "编号方式混用，" if len(odd) < len(parts) else ""
     yield Finding(
         "SECTION_NUMBERING",
@@ -150,8 +159,8 @@ def check_tables(report: Report) -> Iterator[Finding]:
             total = len(template.table(tid).cell_keys)
             yield Finding(
                 "TABLE_INCOMPLETE",
-                f"{TABLE_NAMES[tid]}应有 {total} 个数据单元格，文档中只找到 {total - len(missing)} 个，"
-                f"无法确定以下单元格：{list_places(template, missing)}",
+                f"{TABLE_NAMES[tid]}共 {total} 个数据单元格，其中 {len(missing)} 个在文档中找不到对应的数值"
+                f"（数值个数少于单元格，无法对应到栏目）：{list_places(template, missing)}",
                 cells=missing,
                 where=TABLE_NAMES[tid],
                 data={"expected": total, "found": total - len(missing)},

@@ -299,11 +299,16 @@ def read(data: bytes, source: str) -> Document:
     if not data.strip():
         raise ReadError("文件为空")
     text, encoding = decode_html(data)
+    parser = _parser()
     try:
-        root = lxml.etree.fromstring(text.encode("utf-8", errors="replace"), _parser())
+        root = lxml.etree.fromstring(text.encode("utf-8", errors="replace"), parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise ReadError(f"网页无法解析：{exc}") from None
     doc = Document(source=source, format="html", metadata={"encoding": encoding})
+    if any(e.level == lxml.etree.ErrorLevels.FATAL for e in parser.error_log):
+        # libxml2 stops at its limits (nesting depth, huge text or attribute values): say so
+        # rather than silently returning part of the page
+        doc.warnings.append("网页结构异常（嵌套过深或单项内容过大），只读取了部分内容")
     if root is None:
         return doc
     title = root.find(".//title")

@@ -18,7 +18,7 @@ _EXTENSIONS = ("doc", "dot", "wps", "wpt", "rtf", "odt", "ott")
 
 
 def original_format(data: bytes, name: str) -> str | None:
-    """"doc", "wps", "rtf" or "odt" when the content is one of them, else None."""
+    """ "doc", "wps", "rtf" or "odt" when the content is one of them, else None."""
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
     if lo.odf_mimetype(data) == "application/vnd.oasis.opendocument.text":

@@ -119,7 +119,7 @@ def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
             continue
         text = next(t for t in sheet.rows[r] if t)
         before = next((k for k in reversed(kinds[:r]) if k != "single"), None)
-        after = next((k for k in kinds[r + 1:] if k != "single"), None)
+        after = next((k for k in kinds[r + 1 :] if k != "single"), None)
         if before == "table" and after == "table" and len(text) <= _MAX_TABLE_LABEL_CHARS:
             kinds[r] = "table-single"
     out: list[tuple[str, int, int]] = []

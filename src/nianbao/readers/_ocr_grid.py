@@ -1,0 +1,207 @@
+"""Table grids in page images, found from their ruling lines with OpenCV.
+
+The official tables are fully ruled, so the lines give the grid exactly: horizontal and vertical
+strokes are isolated by morphological opening with long thin kernels, clustered into grid lines,
+and two neighbouring grid cells are one merged cell when the stroke between them is missing.
+Slight rotations (a phone photo, a crooked scan) are measured on the same strokes and undone first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# a stroke must cover this share of a cell border to count as a border
+_BORDER_COVERAGE = 0.55
+
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, lines included
+
+
+@dataclass
+class Grid:
+    box: tuple[int, int, int, int]
+    ys: list[int]  # horizontal grid lines, top to bottom
+    xs: list[int]  # vertical grid lines, left to right
+    cells: list[GridCell]
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """255 where there is ink. Adaptive, so uneven lighting in a photo does not black out areas."""
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0)
+    return cv2.adaptiveThreshold(255 - blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 25, -12)
+
+
+def line_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    h, w = ink.shape
+    # long enough to skip text strokes (a CJK character is < 1/40 page wide), short enough to
+    # catch the border of a narrow cell and to follow a line tilted by a degree or two
+    hk = max(25, w // 30)
+    vk = max(25, h // 50)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
+    # bridge small gaps that noise and JPEG blocks leave in a line
+    horiz = cv2.morphologyEx(horiz, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
+    vert = cv2.morphologyEx(vert, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 9)))
+    return horiz, vert
+
+
+def skew_angle(gray: np.ndarray) -> float:
+    """The page's rotation in degrees (counter-clockwise positive), from its long horizontal lines."""
+    ink = ink_mask(gray)
+    h, w = ink.shape
+    horiz = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 30), 1))
+    )
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles, weights = [], []
+    for i in range(1, n):
+        x, y, cw, ch, _area = stats[i]
+        if cw < w / 4:
+            continue
+        ys, xs = np.nonzero(labels[y : y + ch, x : x + cw] == i)
+        if len(xs) < 50:
+            continue
+        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+        angles.append(-np.degrees(np.arctan(slope)))
+        weights.append(cw)
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    h, w = gray.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def _cluster(values: list[tuple[float, float]], tol: float) -> list[int]:
+    """Cluster (position, weight) pairs; return weighted centres."""
+    if not values:
+        return []
+    values.sort()
+    groups: list[list[tuple[float, float]]] = [[values[0]]]
+    for v in values[1:]:
+        if v[0] - groups[-1][-1][0] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [int(round(sum(p * wt for p, wt in g) / sum(wt for _, wt in g))) for g in groups]
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[int, int, int, int]]:
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)]  # x, y, w, h
+
+
+def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, band: int) -> float:
+    if end <= start:
+        return 0.0
+    if horizontal:
+        strip = mask[max(0, at - band) : at + band + 1, start:end]
+        hit = strip.max(axis=0) > 0 if strip.size else np.zeros(0, bool)
+    else:
+        strip = mask[start:end, max(0, at - band) : at + band + 1]
+        hit = strip.max(axis=1) > 0 if strip.size else np.zeros(0, bool)
+    return float(hit.mean()) if hit.size else 0.0
+
+
+def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
+    """Ruled tables on the page, and the mask of their lines (to erase before OCR)."""
+    ink = ink_mask(gray)
+    horiz, vert = line_masks(ink)
+    lines = cv2.bitwise_or(horiz, vert)
+    joined = cv2.dilate(lines, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    page_h, page_w = gray.shape
+    grids: list[Grid] = []
+    for cnt in contours:
+        x, y, w, h = cv2.boundingRect(cnt)
+        if w < page_w / 6 or h < 20:
+            continue
+        grid = _grid_in(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], (x, y))
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda g: g.box[1])
+    return grids, lines
+
+
+def _grid_in(horiz: np.ndarray, vert: np.ndarray, origin: tuple[int, int]) -> Grid | None:
+    h, w = horiz.shape
+    hsegs = [s for s in _segments(horiz, True) if s[2] >= 20]
+    vsegs = [s for s in _segments(vert, False) if s[3] >= 15]
+    ys = _cluster([(y + hh / 2, ww) for x, y, ww, hh in hsegs], tol=6)
+    xs = _cluster([(x + ww / 2, hh) for x, y, ww, hh in vsegs], tol=6)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    for _ in range(4):  # drop grid lines no cell starts at (a stray stroke inside one cell)
+        groups = _merge_cells(horiz, vert, ys, xs)
+        used_rows = {min(r for r, _ in g) for g in groups} | {max(r for r, _ in g) + 1 for g in groups}
+        used_cols = {min(c for _, c in g) for g in groups} | {max(c for _, c in g) + 1 for g in groups}
+        keep_ys = [y for i, y in enumerate(ys) if i in used_rows]
+        keep_xs = [x for i, x in enumerate(xs) if i in used_cols]
+        if keep_ys == ys and keep_xs == xs:
+            break
+        ys, xs = keep_ys, keep_xs
+        if len(ys) < 2 or len(xs) < 2:
+            return None
+    ox, oy = origin
+    cells = []
+    for group in groups:
+        r0 = min(r for r, _ in group)
+        r1 = max(r for r, _ in group)
+        c0 = min(c for _, c in group)
+        c1 = max(c for _, c in group)
+        box = (xs[c0] + ox, ys[r0] + oy, xs[c1 + 1] + ox, ys[r1 + 1] + oy)
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, box))
+    cells.sort(key=lambda c: (c.row, c.col))
+    if len(cells) < 2:
+        return None
+    return Grid((ox, oy, ox + w, oy + h), [y + oy for y in ys], [x + ox for x in xs], cells)
+
+
+def _merge_cells(
+    horiz: np.ndarray, vert: np.ndarray, ys: list[int], xs: list[int]
+) -> list[list[tuple[int, int]]]:
+    """Group the grid's elementary cells into physical cells: neighbours with no border between."""
+    band = 4
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols:  # the vertical border to the right
+                pad = max(2, (ys[r + 1] - ys[r]) // 8)
+                cov = _coverage(vert, False, xs[c + 1], ys[r] + pad, ys[r + 1] - pad, band)
+                if cov < _BORDER_COVERAGE:
+                    union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows:  # the horizontal border below
+                pad = max(2, (xs[c + 1] - xs[c]) // 8)
+                cov = _coverage(horiz, True, ys[r + 1], xs[c] + pad, xs[c + 1] - pad, band)
+                if cov < _BORDER_COVERAGE:
+                    union(r * n_cols + c, (r + 1) * n_cols + c)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            members.setdefault(find(r * n_cols + c), []).append((r, c))
+    return list(members.values())

@@ -9,10 +9,11 @@ indentation). Only residue of the dump that is never content is removed: bookmar
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from ..document import Document, Paragraph, Provenance
 from ..errors import ReadError
-from ..plugins import reader
+from ..plugins import READERS, reader
 from ._encoding import decode_text, looks_like_text
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
@@ -62,7 +63,11 @@ def read_text(data: bytes, source: str, fmt: str = "text") -> tuple[Document, li
 
 
 def _sniff(data: bytes, name: str) -> bool:
-    # The fallback: anything that decodes as text. Runs after every more specific sniffer.
+    """The fallback: anything that decodes as text. It runs after every more specific sniffer,
+    and leaves a file whose extension another reader claims (`.md`, `.htm` …) to that reader."""
+    ext = PurePath(name).suffix.lower().lstrip(".")
+    if ext and any(ext in spec.extensions for spec in READERS.values() if spec.name != "text"):
+        return False
     return looks_like_text(data)
 
 

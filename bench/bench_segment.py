@@ -76,9 +76,8 @@ def grid_chunks(text: str, table: TableDef, start: int) -> tuple[list[Chunk], in
 
 
 def t4_chunks(text: str, table: TableDef, start: int) -> list[Chunk]:
-    m = None
-    for m in re.finditer(r"尚未审结\s*总计([\d\s]+?)(?=五、)", text[start:]):
-        pass
+    found = list(re.finditer(r"尚未审结\s*总计([\d\s]+?)(?=五、)", text[start:]))
+    m = found[-1] if found else None
     return [Chunk(list(table.cell_keys), m.group(1).strip())] if m else []
 
 
@@ -121,7 +120,9 @@ def main() -> None:
                     wrong += 1
                     notes.append(f"{key}={val}≠{truth}")
             unknown_null = sum(1 for k in gold["unknown"] if k in sol.values and sol.values[k] is None)
-            notes.append(f"gold-unknown left null {unknown_null}/{sum(k in sol.values for k in gold['unknown'])}")
+            notes.append(
+                f"gold-unknown left null {unknown_null}/{sum(k in sol.values for k in gold['unknown'])}"
+            )
             if not sol.consistent:
                 notes.append("inconsistent")
             print(

@@ -13,7 +13,15 @@ from nianbao.templates import get_template
 
 CRAWL = Path("/work/shared/corpus/crawl")
 
-T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+T3_COLS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 
 # 平潭 2021 表三 as the crawler printed it (row label -> the text after it), and the truth (HTML page)
 PT2021_T3 = {

@@ -53,8 +53,8 @@ from ..arithmetic import Relation
 
 Number = int | float
 
-#: Depth-first nodes one chunk may cost before it is declared too ambiguous to split.
-CHUNK_NODE_BUDGET = 200_000
+#: Pieces one chunk may try before it is declared too ambiguous to split (about 0.3 s).
+CHUNK_NODE_BUDGET = 100_000
 #: Search nodes one joint component may cost before the solver stops counting.
 JOINT_NODE_BUDGET = 50_000
 
@@ -171,6 +171,50 @@ def _prepare(rel: _Rel) -> None:
 # one chunk
 
 
+_EXACT_FROM_EXTRA = 6  # digits beyond one per cell from which _SumRanges pays for itself
+
+
+class _SumRanges:
+    """Exact least and greatest sums of the first ``g`` characters split into ``c`` integer cells.
+
+    Cells are at most ``width`` characters long (no cell can exceed the sum it belongs to),
+    never cross a token boundary and have no leading zero. One table per width, built lazily.
+    """
+
+    def __init__(self, tokens: list[str], n: int) -> None:
+        self.flat = "".join(tokens)
+        self.n = n
+        self.token_start: list[int] = [0]  # token_start[g]: start of the token holding char g-1
+        pos = 0
+        for t in tokens:
+            self.token_start.extend([pos] * len(t))
+            pos += len(t)
+        self.tables: dict[int, tuple[list[list[float]], list[list[float]]]] = {}
+
+    def range(self, c: int, g: int, width: int) -> tuple[float, float]:
+        if width not in self.tables:
+            self.tables[width] = self._build(width)
+        lo, hi = self.tables[width]
+        return lo[c][g], hi[c][g]
+
+    def _build(self, width: int) -> tuple[list[list[float]], list[list[float]]]:
+        m, flat = len(self.flat), self.flat
+        inf = math.inf
+        lo = [[inf] * (m + 1) for _ in range(self.n + 1)]
+        hi = [[-inf] * (m + 1) for _ in range(self.n + 1)]
+        lo[0][0] = hi[0][0] = 0
+        for c in range(1, self.n + 1):
+            prev_lo, prev_hi, cur_lo, cur_hi = lo[c - 1], hi[c - 1], lo[c], hi[c]
+            for g in range(c, m + 1):
+                for a in range(g - 1, max(self.token_start[g], g - width) - 1, -1):
+                    if prev_lo[a] == inf or (flat[a] == "0" and g - a > 1):
+                        continue
+                    v = int(flat[a:g])
+                    cur_lo[g] = min(cur_lo[g], prev_lo[a] + v)
+                    cur_hi[g] = max(cur_hi[g], prev_hi[a] + v)
+        return lo, hi
+
+
 @dataclass
 class _ChunkSplits:
     splits: list[tuple[Number, ...]]  # every split honouring the relations given
@@ -203,6 +247,23 @@ def _enumerate(
         cum.append(cum[-1] + len(t))
         pmax.append(max(pmax[-1], len(t)))
     partial = [r.const for r in rels]
+    digit_sum = [0]
+    for ch in "".join(tokens):
+        digit_sum.append(digit_sum[-1] + (int(ch) if ch.isdigit() else 0))
+    # long chunks (many more digits than cells) get exact sum ranges; short ones are cheap anyway
+    exact = _SumRanges(tokens, n) if rels and cum[-1] - n >= _EXACT_FROM_EXTRA else None
+    # caps_at[i]: (relation, sign) where cell i, an unsigned integer, can at most balance the partial
+    # sum alone: every other cell still open in that relation (0..i-1) is unsigned and on its side
+    caps_at: list[list[tuple[int, int]]] = []
+    for i, (dec, sig) in enumerate(kinds):
+        caps: list[tuple[int, int]] = []
+        if not (dec or sig or (i > 0 and loose[i - 1])):
+            for q, r in enumerate(rels):
+                c = r.coef[i]
+                opposite = (r.n_pos[i - 1] if c < 0 else r.n_neg[i - 1]) if i > 0 else 0
+                if c and not opposite:
+                    caps.append((q, 1 if c < 0 else -1))
+        caps_at.append(caps)
     values: list[Number] = [0] * n
     out: list[tuple[Number, ...]] = []
     nodes = 0
@@ -230,14 +291,21 @@ def _enumerate(
             need = -p  # sum(pos) - sum(neg) over the unassigned cells must equal this
             if need < lo_p - hi_n - _EPS or need > hi_p - lo_n + _EPS:
                 return False
+            if not loose[i] and c in (r.n_pos[i], r.n_neg[i]):
+                # every open cell is a non-negative integer on one side, so their sum is |need|;
+                # a number is congruent to its digit sum mod 9, whatever the split
+                total = int(round(abs(need)))
+                if (total - digit_sum[m]) % 9:
+                    return False
+                if exact is not None:
+                    lo_x, hi_x = exact.range(c, m, len(str(total)))
+                    if not lo_x <= total <= hi_x:
+                        return False
         return True
 
     def rec(i: int, j: int, e: int) -> None:
         # keys 0..i remain; they must use tokens 0..j-1 and tokens[j][:e]
         nonlocal nodes
-        nodes += 1
-        if nodes > budget:
-            raise _Overflow
         if i < 0:
             if j < 0:
                 out.append(tuple(values))
@@ -249,12 +317,21 @@ def _enumerate(
         dec, sig = kinds[i]
         tok = tokens[j]
         coefs = [r.coef[i] for r in rels]
-        for s in range(e - 1, -1, -1):
+        caps = caps_at[i]
+        if i == 0 and j > 0:
+            return  # the first cell cannot span tokens
+        for s in (0,) if i == 0 else range(e - 1, -1, -1):
             if cum[j] + s < i:  # fewer characters left than cells: shorter pieces only get worse
                 break
+            nodes += 1
+            if nodes > budget:
+                raise _Overflow
             v = _parse(tok[s:e], dec, sig)
             if v is None:
                 continue
+            # a longer piece is a larger integer: once it exceeds what its sum leaves, stop
+            if any(sign * v > sign * partial[q] + _EPS for q, sign in caps):
+                break
             if s == 0:
                 nj, ne, ntok = j - 1, (len(tokens[j - 1]) if j > 0 else 0), j
             else:

@@ -1,0 +1,42 @@
+"""AGG_MISMATCH: a consolidated report's cells against the sums of its units' reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..plugins import rule
+from .consolidate import unit_sums
+from .context import CorpusContext
+
+MAX_LISTED = 8
+
+
+@rule("agg_mismatch", codes=["AGG_MISMATCH"], scope="corpus")
+def agg_mismatch(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
+    for sr in ctx.reports:
+        if not sr.consolidated or sr.region_id is None or sr.report.year is None:
+            continue
+        keys = [k for k, c in sr.report.cells.items() if c.value is not None]
+        found = unit_sums(ctx.store, sr.region_id, sr.report.year, keys)
+        if found is None:
+            continue
+        sums, n_units = found
+        bad = [
+            (k, sr.report.value(k), sums[k])
+            for k in keys
+            if k in sums and abs(sums[k] - sr.report.value(k)) > 1e-6
+        ]
+        if not bad:
+            continue
+        listed = "；".join(f"{k}：汇总 {v:g}，下级合计 {t:g}" for k, v, t in bad[:MAX_LISTED])
+        more = f"；另有 {len(bad) - MAX_LISTED} 项" if len(bad) > MAX_LISTED else ""
+        yield (
+            sr.id,
+            Finding(
+                "AGG_MISMATCH",
+                f"汇总数与 {n_units} 个下级单位报告之和不符：{listed}{more}",
+                cells=[k for k, _, _ in bad],
+                data={"units": n_units, "differences": {k: [v, t] for k, v, t in bad}},
+            ),
+        )

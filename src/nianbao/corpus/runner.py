@@ -1,0 +1,30 @@
+"""Run the corpus-scope rules over the store and keep their findings there."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import plugins
+from ..store import ReportFilter, Store
+from . import aggregate, cross_year  # noqa: F401 - importing registers the built-in corpus rules
+from .context import CorpusContext
+
+
+def corpus_rules() -> list[plugins.RuleSpec]:
+    plugins.load()  # third-party plugins may add corpus rules too
+    return [spec for spec in plugins.RULES.values() if spec.scope == "corpus"]
+
+
+def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[str]:
+    """Check every report against its organ's other years and its units; returns counts by code.
+
+    Previous findings of these rules are replaced, so running twice gives the same result.
+    """
+    ctx = CorpusContext.build(store, store.reports(flt or ReportFilter()))
+    specs = corpus_rules()
+    found = []
+    for spec in specs:
+        found.extend(spec.check(ctx))  # type: ignore[arg-type]
+    codes = [c for spec in specs for c in spec.codes]
+    store.replace_corpus_findings(codes, found)
+    return Counter(f.code for _, f in found)

@@ -39,8 +39,15 @@ def clean(raw: str) -> str:
     return _SPACES_RE.sub("", unicodedata.normalize("NFKC", raw)).translate(_MINUS)
 
 
+_DASHES_RE = re.compile(r"^[-/\\*×.。]+$")
+
+
+def _blank(text: str) -> bool:
+    return text in BLANK_MARKERS or bool(_DASHES_RE.match(text))
+
+
 def is_blank(raw: str) -> bool:
-    return clean(raw) in BLANK_MARKERS
+    return _blank(clean(raw))
 
 
 def _to_number(text: str) -> int | float:
@@ -54,7 +61,7 @@ def _to_number(text: str) -> int | float:
 def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
     """Parse a printed cell. `unit` is the column's unit (万元 for amounts), None for counts."""
     text = clean(raw)
-    if text in BLANK_MARKERS:
+    if _blank(text):
         return ParsedNumber(None, CellStatus.BLANK)
     if _NUM_RE.match(text):
         return ParsedNumber(_to_number(text), CellStatus.OK)
@@ -78,7 +85,7 @@ def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
 def looks_like_value(raw: str) -> bool:
     """True for text that belongs in a value cell: a number (possibly annotated) or a blank marker."""
     text = clean(raw)
-    if text in BLANK_MARKERS:
+    if _blank(text):
         return True
     if _NUM_RE.match(text):
         return True

@@ -1,0 +1,138 @@
+"""Extraction on short real-world layouts, read through the real readers."""
+
+import nianbao
+from nianbao.templates import get_template
+
+T3_2021_ROWS = [r for b in get_template("2021").tables["t3"].blocks for r in b.rows]
+
+
+def parse_text(text: str, name: str = "report.txt"):
+    return nianbao.parse(text.encode("utf-8"), name)
+
+
+def _t3_tab_rows(values_by_row: dict[str, list[int]], extra: str = "") -> str:
+    lines = ["三、收到和处理政府信息公开申请情况", "\t\t申请人情况", "\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
+             "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他" + extra]
+    for row in T3_2021_ROWS:
+        if row.group:
+            lines.append(row.label.official)
+            continue
+        vals = values_by_row.get(row.key, [0] * 7)
+        lines.append(row.label.official + "\t" + "\t".join(str(v) for v in vals))
+    return "\n".join(lines)
+
+
+HEAD = "某某镇人民政府\n2022年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+T2_2021 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容\t本年制发件数\t本年废止件数\t现行有效件数
+规章\t0\t0\t0
+行政规范性文件\t3\t1\t22（其中修订16件）
+第二十条第（五）项
+信息内容\t本年处理决定数量
+行政许可\t１２
+第二十条第（六）项
+信息内容\t本年处理决定数量
+行政处罚\t5
+行政强制\t/
+第二十条第（八）项
+信息内容\t本年收费金额（单位：万元）
+行政事业性收费\t270.6万元
+"""
+T4 = """四、政府信息公开行政复议、行政诉讼情况
+行政复议\t\t\t\t\t行政诉讼
+结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉
+1\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0
+五、存在的主要问题及改进情况
+问题。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+某某镇人民政府
+2023年1月20日
+"""
+
+
+def test_tab_separated_report_reads_every_cell_with_its_printing():
+    t3 = _t3_tab_rows({"new_received": [2, 0, 0, 0, 0, 0, 2], "granted": [1, 0, 0, 0, 0, 0, 1],
+                       "not_processed.repeated": [1, 0, 0, 0, 0, 0, 1], "results_total": [2, 0, 0, 0, 0, 0, 2]})
+    r = parse_text(HEAD + T2_2021 + t3 + "\n" + T4)
+    assert (r.organ, r.year, r.template, r.published) == ("某某镇人民政府", 2022, "2021", "2023-01-20")
+    assert r.value("t2.normative_docs.in_force") == 22
+    assert r.cells["t2.normative_docs.in_force"].raw == "22（其中修订16件）"
+    assert r.value("t2.licensing.decisions") == 12  # full-width digits
+    assert r.value("t2.enforcement.decisions") is None and r.cells["t2.enforcement.decisions"].raw == "/"
+    assert r.value("t2.fees.amount") == 270.6
+    assert r.value("t3.not_processed.repeated.total") == 1
+    assert r.value("t4.review.total") == 1
+    codes = {f.code for f in r.findings}
+    assert {"CELL_BLANK", "CELL_ANNOTATED"} <= codes
+    assert not {"T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T3_BALANCE", "T4_GROUP_TOTAL", "TABLE_INCOMPLETE"} & codes
+    assert [s.key for s in r.sections] == ["overview", "proactive", "requests", "appeals", "problems", "other"]
+
+
+def test_one_cell_per_line_layout_with_tab_indent():
+    # the layout of the Word text dumps in the corpus seeds: every cell on its own line
+    lines = ["\t第二十条第（一）项", "", "\t信息内容", "\t本年制发件数", "\t本年废止件数", "\t现行有效件数", "",
+             "\t规章", "\t0", "\t0", "\t0", "", "\t行政规范性文件", "\t4", "\t0", "\t9"]
+    r = parse_text(HEAD + "二、主动公开政府信息情况\n" + "\n".join(lines) + "\n" + T4)
+    assert [r.value(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [4, 0, 9]
+    assert r.cells["t2.normative_docs.issued"].prov.line is not None
+
+
+def test_a_2021_report_with_the_single_2019_other_row():
+    rows = [r for r in get_template("2019").tables["t3"].blocks[0].rows]
+    lines = ["三、收到和处理政府信息公开申请情况"]
+    for row in rows:
+        lines.append(row.label.official + ("" if row.group else "\t" + "\t".join(["0"] * 7)))
+    r = parse_text(HEAD + T2_2021 + "\n".join(lines) + "\n" + T4)
+    assert r.template == "2021" and r.table_templates["t3"] == "2019"
+    assert r.value("t3.other.no_correction.total") == 0
+    assert r.cells["t3.other.no_correction.total"].method == "inferred"
+    assert "TEMPLATE_YEAR_MISMATCH" in {f.code for f in r.findings}
+
+
+def test_subtotal_column_is_recognised_and_not_stored():
+    t3 = _t3_tab_rows({}, extra="\t小计")
+    t3 = "\n".join(
+        line + ("\t0" if "\t" in line and line.split("\t")[0] and not line.startswith("\t") else "")
+        for line in t3.splitlines()
+    )
+    r = parse_text(HEAD + T2_2021 + t3 + "\n" + T4)
+    assert r.value("t3.new_received.total") == 0
+    assert not any("legal_subtotal" in k for k in r.cells)
+    assert "TABLE_INCOMPLETE" not in {f.code for f in r.findings}
+
+
+CRAWL = (
+    "标题: 某县2021年度政府信息公开工作年度报告\n发布时间: 2022-02-08 16:34\n"
+    "==================== 正文 ====================\n"
+    "一、总体情况 概述。二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章 000行政规范性文件693665第二十条第（五）项信息内容本年处理决定数量行政许可2293 "
+    "第二十条第（六）项信息内容 本年处理决定数量行政处罚1282行政强制42第二十条第（八）项信息内容 "
+    "本年收费金额（单位：万元）行政事业性收费24252.311082三、收到和处理政府信息公开申请情况"
+)
+
+
+def test_crawl_header_is_not_the_publication_date_and_runs_are_split_or_flagged():
+    r = parse_text(CRAWL + "五、存在的主要问题及改进情况 无。六、其他需要报告的事项 无。", "crawl.txt")
+    assert r.organ == "某县" and r.year == 2021 and r.published is None
+    assert r.value("t2.licensing.decisions") == 2293
+    assert r.value("t2.fees.amount") == 24252.311082
+    assert [r.value(f"t2.rules.{c}") for c in ("issued", "repealed", "in_force")] == [0, 0, 0]
+    # 693665 splits several ways and 表二 has no arithmetic to choose: null, flagged, never guessed
+    ambiguous = next(f for f in r.findings if f.code == "CELL_AMBIGUOUS")
+    assert "t2.normative_docs.issued" in ambiguous.cells
+    assert r.value("t2.normative_docs.issued") is None
+
+
+def test_title_over_three_lines_and_signature_in_chinese_numerals():
+    text = "江左镇人民政府\n\n关于2019年政府信息公开工作的\n\n年度报告\n一、总体情况\n内容。\n六、其他需要报告的事项\n无。\n江左镇人民政府\n二〇二〇年一月三十一日\n"
+    r = parse_text(text)
+    assert r.organ == "江左镇人民政府" and r.year == 2019 and r.published == "2020-01-31"
+
+
+def test_missing_tables_are_absent_not_zero():
+    r = parse_text(HEAD + "二、主动公开政府信息情况\n无。\n五、存在的主要问题及改进情况\n无\n")
+    assert r.tables_present == set()
+    assert r.cells == {}
+    assert {f.code for f in r.findings} >= {"TABLE_MISSING", "SECTION_MISSING"}

@@ -159,7 +159,8 @@ def check_tables(report: Report) -> Iterator[Finding]:
             total = len(template.table(tid).cell_keys)
             yield Finding(
                 "TABLE_INCOMPLETE",
-                f"{TABLE_NAMES[tid]}共 {total} 个数据单元格，其中 {len(missing)} 个在文档中找不到对应的数值"
+                f"{TABLE_NAMES[tid]}共 {total} 个数据单元格，"
+                f"{'全部' if len(missing) == total else f'其中 {len(missing)} 个'}在文档中找不到对应的数值"
                 f"（数值个数少于单元格，无法对应到栏目）：{list_places(template, missing)}",
                 cells=missing,
                 where=TABLE_NAMES[tid],

@@ -23,8 +23,8 @@ class ReportNotWritten(NianbaoError):
 
 
 def format_finding(f: Finding) -> str:
-    where = f"（{f.where}）" if f.where else ""
-    return f"[{f.severity.zh}] {f.code} {f.title}{where}：{f.message}"  # type: ignore[union-attr]
+    where = f"（{f.where}）" if f.where and f.where not in f.message else ""
+    return f"[{f.severity.zh}] {f.title}{where}：{f.message}（{f.code}）"  # type: ignore[union-attr]
 
 
 def check(data: ReportData, draft: bool = True) -> list[Finding]:

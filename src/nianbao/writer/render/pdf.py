@@ -32,11 +32,27 @@ def soffice_path() -> str:
     )
 
 
-def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S) -> bytes:
-    """Convert a document (`suffix` like ".docx") to `target` ("pdf", "xlsx", "csv", …)."""
+# Calc keeps the cached results of a workbook's formulas unless told to recalculate on load
+_RECALC_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S, recalc: bool = False) -> bytes:
+    """Convert a document (`suffix` like ".docx") to `target` ("pdf", "xlsx", "csv", …).
+
+    `recalc=True` makes Calc recompute every formula on load instead of trusting cached results.
+    """
     exe = soffice_path()
     with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
         work = Path(tmp)
+        if recalc:
+            user = work / "profile" / "user"
+            user.mkdir(parents=True)
+            (user / "registrymodifications.xcu").write_text(_RECALC_ON_LOAD, encoding="utf-8")
         src = work / f"input{suffix}"
         src.write_bytes(data)
         out_dir = work / "out"

@@ -70,13 +70,31 @@ def _utf16_by_nul_parity(sample: bytes) -> list[str]:
     return ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
 
 
-def _cjk_ratio(text: str) -> float:
+def _common_ratio(text: str) -> float:
+    """Share of the characters reports are made of: ASCII, common Chinese characters, Chinese and
+    full-width punctuation. The wrong byte order of UTF-16 decodes to characters too, but to rare
+    ideographs (extension A), private-use code points and Hangul among them."""
     sample = text[:4000]
     if not sample:
         return 0.0
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
-              or "\uff00" <= ch <= "\uffef")
-    return cjk / len(sample)
+    common = sum(1 for ch in sample if ch < "\x7f" or "\u4e00" <= ch <= "\u9fa5"
+                 or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\u2010" <= ch <= "\u203b")
+    return common / len(sample)
+
+
+def _best_utf16(data: bytes, order: list[str]) -> tuple[str, str] | None:
+    """(encoding, text) of the byte order that decodes to the most ordinary text, or None."""
+    if len(data) % 2 or not order:
+        return None
+    best: tuple[float, int, str, str] | None = None
+    for rank, enc in enumerate(order):
+        text = _try(data, enc, check_assigned=True)
+        if text is not None:
+            candidate = (_common_ratio(text), -rank, enc, text)
+            best = candidate if best is None or candidate > best else best
+    if best is None or best[0] <= 0.5:  # decodes, but to no language a report is written in
+        return None
+    return best[2], best[3]
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -94,12 +112,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
     sample = data[:_SAMPLE]
     if b"\x00" in sample:
-        if len(data) % 2 == 0:
-            for enc in _utf16_by_nul_parity(sample):
-                text = _try(data, enc, check_assigned=True)
-                if text is not None:
-                    return text, enc
-        raise ReadError(NOT_TEXT)
+        found = _best_utf16(data, _utf16_by_nul_parity(sample))
+        if found is None:
+            raise ReadError(NOT_TEXT)
+        return found[1], found[0]
 
     text = _try(data, "utf-8")
     if text is not None:
@@ -108,10 +124,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if text is not None:
         return text, "gb18030"
     if len(data) % 2 == 0:  # Chinese UTF-16 without BOM and without a single ASCII character
-        for enc in ("utf-16-le", "utf-16-be"):
-            text = _try(data, enc, check_assigned=True)
-            if text is not None and _cjk_ratio(text) > 0.5:
-                return text, enc
+        found = _best_utf16(data, ["utf-16-le", "utf-16-be"])
+        if found is not None:
+            return found[1], found[0]
 
     from charset_normalizer import from_bytes  # slow to import; rarely needed
 

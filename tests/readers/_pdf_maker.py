@@ -70,3 +70,21 @@ def make_pdf(*pages, metadata: bool = False) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
+    """The same pages as images only, the way a scanner would produce them."""
+    src = pdfium.PdfDocument(data)
+    pdf = pdfium.PdfDocument.new()
+    for page in src:
+        w, h = page.get_size()
+        bitmap = page.render(scale=scale)
+        out_page = pdf.new_page(w, h)
+        img = pdfium.PdfImage.new(pdf)
+        img.set_bitmap(bitmap)
+        img.set_matrix(pdfium.PdfMatrix().scale(w, h))
+        out_page.insert_obj(img)
+        out_page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

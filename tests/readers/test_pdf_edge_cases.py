@@ -11,7 +11,7 @@ from nianbao.errors import ReadError
 from nianbao.readers import read_document
 from nianbao.readers.pdf import PAGE_NUMBER, read
 
-from ._pdf_maker import PageDrawer, make_pdf
+from ._pdf_maker import PageDrawer, make_pdf, scanned_copy
 
 XS = [72.0, 200.0, 300.0, 400.0]
 
@@ -127,7 +127,8 @@ def test_table_over_a_page_break_becomes_one_table() -> None:
     assert {c.prov.page for c in table.cells} == {1, 2}
 
 
-def test_scanned_page_warns_and_calls_the_ocr_hook() -> None:
+def test_scanned_page_warns_when_ocr_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_PDF_OCR", "0")
     data = make_pdf(small_table, lambda d: d.image(50, 50, 495, 700), lambda d: None)
     doc = read(data, "scan.pdf")
     assert doc.warnings == ["第2页没有文字层（可能是扫描件），需要 OCR 识别"]
@@ -135,12 +136,33 @@ def test_scanned_page_warns_and_calls_the_ocr_hook() -> None:
     assert len(doc.tables) == 1
 
 
-def test_scanned_only_document_does_not_fail() -> None:
+def test_scanned_only_document_does_not_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_PDF_OCR", "0")
     data = make_pdf(lambda d: d.image(0, 0, 595, 842), lambda d: d.image(0, 0, 595, 842))
     doc = read(data, "scan.pdf")
     assert doc.blocks == []
     assert doc.metadata["scanned_pages"] == "1,2"
     assert len(doc.warnings) == 2
+
+
+@pytest.mark.slow
+def test_scanned_page_is_read_by_ocr_when_installed() -> None:
+    from nianbao.readers import ocr
+
+    if not ocr.available():
+        pytest.skip("OCR extra not installed")
+
+    def page(d: PageDrawer) -> None:
+        d.text(72, 100, "Annual Report 2024", size=28)
+        d.text(72, 160, "Total 3119", size=28)
+
+    doc = read(scanned_copy(make_pdf(small_table, page)), "scan.pdf")
+    assert doc.metadata["scanned_pages"] == "1,2" and doc.metadata["ocr_pages"] == "1,2"
+    assert doc.warnings == [f"第{n}页没有文字层，内容由 OCR 识别，请核对" for n in (1, 2)]
+    text = doc.text().replace(" ", "")
+    assert "3119" in text and "2024" in text
+    assert all(b.prov.method == "ocr" and b.prov.page in (1, 2) for b in doc.blocks)
+    assert [t.prov.table for t in doc.tables] == list(range(len(doc.tables)))
 
 
 def test_sniffed_by_content_whatever_the_extension() -> None:

@@ -14,7 +14,9 @@ Choices worth knowing downstream:
   words and two spaces for a wide gap (unruled columns).
 - Page-number lines and running headers/footers are dropped; `metadata["page_numbers_removed"]`
   and `metadata["running_lines_removed"]` count them.
-- Pages with no text layer produce a warning; `_page_without_text` is where OCR plugs in.
+- Pages with no text layer go through `_page_without_text`: OCR (the `ocr` extra) when installed,
+  else a warning; `metadata["scanned_pages"]` lists them all, `metadata["ocr_pages"]` those
+  recognised.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -67,6 +69,7 @@ class _PageItem:
     line: Line | None = None
     grid: Grid | None = None
     cells: list[TableCell] = field(default_factory=list)
+    block: Block | None = None  # a finished block (from OCR), emitted as it is
 
 
 @plugins.reader("pdf", extensions=("pdf",), sniff=_sniff, priority=10)
@@ -86,10 +89,10 @@ def read(data: bytes, source: str) -> Document:
             try:
                 items, height, has_text = _read_page(page, i + 1)
                 if not has_text:
-                    items = _page_without_text(page, i + 1, doc)
-                    if items is None:
+                    recognised = _page_without_text(page, i + 1, doc)
+                    if recognised is None or recognised:  # unread, or read by OCR: a scan
                         scanned.append(i + 1)
-                        items = []
+                    items = recognised or []
             finally:
                 page.close()
             pages.append(items)
@@ -202,22 +205,43 @@ def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, f
     return (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
 
 
-def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> list[_PageItem] | None:
-    """A page with no text layer. The OCR hook goes here: return the page's items once recognised.
+OCR_DPI = 200
 
-    Returns None when the page stays unread (a warning is recorded if it shows anything at all),
-    an empty list for a truly blank page.
+
+def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> list[_PageItem] | None:
+    """A page with no text layer: recognise it with OCR when the OCR extra is installed.
+
+    Returns the page's items, or None when the page stays unread (with a warning). A page that
+    shows nothing at all is blank, not scanned: an empty list and no warning.
+    Set NIANBAO_PDF_OCR=0 to skip recognition (the page is then only reported).
     """
     n = pdfium_c.FPDFPage_CountObjects(page.raw)
-    for i in range(n):
-        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) in (
-            pdfium_c.FPDF_PAGEOBJ_IMAGE,
-            pdfium_c.FPDF_PAGEOBJ_FORM,
-            pdfium_c.FPDF_PAGEOBJ_SHADING,
-        ):
-            doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
-            return None
-    return []
+    kinds = {pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) for i in range(n)}
+    if not kinds & {pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING}:
+        return []
+    from . import ocr
+
+    if os.environ.get("NIANBAO_PDF_OCR", "1") == "0" or not ocr.available():
+        doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
+        return None
+    image = page.render(scale=OCR_DPI / 72).to_numpy()
+    try:
+        blocks = ocr.ocr_page_image(image, page_no, scale=72 / OCR_DPI)
+    except Exception as exc:  # noqa: BLE001 - one unreadable page must not lose the document
+        doc.warnings.append(f"第{page_no}页没有文字层，OCR 识别失败：{exc}")
+        return None
+    if not blocks:
+        doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），OCR 未识别出文字")
+        return None
+    doc.warnings.append(f"第{page_no}页没有文字层，内容由 OCR 识别，请核对")
+    pages = doc.metadata.get("ocr_pages")
+    doc.metadata["ocr_pages"] = f"{pages},{page_no}" if pages else str(page_no)
+    items = []
+    for b in blocks:
+        x0, top, x1, bottom = b.prov.bbox or (0.0, 0.0, 0.0, 0.0)
+        line = Line([], b.text, x0, top, x1, bottom) if isinstance(b, Paragraph) else None
+        items.append(_PageItem(top, page_no, line=line, block=b))
+    return items
 
 
 def _normalise_running(text: str) -> str:
@@ -259,6 +283,15 @@ def _drop_page_furniture(pages: list[list[_PageItem]], heights: list[float], doc
     doc.metadata["running_lines_removed"] = str(running)
 
 
+def _renumbered(block: Block, table_index: int) -> Block:
+    """An OCR table gets its document-wide index (its provenance subclass is kept)."""
+    if isinstance(block, Table):
+        for c in block.cells:
+            c.prov = replace(c.prov, table=table_index)
+        block.prov = replace(block.prov, table=table_index)
+    return block
+
+
 def _continues(a: Grid, b: Grid) -> bool:
     return abs(a.bbox[0] - b.bbox[0]) <= 2 * SNAP and abs(a.bbox[2] - b.bbox[2]) <= 2 * SNAP
 
@@ -276,7 +309,10 @@ def _assemble(pages: list[list[_PageItem]]) -> list[Block]:
 
     for items in pages:
         for k, it in enumerate(items):
-            if it.grid is not None:
+            if it.block is not None:
+                flush()
+                blocks.append(_renumbered(it.block, len([b for b in blocks if isinstance(b, Table)])))
+            elif it.grid is not None:
                 if current and k == 0 and _continues(current[-1][0], it.grid):
                     current.append((it.grid, it.cells))
                 else:

@@ -84,7 +84,7 @@ class LabelIndex:
             scored = []
             for e in self.entries[after + 1 : after + 1 + window]:
                 form = e.forms[0][0]
-                if len(form) < 5:
+                if len(form) < 5 or not 0.7 * len(form) <= len(label) <= 1.4 * len(form):
                     continue
                 ratio = SequenceMatcher(None, label, form).ratio()
                 if ratio >= FUZZY_MIN_RATIO:
@@ -186,5 +186,38 @@ def splitter() -> re.Pattern[str]:
                         if table.id == "t3" and not number:
                             continue  # 表三 wording without numbering is too common in sentences
                         forms.add(re.escape(norm if len(rest) >= 2 else norm))
-    ordered = sorted(forms, key=len, reverse=True)
-    return re.compile("|".join(ordered))
+    return re.compile(_trie_pattern(forms))
+
+
+def _trie_pattern(forms: set[str]) -> str:
+    """One regex for many alternatives, factored by common prefix so that matching is fast.
+
+    A plain alternation of ~300 labels makes the regex engine try every label at every position
+    of a long crawled page; a prefix tree tries only the labels that start with the current char.
+    Forms are regex fragments already (escaped literals, or the numbering group for headings), so
+    they are split into atoms first.
+    """
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for atom in _atoms(form):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _emit(trie)
+
+
+_ATOM_RE = re.compile(r"\(\?:[^()]*(?:\([^()]*\)[^()]*)*\)|\\.|.", re.S)
+
+
+def _atoms(form: str) -> list[str]:
+    return _ATOM_RE.findall(form)
+
+
+def _emit(node: dict) -> str:
+    ends = "" in node
+    branches = [atom + _emit(child) for atom, child in sorted(node.items()) if atom != ""]
+    if not branches:
+        return ""
+    # longest match first: a branch that continues beats stopping here
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if ends else body

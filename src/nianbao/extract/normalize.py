@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Characters that carry no meaning for matching labels: every kind of space, zero-width marks.
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b-\u200f\u2028\u2029\ufeff]+")
@@ -55,6 +56,7 @@ def squash(text: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Canonical form for comparing labels: NFKC, no spaces, unified brackets and punctuation."""
     text = unicodedata.normalize("NFKC", text)
@@ -71,6 +73,7 @@ def strip_numbering(norm: str) -> tuple[str, str]:
     return m.group(0), norm[m.end() :]
 
 
+@lru_cache(maxsize=1 << 16)
 def core(text: str) -> str:
     """Normalised label without numbering, without parenthesised remarks at the end."""
     _, rest = strip_numbering(normalize(text))

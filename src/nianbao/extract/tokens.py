@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
 from .labels import splitter
@@ -77,7 +78,7 @@ def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
 
 def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
     """Cut a line at every label found inside it; a line that is just a label stays whole."""
-    if len(text) < 6:
+    if len(text) < 6 or splitter().search(normalize(text)) is None:
         return [Token(text, prov, group, LINE)]
     norm, index = _normalize_with_index(text)
     cuts: list[tuple[int, int]] = []
@@ -115,12 +116,17 @@ def _between(text: str, prov: Provenance, group: int) -> list[Token]:
 _DROPPED_BY_NORMALIZE = frozenset("”’\"'」 \u3000")
 
 
+@lru_cache(maxsize=8192)
+def _char(ch: str) -> str:
+    return normalize(ch)
+
+
 def _normalize_with_index(text: str) -> tuple[str, list[int]]:
     """normalize() character by character, remembering where each output char came from."""
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        n = normalize(ch)
+        n = _char(ch)
         for c in n:
             out.append(c)
             index.append(i)

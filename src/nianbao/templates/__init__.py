@@ -87,7 +87,7 @@ class TableDef:
 
     @property
     def cell_keys(self) -> tuple[str, ...]:
-        return tuple(k for k, *_ in self.cells())
+        return tuple(self._cell_index())
 
     def column(self, key: str) -> ColumnDef:
         return self._cell_index()[key][2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from typing import Annotated
 
 import typer
@@ -20,6 +21,9 @@ from rich.text import Text
 
 from ..corpus.cli_support import DbOption, console, open_store
 from ..corpus.ingest import IngestStats, ingest
+from ..corpus.runner import run_corpus_rules
+from ..findings import CATALOGUE
+from ..store import ReportFilter
 from . import app
 
 
@@ -37,6 +41,9 @@ def ingest_cmd(
     engine: Annotated[str, typer.Option("--engine", help="执行引擎：local（本机多进程）或 ray")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray 集群地址（--engine ray 时）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="导入后运行跨年度、汇总一致性检查")
+    ] = True,
 ) -> None:
     """批量导入报告到数据库：并行解析，按内容哈希去重，可中断后续跑。"""
     store = open_store(db)
@@ -81,3 +88,26 @@ def ingest_cmd(
         console.print(f"  [red]✗[/red] {name}：{error}")
     if len(stats.error_files) > 20:
         console.print(f"  …另有 {len(stats.error_files) - 20} 个文件失败（见数据库 documents 表）")
+    if check and stats.stored:
+        _print_corpus_check(run_corpus_rules(store))
+
+
+def _print_corpus_check(counts: Counter[str]) -> None:
+    if not counts:
+        console.print("跨报告检查：未发现问题")
+        return
+    console.print(
+        "跨报告检查："
+        + "，".join(f"{CATALOGUE.get(c, (None, c))[1]}（{c}）{n} 处" for c, n in counts.items())
+    )
+
+
+@app.command("crosscheck")
+def crosscheck_cmd(
+    db: DbOption = None,
+    region: Annotated[str | None, typer.Option("--region", help="只检查该地区（含下级）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="只检查该年度")] = None,
+) -> None:
+    """跨报告检查：上下年度衔接（结转、现行有效、项目数量）、内容雷同、汇总数与下级之和。"""
+    store = open_store(db)
+    _print_corpus_check(run_corpus_rules(store, ReportFilter(region=region, year=year)))

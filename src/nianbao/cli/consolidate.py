@@ -1,0 +1,70 @@
+"""`nianbao consolidate`: 逐级汇总 of a region's units into its consolidated tables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..corpus.cli_support import DbOption, console, err_console, open_store
+from ..corpus.compare import cell_label
+from ..corpus.consolidate import consolidate
+from . import app
+
+
+@app.command("consolidate")
+def consolidate_cmd(
+    region: Annotated[str, typer.Option("--region", help="汇总的地区，如 洪泽区")],
+    year: Annotated[int, typer.Option("--year", help="报告年度")],
+    db: DbOption = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="写出汇总报告（.docx/.html/.md/.pdf，经报告编写模块）")
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="把汇总报告存入数据库（供上一级汇总和一致性检查）")
+    ] = False,
+) -> None:
+    """把下级单位报告的统计表逐项相加，得到本级汇总表；列出未报送和数据有误的单位。"""
+    store = open_store(db)
+    try:
+        c = consolidate(store, region, year)
+    except LookupError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"[bold]{c.region} {c.year} 年度汇总[/bold]：汇总 {len(c.units)} 个单位")
+    for u in c.units:
+        console.print(
+            f"  ✓ {u.name}" + (f"（{len(u.blank_cells)} 个空白单元格按 0 计）" if u.blank_cells else "")
+        )
+    if c.missing:
+        console.print(f"[yellow]未报送（{len(c.missing)}）：[/yellow]" + "、".join(u.name for u in c.missing))
+    if c.unreliable:
+        console.print("[red]数据有误、汇总数可能不准确：[/red]")
+        for u in c.unreliable:
+            console.print(f"  ✗ {u.name}：{'、'.join(u.problems)}")
+    t = Table(title="汇总表主要数据")
+    t.add_column("项目")
+    t.add_column("汇总数", justify="right")
+    for key in (
+        "t3.new_received.total",
+        "t3.carried_over.total",
+        "t3.granted.total",
+        "t3.partially_granted.total",
+        "t3.results_total.total",
+        "t3.carried_forward.total",
+        "t4.review.total",
+        "t4.litigation_direct.total",
+        "t4.litigation_after_review.total",
+    ):
+        v = c.report.value(key)
+        t.add_row(cell_label(c.report.template, key), "—" if v is None else f"{v:g}")
+    console.print(t)
+    if save:
+        rid = store.add_report(c.report, consolidated=True)
+        console.print(f"汇总报告已存入数据库，编号 {rid}")
+    if out:
+        from ..writer import ReportData, write
+
+        written = write(ReportData.from_report(c.report), out, allow_errors=True)
+        console.print(f"汇总报告已写出：{written.path}")

@@ -88,3 +88,30 @@ def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def rotated_copy(data: bytes, rotation: int) -> bytes:
+    """The same pages, displayed the same, but stored sideways under a /Rotate entry.
+
+    Scanners and some exporters write landscape or upside-down content plus /Rotate; a reader
+    that ignores /Rotate gets the layout wrong. Needs pypdf (a test dependency).
+    """
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        # user-space point of each displayed point, for a page displayed after a clockwise turn
+        matrix = {
+            90: (0, 1, -1, 0, h, 0),
+            180: (-1, 0, 0, -1, w, h),
+            270: (0, -1, 1, 0, 0, w),
+        }[rotation]
+        page.add_transformation(pypdf.Transformation(matrix))
+        if rotation in (90, 270):
+            page.mediabox = pypdf.generic.RectangleObject((0, 0, h, w))
+        page.cropbox = page.mediabox
+        page.rotation = rotation
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -11,7 +11,7 @@ from nianbao.errors import ReadError
 from nianbao.readers import read_document
 from nianbao.readers.pdf import PAGE_NUMBER, read
 
-from ._pdf_maker import PageDrawer, make_pdf, scanned_copy
+from ._pdf_maker import PageDrawer, make_pdf, rotated_copy, scanned_copy
 
 XS = [72.0, 200.0, 300.0, 400.0]
 
@@ -163,6 +163,16 @@ def test_scanned_page_is_read_by_ocr_when_installed() -> None:
     assert "3119" in text and "2024" in text
     assert all(b.prov.method == "ocr" and b.prov.page in (1, 2) for b in doc.blocks)
     assert [t.prov.table for t in doc.tables] == list(range(len(doc.tables)))
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_page_reads_as_displayed(rotation: int) -> None:
+    pytest.importorskip("pypdf")
+    upright = read(make_pdf(small_table), "a.pdf")
+    turned = read(rotated_copy(make_pdf(small_table), rotation), "b.pdf")
+    assert turned.text() == upright.text()
+    assert [b.prov.bbox for b in turned.blocks] == [b.prov.bbox for b in upright.blocks]
+    assert turned.metadata["page_numbers_removed"] == "1"
 
 
 def test_sniffed_by_content_whatever_the_extension() -> None:

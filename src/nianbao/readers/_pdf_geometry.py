@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import pypdfium2.raw as pdfium_c
 
+from ._pdf_text import View
+
 SNAP = 3.0  # rulings closer than this (points) are one line: double lines, thin filled rects
 MIN_EDGE = 3.0
 WHITE = 245  # a colour whose channels are all above this is invisible on paper
@@ -127,21 +129,21 @@ def _collect_paths(container, count_fn, get_fn, ctm: tuple, out: list, depth: in
             )
 
 
-def page_edges(page_raw, page_top: float) -> list[dict]:  # noqa: ANN001
-    """Horizontal and vertical ruling edges of a page, in pdfplumber's edge format (top-down y)."""
+def page_edges(page_raw, view: View) -> list[dict]:  # noqa: ANN001
+    """Horizontal and vertical ruling edges of a page as displayed, in pdfplumber's edge format."""
     segments: list[tuple[float, float, float, float]] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     _collect_paths(page_raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, identity, segments)
     edges = []
-    for x0, y0, x1, y1 in segments:
+    for ux0, uy0, ux1, uy1 in segments:
+        x0, y0 = view.point(ux0, uy0)
+        x1, y1 = view.point(ux1, uy1)
         if abs(y0 - y1) <= 1.0 and abs(x1 - x0) >= MIN_EDGE:
-            left, right = min(x0, x1), max(x0, x1)
-            y = page_top - (y0 + y1) / 2
-            edges.append(_edge("h", left, y, right, y))
+            y = (y0 + y1) / 2
+            edges.append(_edge("h", min(x0, x1), y, max(x0, x1), y))
         elif abs(x0 - x1) <= 1.0 and abs(y1 - y0) >= MIN_EDGE:
             x = (x0 + x1) / 2
-            top, bottom = page_top - max(y0, y1), page_top - min(y0, y1)
-            edges.append(_edge("v", x, top, x, bottom))
+            edges.append(_edge("v", x, min(y0, y1), x, max(y0, y1)))
     return edges
 
 

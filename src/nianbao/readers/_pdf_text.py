@@ -42,7 +42,38 @@ class Line:
     bottom: float
 
 
-def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
+@dataclass(frozen=True)
+class View:
+    """Maps PDF user space (y up) to the page as displayed: top-down, /Rotate applied."""
+
+    rotation: int  # clockwise degrees: 0, 90, 180, 270
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def height(self) -> float:
+        return self.right - self.left if self.rotation in (90, 270) else self.top - self.bottom
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        r = self.rotation
+        if r == 0:
+            return x - self.left, self.top - y
+        if r == 90:
+            return y - self.bottom, x - self.left
+        if r == 180:
+            return self.right - x, y - self.bottom
+        return self.top - y, self.right - x
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """(x0, bottom, x1, top) in user space → (x0, top, x1, bottom) as displayed."""
+        ax, ay = self.point(x0, y0)
+        bx, by = self.point(x1, y1)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def page_chars(textpage_raw, view: View) -> list[Char]:  # noqa: ANN001
     """Visible characters of a page in content order, with top-down boxes; whitespace dropped."""
     n = pdfium_c.FPDFText_CountChars(textpage_raw)
     rect = pdfium_c.FS_RECTF()
@@ -79,8 +110,9 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
                 [False],
             )
         )
-    heights = sorted(e[8] - e[6] for e in raw if e[9])
-    typical = heights[len(heights) // 2] if heights else 12.0
+    sizes = sorted(max(e[7] - e[5], e[8] - e[6]) for e in raw if e[9])
+    typical = sizes[len(sizes) // 2] if sizes else 12.0
+    box = view.box
     out: list[Char] = []
     for text, x0, y0, x1, y1, lx0, ly0, lx1, ly1, ok, space in raw:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -91,12 +123,14 @@ def page_chars(textpage_raw, page_top: float) -> list[Char]:  # noqa: ANN001
             and lx0 <= cx <= lx1
             and ly0 <= cy <= ly1
         ):
-            out.append(Char(text, lx0, page_top - ly1, lx1, page_top - ly0, space[0]))
+            out.append(Char(text, *box(lx0, ly0, lx1, ly1), space[0]))
         else:
             # PDFium's loose box is nonsense for some glyphs (WPS vertical labels): fall back to
             # the ink box, stretched to the typical line height around its centre
-            half = max(y1 - y0, typical) / 2
-            out.append(Char(text, x0, page_top - (cy + half), x1, page_top - (cy - half), space[0]))
+            vx0, vtop, vx1, vbottom = box(x0, y0, x1, y1)
+            mid = (vtop + vbottom) / 2
+            half = max(vbottom - vtop, typical) / 2
+            out.append(Char(text, vx0, mid - half, vx1, mid + half, space[0]))
     return out
 
 

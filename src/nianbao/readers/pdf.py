@@ -33,7 +33,7 @@ from .. import plugins
 from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ._pdf_geometry import SNAP, Grid, find_grids, page_edges
-from ._pdf_text import Char, Line, group_lines, join_cell_lines, page_chars
+from ._pdf_text import Char, Line, View, group_lines, join_cell_lines, page_chars
 
 MARGIN_TOP = 0.10  # share of the page height where running headers live
 MARGIN_BOTTOM = 0.12
@@ -152,16 +152,18 @@ def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
 
 
 def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool]:
-    left, bottom, right, top = page.get_mediabox()
-    height = top - bottom
+    left, bottom, right, top = page.get_cropbox()  # what is displayed; falls back to the media box
+    rotation = page.get_rotation() % 360
+    view = View(rotation if rotation in (90, 180, 270) else 0, left, bottom, right, top)
+    height = view.height
     textpage = page.get_textpage()
     try:
-        chars = page_chars(textpage.raw, top)
+        chars = page_chars(textpage.raw, view)
     finally:
         textpage.close()
     if not chars:
         return [], height, False
-    grids = find_grids(page_edges(page.raw, top)) if _may_have_rulings(page) else []
+    grids = find_grids(page_edges(page.raw, view)) if _may_have_rulings(page) else []
     grids = [g for g in grids if _has_text(g, chars)]
     per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
     outside: list[Char] = []

@@ -69,3 +69,21 @@ def test_sentences_are_not_headings():
 def test_numbering_is_stripped():
     assert strip_numbering(normalize("三、（一）予以公开")) == ("三.(一)", "予以公开")
     assert strip_numbering(normalize("(三) 1.属于国家秘密")) == ("(三)1.", "属于国家秘密")
+
+
+@pytest.mark.parametrize(
+    "line,key",
+    [
+        ("三、依申请公开政府信息办理情况", "requests"),
+        ("四、政府信息公开行政复议和行政诉讼情况", "appeals"),
+        ("五、工作中存在的问题和下一步改进措施", "problems"),
+    ],
+)
+def test_unlisted_heading_wordings_by_key_words(line, key):
+    m = match_heading(line)
+    assert m is not None and m.section.key == key and m.quality == VARIANT
+
+
+def test_key_words_need_top_level_numbering():
+    assert match_heading("（三）依申请公开办理情况") is None
+    assert match_heading("依申请公开办理情况") is None

@@ -28,7 +28,15 @@ class Metadata:
 def find_title(lines: list[str], container_title: str | None) -> str | None:
     """The report's title as printed at the top; titles are often broken over two or three lines
     (机关名称 / 2024年政府信息公开工作年度报告, or 关于2019年政府信息公开工作的 / 年度报告)."""
-    head = [squash(x) for x in lines[:15] if squash(x)]
+    # web pages put a lot of site navigation before the title: look further, but stop at part 一
+    head = []
+    for x in lines[:300]:
+        sx = squash(x)
+        if not sx:
+            continue
+        if re.match(r"^(?:一[、.．]|1[、.．])\s*总体情况", sx) and head:
+            break
+        head.append(sx)
     for i, line in enumerate(head):
         if len(line) > 60 or _SENTENCE_RE.search(line):
             continue

@@ -31,8 +31,9 @@ def test_units_sum_exactly_and_missing_units_are_listed(db_url: str) -> None:
     store = Store(db_url)
     reports = _region(store)
     c = consolidate(store, "洪泽区", 2024)
-    assert sorted(u.name for u in c.units) == sorted(["洪泽区教育局", "洪泽区财政局", "高良涧街道办事处",
-                                                      "岔河镇人民政府"])
+    assert sorted(u.name for u in c.units) == sorted(
+        ["洪泽区教育局", "洪泽区财政局", "高良涧街道办事处", "岔河镇人民政府"]
+    )
     assert {u.name for u in c.missing} == {"老子山镇人民政府", "洪泽区卫生健康委员会"}
     assert not c.unreliable
     for key in template_for_year(2024).cell_keys:

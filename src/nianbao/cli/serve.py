@@ -1,0 +1,43 @@
+"""`nianbao serve`: the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import app
+
+
+@app.command("serve")
+def serve(
+    db: Annotated[str | None, typer.Option("--db", help="数据库地址：默认 ./nianbao.db（SQLite），或 postgresql://…")] = None,
+    host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    insecure_cookies: Annotated[
+        bool, typer.Option("--insecure-cookies", help="允许经纯 HTTP（非 localhost）传送会话 Cookie；仅供内网测试")
+    ] = False,
+) -> None:
+    """启动网页版：上传检查、更正、地区汇总、逐年对比、统计看板、编写报告。"""
+    try:
+        import uvicorn
+
+        from ..store import Store
+        from ..web import create_app
+        from ..web.bootstrap import ensure_admin, load_examples
+    except ImportError as exc:
+        typer.echo(f"缺少网页版依赖（{exc.name}），请安装：pip install 'nianbao[web]'", err=True)
+        raise typer.Exit(2) from None
+    try:
+        store = Store(db)
+    except Exception as exc:
+        typer.echo(f"无法打开数据库 {db or './nianbao.db'}：{exc}", err=True)
+        raise typer.Exit(2) from None
+    password = ensure_admin(store)
+    if password:
+        typer.echo(f"已创建管理员账号 admin，初始密码：{password}（只显示这一次，请登录后妥善保管）")
+    loaded = load_examples(store)
+    if loaded:
+        typer.echo(f"已载入 {loaded} 份示例报告")
+    typer.echo(f"网页版地址：http://{host}:{port}/    接口说明（OpenAPI）：http://{host}:{port}/openapi.json")
+    uvicorn.run(create_app(store, secure_cookies=not insecure_cookies), host=host, port=port, log_level="warning")

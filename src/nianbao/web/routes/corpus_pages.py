@@ -1,0 +1,93 @@
+# ruff: noqa: B008 - FastAPI declares dependencies as argument defaults
+"""Corpus: region × year consolidation, an organ year over year, dashboards."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+
+from ...store.schema import Organ
+from ...templates import template_for_year
+from ..auth import Principal, audit
+from ..deps import client_ip, get_store, page_reviewer, page_user, render
+from ..exports import REPORT_FORMATS, ExportError, export_report, table_bytes
+from ..service import consolidate_region, dashboard, visible_regions, year_over_year, years
+from ..tables import cell_label, grid
+from .report_pages import _download
+
+router = APIRouter()
+
+
+def _region_allowed(request: Request, p: Principal, region_id: int) -> None:
+    if region_id not in {r.id for r in visible_regions(get_store(request), p)}:
+        raise HTTPException(404, "地区不存在或无权查看")
+
+
+@router.get("/regions")
+def regions(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    store = get_store(request)
+    regs = visible_regions(store, p)
+    ys = years(store)
+    return render(request, "regions.html", p, regions=regs, years=ys, default_year=ys[0] if ys else None)
+
+
+@router.get("/regions/go")
+def region_go(request: Request, region: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    return RedirectResponse(f"/regions/{region}/{year}", status_code=303)
+
+
+def _consolidation(request: Request, p: Principal, region_id: int, year: int):  # noqa: ANN202
+    _region_allowed(request, p, region_id)
+    try:
+        return consolidate_region(get_store(request), region_id, year)
+    except LookupError as exc:
+        raise HTTPException(404, f"无法汇总：{exc}") from None
+
+
+@router.get("/regions/{region_id}/{year}")
+def region_year(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    c = _consolidation(request, p, region_id, year)
+    tpl = template_for_year(year).id
+    audit(get_store(request), p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
+    return render(request, "region.html", p, c=c, tpl=tpl, grids={t: grid(tpl, t) for t in ("t2", "t3", "t4")},
+                  region_id=region_id, values={k: cv.value for k, cv in c.report.cells.items()})
+
+
+@router.get("/regions/{region_id}/{year}/export.{fmt}")
+def region_export(request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    c = _consolidation(request, p, region_id, year)
+    if fmt in ("csv", "xlsx"):
+        tpl = c.report.template or template_for_year(year).id
+        rows = [[k, cell_label(tpl, k), cv.value] for k, cv in c.report.cells.items()]
+        content = table_bytes(["单元格", "含义", "汇总数"], rows, fmt)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else REPORT_FORMATS["docx"].replace(
+            "wordprocessingml.document", "spreadsheetml.sheet")
+    elif fmt in REPORT_FORMATS:
+        try:
+            content = export_report(c.report, fmt)
+        except ExportError as exc:
+            raise HTTPException(503, str(exc)) from None
+        media = REPORT_FORMATS[fmt]
+    else:
+        raise HTTPException(404, "不支持的导出格式")
+    audit(get_store(request), p.username, "export", f"region:{region_id}:{year}.{fmt}", ip=client_ip(request))
+    return _download(content, media, f"{c.region}{year}汇总.{fmt}")
+
+
+@router.get("/organs/{organ_id}")
+def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+    store = get_store(request)
+    with store.session() as s:
+        organ = s.get(Organ, organ_id)
+    if organ is None or not p.can_see(organ.region_id, organ.id):
+        raise HTTPException(404, "机关不存在或无权查看")
+    (yoy,) = year_over_year(store, organ_id)
+    return render(request, "organ.html", p, organ=organ, yoy=yoy)
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+    store = get_store(request)
+    y = request.query_params.get("year")
+    year = int(y) if y and y.isdigit() else None
+    return render(request, "dashboard.html", p, d=dashboard(store, p, year), years=years(store), year=year)

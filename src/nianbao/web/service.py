@@ -1,0 +1,411 @@
+"""What the pages and the REST API show, computed from the store.
+
+Thin adapters over `nianbao.store.Store`: scoped report lists, the report view, re-validation
+after a correction, consolidation of a region, year-over-year comparison and dashboard figures.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .. import plugins
+from ..findings import CATALOGUE, Finding, Severity
+from ..model import Report
+from ..rules import validate
+from ..store import Store, StoredReport
+from ..store.schema import CellRow, FindingRow, Organ, Region, ReportRow, utcnow
+from ..templates import get_template, sections, template_for_year
+from ..writer.data import format_value
+from .auth import Principal
+from .tables import TABLE_NAMES, cell_label, grid
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+# --- scoped lists ---------------------------------------------------------------------------
+@dataclass
+class ReportSummary:
+    id: int
+    organ: str | None
+    organ_id: int | None
+    region: str | None
+    region_id: int | None
+    year: int | None
+    template: str | None
+    consolidated: bool
+    counts: dict[str, int] = field(default_factory=dict)  # open findings by severity
+
+    @property
+    def status(self) -> str:
+        if self.counts.get("error"):
+            return "error"
+        if self.counts.get("warning"):
+            return "warning"
+        return "ok"
+
+
+def scope_query(principal: Principal):  # noqa: ANN201 - a Select
+    q = select(ReportRow)
+    if principal.role == "reviewer":
+        q = q.where(ReportRow.region_id.in_(principal.region_ids or {-1}))
+    elif principal.role == "writer":
+        q = q.where(ReportRow.organ_id == (principal.organ_id or -1))
+    return q
+
+
+def list_reports(
+    store: Store,
+    principal: Principal,
+    region: str | None = None,
+    year: int | None = None,
+    organ: str | None = None,
+    status: str | None = None,
+    limit: int = 500,
+) -> list[ReportSummary]:
+    with store.session() as s:
+        q = scope_query(principal)
+        if year:
+            q = q.where(ReportRow.year == year)
+        if region:
+            ids = store.region_ids(region, session=s)
+            q = q.where(ReportRow.region_id.in_(ids) if ids else ReportRow.region == region)
+        if organ:
+            oid = store.find_organ(organ, session=s)
+            q = q.where(ReportRow.organ_id == oid if oid else ReportRow.organ.contains(organ))
+        rows = list(s.scalars(q.order_by(ReportRow.year.desc(), ReportRow.id)))
+        regions = {r.id: r.name for r in s.scalars(select(Region))}
+        organs = {o.id: o.name for o in s.scalars(select(Organ))}
+        counts: dict[int, Counter[str]] = defaultdict(Counter)
+        ids = [r.id for r in rows]
+        for chunk in range(0, len(ids), 500):
+            for rid, sev, n in s.execute(
+                select(FindingRow.report_id, FindingRow.severity, func.count())
+                .where(FindingRow.report_id.in_(ids[chunk : chunk + 500]), FindingRow.accepted.is_(False))
+                .group_by(FindingRow.report_id, FindingRow.severity)
+            ):
+                counts[rid][sev] = n
+    out = [
+        ReportSummary(
+            r.id,
+            organs.get(r.organ_id) or r.organ if r.organ_id else r.organ,
+            r.organ_id,
+            regions.get(r.region_id) if r.region_id else r.region,
+            r.region_id,
+            r.year,
+            r.template,
+            r.consolidated,
+            dict(counts[r.id]),
+        )
+        for r in rows
+    ]
+    if status:
+        out = [r for r in out if r.status == status]
+    return out[:limit]
+
+
+def years(store: Store) -> list[int]:
+    with store.session() as s:
+        return sorted({y for y in s.scalars(select(ReportRow.year)) if y}, reverse=True)
+
+
+# --- one report ----------------------------------------------------------------------------
+def table_template(report: Report, table_id: str) -> str:
+    return report.table_templates.get(table_id) or report.template or template_for_year(report.year or 2021).id
+
+
+def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
+    """Everything the report page draws: tables with flagged cells, parts' text, findings."""
+    report = stored.report
+    findings = []
+    by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for fid, f in zip(stored.finding_ids, report.findings, strict=False):
+        d = finding_dict(f, fid)
+        findings.append(d)
+        for key in f.cells:
+            by_cell[key].append(d)
+    findings.sort(key=lambda d: (d["accepted"], -Severity(d["severity"]).rank, d["id"]))
+    last_edit = {e.key: e for e in edits}
+    tables = []
+    for tid in ("t2", "t3", "t4"):
+        if tid not in report.tables_present and not any(k.startswith(tid + ".") for k in report.cells):
+            tables.append({"id": tid, "name": TABLE_NAMES[tid], "missing": True})
+            continue
+        tpl = table_template(report, tid)
+        cells = {}
+        for key in get_template(tpl).table(tid).cell_keys:
+            c = report.cells.get(key)
+            open_f = [d for d in by_cell.get(key, []) if not d["accepted"]]
+            worst = max((Severity(d["severity"]) for d in open_f), key=lambda s: s.rank, default=None)
+            edit = last_edit.get(key)
+            cells[key] = {
+                "key": key,
+                "label": cell_label(tpl, key),
+                "text": "" if c is None else (format_value(c.value) if c.value is not None else (c.raw or "")),
+                "value": None if c is None else c.value,
+                "raw": None if c is None else c.raw,
+                "method": None if c is None else c.method,
+                "where": c.prov.describe() if c is not None and c.prov is not None else "",
+                "severity": worst.value if worst else None,
+                "findings": by_cell.get(key, []),
+                "edit": {
+                    "old": format_value(edit.old_value),
+                    "who": edit.who,
+                    "at": edit.at.strftime("%Y-%m-%d %H:%M"),
+                }
+                if edit
+                else None,
+            }
+        tables.append(
+            {"id": tid, "name": TABLE_NAMES[tid], "template": tpl, "missing": False, "cells": cells,
+             "grid": grid(tpl, tid)}
+        )
+    return {
+        "report": report,
+        "stored": stored,
+        "tables": tables,
+        "findings": findings,
+        "sections": report.sections,
+        "edits": edits,
+        "counts": Counter(d["severity"] for d in findings if not d["accepted"]),
+    }
+
+
+def finding_dict(f: Finding, fid: int | None) -> dict[str, Any]:
+    return {
+        "id": fid,
+        "code": f.code,
+        "title": f.title,
+        "severity": str(f.severity),
+        "severity_zh": SEVERITY_ZH.get(str(f.severity), str(f.severity)),
+        "message": f.message,
+        "where": f.where,
+        "cells": list(f.cells),
+        "accepted": bool(f.data.get("accepted")),
+        "comment": f.data.get("comment"),
+    }
+
+
+def acceptance_details(store: Store, report_id: int) -> dict[int, FindingRow]:
+    return {f.id: f for f in store.findings(report_id=report_id)}
+
+
+def revalidate(store: Store, report_id: int) -> list[Finding]:
+    """Re-run the report-level rules on the report as corrected and replace its findings.
+
+    Findings from extraction that no rule re-checks stay, except on cells a person corrected;
+    an accepted finding that comes back unchanged (same code and cells) stays accepted.
+    """
+    (stored,) = store.load_reports([report_id])
+    report = stored.report
+    manual = {k for k, c in report.cells.items() if c.method == "manual"}
+    for key in manual:
+        c = report.cells[key]
+        c.raw = format_value(c.value)  # what the person typed is what the rules should see
+    plugins.load()
+    claimed = {code for spec in plugins.RULES.values() if spec.scope == "report" for code in spec.codes}
+    old = [f for f in store.findings(report_id=report_id) if f.scope == "report"]
+    kept = [
+        Finding(f.code, f.message, list(f.cells or []), f.where, Severity(f.severity), dict(f.data or {}))
+        for f in old
+        if f.code not in claimed and not (set(f.cells or []) & manual)
+    ]
+    report.findings = list(kept)
+    validate(report)
+    accepted = {(f.code, tuple(f.cells or [])): f for f in old if f.accepted}
+    with store.session() as s:
+        for f in old:
+            s.delete(s.get(FindingRow, f.id))
+        s.flush()
+        for f in report.findings:
+            prev = accepted.get((f.code, tuple(f.cells)))
+            s.add(
+                FindingRow(
+                    report_id=report_id,
+                    code=f.code,
+                    severity=str(f.severity),
+                    message=f.message,
+                    cells=list(f.cells),
+                    where=f.where,
+                    data={k: v for k, v in (f.data or {}).items() if _plain(v)},
+                    scope="report",
+                    accepted=prev is not None,
+                    comment=prev.comment if prev else None,
+                    accepted_by=prev.accepted_by if prev else None,
+                    accepted_at=prev.accepted_at if prev else None,
+                )
+            )
+    return report.findings
+
+
+def _plain(v: Any) -> bool:
+    return isinstance(v, (str, int, float, bool, type(None), list, dict))
+
+
+def set_comment(store: Store, finding_id: int, comment: str | None) -> None:
+    with store.session() as s:
+        row = s.get(FindingRow, finding_id)
+        if row is not None:
+            row.comment = comment
+            row.accepted_at = utcnow()
+
+
+# --- consolidation --------------------------------------------------------------------------
+def consolidate_region(store: Store, region_id: int, year: int):  # noqa: ANN201 - corpus.Consolidation
+    """逐级汇总 of a region (the corpus engineer's `nianbao.corpus.consolidate`)."""
+    from ..corpus.consolidate import consolidate
+
+    with store.session() as s:
+        region = s.get(Region, region_id)
+    if region is None:
+        raise LookupError(region_id)
+    return consolidate(store, region.name, year)
+
+
+def visible_regions(store: Store, principal: Principal) -> list[Region]:
+    from .auth import subtree
+
+    regions = store.regions()
+    if principal.role == "admin":
+        return regions
+    if principal.role == "reviewer" and principal.region_id is not None:
+        ids = subtree(store, principal.region_id)
+        return [r for r in regions if r.id in ids]
+    return []
+
+
+# --- year over year -------------------------------------------------------------------------
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Character-level diff as (op, text) pairs: equal / delete / insert."""
+    out: list[tuple[str, str]] = []
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in sm.get_opcodes():
+        if op == "equal":
+            out.append(("equal", old[a0:a1]))
+        else:
+            if a1 > a0:
+                out.append(("delete", old[a0:a1]))
+            if b1 > b0:
+                out.append(("insert", new[b0:b1]))
+    return out
+
+
+def year_over_year(store: Store, organ_id: int) -> list[dict[str, Any]]:
+    with store.session() as s:
+        ids = list(
+            s.scalars(
+                select(ReportRow.id)
+                .where(ReportRow.organ_id == organ_id, ReportRow.consolidated.is_(False))
+                .order_by(ReportRow.year, ReportRow.id)
+            )
+        )
+    reports = store.load_reports(ids)
+    by_year: dict[int, StoredReport] = {}
+    for r in reports:
+        if r.report.year:
+            by_year[r.report.year] = r  # the latest stored report of a year wins
+    ordered = [by_year[y] for y in sorted(by_year)]
+    pairs = []
+    for prev, cur in zip(ordered, ordered[1:], strict=False):
+        deltas = []
+        for tid in ("t2", "t3", "t4"):
+            tp, tc = table_template(prev.report, tid), table_template(cur.report, tid)
+            if tp != tc:
+                continue  # the two templates' keys do not line up
+            for key in get_template(tc).table(tid).cell_keys:
+                a, b = prev.report.value(key), cur.report.value(key)
+                if a is None and b is None:
+                    continue
+                delta = None if a is None or b is None else b - a
+                deltas.append({"key": key, "label": cell_label(tc, key), "prev": a, "cur": b, "delta": delta})
+        texts = []
+        for sdef in sections():
+            a = prev.report.section(sdef.key)
+            b = cur.report.section(sdef.key)
+            ta, tb = (a.text if a else ""), (b.text if b else "")
+            ratio = difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio() if ta or tb else 1.0
+            texts.append({"key": sdef.key, "title": f"{sdef.number}、{sdef.title}", "ratio": ratio,
+                          "diff": text_diff(ta, tb)})
+        pairs.append({"prev": prev, "cur": cur, "deltas": deltas, "texts": texts})
+    return [{"reports": ordered, "pairs": pairs}]
+
+
+# --- dashboard ------------------------------------------------------------------------------
+APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
+OUTCOME_GROUPS = {
+    "granted": "予以公开",
+    "partially_granted": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "not_processed": "不予处理",
+    "other": "其他处理",
+}
+
+
+def dashboard(store: Store, principal: Principal, year: int | None = None) -> dict[str, Any]:
+    with store.session() as s:
+        q = scope_query(principal).where(ReportRow.consolidated.is_(False))
+        rows = list(s.scalars(q))
+        ids = [r.id for r in rows if year is None or r.year == year]
+        all_ids = [r.id for r in rows]
+        year_of = {r.id: r.year for r in rows}
+        region_of = {r.id: r.region_id for r in rows}
+        regions = {r.id: r.name for r in s.scalars(select(Region))}
+        t3_labels = get_template("2021").table("t3")
+        applicants = Counter()
+        outcomes = Counter()
+        by_year: dict[int, Counter[str]] = defaultdict(Counter)
+        by_region: Counter[str] = Counter()
+        for rid, key, value in s.execute(
+            select(CellRow.report_id, CellRow.key, CellRow.value).where(
+                CellRow.report_id.in_(all_ids or [-1]), CellRow.key.like("t%")
+            )
+        ):
+            if value is None:
+                continue
+            if key == "t3.new_received.total":
+                by_year[year_of[rid] or 0]["新收申请"] += value
+                if rid in ids:
+                    by_region[regions.get(region_of[rid], "未知地区")] += value
+            elif key == "t4.review.total":
+                by_year[year_of[rid] or 0]["行政复议"] += value
+            elif key in ("t4.litigation_direct.total", "t4.litigation_after_review.total"):
+                by_year[year_of[rid] or 0]["行政诉讼"] += value
+            if rid not in ids:
+                continue
+            parts = key.split(".")
+            if len(parts) >= 3 and parts[0] == "t3":
+                if parts[1] == "new_received" and parts[-1] in APPLICANTS:
+                    applicants[parts[-1]] += value
+                group = parts[1]
+                if parts[-1] == "total" and group in OUTCOME_GROUPS:
+                    outcomes[group] += value
+        finding_counts = Counter(
+            dict(
+                s.execute(
+                    select(FindingRow.code, func.count())
+                    .where(FindingRow.report_id.in_(ids or [-1]), FindingRow.accepted.is_(False))
+                    .group_by(FindingRow.code)
+                ).all()
+            )
+        )
+    applicant_names = {c.key: c.label.official for c in t3_labels.blocks[0].value_columns}
+    ys = sorted(y for y in by_year if y)
+    series_names = ["新收申请", "行政复议", "行政诉讼"]
+    return {
+        "year": year,
+        "reports": len(ids),
+        "applicants": [{"name": applicant_names.get(k, k), "value": applicants[k]} for k in APPLICANTS],
+        "outcomes": [{"name": v, "value": outcomes[k]} for k, v in OUTCOME_GROUPS.items()],
+        "years": ys,
+        "series": [{"name": n, "data": [by_year[y][n] for y in ys]} for n in series_names],
+        "findings": [
+            {"code": c, "name": CATALOGUE.get(c, (None, c))[1], "value": n}
+            for c, n in finding_counts.most_common(12)
+        ],
+        "ranking": [{"name": k, "value": v} for k, v in by_region.most_common(15)],
+    }

@@ -127,6 +127,22 @@ def test_table_over_a_page_break_becomes_one_table() -> None:
     assert {c.prov.page for c in table.cells} == {1, 2}
 
 
+def test_different_tables_on_consecutive_pages_stay_apart() -> None:
+    def first(d: PageDrawer) -> None:
+        d.grid(XS, [740, 760, 780])
+        for r, y in enumerate((743, 763)):
+            d.text(75, y, f"A{r}")
+            d.text(205, y, "1")
+
+    def second(d: PageDrawer) -> None:
+        d.grid([72.0, 150.0, 250.0, 400.0], [60, 80])  # same outer width, other columns
+        d.text(75, 63, "B0")
+        d.text(155, 63, "2")
+
+    doc = read(make_pdf(first, second), "t.pdf")
+    assert [t.to_text_rows() for t in doc.tables] == [[["A0", "1", ""], ["A1", "1", ""]], [["B0", "2", ""]]]
+
+
 def test_scanned_page_warns_when_ocr_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NIANBAO_PDF_OCR", "0")
     data = make_pdf(small_table, lambda d: d.image(50, 50, 495, 700), lambda d: None)

@@ -295,7 +295,18 @@ def _renumbered(block: Block, table_index: int) -> Block:
 
 
 def _continues(a: Grid, b: Grid) -> bool:
-    return abs(a.bbox[0] - b.bbox[0]) <= 2 * SNAP and abs(a.bbox[2] - b.bbox[2]) <= 2 * SNAP
+    """Whether grid b (top of a page) continues grid a (bottom of the page before).
+
+    The outer rulings must line up and one part's column rulings must all occur in the other
+    (a continued 表二 may change from four columns to two, but never to different ones).
+    """
+    if abs(a.bbox[0] - b.bbox[0]) > 2 * SNAP or abs(a.bbox[2] - b.bbox[2]) > 2 * SNAP:
+        return False
+
+    def within(xs: list[float], ys: list[float]) -> bool:
+        return all(any(abs(x - y) <= 2 * SNAP for y in ys) for x in xs)
+
+    return within(b.xs, a.xs) or within(a.xs, b.xs)
 
 
 def _assemble(pages: list[list[_PageItem]]) -> list[Block]:

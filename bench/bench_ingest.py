@@ -1,0 +1,81 @@
+"""Ingest benchmark: N synthetic reports as text files, local engine and Ray, throughput and peak memory.
+
+    python bench/bench_ingest.py -n 10000 --engines local ray [--db postgresql://…]
+
+Peak memory is the maximum resident set size of this (parent) process and, separately, of its
+largest child (a parse worker), from getrusage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from nianbao.corpus.ingest import ingest
+from nianbao.corpus.synthetic import make_report, to_text
+from nianbao.store import Store
+
+
+def generate(folder: Path, n: int) -> float:
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    for i in range(n):
+        r = make_report(f"第{i % 500}县第{i // 500}局", 2019 + i % 7, region="某某市", seed=i)
+        (folder / f"{i:06d}.txt").write_text(to_text(r), encoding="utf-8")
+    return time.perf_counter() - t
+
+
+def run(engine: str, folder: Path, db: str, workers: int) -> dict[str, float]:
+    store = Store(db)
+    t = time.perf_counter()
+    stats = ingest(store, [folder], workers=workers, engine=engine)
+    dt = time.perf_counter() - t
+    counts = store.counts()
+    rerun = time.perf_counter()
+    again = ingest(store, [folder], workers=workers, engine=engine)
+    rerun = time.perf_counter() - rerun
+    assert again.stored == 0 and again.skipped == stats.stored + stats.errors
+    return {
+        "files": stats.stored + stats.errors,
+        "errors": stats.errors,
+        "seconds": dt,
+        "files_per_s": (stats.stored + stats.errors) / dt,
+        "reports_in_db": counts["reports"],
+        "rerun_seconds": rerun,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-n", type=int, default=1000)
+    ap.add_argument("--engines", nargs="+", default=["local"])
+    ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--db", default=None, help="default: a fresh SQLite file per engine")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    try:
+        gen = generate(tmp / "in", args.n)
+        print(f"generated {args.n} reports in {gen:.1f} s")
+        for engine in args.engines:
+            db = args.db or f"sqlite:///{tmp / (engine + '.db')}"
+            res = run(engine, tmp / "in", db, args.workers or 0)
+            self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(
+                f"{engine:6s} {res['files']:.0f} files in {res['seconds']:.1f} s = {res['files_per_s']:.1f} files/s;"
+                f" re-run (all skipped) {res['rerun_seconds']:.1f} s; peak RSS parent {self_mb:.0f} MB,"
+                f" largest worker {child_mb:.0f} MB; db reports {res['reports_in_db']:.0f}",
+                flush=True,
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

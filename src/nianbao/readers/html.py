@@ -299,9 +299,11 @@ def read(data: bytes, source: str) -> Document:
     if not data.strip():
         raise ReadError("文件为空")
     text, encoding = decode_html(data)
+    # the parser is told the bytes are UTF-8, whatever the page declares: hand it UTF-8 bytes
+    utf8 = data if encoding == "utf-8" else text.encode("utf-8", errors="replace")
     parser = _parser()
     try:
-        root = lxml.etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+        root = lxml.etree.fromstring(utf8, parser)
     except (lxml.etree.LxmlError, ValueError) as exc:
         raise ReadError(f"网页无法解析：{exc}") from None
     doc = Document(source=source, format="html", metadata={"encoding": encoding})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.arithmetic import relations
+from nianbao.arithmetic import Relation, relations
 from nianbao.extract.segment import Chunk, Solution, solve
 from nianbao.templates import get_template
 
@@ -226,6 +226,7 @@ def test_unsplittable_chunks() -> None:
         assert sol.unsplit == {f"t3.granted.{c}" for c in T3_COLS}, text
         assert all(v is None for v in sol.values.values())
         assert sol.ambiguous == {f"t3.granted.{c}": [] for c in T3_COLS}
+        assert sol.n_solutions == 0 and sol.consistent  # nothing to split, but no broken arithmetic
 
 
 def test_same_key_twice_is_a_caller_error() -> None:
@@ -251,6 +252,7 @@ def test_long_chunks_do_not_blow_up() -> None:
     sol = solve([t3_chunk("granted", "1234567890" * 4)], [])
     assert time.perf_counter() - t0 < 3.0
     assert sol.unsplit and all(v is None for v in sol.values.values())
+    assert sol.n_solutions == 10_000  # counting stopped
 
 
 def test_long_row_with_true_total_is_found() -> None:
@@ -261,3 +263,26 @@ def test_long_row_with_true_total_is_found() -> None:
     assert sol.consistent
     assert_never_wrong(sol, truth)
     assert sol.values["t3.granted.total"] == sum(applicants)
+
+
+def test_many_joint_solutions_are_capped_soundly() -> None:
+    # twelve rows "110" (1|10 or 11|0) tied by one sum over their first cells
+    keys = [[f"t9.r{i}.a", f"t9.r{i}.b"] for i in range(12)]
+    chunks = [Chunk(k, "110") for k in keys]
+    total = Relation("X", ("t9.sum.a",), tuple(k[0] for k in keys), "测试")
+    # six rows take 11: C(12, 6) = 924 joint splits, more than the cap
+    sol = solve(chunks, [total], known={"t9.sum.a": 12 + 6 * 10}, max_solutions=100)
+    assert sol.consistent and sol.n_solutions == 100
+    for a, b in keys:
+        assert sol.values[a] is None and sol.ambiguous[a] == [1, 11]
+        assert sol.values[b] is None and sol.ambiguous[b] == [0, 10]
+    # below the cap the count is exact
+    sol = solve(chunks, [total], known={"t9.sum.a": 12 + 10}, max_solutions=100)
+    assert sol.n_solutions == 12
+    # a sum only one choice reaches decides every row
+    sol = solve(chunks, [total], known={"t9.sum.a": 12}, max_solutions=100)
+    assert sol.n_solutions == 1
+    assert all(sol.values[a] == 1 and sol.values[b] == 10 for a, b in keys)
+    # independent rows multiply
+    assert solve(chunks, [], max_solutions=100).n_solutions == 100
+    assert solve(chunks[:3], []).n_solutions == 8

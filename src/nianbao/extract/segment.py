@@ -59,7 +59,6 @@ CHUNK_NODE_BUDGET = 100_000
 JOINT_NODE_BUDGET = 50_000
 
 _EPS = 1e-6
-_INT = re.compile(r"0|[1-9][0-9]*")
 _DEC = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _ALLOWED = re.compile(r"[0-9.+\-]+")
 _EMPTY: Mapping[str, Number | None] = MappingProxyType({})
@@ -82,7 +81,9 @@ class Solution:
     ``values`` has every chunk key: its value where all consistent splits agree, else None.
     ``ambiguous`` lists every key whose value is None with its sorted candidate values; the list
     is empty when the candidates are unknown (the chunk cannot be split, or has too many splits).
-    ``n_solutions`` counts consistent joint splits, capped at ``max_solutions`` (0 when none).
+    ``n_solutions`` counts consistent joint splits, capped at ``max_solutions``: 0 when there is
+    none (a chunk cannot be split, or the arithmetic is broken), ``max_solutions`` when counting
+    stopped (too many, or a chunk with too many splits to list).
     ``consistent`` is False when no split satisfies all relations: the report's own arithmetic is
     broken and only each chunk's internal relations were used.
     ``unsplit`` names the keys of chunks that could not be split at all (or had too many splits).
@@ -119,7 +120,7 @@ def _parse(piece: str, decimal: bool, signed: bool) -> Number | None:
         piece = piece[1:]
         if not piece or piece.strip("0.") == "":  # no "-0": a sign marks a change
             return None
-    if _INT.fullmatch(piece):
+    if piece.isdigit() and (piece[0] != "0" or len(piece) == 1):  # tokens hold ASCII only
         return sign * int(piece)
     if decimal and "." in piece and _DEC.fullmatch(piece):
         return sign * float(piece)
@@ -273,12 +274,39 @@ def _enumerate(
         c = i + 1
         if c == 0:
             return all(abs(p) < _EPS for p in partial)
-        hi_all = _joint_hi(m, c, lmax)
-        lo_all = 0 if loose[i] else _joint_lo(m, c)
-        cell_hi = 10 ** min(lmax, m - c + 1)
+        if c == 1:
+            # one cell left: it is the rest of the first token, so check it exactly
+            if m > len(tokens[0]):
+                return False
+            v = _parse(tokens[0][:m], *kinds[0])
+            return v is not None and all(
+                abs(p + r.coef[0] * v) < _EPS for r, p in zip(rels, partial, strict=True)
+            )
+        hi_all = -1
         for r, p in zip(rels, partial, strict=True):
+            n_pos, n_neg = r.n_pos[i], r.n_neg[i]
+            if not loose[i] and (n_pos == c or n_neg == c):
+                # every open cell is a non-negative integer on one side: they sum to `total`,
+                # so none is longer than `total`; and a number is congruent to its digit sum
+                # mod 9, whatever the split
+                total_f = -p if n_pos == c else p
+                total = int(round(total_f))
+                if total < 0 or abs(total - total_f) > _EPS or (total - digit_sum[m]) % 9:
+                    return False
+                width = len(str(total))
+                if not _joint_lo(m, c) <= total <= _joint_hi(m, c, min(lmax, width)):
+                    return False
+                if exact is not None:
+                    lo_x, hi_x = exact.range(c, m, width)
+                    if not lo_x <= total <= hi_x:
+                        return False
+                continue
+            if hi_all < 0:
+                hi_all = _joint_hi(m, c, lmax)
+                lo_all = 0 if loose[i] else _joint_lo(m, c)
+                cell_hi = 10 ** min(lmax, m - c + 1)
             bounds = []
-            for cnt in (r.n_pos[i], r.n_neg[i]):
+            for cnt in (n_pos, n_neg):
                 if cnt == 0:
                     bounds.append((0, 0))
                     continue
@@ -288,19 +316,9 @@ def _enumerate(
                     lo = -hi
                 bounds.append((lo, hi))
             (lo_p, hi_p), (lo_n, hi_n) = bounds
-            need = -p  # sum(pos) - sum(neg) over the unassigned cells must equal this
+            need = -p  # sum(pos) - sum(neg) over the open cells must equal this
             if need < lo_p - hi_n - _EPS or need > hi_p - lo_n + _EPS:
                 return False
-            if not loose[i] and c in (r.n_pos[i], r.n_neg[i]):
-                # every open cell is a non-negative integer on one side, so their sum is |need|;
-                # a number is congruent to its digit sum mod 9, whatever the split
-                total = int(round(abs(need)))
-                if (total - digit_sum[m]) % 9:
-                    return False
-                if exact is not None:
-                    lo_x, hi_x = exact.range(c, m, len(str(total)))
-                    if not lo_x <= total <= hi_x:
-                        return False
         return True
 
     def rec(i: int, j: int, e: int) -> None:
@@ -524,8 +542,13 @@ def solve(
     # 1. each chunk on its own, honouring its internal relations
     internal: list[_ChunkSplits] = []
     broken: list[bool] = []  # the chunk's internal relations cannot hold
+    touching: dict[str, list[int]] = {}
+    for q, rel in enumerate(rels):
+        for k in rel.keys:
+            touching.setdefault(k, []).append(q)
     for ch, toks in zip(chunks, tokens, strict=True):
-        own = _internal_relations(ch, rels, known_vals)
+        near = sorted({q for k in ch.keys for q in touching.get(k, ())})
+        own = _internal_relations(ch, [rels[q] for q in near], known_vals)
         found = _enumerate(ch, toks, own, max_solutions)
         if not found.splits and not found.overflow and own:
             found = _enumerate(ch, toks, [], max_solutions)
@@ -569,6 +592,8 @@ def solve(
                     values[k] = None
                     ambiguous[k] = []
                     unsplit.add(k)
+                # no split at all, or more than anyone can list
+                n_total = min(n_total * max_solutions, max_solutions) if internal[ci].overflow else 0
         members = [ci for ci in members if internal[ci].splits]
         if not members:
             continue

@@ -124,3 +124,19 @@ def test_ingest_real_corpus_links_organs_over_years(db_url: str) -> None:
     hongze = store.reports(organ="洪泽区政府")
     assert sorted(r.report.year for r in hongze) == [2023, 2024]
     assert {r.report.organ for r in hongze} == {"洪泽区人民政府", "淮安市洪泽区人民政府"}
+
+
+def test_ingest_a_zip_stores_members_under_their_chinese_names(db_url: str, tmp_path: Path) -> None:
+    archive = tmp_path / "年报.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i, town in enumerate(("甲镇", "乙镇")):
+            zf.writestr(f"洪泽区/{town}.txt", to_text(make_report(town, 2023, region="洪泽区", seed=i)))
+        zf.writestr("洪泽区/说明.docx", b"not a docx")
+    store = Store(db_url)
+    stats = ingest(store, [archive], workers=1)
+    assert (stats.stored, stats.errors) == (2, 1)
+    assert sorted(r.report.source.split("!")[1] for r in store.reports()) == [
+        "洪泽区/乙镇.txt",
+        "洪泽区/甲镇.txt",
+    ]
+    assert [d.path.split("!")[1] for d in store.documents(status="error")] == ["洪泽区/说明.docx"]

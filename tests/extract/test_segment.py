@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.arithmetic import Relation, relations
-from nianbao.extract.segment import Chunk, Solution, solve
+from nianbao.extract.segment import Chunk, Solution, findings, solve
 from nianbao.templates import get_template
 
 CRAWL = Path("/work/shared/corpus/crawl")
@@ -286,3 +286,26 @@ def test_many_joint_solutions_are_capped_soundly() -> None:
     # independent rows multiply
     assert solve(chunks, [], max_solutions=100).n_solutions == 100
     assert solve(chunks[:3], []).n_solutions == 8
+
+
+def test_findings_name_the_cells() -> None:
+    chunks = [
+        t3_chunk("granted", "270020130"),
+        t3_chunk("carried_over", "0000000"),
+        t3_chunk("other.other", "1 2"),
+    ]
+    sol = solve(chunks, relations("2021", "t3"))
+    found = findings(chunks, sol, "表三")
+    by_code = {}
+    for f in found:
+        by_code.setdefault(f.code, []).append(f)
+    ambiguous, unsplit = by_code["CELL_AMBIGUOUS"]
+    assert set(ambiguous.cells) == {
+        f"t3.granted.{c}" for c in ("natural_person", "commercial", "social_welfare", "legal_service")
+    }
+    assert "270020130" in ambiguous.message and "2或27" in ambiguous.message
+    assert unsplit.cells == [f"t3.other.other.{c}" for c in T3_COLS] and "无法拆分" in unsplit.message
+    (recovered,) = by_code["CELL_RECOVERED"]
+    assert set(recovered.cells) == {"t3.granted.research", "t3.granted.other_org", "t3.granted.total"}
+    assert "？、？、0、？、？、1、30" in recovered.message
+    assert recovered.severity == "info" and ambiguous.severity == "warning"

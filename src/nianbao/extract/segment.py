@@ -36,6 +36,12 @@ Usage::
     sol.values["t3.new_received.total"]      # 70, or None when the digits stay ambiguous
     sol.ambiguous                            # key -> the candidate values, for a CELL_AMBIGUOUS finding
     sol.recovered                            # keys the text alone left open: CELL_RECOVERED
+    findings(chunks, sol, "表三")             # those two findings, in Chinese, one per chunk
+
+Blow-up guards: a chunk may try ``CHUNK_NODE_BUDGET`` pieces and list ``max_solutions`` splits,
+after which all its cells are reported unknown (``unsplit``); a component's search stops at
+``max_solutions`` joint splits (then only what bound propagation proves is reported) or after
+``JOINT_NODE_BUDGET`` nodes (then only what each chunk's own relations prove).
 
 The module is pure (no I/O) and raises only ``ValueError`` for a malformed call (a key given twice).
 """
@@ -50,6 +56,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..arithmetic import Relation
+from ..findings import Finding
 
 Number = int | float
 
@@ -643,4 +650,55 @@ def solve(
     )
 
 
-__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "solve"]
+def _fmt(v: Number) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def findings(chunks: list[Chunk], solution: Solution, where: str = "") -> list[Finding]:
+    """The findings a solution calls for, one per chunk: CELL_AMBIGUOUS for the cells left null,
+    CELL_RECOVERED for the cells the arithmetic split. ``where`` names the table (表三)."""
+    out: list[Finding] = []
+    place = where or "表格"
+    for ch in chunks:
+        open_keys = [k for k in ch.keys if solution.values.get(k) is None]
+        if open_keys and set(open_keys) & solution.unsplit:
+            out.append(
+                Finding(
+                    "CELL_AMBIGUOUS",
+                    f"{place}中粘连的数字“{ch.text}”无法拆分为{len(ch.keys)}个单元格，已留空。",
+                    cells=open_keys,
+                    where=where or None,
+                    data={"text": ch.text},
+                )
+            )
+        elif open_keys:
+            cands = {k: [_fmt(v) for v in solution.ambiguous.get(k, [])] for k in open_keys}
+            out.append(
+                Finding(
+                    "CELL_AMBIGUOUS",
+                    f"{place}中粘连的数字“{ch.text}”按表内勾稽关系仍有多种拆分方式，"
+                    f"{len(open_keys)}个单元格无法确定，已留空（可能的值："
+                    + "；".join("或".join(c) for c in cands.values() if c)
+                    + "）。",
+                    cells=open_keys,
+                    where=where or None,
+                    data={"text": ch.text, "candidates": cands},
+                )
+            )
+        done = [k for k in ch.keys if k in solution.recovered]
+        if done:
+            out.append(
+                Finding(
+                    "CELL_RECOVERED",
+                    f"{place}中粘连的数字“{ch.text}”已按表内勾稽关系拆分为"
+                    + "、".join(_fmt(v) if (v := solution.values[k]) is not None else "？" for k in ch.keys)
+                    + "。",
+                    cells=done,
+                    where=where or None,
+                    data={"text": ch.text},
+                )
+            )
+    return out
+
+
+__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "findings", "solve"]

@@ -194,6 +194,9 @@ def test_rotated_page_reads_as_displayed(rotation: int) -> None:
 def test_sniffed_by_content_whatever_the_extension() -> None:
     doc = read_document(make_pdf(small_table), "report.htm")
     assert doc.format == "pdf" and len(doc.tables) == 1
+    # a few bytes of junk before the header, as some download scripts leave
+    doc = read_document(b"\xef\xbb\xbf\r\n" + make_pdf(small_table), "download.aspx")
+    assert doc.format == "pdf" and len(doc.tables) == 1
 
 
 @pytest.mark.parametrize(

@@ -84,8 +84,9 @@ def page_chars(textpage_raw, view: View) -> list[Char]:  # noqa: ANN001
     get_loose = pdfium_c.FPDFText_GetLooseCharBox
     get_tight = pdfium_c.FPDFText_GetCharBox
     raw: list[tuple[str, float, float, float, float, float, float, float, float, bool, list[bool]]] = []
+    codes = _all_codes(textpage_raw, n)
     for i in range(n):
-        code = get_unicode(textpage_raw, i)
+        code = codes[i] if codes is not None else get_unicode(textpage_raw, i)
         if code in _SPACES or code < 0x20:
             if code in (0x20, 0xA0, 0x3000) and raw:
                 raw[-1][10][0] = True
@@ -132,6 +133,20 @@ def page_chars(textpage_raw, view: View) -> list[Char]:  # noqa: ANN001
             half = max(vbottom - vtop, typical) / 2
             out.append(Char(text, vx0, mid - half, vx1, mid + half, space[0]))
     return out
+
+
+def _all_codes(textpage_raw, n: int) -> list[int] | None:  # noqa: ANN001
+    """All code points in one call; None when the UTF-16 text does not align with char indices."""
+    if n <= 0:
+        return []
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = pdfium_c.FPDFText_GetText(textpage_raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    if got != n + 1:
+        return None
+    units = memoryview(buf.raw[: 2 * n]).cast("H")
+    if any(0xD800 <= u <= 0xDFFF for u in units):
+        return None  # astral characters take two units: index by index is then the safe way
+    return list(units)
 
 
 def group_lines(chars: list[Char]) -> list[Line]:

@@ -57,7 +57,8 @@ def max_pages() -> int:
 
 
 def _sniff(data: bytes, name: str) -> bool:
-    return data[:1024].lstrip().startswith(b"%PDF")
+    # PDF readers accept a header anywhere in the first KiB (servers prepend BOMs and junk)
+    return data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]
 
 
 @dataclass

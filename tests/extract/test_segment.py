@@ -309,3 +309,18 @@ def test_findings_name_the_cells() -> None:
     assert set(recovered.cells) == {"t3.granted.research", "t3.granted.other_org", "t3.granted.total"}
     assert "？、？、0、？、？、1、30" in recovered.message
     assert recovered.severity == "info" and ambiguous.severity == "warning"
+
+
+def test_cells_on_either_side_of_a_relation() -> None:
+    # a + b == k with k known: the cells sit on the left-hand side this time
+    keys = ["t9.r.a", "t9.r.b"]
+    left = Relation("X", tuple(keys), ("t9.k",), "测试")
+    right = Relation("X", ("t9.k",), tuple(keys), "测试")
+    for rel in (left, right):
+        assert solve([Chunk(keys, "110")], [rel], known={"t9.k": 11}).ambiguous == {
+            "t9.r.a": [1, 11],
+            "t9.r.b": [0, 10],
+        }
+        assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 22}).values.values()) == [12, 10]
+        assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 211}).values.values()) == [1, 210]
+        assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 121}).values.values()) == [121, 0]

@@ -355,7 +355,7 @@ def _enumerate(
             if v is None:
                 continue
             # a longer piece is a larger integer: once it exceeds what its sum leaves, stop
-            if any(sign * v > sign * partial[q] + _EPS for q, sign in caps):
+            if any(v > sign * partial[q] + _EPS for q, sign in caps):
                 break
             if s == 0:
                 nj, ne, ntok = j - 1, (len(tokens[j - 1]) if j > 0 else 0), j

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import NianbaoError
@@ -22,12 +25,39 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield p
 
 
-def parse_safely(path: str) -> tuple[Report | None, str | None]:
+class _TimedOut(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the work after `seconds` (main thread, Unix); elsewhere no limit is applied."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def _raise(signum, frame):  # noqa: ARG001
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_safely(path: str, timeout: float | None = None) -> tuple[Report | None, str | None]:
     """Parse one file; never raises. Returns (report, None) or (None, a Chinese error message)."""
     from ..api import parse
 
     try:
-        return parse(path), None
+        with time_limit(timeout):
+            return parse(path), None
+    except _TimedOut:
+        return None, f"处理超时（超过 {timeout:g} 秒），已跳过该文件"
     except NianbaoError as exc:
         return None, str(exc)
     except MemoryError:

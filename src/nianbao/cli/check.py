@@ -30,19 +30,24 @@ class FailOn(StrEnum):
 @app.command("check")
 def check_cmd(
     files: Annotated[list[str], typer.Argument(help="报告文件或文件夹")],
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="出现该级别问题时以非零状态退出")] = FailOn.error,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="出现该级别问题时以非零状态退出")
+    ] = FailOn.error,
     tables: Annotated[bool, typer.Option("--tables/--no-tables", help="显示统计表")] = True,
     info: Annotated[bool, typer.Option("--info/--no-info", help="显示“提示”级别的问题")] = True,
+    timeout: Annotated[float, typer.Option("--timeout", help="每个文件的处理时限（秒）")] = 120,
 ) -> None:
     """检查报告：显示三张统计表（标出有问题的单元格）并按严重程度列出问题。"""
     console = Console()
     worst: Severity | None = None
     unreadable = 0
     for path in expand_paths(files):
-        report, error = parse_safely(path)
+        report, error = parse_safely(path, timeout)
         if report is None:
             unreadable += 1
-            console.print(Panel(Text(error or "", style="red"), title=f"[bold]{path}[/] 无法读取", border_style="red"))
+            console.print(
+                Panel(Text(error or "", style="red"), title=f"[bold]{path}[/] 无法读取", border_style="red")
+            )
             continue
         console.print(render_report(report, show_tables=tables, show_info=info))
         w = report.worst()
@@ -74,7 +79,9 @@ def render_report(report: Report, show_tables: bool = True, show_info: bool = Tr
     parts.append(_render_findings(report, show_info))
     counts = report.findings_by_severity()
     summary = "  ".join(f"{s.zh} {len(counts[s])}" for s in Severity)
-    return Panel(Group(*parts), title=f"[bold]{report.source}[/]", subtitle=summary, border_style=_border(report))
+    return Panel(
+        Group(*parts), title=f"[bold]{report.source}[/]", subtitle=summary, border_style=_border(report)
+    )
 
 
 def _border(report: Report) -> str:
@@ -100,15 +107,22 @@ def _render_table(report: Report, table: TableDef, flagged: dict[str, Severity])
             out.add_column(col.label.official, justify="right")
         for row in block.data_rows:
             label = f"{row.parent}·{row.label.official}" if row.parent else row.label.official
-            out.add_row(label, *[_cell(report, f"{table.id}.{row.key}.{c.key}", flagged) for c in block.value_columns])
+            out.add_row(
+                label, *[_cell(report, f"{table.id}.{row.key}.{c.key}", flagged) for c in block.value_columns]
+            )
         return out
     widest = max(len(b.value_columns) for b in table.blocks)
     out.add_column("栏目")
     for i in range(widest):
-        out.add_column(table.blocks[0].value_columns[i].label.official if len(table.blocks) == 1 else "", justify="right")
+        out.add_column(
+            table.blocks[0].value_columns[i].label.official if len(table.blocks) == 1 else "", justify="right"
+        )
     for block in table.blocks:
         if block.heading:
-            out.add_row(Text(block.heading, style="bold"), *[Text(c.label.official, style="dim") for c in block.value_columns])
+            out.add_row(
+                Text(block.heading, style="bold"),
+                *[Text(c.label.official, style="dim") for c in block.value_columns],
+            )
         for row in block.rows:
             if row.group:
                 out.add_row(Text(row.label.official, style="bold"))
@@ -133,7 +147,12 @@ def _render_findings(report: Report, show_info: bool) -> Group | Text:
     for sev, items in report.findings_by_severity().items():
         if not items or (sev is Severity.INFO and not show_info):
             continue
-        lines.append(Text(f"{sev.zh}（{len(items)}）", style="bold " + {"error": "red", "warning": "yellow", "info": "cyan"}[sev.value]))
+        lines.append(
+            Text(
+                f"{sev.zh}（{len(items)}）",
+                style="bold " + {"error": "red", "warning": "yellow", "info": "cyan"}[sev.value],
+            )
+        )
         for f in items:
             t = Text(f" {ICON[sev]} ", style=STYLE[sev] if sev is not Severity.INFO else "cyan")
             t.append(f"[{f.code}] ", style="dim")

@@ -17,11 +17,12 @@ def parse_cmd(
     files: Annotated[list[str], typer.Argument(help="报告文件或文件夹")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="每个文件输出一行 JSON（默认）")] = True,
     provenance: Annotated[bool, typer.Option("--provenance", help="附带每个单元格的来源位置")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="每个文件的处理时限（秒）")] = 120,
 ) -> None:
     """读取报告，按规范输出 JSON Lines：每个文件一行。"""
     out = sys.stdout
     for path in expand_paths(files):
-        report, error = parse_safely(path)
+        report, error = parse_safely(path, timeout)
         if report is None:
             obj = {"source": path, "error": error}
         else:

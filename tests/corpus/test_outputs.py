@@ -151,8 +151,13 @@ def test_cli_organs_consolidate_export_stats(tmp_path: Path) -> None:
     r = runner.invoke(app, ["organs", "link", "岔河镇党政办", "岔河镇人民政府", "--db", db])
     assert r.exit_code == 0, r.output
     assert sorted(x.report.year for x in store.reports(organ="岔河镇人民政府")) == [2022, 2023, 2024]
-    r = runner.invoke(app, ["consolidate", "--region", "洪泽区", "--year", "2024", "--db", db, "--save"])
+    out = tmp_path / "汇总.html"
+    r = runner.invoke(
+        app, ["consolidate", "--region", "洪泽区", "--year", "2024", "--db", db, "--save", "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
+    total = str(store.reports(organ="岔河镇人民政府", year=2024)[0].report.value("t3.new_received.total"))
+    assert "洪泽区" in out.read_text(encoding="utf-8") and total in out.read_text(encoding="utf-8")
     assert "老子山镇人民政府" in r.output and "未报送" in r.output
     assert len(store.reports(ReportFilter(consolidated=True))) == 1
     r = runner.invoke(app, ["export", str(tmp_path / "x.xlsx"), "--db", db, "--region", "洪泽区"])

@@ -185,6 +185,13 @@ def test_dropped_elements_and_br_lines():
     assert [p.text for p in doc.paragraphs] == ["第一行", "第二行", "第三行", "甲", "乙"]
 
 
+def test_preformatted_lines_and_xhtml_declaration():
+    page = '<?xml version="1.0" encoding="gbk"?><html xmlns="http://www.w3.org/1999/xhtml"><body>' \
+           "<pre>行政复议\t0\n行政诉讼\t1</pre></body></html>"
+    doc = read(page.encode("gbk"), "x.xhtml")
+    assert [p.text for p in doc.paragraphs] == ["行政复议\t0", "行政诉讼\t1"]
+
+
 def test_gbk_page_with_declared_charset():
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>'

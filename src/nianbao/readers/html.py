@@ -145,6 +145,13 @@ class _Builder:
         if tag == "br":
             self.flush()
             return
+        if tag == "pre":  # preformatted text keeps its lines and tabs, as the text reader does
+            self.flush()
+            for line in "".join(el.itertext()).splitlines():
+                text = _INVISIBLE.sub("", line).rstrip()
+                if text.strip():
+                    self.blocks.append(Paragraph(text, Provenance(line=el.sourceline)))
+            return
         block = tag in _BLOCK
         if block:
             self.flush()

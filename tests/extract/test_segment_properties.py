@@ -170,3 +170,132 @@ def test_spaces_between_all_cells_recover_the_table(case: tuple[str, str, Table]
     assert sol.consistent and sol.n_solutions == 1
     assert sol.values == table[2]
     assert sol.ambiguous == {} and not sol.unsplit and not sol.recovered
+
+
+# --- an exhaustive oracle on small cases: the solver must agree with brute force exactly ---
+
+
+def _valid(piece: str, signed: bool) -> int | None:
+    body = piece[1:] if signed and piece[:1] == "-" else piece
+    if not body.isdigit() or (len(body) > 1 and body[0] == "0") or (body != piece and body == "0"):
+        return None
+    return int(piece)
+
+
+def _all_splits(text: str, n: int, signed: set[int]) -> list[tuple[int, ...]]:
+    tokens = text.split()
+    out: list[tuple[int, ...]] = []
+
+    def rec(t: int, pos: int, cell: int, acc: list[int]) -> None:
+        if t == len(tokens):
+            if cell == n:
+                out.append(tuple(acc))
+            return
+        tok = tokens[t]
+        for end in range(pos + 1, len(tok) + 1):
+            v = _valid(tok[pos:end], cell in signed)
+            if v is None or cell >= n:
+                continue
+            if end == len(tok):
+                rec(t + 1, 0, cell + 1, [*acc, v])
+            else:
+                rec(t, end, cell + 1, [*acc, v])
+
+    rec(0, 0, 0, [])
+    return out
+
+
+@st.composite
+def small_cases(draw: st.DrawFn) -> tuple[list[Chunk], list, dict[str, int], dict[str, int]]:
+    from itertools import count
+
+    from nianbao.arithmetic import Relation
+
+    ids = count()
+    chunks, truth = [], {}
+    for _ in range(draw(st.integers(1, 3))):
+        n = draw(st.integers(1, 4))
+        keys = [f"t9.c{next(ids)}" for _ in range(n)]
+        signed = frozenset(k for k in keys if draw(st.integers(0, 5)) == 0)
+        vals = [
+            draw(st.integers(-30, 30) if k in signed else st.integers(0, 0) | st.integers(0, 130))
+            for k in keys
+        ]
+        truth.update(zip(keys, vals, strict=True))
+        text = str(vals[0]) + "".join(
+            (" " if draw(st.integers(0, 3)) == 0 else "") + str(v) for v in vals[1:]
+        )
+        chunks.append(Chunk(keys, text, signed_keys=signed))
+    all_keys = list(truth)
+    rels, known = [], {}
+    for r in range(draw(st.integers(0, 3))):
+        lhs = draw(st.lists(st.sampled_from(all_keys), min_size=1, max_size=3, unique=True))
+        rhs = draw(
+            st.lists(
+                st.sampled_from([k for k in all_keys if k not in lhs] or all_keys), max_size=3, unique=True
+            )
+        )
+        rhs = [k for k in rhs if k not in lhs]
+        slack = f"t9.known{r}"
+        diff = sum(truth[k] for k in lhs) - sum(truth[k] for k in rhs)
+        if diff >= 0:
+            rels.append(Relation("X", tuple(lhs), (*rhs, slack), "测试"))
+            known[slack] = diff
+        else:
+            rels.append(Relation("X", (*lhs, slack), tuple(rhs), "测试"))
+            known[slack] = -diff
+    return chunks, rels, known, truth
+
+
+@SETTINGS
+@given(small_cases())
+def test_agrees_with_brute_force(case: tuple[list[Chunk], list, dict[str, int], dict[str, int]]) -> None:
+    from itertools import product
+
+    chunks, rels, known, truth = case
+    per_chunk = [
+        _all_splits(c.text, len(c.keys), {i for i, k in enumerate(c.keys) if k in c.signed_keys})
+        for c in chunks
+    ]
+    joint = []
+    for combo in product(*per_chunk):
+        vals = dict(known)
+        for c, sp in zip(chunks, combo, strict=True):
+            vals.update(zip(c.keys, sp, strict=True))
+        if all(r.holds(vals) for r in rels):
+            joint.append(vals)
+    assert joint  # the truth is one of them
+    sol = solve(chunks, rels, known=known)
+    assert sol.consistent
+    assert sol.n_solutions == len(joint)
+    for key in truth:
+        cands = sorted({j[key] for j in joint})
+        if len(cands) == 1:
+            assert sol.values[key] == cands[0] == truth[key]
+        else:
+            assert sol.values[key] is None and sol.ambiguous[key] == cands
+
+
+@SETTINGS
+@given(small_cases(), st.integers(0, 2))
+def test_broken_arithmetic_agrees_with_brute_force(
+    case: tuple[list[Chunk], list, dict[str, int], dict[str, int]], bump: int
+) -> None:
+    chunks, rels, known, truth = case
+    chunk = chunks[0]
+    rels = [r for r in rels if all(k in chunk.keys or k in known for k in r.keys)]
+    known = {k: v + bump for k, v in known.items()}  # bump > 0 may break every relation
+    signed = {i for i, k in enumerate(chunk.keys) if k in chunk.signed_keys}
+    splits = [
+        dict(zip(chunk.keys, sp, strict=True)) for sp in _all_splits(chunk.text, len(chunk.keys), signed)
+    ]
+    holding = [s for s in splits if all(r.holds({**known, **s}) for r in rels)]
+    sol = solve([chunk], rels, known=known)
+    assert sol.consistent == bool(holding)
+    assert sol.n_solutions == len(holding)
+    for key in chunk.keys:
+        cands = sorted({s[key] for s in holding or splits})
+        if len(cands) == 1:
+            assert sol.values[key] == cands[0]
+        else:
+            assert sol.values[key] is None and sol.ambiguous[key] == cands

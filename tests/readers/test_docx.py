@@ -233,3 +233,18 @@ def test_entity_expansion_in_document_xml_is_refused_quickly():
     else:  # if a parser ever accepts it, the entities must at least stay unexpanded
         assert all(len(c.text) < 100 for t in doc.tables for c in t.cells)
     assert time.perf_counter() - start < 2
+
+
+def test_text_box_content_follows_its_paragraph_once():
+    box = "<w:txbxContent><w:p><w:r><w:t>文本框里的标题</w:t></w:r></w:p></w:txbxContent>"
+    d = docx.Document()
+    d.element.body.insert(0, parse_xml(
+        f'<w:p {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>锚定段落</w:t></w:r><w:r><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing>'
+        f"</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r></w:p>"))
+    d.add_paragraph("正文")
+    doc = read(_save(d), "box.docx")
+    assert [p.text for p in doc.paragraphs] == ["锚定段落", "文本框里的标题", "正文"]

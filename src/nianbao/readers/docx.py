@@ -3,7 +3,8 @@
 The body XML is walked directly (python-docx's `paragraphs` and `tables` lists lose the order
 between them). Merged cells become spans — `gridSpan` a colspan, a `vMerge` run of cells one cell
 with a rowspan — so each physical cell appears once, as in the HTML reader. A table nested in a
-cell is emitted as a table of its own right after the table that holds it.
+cell is emitted as a table of its own right after the table that holds it. The content of text
+boxes follows the paragraph they are anchored in.
 
 Paragraph provenance: `line` is the 1-based number of the paragraph among the body's non-empty
 paragraphs (Word has no stable line numbers).
@@ -31,6 +32,8 @@ _VAL = _W + "val"
 # children count as if they stood in the wrapper's place. Deletions (w:del) are left out.
 _WRAPPERS = frozenset(_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag",
                                        "hyperlink", "fldSimple", "dir", "bdo"))
+_TXBX = _W + "txbxContent"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _SDT = _W + "sdt"
 _SDT_CONTENT = _W + "sdtContent"
 
@@ -72,6 +75,21 @@ def paragraph_text(p: lxml.etree._Element) -> str:
     return "".join(parts)
 
 
+def _text_boxes(p: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """Text boxes anchored in a paragraph, outermost only. A box is stored twice (a DrawingML
+    `mc:Choice` and a VML `mc:Fallback`): the fallback copy is skipped."""
+    boxes = []
+    for box in p.iter(_TXBX):
+        parent = box.getparent()
+        while parent is not None and parent is not p:
+            if parent.tag in (_FALLBACK, _TXBX):
+                break
+            parent = parent.getparent()
+        else:
+            boxes.append(box)
+    return boxes
+
+
 def _int_val(el: lxml.etree._Element | None, default: int, limit: int) -> int:
     if el is None:
         return default
@@ -87,13 +105,16 @@ class _Builder:
         self.n_tables = 0
         self.n_paragraphs = 0
 
-    def body(self, body: lxml.etree._Element) -> None:
+    def body(self, body: lxml.etree._Element, depth: int = 0) -> None:
         for child in _children(body):
             if child.tag == _P:
                 text = paragraph_text(child)
                 if text.strip():
                     self.n_paragraphs += 1
                     self.blocks.append(Paragraph(text, Provenance(line=self.n_paragraphs)))
+                if depth < MAX_DEPTH and child.find(".//" + _TXBX) is not None:
+                    for box in _text_boxes(child):
+                        self.body(box, depth + 1)
             elif child.tag == _TBL:
                 self.table(child, 0)
 

@@ -86,6 +86,11 @@ def _load_sheets(data: bytes) -> list[_Sheet]:
         except Exception:
             continue  # a chart sheet or a sheet calamine cannot parse holds no report text
         rows = [[_cell_text(v) for v in r] for r in raw]
+        # the value range ends at the last value; a merge may reach further (a blank last row)
+        n_rows = max([len(rows)] + [m[2] + 1 for m in merges])
+        n_cols = max([len(r) for r in rows] + [m[3] + 1 for m in merges] + [0])
+        rows += [[] for _ in range(n_rows - len(rows))]
+        rows = [r + [""] * (n_cols - len(r)) for r in rows]
         sheets.append(_Sheet(name, rows, merges))
     return sheets
 
@@ -129,6 +134,9 @@ def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
             end = r
             while end + 1 < len(kinds) and kinds[end + 1] in ("table", "table-single"):
                 end += 1
+            if out and out[-1] == ("text", r - 1, r - 1) and _heads_table(sheet, r - 1, r, end):
+                out.pop()
+                r -= 1
             out.append(("table", r, end))
             r = end + 1
         else:
@@ -138,11 +146,23 @@ def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
     return out
 
 
+def _used_columns(sheet: _Sheet, first: int, last: int) -> tuple[int, int]:
+    merges = [m for m in sheet.merges if m[0] >= first and m[2] <= last]
+    used = [c for r in range(first, last + 1) for c, t in enumerate(sheet.rows[r]) if t]
+    used += [c for m in merges for c in (m[1], m[3])]
+    return min(used), max(used)
+
+
+def _heads_table(sheet: _Sheet, row: int, first: int, last: int) -> bool:
+    """A one-cell row right above a table, merged across exactly its width, is the table's own
+    first row (表二's 「第二十条第（一）项」); a title merged across the page is not."""
+    c_min, c_max = _used_columns(sheet, first, last)
+    return any(m[0] == m[2] == row and (m[1], m[3]) == (c_min, c_max) for m in sheet.merges)
+
+
 def _table(sheet: _Sheet, first: int, last: int, index: int) -> Table:
     merges = [m for m in sheet.merges if m[0] >= first and m[2] <= last]
-    used_cols = [c for r in range(first, last + 1) for c, t in enumerate(sheet.rows[r]) if t]
-    used_cols += [c for m in merges for c in (m[1], m[3])]
-    c_min, c_max = min(used_cols), max(used_cols)
+    c_min, c_max = _used_columns(sheet, first, last)
     anchor: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     hidden: set[tuple[int, int]] = set()
     for m in merges:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.arithmetic import Relation, relations
-from nianbao.extract.segment import Chunk, Solution, findings, solve
+from nianbao.extract.segment import Chunk, Solution, chunk_for, findings, solve
 from nianbao.templates import get_template
 
 CRAWL = Path("/work/shared/corpus/crawl")
@@ -324,3 +324,12 @@ def test_cells_on_either_side_of_a_relation() -> None:
         assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 22}).values.values()) == [12, 10]
         assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 211}).values.values()) == [1, 210]
         assert list(solve([Chunk(keys, "1210")], [rel], known={"t9.k": 121}).values.values()) == [121, 0]
+
+
+def test_chunk_for_reads_the_template() -> None:
+    fee = chunk_for("2021", ["t2.fees.amount"], "24252.311082")
+    assert fee.decimal_keys == {"t2.fees.amount"} and not fee.signed_keys
+    row = chunk_for("2019", ["t2.fees.prev_count", "t2.fees.change"], "35-2")
+    assert row.signed_keys == {"t2.fees.change"} and not row.decimal_keys
+    assert list(solve([row], relations("2019", "t2")).values.values()) == [35, -2]
+    assert not chunk_for("2021", [f"t3.granted.{c}" for c in T3_COLS], "0000000").decimal_keys

@@ -29,10 +29,10 @@ How it works
 Usage::
 
     from nianbao.arithmetic import relations
-    from nianbao.extract.segment import Chunk, solve
+    from nianbao.extract.segment import chunk_for, findings, solve
 
     keys = [k for k in template.table("t3").cell_keys if k.startswith("t3.new_received.")]
-    sol = solve([Chunk(keys, "640020470"), ...], relations("2021", "t3"))
+    sol = solve([chunk_for("2021", keys, "640020470"), ...], relations("2021", "t3"))
     sol.values["t3.new_received.total"]      # 70, or None when the digits stay ambiguous
     sol.ambiguous                            # key -> the candidate values, for a CELL_AMBIGUOUS finding
     sol.recovered                            # keys the text alone left open: CELL_RECOVERED
@@ -57,6 +57,7 @@ from types import MappingProxyType
 
 from ..arithmetic import Relation
 from ..findings import Finding
+from ..templates import get_template
 
 Number = int | float
 
@@ -79,6 +80,18 @@ class Chunk:
     text: str
     decimal_keys: frozenset[str] = frozenset()  # cells that may hold a decimal amount (万元)
     signed_keys: frozenset[str] = frozenset()  # cells that may be negative (本年增/减)
+
+
+def chunk_for(template_id: str, keys: Sequence[str], text: str) -> Chunk:
+    """A Chunk whose decimal and signed cells are those the template says (本年收费金额, 本年增/减)."""
+    tpl = get_template(template_id)
+    cols = [tpl.table(k.split(".", 1)[0]).column(k) for k in keys]
+    return Chunk(
+        list(keys),
+        text,
+        decimal_keys=frozenset(k for k, c in zip(keys, cols, strict=True) if not c.integer),
+        signed_keys=frozenset(k for k, c in zip(keys, cols, strict=True) if c.signed),
+    )
 
 
 @dataclass
@@ -701,4 +714,4 @@ def findings(chunks: list[Chunk], solution: Solution, where: str = "") -> list[F
     return out
 
 
-__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "findings", "solve"]
+__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "chunk_for", "findings", "solve"]

@@ -176,6 +176,15 @@ def test_zip_without_word_document():
         read(buf.getvalue(), "book.docx")
 
 
+def test_spreadsheet_named_docx():
+    import openpyxl
+
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    with pytest.raises(ReadError, match="不是 Word 文档"):
+        read(buf.getvalue(), "book.docx")
+
+
 def _bomb(size: int) -> bytes:
     """A DOCX-shaped archive whose document.xml inflates to `size` bytes of zeros (~1000:1)."""
     buf = io.BytesIO()

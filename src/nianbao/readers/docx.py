@@ -28,6 +28,8 @@ _P, _TBL, _TR, _TC, _R = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "r"
 _T, _TAB, _BR, _CR = _W + "t", _W + "tab", _W + "br", _W + "cr"
 _NO_BREAK_HYPHEN = _W + "noBreakHyphen"
 _VAL = _W + "val"
+_TR_PR, _TC_PR, _GRID_BEFORE, _GRID_SPAN = _W + "trPr", _W + "tcPr", _W + "gridBefore", _W + "gridSpan"
+_V_MERGE, _H_MERGE = _W + "vMerge", _W + "hMerge"
 # Elements that only wrap content (content controls, custom XML, tracked insertions, links): their
 # children count as if they stood in the wrapper's place. Deletions (w:del) are left out.
 _WRAPPERS = frozenset(_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag",
@@ -46,7 +48,7 @@ def _children(el: lxml.etree._Element, depth: int = 0) -> Iterator[lxml.etree._E
     for child in el:
         tag = child.tag
         if tag == _SDT:
-            content = child.find(_SDT_CONTENT)
+            content = _child(child, _SDT_CONTENT)
             if content is not None and depth < MAX_DEPTH:
                 yield from _children(content, depth + 1)
         elif tag in _WRAPPERS and depth < MAX_DEPTH:
@@ -73,6 +75,16 @@ def paragraph_text(p: lxml.etree._Element) -> str:
             elif tag == _NO_BREAK_HYPHEN:
                 parts.append("-")
     return "".join(parts)
+
+
+def _child(el: lxml.etree._Element | None, tag: str) -> lxml.etree._Element | None:
+    """The first child with this tag. (`find()` goes through lxml's Python-level path
+    machinery; properties come first among the children, so this loop is short.)"""
+    if el is not None:
+        for child in el:
+            if child.tag == tag:
+                return child
+    return None
 
 
 def _text_boxes(p: lxml.etree._Element) -> list[lxml.etree._Element]:
@@ -112,7 +124,7 @@ class _Builder:
                 if text.strip():
                     self.n_paragraphs += 1
                     self.blocks.append(Paragraph(text, Provenance(line=self.n_paragraphs)))
-                if depth < MAX_DEPTH and child.find(".//" + _TXBX) is not None:
+                if depth < MAX_DEPTH and next(child.iter(_TXBX), None) is not None:
                     for box in _text_boxes(child):
                         self.body(box, depth + 1)
             elif child.tag == _TBL:
@@ -128,18 +140,17 @@ class _Builder:
         open_merges: dict[int, TableCell] = {}  # column → cell a vMerge in the next row extends
         rows = [tr for tr in _children(tbl) if tr.tag == _TR]
         for r, tr in enumerate(rows):
-            tr_pr = tr.find(_W + "trPr")
-            col = _int_val(tr_pr.find(_W + "gridBefore") if tr_pr is not None else None, 0, MAX_SPAN)
+            tr_pr = _child(tr, _TR_PR)
+            col = _int_val(_child(tr_pr, _GRID_BEFORE), 0, MAX_SPAN)
             still_open: dict[int, TableCell] = {}
             previous: TableCell | None = None
             for tc in _children(tr):
                 if tc.tag != _TC:
                     continue
-                tc_pr = tc.find(_W + "tcPr")
-                span = max(1, _int_val(tc_pr.find(_W + "gridSpan") if tc_pr is not None else None, 1,
-                                       MAX_SPAN))
-                v_merge = tc_pr.find(_W + "vMerge") if tc_pr is not None else None
-                h_merge = tc_pr.find(_W + "hMerge") if tc_pr is not None else None
+                tc_pr = _child(tc, _TC_PR)
+                span = max(1, _int_val(_child(tc_pr, _GRID_SPAN), 1, MAX_SPAN))
+                v_merge = _child(tc_pr, _V_MERGE)
+                h_merge = _child(tc_pr, _H_MERGE)
                 continues = v_merge is not None and v_merge.get(_VAL, "continue") == "continue"
                 if continues and col in open_merges:
                     above = open_merges[col]
@@ -179,6 +190,12 @@ class _Builder:
         return [child for child in _children(tc) if child.tag == _TBL]
 
 
+def _parse_part(xml: bytes) -> lxml.etree._Element:
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                                  load_dtd=False, remove_comments=True, remove_pis=True)
+    return lxml.etree.fromstring(xml, parser)
+
+
 def _sniff(data: bytes, name: str) -> bool:
     if not data.startswith(b"PK\x03\x04"):
         return False
@@ -194,15 +211,22 @@ def read(data: bytes, source: str) -> Document:
     import docx  # python-docx: imported here, it is slow to import and only needed for Word files
 
     zf = open_zip(data, "Word 文档")
-    if "word/document.xml" not in zf.namelist():
-        raise ReadError("不是 Word 文档（缺少 word/document.xml）")
+    if "[Content_Types].xml" not in zf.namelist():
+        raise ReadError("不是 Word 文档（压缩包里没有 Office 文档结构）")
     try:
         wd = docx.Document(io.BytesIO(data))
-        body = wd.element.body
+        # python-docx finds the main part through the package relationships; the body is then
+        # re-parsed with a plain parser, because walking python-docx's custom element classes
+        # costs several times more than the parse
+        body = _child(_parse_part(zf.read(str(wd.part.partname).lstrip("/"))), _W + "body")
+        if body is None:
+            raise ValueError("no w:body")
         builder = _Builder()
         builder.body(body)
-    except ReadError:
-        raise
+    except ValueError as exc:
+        if "content type" in str(exc):
+            raise ReadError("不是 Word 文档（是其他类型的 Office 文件）") from None
+        raise ReadError(f"Word 文档已损坏，无法读取（{exc}）") from None
     except Exception as exc:  # python-docx raises many kinds on damaged packages: all mean the same
         raise ReadError(f"Word 文档已损坏，无法读取（{type(exc).__name__}: {exc}）") from None
     doc = Document(source=source, format="docx", blocks=builder.blocks)

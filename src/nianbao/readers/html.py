@@ -58,6 +58,7 @@ _WS = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _NL_BETWEEN_WIDE = re.compile(
     rf"(?<=[{_WIDE}])[ \t\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*(?=[{_WIDE}])")
+_SPECIAL = frozenset({"table", "br", "pre"})
 _BREAK = "\x00"  # a line break inside a cell; XML text cannot contain NUL, so it cannot clash
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\xad]")
 _META_KEYS = {"articletitle": "article_title", "pubdate": "published", "contentsource": "publisher",
@@ -135,33 +136,41 @@ class _Builder:
         self._line = None
 
     def walk(self, el: lxml.etree._Element, depth: int = 0) -> None:
-        tag = _tag(el)
-        if not tag or tag in _DROP:
+        # the hot loop of the reader: attribute lookups are kept out of the common path
+        tag = el.tag
+        if tag.__class__ is not str or tag in _DROP:
             return
-        if tag == "table":
+        if tag in _SPECIAL:
             self.flush()
-            self.table(el, depth)
-            return
-        if tag == "br":
-            self.flush()
-            return
-        if tag == "pre":  # preformatted text keeps its lines and tabs, as the text reader does
-            self.flush()
-            for line in "".join(el.itertext()).splitlines():
-                text = _INVISIBLE.sub("", line).rstrip()
-                if text.strip():
-                    self.blocks.append(Paragraph(text, Provenance(line=el.sourceline)))
-            return
+            if tag == "table":
+                self.table(el, depth)
+            elif tag == "pre":  # preformatted text keeps its lines and tabs, like the text reader
+                for line in "".join(el.itertext()).splitlines():
+                    text = _INVISIBLE.sub("", line).rstrip()
+                    if text.strip():
+                        self.blocks.append(Paragraph(text, Provenance(line=el.sourceline)))
+            return  # br: the line ends here
         block = tag in _BLOCK
-        if block:
+        buf = self._buf
+        if block and buf:
             self.flush()
-        self._add(el.text, el.sourceline)
+            buf = self._buf
+        text = el.text
+        if text:
+            if not buf:
+                self._line = el.sourceline
+            buf.append(text)
         if depth >= MAX_DEPTH:
             self._add("".join(el.itertext()), el.sourceline)
         else:
             for child in el:
                 self.walk(child, depth + 1)
-                self._add(child.tail, child.sourceline)
+                tail = child.tail
+                if tail:
+                    buf = self._buf
+                    if not buf:
+                        self._line = child.sourceline
+                    buf.append(tail)
         if block:
             self.flush()
 

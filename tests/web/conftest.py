@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nianbao.corpus.synthetic import make_report
+from nianbao.model import Section
+from nianbao.rules import validate
+from nianbao.store import Store
+from nianbao.store.testing import db_url, pg_server  # noqa: F401
+from nianbao.web import create_app
+from nianbao.web.auth import create_user
+
+PASSWORD = "correct-horse-42"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@dataclass
+class World:
+    store: Store
+    ids: dict[str, int]  # named reports
+    regions: dict[str, int]
+    organs: dict[str, int]
+
+
+def _report(organ: str, year: int, seed: int, broken: bool = False, text: str | None = None):  # noqa: ANN202
+    r = make_report(organ, year, seed=seed)
+    r.source = f"{organ}{year}.txt"
+    if broken:
+        # 表三 row total no longer the sum of the applicant columns
+        c = r.cells["t3.new_received.total"]
+        c.value = (c.value or 0) + 7
+        c.raw = str(c.value)
+    if text is not None:
+        r.sections = [Section("overview", "一、总体情况", "一、", text)]
+    validate(r)
+    return r
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:  # noqa: F811
+    store = Store(db_url)
+    ids = {
+        "hz_cz_2024": store.add_report(_report("淮安市洪泽区财政局", 2024, 1, broken=True, text=XSS)),
+        "hz_cz_2023": store.add_report(_report("淮安市洪泽区财政局", 2023, 2)),
+        "hz_jy_2024": store.add_report(_report("淮安市洪泽区教育局", 2024, 3)),
+        "pt_jt_2024": store.add_report(_report("平潭县交通运输局", 2024, 4)),
+    }
+    regions = {r.name: r.id for r in store.regions()}
+    organs = {o.name: o.id for o in store.organs()}
+    create_user(store, "admin", PASSWORD, "admin")
+    create_user(store, "rev_hz", PASSWORD, "reviewer", region_id=regions["洪泽区"])
+    create_user(store, "rev_ha", PASSWORD, "reviewer", region_id=regions["淮安市"])
+    create_user(store, "rev_pt", PASSWORD, "reviewer", region_id=regions["平潭县"])
+    create_user(store, "writer_cz", PASSWORD, "writer", organ_id=organs["洪泽区财政局"])
+    create_user(store, "writer_jy", PASSWORD, "writer", organ_id=organs["洪泽区教育局"])
+    yield World(store, ids, regions, organs)
+    store.close()
+
+
+class Client(TestClient):
+    csrf: str = ""
+
+    def post_form(self, url: str, data: dict | None = None, **kw):  # noqa: ANN003, ANN201
+        return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, follow_redirects=False, **kw)
+
+
+@pytest.fixture
+def make_client(world: World) -> Iterator[Callable[..., Client]]:
+    app = create_app(world.store, file_timeout=60, max_upload=5 * 1024 * 1024)
+    clients: list[Client] = []
+
+    def make(username: str | None = None) -> Client:
+        c = Client(app, base_url="https://testserver")
+        clients.append(c)
+        if username:
+            login(c, username)
+        return c
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+def login(c: Client, username: str, password: str = PASSWORD) -> None:
+    page = c.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = c.post("/login", data={"username": username, "password": password, "csrf_token": token},
+               follow_redirects=False)
+    assert r.status_code == 303, r.text
+    c.csrf = c.get("/api/me").json()["csrf"]
+
+
+def api_headers(c: Client) -> dict[str, str]:
+    return {"X-CSRF-Token": c.csrf}

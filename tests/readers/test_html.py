@@ -202,6 +202,19 @@ def test_gbk_page_with_declared_charset():
     assert [p.text for p in doc.paragraphs] == ["政府信息公开工作年度报告", "鎔"]
 
 
+def test_utf8_page_with_stale_gb2312_declaration():
+    page = '<html><head><meta charset="gb2312"></head><body><p>本年新收政府信息公开申请数量</p></body></html>'
+    doc = read(page.encode("utf-8"), "x.htm")
+    assert doc.metadata["encoding"] == "utf-8"
+    assert [p.text for p in doc.paragraphs] == ["本年新收政府信息公开申请数量"]
+
+
+def test_gbk_page_declared_latin1():
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>行政复议</p></body></html>'
+    doc = read(page.encode("gbk"), "x.htm")
+    assert [p.text for p in doc.paragraphs] == ["行政复议"]
+
+
 def test_wrong_declared_charset_falls_back_to_detection():
     page = '<html><head><meta charset="utf-8"></head><body><p>总计</p></body></html>'
     doc = read(page.encode("gbk"), "x.htm")

@@ -42,9 +42,11 @@ def _plausible(text: str, check_assigned: bool) -> bool:
     A wrong decoding of real text nearly always produces some: a newline read as the wrong half of
     a UTF-16 unit is U+0A00, unassigned; Chinese UTF-16 read as GB18030 yields control bytes."""
     allowed = len(text) // 1000  # a stray DOS EOF or NUL in a long file is tolerated
-    bad = len(_BAD_CONTROL.findall(text))
-    if bad > allowed:
-        return False
+    bad = 0
+    for _ in _BAD_CONTROL.finditer(text):  # counted lazily: a binary file has millions
+        bad += 1
+        if bad > allowed:
+            return False
     if check_assigned:
         sample = text[:20000]
         unassigned = sum(1 for ch in sample if unicodedata.category(ch) in ("Cn", "Cs"))

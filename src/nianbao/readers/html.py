@@ -54,6 +54,7 @@ def _parser() -> lxml.etree.HTMLParser:
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "csgb2312", "cp936", "euc-cn", "gb18030"}
+_SINGLE_BYTE = {"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _NL_BETWEEN_WIDE = re.compile(
@@ -99,16 +100,23 @@ def _span(value: str | None, limit: int) -> int:
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode with the page's declared charset when it is right, else by detection."""
+    """Decode a page. Bytes that are valid UTF-8 are UTF-8 whatever the page declares (Chinese
+    GBK text is practically never valid UTF-8, while migrated sites keep stale `gb2312`
+    declarations); otherwise the declared charset if it decodes, otherwise detection."""
     if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:1024]:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
         m = _META_CHARSET.search(data[:8192])
         if m:
             declared = m.group(1).decode("ascii").lower()
             enc = "gb18030" if declared in _GB else declared
-            try:
-                return data.decode(enc), enc
-            except (LookupError, UnicodeDecodeError):
-                pass  # declarations lie: GBK pages labelled utf-8 and the like
+            if enc not in _SINGLE_BYTE:  # these decode anything, so they prove nothing
+                try:
+                    return data.decode(enc), enc
+                except (LookupError, UnicodeDecodeError):
+                    pass  # declarations lie
     return decode_text(data)
 
 

@@ -106,3 +106,12 @@ _report = (
 @given(_report, st.sampled_from(["utf-8", "gb18030", "utf-16-le", "utf-16-be", "utf-16"]))
 def test_random_chinese_text_round_trips(text, encoding):
     assert decode_text(text.encode(encoding))[0] == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", "utf-16-be", "utf-16"])
+def test_truncated_file_decodes_to_a_prefix(encoding):
+    data = REPORT.encode(encoding)
+    for cut in range(len(data) // 3, len(data), 7):  # cuts land inside characters too
+        text, _ = decode_text(data[:cut])
+        assert REPORT.startswith(text)
+        assert len(REPORT) - len(text) <= (len(data) - cut) + 1

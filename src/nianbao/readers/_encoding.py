@@ -55,9 +55,20 @@ def _plausible(text: str, check_assigned: bool) -> bool:
     return True
 
 
+def _decode(data: bytes, encoding: str) -> str:
+    """Strict decoding, except that a character cut off at the very end (a truncated download)
+    is dropped rather than failing the whole file."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.end == len(data) and exc.start > 0:
+            return data[: exc.start].decode(encoding)
+        raise
+
+
 def _try(data: bytes, encoding: str, check_assigned: bool = False) -> str | None:
     try:
-        text = data.decode(encoding)
+        text = _decode(data, encoding)
     except (UnicodeDecodeError, LookupError):
         return None
     return text if _plausible(text, check_assigned) else None
@@ -86,7 +97,7 @@ def _common_ratio(text: str) -> float:
 
 def _best_utf16(data: bytes, order: list[str]) -> tuple[str, str] | None:
     """(encoding, text) of the byte order that decodes to the most ordinary text, or None."""
-    if len(data) % 2 or not order:
+    if not order:
         return None
     best: tuple[float, int, str, str] | None = None
     for rank, enc in enumerate(order):
@@ -104,7 +115,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     bom = _bom(data)
     if bom is not None:
         try:
-            text = data.decode(bom)
+            text = _decode(data, bom)
         except UnicodeDecodeError:
             raise ReadError(f"{NOT_TEXT}（{bom} 编码有误）") from None
         if bom == "utf-8-sig":
@@ -125,10 +136,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
     text = _try(data, "gb18030", check_assigned=True)
     if text is not None:
         return text, "gb18030"
-    if len(data) % 2 == 0:  # Chinese UTF-16 without BOM and without a single ASCII character
-        found = _best_utf16(data, ["utf-16-le", "utf-16-be"])
-        if found is not None:
-            return found[1], found[0]
+    # Chinese UTF-16 without BOM and without a single ASCII character
+    found = _best_utf16(data, ["utf-16-le", "utf-16-be"])
+    if found is not None:
+        return found[1], found[0]
 
     from charset_normalizer import from_bytes  # slow to import; rarely needed
 

@@ -165,6 +165,19 @@ def test_layout_table_is_walked_and_nested_data_table_emitted():
     assert table.prov.table == 0
 
 
+def test_report_embedded_in_a_script_string():
+    script = (
+        "let content = \"<p>\\u4e00\u3001\u603b\u4f53\u60c5\u51b5</p><table><tr><td>\u884c\u653f\u590d\u8bae</td>"
+        "<td>3</td></tr><tr><td>\u603b\u8ba1</td><td>4</td></tr></table>\";\n"
+        "document.getElementById('zoom').innerHTML = content;"
+    )
+    doc = read(_html(f"<p>导航</p><div id=zoom></div><script>{script}</script><p>页脚</p>"), "x.html")
+    assert [p.text for p in doc.paragraphs] == ["导航", "一、总体情况", "页脚"]
+    assert doc.tables[0].to_text_rows() == [["行政复议", "3"], ["总计", "4"]]
+    plain = read(_html("<script>var content = 'no tags here'; let x = \"<p>\";</script><p>x</p>"), "y.html")
+    assert [p.text for p in plain.paragraphs] == ["x"]
+
+
 def test_single_cell_box_is_not_a_table():
     doc = read(_html("<table><tr><td><p>一、总体情况</p><p>正文</p></td></tr></table>"), "x.html")
     assert doc.tables == []

@@ -120,6 +120,38 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_text(data)
 
 
+# Some sites ship the article as a string that a script writes into the page.
+_JS_CONTENT = re.compile(r"""\b(?:let|var|const)\s+content\s*=\s*(["'])((?:[^\\\n]|\\.)*?)\1""", re.S)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
+
+
+def _js_unescape(s: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "ux" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        return _JS_SIMPLE.get(e, e)
+
+    return _JS_ESCAPE.sub(repl, s)
+
+
+def _embedded_body(script: str | None) -> lxml.etree._Element | None:
+    """The HTML in a `let content = "…"` string, parsed, or None."""
+    if not script or "content" not in script:
+        return None
+    m = _JS_CONTENT.search(script)
+    if m is None or "<" not in m.group(2):
+        return None
+    fragment = _js_unescape(m.group(2))
+    try:
+        root = lxml.etree.fromstring(f"<html><body>{fragment}</body></html>".encode("utf-8", "replace"),
+                                     _parser())
+    except (lxml.etree.LxmlError, ValueError):
+        return None
+    return None if root is None else root.find("body")
+
+
 class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
@@ -147,6 +179,12 @@ class _Builder:
         # the hot loop of the reader: attribute lookups are kept out of the common path
         tag = el.tag
         if tag.__class__ is not str or tag in _DROP:
+            if tag == "script" and depth < MAX_DEPTH:
+                embedded = _embedded_body(el.text)
+                if embedded is not None:
+                    self.flush()
+                    self.walk(embedded, depth + 1)
+                    self.flush()
             return
         if tag in _SPECIAL:
             self.flush()

@@ -205,3 +205,13 @@ def score_cells(expected: list[str], got: list[tuple[str, float | None]]) -> Cel
             else:
                 silent.append((expected[i], "<missing>", None))
     return CellScore(len(expected), correct, flagged, silent)
+
+
+def page_with(pdf: bytes, text: str) -> int:
+    """The 0-based index of the last page of the PDF whose text layer contains `text`."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    hits = [i for i in range(len(doc)) if text in doc[i].get_textpage().get_text_range().replace(" ", "")]
+    assert hits, text
+    return hits[-1]

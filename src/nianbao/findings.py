@@ -64,6 +64,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "CELL_INFERRED": (I, "单元格数值由表内关系推定"),
     "CELL_UNIT_CONVERTED": (I, "金额单位已换算为万元"),
     "METADATA_MISSING": (W, "无法识别机关名称或报告年度"),
+    "CELL_OCR_REPAIRED": (I, "识别错误的字符已按勾稽关系更正"),
+    "CELL_OCR_UNCERTAIN": (W, "识别结果不确定，请核对原件"),
 }
 
 

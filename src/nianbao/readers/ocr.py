@@ -112,7 +112,8 @@ class _Word:
 
 def _recognise(img: np.ndarray) -> list[_Word]:
     with _run_lock:
-        out = engine()(img)
+        # rapidocr keeps the use_* flags of the previous call: state them every time
+        out = engine()(img, use_det=True, use_cls=False, use_rec=True)
     words = []
     if out.boxes is None or out.txts is None:
         return words
@@ -130,7 +131,7 @@ def _recognise_line(img: np.ndarray) -> tuple[str, float]:
     if img.size == 0 or img.shape[0] < 4 or img.shape[1] < 4:
         return "", 0.0
     with _run_lock:
-        out = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False)
+        out = engine()(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=False, use_rec=True)
     if not out.txts:
         return "", 0.0
     return str(out.txts[0]), float(out.scores[0])

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a piece of text was read. Only the fields that make sense for the format are set."""
 
@@ -44,16 +44,16 @@ class Provenance:
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     text: str
     prov: Provenance = field(default_factory=Provenance)
 
 
-@dataclass
+@dataclass(slots=True)
 class TableCell:
     text: str
     row: int

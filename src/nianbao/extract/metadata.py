@@ -41,14 +41,14 @@ def find_title(lines: list[str], container_title: str | None) -> str | None:
         start = i
         while start > 0 and _title_fragment(head[start - 1]) and i - start < 3:
             start -= 1
-        for j in range(start, i + 1):  # the shortest run of lines ending here that reads as a title
+        # the shortest run of lines ending here that names the organ and the year
+        for j in range(i, start - 1, -1):
             candidate = "".join(head[j : i + 1])
-            if TITLE_TAIL_RE.search(candidate) and (YEAR_RE.search(candidate) or j == start):
-                first = j
-                while first > start and not _has_organ(candidate):
-                    first -= 1
-                    candidate = "".join(head[first : i + 1])
+            if TITLE_TAIL_RE.search(candidate) and YEAR_RE.search(candidate) and _has_organ(candidate):
                 return candidate
+        candidate = "".join(head[start : i + 1])
+        if TITLE_TAIL_RE.search(candidate):
+            return candidate
     if container_title and TITLE_TAIL_RE.search(container_title):
         return squash(re.split(r"[_|]| - ", container_title)[0])
     return None

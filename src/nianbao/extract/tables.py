@@ -182,6 +182,12 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
         pieces.pop(0)
     while len(pieces) > n and pieces and not clean(pieces[-1][0]):
         pieces.pop()
+    if len(pieces) > n:
+        # filler columns of a flattened colspan (Markdown, text exports): when dropping the
+        # empty cells leaves exactly the row's values, those were not blank cells
+        filled = [p for p in pieces if clean(p[0])]
+        if len(filled) == n:
+            pieces = filled
     if len(pieces) == n:
         out = {}
         for (key, col), (raw, prov) in zip(keys, pieces, strict=True):

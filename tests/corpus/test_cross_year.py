@@ -11,7 +11,7 @@ from nianbao.corpus.runner import corpus_rules, run_corpus_rules
 from nianbao.corpus.synthetic import make_report
 from nianbao.model import CellValue, Section
 from nianbao.rules import validate
-from nianbao.store import Store
+from nianbao.store import ReportFilter, Store
 from nianbao.store.testing import gold_report
 
 CORPUS = Path("/work/shared/corpus")
@@ -131,3 +131,24 @@ def test_real_parsed_pairs_pingtan_and_hongze(db_url: str) -> None:
     run_corpus_rules(store)
     hits = store.findings(code="XY_TEXT_REUSE")
     assert len(hits) == 1 and "2023年度" in hits[0].message and hits[0].data["similarity"] > 0.99
+
+
+def test_filtered_run_keeps_other_reports_findings(db_url: str) -> None:
+    store = Store(db_url)
+    for organ in ("甲镇", "乙镇"):
+        r23 = make_report(organ, 2023, region="洪泽区", seed=1)
+        r24 = make_report(organ, 2024, region="洪泽区", seed=2)
+        r24.cells["t3.carried_over.total"] = CellValue(r23.value("t3.carried_forward.total") + 1)
+        store.add_report(r23)
+        store.add_report(r24)
+    assert run_corpus_rules(store)["XY_CARRY_MISMATCH"] == 2
+    # checking one organ's 2024 report alone still sees its 2023 report, and leaves 乙镇's finding
+    assert run_corpus_rules(store, ReportFilter(organ="甲镇", year=2024))["XY_CARRY_MISMATCH"] == 1
+    assert len(store.findings(code="XY_CARRY_MISMATCH")) == 2
+    (f,) = store.findings(
+        code="XY_CARRY_MISMATCH", report_id=store.report_ids(ReportFilter(organ="甲镇", year=2024))[0]
+    )
+    store.accept_finding(f.id, who="王五", comment="上年报告有误，已更正")
+    run_corpus_rules(store)
+    kept = [x for x in store.findings(code="XY_CARRY_MISMATCH") if x.accepted]
+    assert [(x.accepted_by, x.comment) for x in kept] == [("王五", "上年报告有误，已更正")]

@@ -160,8 +160,21 @@ def test_cli_organs_consolidate_export_stats(tmp_path: Path) -> None:
     assert "洪泽区" in out.read_text(encoding="utf-8") and total in out.read_text(encoding="utf-8")
     assert "老子山镇人民政府" in r.output and "未报送" in r.output
     assert len(store.reports(ReportFilter(consolidated=True))) == 1
+    # the county's own published report, checked against its units: it says 1 more than they sum to
+    own = make_report("洪泽区人民政府", 2024, seed=7)
+    own.cells = {
+        k: CellValue(v.value)
+        for k, v in store.reports(ReportFilter(consolidated=True))[0].report.cells.items()
+    }
+    own.cells["t3.granted.total"] = CellValue(own.value("t3.granted.total") + 1)
+    own_id = store.add_report(own)
+    r = runner.invoke(
+        app,
+        ["consolidate", "--region", "洪泽区", "--year", "2024", "--db", db, "--check-report", str(own_id)],
+    )
+    assert r.exit_code == 0 and "不符" in r.output and "t3.granted.total" in r.output
     r = runner.invoke(app, ["export", str(tmp_path / "x.xlsx"), "--db", db, "--region", "洪泽区"])
-    assert r.exit_code == 0 and "已导出 4 份" in r.output
+    assert r.exit_code == 0 and "已导出 5 份" in r.output  # 3 town reports, the saved sum, the county's own
     r = runner.invoke(app, ["stats", "--db", db, "--charts", str(tmp_path / "ch"), "--rank", "结转率"])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "ch" / "applications_by_year.png").exists()

@@ -10,6 +10,8 @@ from rich.table import Table
 from ..corpus.cli_support import DbOption, console, err_console, open_store
 from ..corpus.compare import cell_label
 from ..corpus.consolidate import consolidate
+from ..corpus.runner import run_corpus_rules
+from ..store import ReportFilter
 from . import app
 
 
@@ -24,6 +26,10 @@ def consolidate_cmd(
     save: Annotated[
         bool, typer.Option("--save", help="把汇总报告存入数据库（供上一级汇总和一致性检查）")
     ] = False,
+    check_report: Annotated[
+        int | None,
+        typer.Option("--check-report", help="把数据库中该编号的报告视为本级汇总报告，核对其与下级之和"),
+    ] = None,
 ) -> None:
     """把下级单位报告的统计表逐项相加，得到本级汇总表；列出未报送和数据有误的单位。"""
     store = open_store(db)
@@ -60,6 +66,14 @@ def consolidate_cmd(
         v = c.report.value(key)
         t.add_row(cell_label(c.report.template, key), "—" if v is None else f"{v:g}")
     console.print(t)
+    if check_report is not None:
+        store.set_consolidated(check_report)
+        run_corpus_rules(store, ReportFilter(ids=[check_report]))
+        found = store.findings(report_id=check_report, code="AGG_MISMATCH")
+        if found:
+            console.print(f"[red]报告 {check_report} 与下级单位之和不符：[/red]{found[0].message}")
+        else:
+            console.print(f"报告 {check_report} 与下级单位之和一致")
     if save:
         rid = store.add_report(c.report, consolidated=True)
         console.print(f"汇总报告已存入数据库，编号 {rid}")

@@ -44,9 +44,12 @@ def ingest_cmd(
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="导入后运行跨年度、汇总一致性检查")
     ] = True,
+    retry_errors: Annotated[bool, typer.Option("--retry-errors", help="重新尝试以前失败的文件")] = False,
 ) -> None:
     """批量导入报告到数据库：并行解析，按内容哈希去重，可中断后续跑。"""
     store = open_store(db)
+    if retry_errors:
+        console.print(f"将重新尝试 {store.forget_errors()} 个以前失败的文件")
     progress = Progress(
         TextColumn("[bold]导入"),
         BarColumn(),

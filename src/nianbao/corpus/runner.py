@@ -20,11 +20,13 @@ def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[s
 
     Previous findings of these rules are replaced, so running twice gives the same result.
     """
-    ctx = CorpusContext.build(store, store.reports(flt or ReportFilter()))
+    # the context is the whole corpus: a filtered report still needs its previous year and its units
+    ctx = CorpusContext.build(store, store.reports(ReportFilter()))
+    wanted = None if flt is None else set(store.report_ids(flt))
     specs = corpus_rules()
     found = []
     for spec in specs:
-        found.extend(spec.check(ctx))  # type: ignore[arg-type]
+        found.extend((rid, f) for rid, f in spec.check(ctx) if wanted is None or rid in wanted)  # type: ignore[attr-defined]
     codes = [c for spec in specs for c in spec.codes]
-    store.replace_corpus_findings(codes, found)
+    store.replace_corpus_findings(codes, found, wanted)
     return Counter(f.code for _, f in found)

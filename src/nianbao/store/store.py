@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +49,8 @@ class ReportFilter:
     severity: str | None = None  # reports with at least one finding of this severity or worse
     consolidated: bool | None = None
     ids: Sequence[int] | None = None
+    limit: int | None = None  # paging, for the web app: in id order
+    offset: int = 0
 
 
 @dataclass
@@ -201,27 +203,49 @@ class Store:
     def _insert_findings(
         self, s: Session, report_id: int, findings: Iterable[Finding], scope: str, other: int | None = None
     ) -> None:
-        rows = [
-            {
-                "report_id": report_id,
-                "code": f.code,
-                "severity": str(f.severity),
-                "message": f.message,
-                "cells": list(f.cells),
-                "where": f.where,
-                "data": _jsonable(f.data),
-                "scope": scope,
-                "other_report_id": other if other is not None else f.data.get("other_report_id"),
-                "accepted": False,
-            }
-            for f in findings
-        ]
+        rows = [self._finding_row(report_id, f, scope, other) for f in findings]
         if rows:
             s.execute(insert(FindingRow), rows)
 
+    @staticmethod
+    def _finding_row(report_id: int, f: Finding, scope: str, other: int | None = None) -> dict[str, Any]:
+        return {
+            "report_id": report_id,
+            "code": f.code,
+            "severity": str(f.severity),
+            "message": f.message,
+            "cells": list(f.cells),
+            "where": f.where,
+            "data": _jsonable(f.data),
+            "scope": scope,
+            "other_report_id": other if other is not None else f.data.get("other_report_id"),
+            "accepted": False,
+        }
+
     def report_ids(self, flt: ReportFilter | None = None) -> list[int]:
+        flt = flt or ReportFilter()
         with self.session() as s:
-            return list(s.scalars(self._filtered(s, flt or ReportFilter()).order_by(ReportRow.id)))
+            q = self._filtered(s, flt).order_by(ReportRow.id)
+            if flt.offset:
+                q = q.offset(flt.offset)
+            if flt.limit is not None:
+                q = q.limit(flt.limit)
+            return list(s.scalars(q))
+
+    def count_reports(self, flt: ReportFilter | None = None) -> int:
+        with self.session() as s:
+            sub = self._filtered(s, flt or ReportFilter()).subquery()
+            return s.scalar(select(func.count()).select_from(sub)) or 0
+
+    def set_consolidated(self, report_id: int, consolidated: bool = True) -> None:
+        """Mark a report as a consolidated (汇总) report, so AGG_MISMATCH checks it against its units."""
+        with self.session() as s:
+            s.execute(update(ReportRow).where(ReportRow.id == report_id).values(consolidated=consolidated))
+
+    def forget_errors(self) -> int:
+        """Drop the records of files that failed, so that the next ingest tries them again."""
+        with self.session() as s:
+            return s.execute(delete(Document).where(Document.status == "error")).rowcount or 0
 
     def reports(self, flt: ReportFilter | None = None, **kw: Any) -> list[StoredReport]:
         """Reports matching the filter, fully loaded (cells, findings, sections)."""
@@ -354,38 +378,43 @@ class Store:
                 q = q.where(FindingRow.scope == scope)
             return list(s.scalars(q))
 
-    def replace_corpus_findings(self, codes: Iterable[str], found: Iterable[tuple[int, Finding]]) -> int:
-        """Replace the corpus-scope findings of these codes (keeping acceptances of equal findings)."""
+    def replace_corpus_findings(
+        self,
+        codes: Iterable[str],
+        found: Iterable[tuple[int, Finding]],
+        report_ids: Collection[int] | None = None,
+    ) -> int:
+        """Replace the corpus-scope findings of these codes, for `report_ids` (default: every report).
+
+        A finding equal to an accepted one (same report, code and cells) stays accepted.
+        """
         codes = list(codes)
+        scope = [FindingRow.scope == "corpus", FindingRow.code.in_(codes)]
         with self.session() as s:
-            old = {
-                (f.report_id, f.code, tuple(f.cells or [])): f
-                for f in s.scalars(
-                    select(FindingRow).where(FindingRow.scope == "corpus", FindingRow.code.in_(codes))
-                )
-            }
-            s.execute(delete(FindingRow).where(FindingRow.scope == "corpus", FindingRow.code.in_(codes)))
-            n = 0
+            batches = [None] if report_ids is None else list(_chunks(sorted(report_ids), 500))
+            old: dict[tuple[int, str, tuple[str, ...]], FindingRow] = {}
+            for batch in batches:
+                cond = scope if batch is None else [*scope, FindingRow.report_id.in_(batch)]
+                for f in s.scalars(select(FindingRow).where(*cond)):
+                    old[(f.report_id, f.code, tuple(f.cells or []))] = f
+                s.execute(delete(FindingRow).where(*cond))
+            rows = []
             for rid, f in found:
-                self._insert_findings(s, rid, [f], scope="corpus")
+                if report_ids is not None and rid not in report_ids:
+                    continue
+                row = self._finding_row(rid, f, "corpus")
                 prev = old.get((rid, f.code, tuple(f.cells)))
                 if prev is not None and prev.accepted:
-                    s.execute(
-                        update(FindingRow)
-                        .where(
-                            FindingRow.report_id == rid,
-                            FindingRow.code == f.code,
-                            FindingRow.scope == "corpus",
-                        )
-                        .values(
-                            accepted=True,
-                            comment=prev.comment,
-                            accepted_by=prev.accepted_by,
-                            accepted_at=prev.accepted_at,
-                        )
+                    row.update(
+                        accepted=True,
+                        comment=prev.comment,
+                        accepted_by=prev.accepted_by,
+                        accepted_at=prev.accepted_at,
                     )
-                n += 1
-            return n
+                rows.append(row)
+            if rows:
+                s.execute(insert(FindingRow), rows)
+            return len(rows)
 
     def accept_finding(
         self, finding_id: int, who: str, comment: str | None = None, accepted: bool = True

@@ -16,6 +16,7 @@ downloaded at run time). It is an optional extra: `pip install 'nianbao[ocr]'`.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,11 +34,15 @@ MAX_SKEW_DEGREES = 8.0  # beyond this the page is not "slightly" rotated; leave 
 MIN_SKEW_DEGREES = 0.15
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OcrProvenance(Provenance):
     """Provenance of recognised text, with the recogniser's confidence (0–1)."""
 
     confidence: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        values = ((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
+        return {k: v for k, v in values if v is not None}
 
 
 _engine: Any = None

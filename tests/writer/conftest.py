@@ -27,8 +27,9 @@ def consistent_cells(template_id: str, rng: random.Random, high: int = 9) -> dic
             continue
         cells[key] = rng.choice([0, 0, 0, rng.randint(0, high)])
     for col in (c.key for c in t3.blocks[0].value_columns if not c.total_of):
-        results = sum(v for k, v in cells.items()
-                      if k.startswith("t3.") and k.endswith("." + col) and t3.row(k).result)
+        results = sum(
+            v for k, v in cells.items() if k.startswith("t3.") and k.endswith("." + col) and t3.row(k).result
+        )
         carried_over = min(cells[f"t3.carried_over.{col}"], results + cells[f"t3.carried_forward.{col}"])
         cells[f"t3.carried_over.{col}"] = carried_over
         cells[f"t3.new_received.{col}"] = results + cells[f"t3.carried_forward.{col}"] - carried_over
@@ -42,9 +43,14 @@ def consistent_cells(template_id: str, rng: random.Random, high: int = 9) -> dic
 def sample_data() -> ReportData:
     rng = random.Random(7)
     return ReportData(
-        organ="某某县人民政府办公室", region="某某县", year=2024, published=dt.date(2025, 1, 20),
+        organ="某某县人民政府办公室",
+        region="某某县",
+        year=2024,
+        published=dt.date(2025, 1, 20),
         cells=consistent_cells("2021", rng),
-        sections={"overview": "2024年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
-                  "problems": "存在的问题：<公开>不够及时 & 解读偏少。",
-                  "other": "本年度未收取信息处理费。"},
+        sections={
+            "overview": "2024年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
+            "problems": "存在的问题：<公开>不够及时 & 解读偏少。",
+            "other": "本年度未收取信息处理费。",
+        },
     )

@@ -31,8 +31,10 @@ def test_write_refuses_an_inconsistent_report(tmp_path, sample_data):
     cells = dict(sample_data.cells)
     cells["t3.granted.natural_person"] += 1
     data_file = tmp_path / "data.yaml"
-    data_file.write_text(yaml.safe_dump(dump_mapping(sample_data.model_copy(update={"cells": cells})),
-                                        allow_unicode=True), encoding="utf-8")
+    data_file.write_text(
+        yaml.safe_dump(dump_mapping(sample_data.model_copy(update={"cells": cells})), allow_unicode=True),
+        encoding="utf-8",
+    )
     out = tmp_path / "report.html"
     result = runner.invoke(app, ["write", str(data_file), "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
@@ -46,7 +48,11 @@ def test_template_command_and_bad_ledger(tmp_path):
     assert runner.invoke(app, ["template", "--year", "2020", "-o", str(out)]).exit_code == 0
     assert out.read_bytes()[:2] == b"PK"
     ledger = tmp_path / "台账.csv"
-    ledger.write_text("申请人类型,收到日期,办理结果,办结日期\n自然人,2024-13-01,予以公开,2024-02-01\n", encoding="utf-8")
-    result = runner.invoke(app, ["write", "--organ", "甲", "--year", "2024", "--ledger", str(ledger),
-                                 "-o", str(tmp_path / "r.md")])
+    ledger.write_text(
+        "申请人类型,收到日期,办理结果,办结日期\n自然人,2024-13-01,予以公开,2024-02-01\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        app,
+        ["write", "--organ", "甲", "--year", "2024", "--ledger", str(ledger), "-o", str(tmp_path / "r.md")],
+    )
     assert result.exit_code == 1 and "第2行" in result.output and "2024-13-01" in result.output

@@ -32,8 +32,16 @@ def test_yaml_with_nested_and_dotted_keys(tmp_path):
 
 def test_unknown_keys_and_bad_values_are_all_reported_in_chinese(tmp_path):
     path = tmp_path / "r.json"
-    path.write_text(json.dumps({"organ": "甲", "year": 2024, "cells": {
-        "t2.rules.made": 1, "t3.granted.nobody": 2, "t2.rules.issued": "三件"}}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "organ": "甲",
+                "year": 2024,
+                "cells": {"t2.rules.made": 1, "t3.granted.nobody": 2, "t2.rules.issued": "三件"},
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as exc:
         load_mapping_file(path)
     text = str(exc.value)
@@ -58,8 +66,7 @@ def test_complete_totals_satisfies_every_total_relation(template_id):
     for rel in all_relations(template_id):
         if rel.code != "T3_BALANCE":
             assert rel.holds(full), rel
-    assert full["t3.results_total.total"] == 6 * len(
-        [r for r in tpl.table("t3").blocks[0].rows if r.result])
+    assert full["t3.results_total.total"] == 6 * len([r for r in tpl.table("t3").blocks[0].rows if r.result])
 
 
 def test_round_trip_through_report(sample_data):

@@ -12,13 +12,27 @@ from nianbao.writer.data import InputError
 from nianbao.writer.ledger import ledger_csv, table3_from_ledger, table4_from_ledger
 
 YEAR = 2024
-APPLICANTS = {"自然人": "natural_person", "商业企业": "commercial", "科研机构": "research",
-              "社会公益组织": "social_welfare", "法律服务机构": "legal_service", "其他": "other_org"}
+APPLICANTS = {
+    "自然人": "natural_person",
+    "商业企业": "commercial",
+    "科研机构": "research",
+    "社会公益组织": "social_welfare",
+    "法律服务机构": "legal_service",
+    "其他": "other_org",
+}
 # result wording as staff write it -> the 2021 row key (official labels and short forms)
-RESULTS = {"予以公开": "granted", "（二）部分公开": "partially_granted", "1.属于国家秘密": "denied.state_secret",
-           "不予公开-属于四类过程性信息": "denied.process_info", "本机关不掌握": "unable.not_held",
-           "2.没有现成信息需要另行制作": "unable.needs_creation", "信访举报投诉类申请": "not_processed.petition_complaint",
-           "重复申请": "not_processed.repeated", "逾期不补正": "other.no_correction", "其他处理": "other.other"}
+RESULTS = {
+    "予以公开": "granted",
+    "（二）部分公开": "partially_granted",
+    "1.属于国家秘密": "denied.state_secret",
+    "不予公开-属于四类过程性信息": "denied.process_info",
+    "本机关不掌握": "unable.not_held",
+    "2.没有现成信息需要另行制作": "unable.needs_creation",
+    "信访举报投诉类申请": "not_processed.petition_complaint",
+    "重复申请": "not_processed.repeated",
+    "逾期不补正": "other.no_correction",
+    "其他处理": "other.other",
+}
 
 
 def _day(rng, year):
@@ -37,19 +51,37 @@ def generated_ledger(n, seed):
         fate = rng.random()
         count[("carried_over" if carried else "new_received", col)] += 1
         if fate < 0.1:
-            rows.append({"申请人类型": applicant, "收到日期": received.strftime("%Y年%m月%d日"),
-                         "办理结果": "", "办结日期": "未办结"})
+            rows.append(
+                {
+                    "申请人类型": applicant,
+                    "收到日期": received.strftime("%Y年%m月%d日"),
+                    "办理结果": "",
+                    "办结日期": "未办结",
+                }
+            )
             count[("carried_forward", col)] += 1
         elif fate < 0.15:  # concluded next year: still carried forward this year
-            rows.append({"申请人类型": applicant, "收到日期": received.isoformat(), "办理结果": "予以公开",
-                         "办结日期": f"{YEAR + 1}-01-{rng.randint(5, 28)}"})
+            rows.append(
+                {
+                    "申请人类型": applicant,
+                    "收到日期": received.isoformat(),
+                    "办理结果": "予以公开",
+                    "办结日期": f"{YEAR + 1}-01-{rng.randint(5, 28)}",
+                }
+            )
             count[("carried_forward", col)] += 1
         else:
             wording = rng.choice(list(RESULTS))
             concluded = max(received, dt.date(YEAR, 1, 1)) + dt.timedelta(days=rng.randrange(20))
             concluded = min(concluded, dt.date(YEAR, 12, 31))
-            rows.append({"申请人类型": applicant, "收到日期": received.strftime("%Y/%m/%d"),
-                         "办理结果": wording, "办结日期": concluded.isoformat()})
+            rows.append(
+                {
+                    "申请人类型": applicant,
+                    "收到日期": received.strftime("%Y/%m/%d"),
+                    "办理结果": wording,
+                    "办结日期": concluded.isoformat(),
+                }
+            )
             count[(RESULTS[wording], col)] += 1
     return rows, count
 
@@ -74,8 +106,10 @@ def test_xlsx_ledger_with_real_dates():
     ws = wb.active
     ws.append(["序号", "申请人类型", "收到日期", "办理结果", "办结日期"])
     for i, r in enumerate(rows):
-        received = dt.datetime.strptime(r["收到日期"].replace("年", "-").replace("月", "-").replace("日", "")
-                                        .replace("/", "-"), "%Y-%m-%d")
+        received = dt.datetime.strptime(
+            r["收到日期"].replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-"),
+            "%Y-%m-%d",
+        )
         ws.append([i + 1, r["申请人类型"], received, r["办理结果"], r["办结日期"]])
     buf = io.BytesIO()
     wb.save(buf)
@@ -89,7 +123,12 @@ def test_bad_rows_are_reported_with_their_row_numbers():
     rows[7] = {**rows[7], "收到日期": "去年春天"}
     rows[10] = {**rows[10], "收到日期": f"{YEAR + 1}-02-01"}
     rows[12] = {**rows[12], "办理结果": "看情况", "办结日期": f"{YEAR}-06-01", "收到日期": f"{YEAR}-05-01"}
-    rows[20] = {**rows[20], "收到日期": f"{YEAR - 1}-03-01", "办结日期": f"{YEAR - 1}-04-01", "办理结果": "予以公开"}
+    rows[20] = {
+        **rows[20],
+        "收到日期": f"{YEAR - 1}-03-01",
+        "办结日期": f"{YEAR - 1}-04-01",
+        "办理结果": "予以公开",
+    }
     with pytest.raises(InputError) as exc:
         table3_from_ledger(ledger_csv(rows).encode(), YEAR, name="台账.csv")
     problems = exc.value.problems
@@ -105,14 +144,24 @@ def test_missing_column_is_named():
 
 
 def test_2019_template_has_a_single_other_row():
-    text = ledger_csv([{"申请人类型": "个人", "收到日期": "2020-03-01", "办理结果": "其他处理", "办结日期": "2020-03-10"}])
+    text = ledger_csv(
+        [{"申请人类型": "个人", "收到日期": "2020-03-01", "办理结果": "其他处理", "办结日期": "2020-03-10"}]
+    )
     cells = table3_from_ledger(text.encode(), 2020)
     assert cells["t3.other.natural_person"] == 1 and cells["t3.results_total.total"] == 1
 
 
 def test_case_ledger_gives_table_four():
-    rows = [{"案件类型": k, "结果": r} for k, r in [("行政复议", "维持"), ("行政复议", "撤销"), ("复议后起诉", ""),
-                                                  ("未经复议直接起诉", "驳回诉讼请求"), ("行政复议", "尚未审结")]]
+    rows = [
+        {"案件类型": k, "结果": r}
+        for k, r in [
+            ("行政复议", "维持"),
+            ("行政复议", "撤销"),
+            ("复议后起诉", ""),
+            ("未经复议直接起诉", "驳回诉讼请求"),
+            ("行政复议", "尚未审结"),
+        ]
+    ]
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["案件类型", "结果"])
     w.writeheader()

@@ -68,7 +68,9 @@ def test_markdown_tables(sample_data):
 
 def test_inconsistent_report_is_not_written_unless_allowed(sample_data):
     data = sample_data.with_totals()
-    broken = data.model_copy(update={"cells": {**data.cells, "t4.review.total": data.cells["t4.review.total"] + 1}})
+    broken = data.model_copy(
+        update={"cells": {**data.cells, "t4.review.total": data.cells["t4.review.total"] + 1}}
+    )
     with pytest.raises(ReportNotWritten) as exc:
         render_report(broken, "html")
     assert "T4_GROUP_TOTAL" in str(exc.value) and "未生成文件" in str(exc.value)

@@ -58,7 +58,9 @@ def test_template_is_locked_validated_and_reads_back(year, template_id):
 
 def test_bad_cell_is_named_in_chinese():
     xlsx = _fill(build_workbook(2024), {"t3.granted.commercial": "五件"}, {"机关名称": "甲"})
-    with pytest.raises(InputError, match="“表三”工作表 [A-Z]+\\d+ 单元格（t3.granted.commercial）：“五件”不是数字"):
+    with pytest.raises(
+        InputError, match="“表三”工作表 [A-Z]+\\d+ 单元格（t3.granted.commercial）：“五件”不是数字"
+    ):
         read_workbook(xlsx)
 
 

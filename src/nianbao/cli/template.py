@@ -14,8 +14,12 @@ from . import app
 def template_cmd(
     year: Annotated[int, typer.Option("--year", "-y", help="报告年度，如 2024")],
     output: Annotated[str, typer.Option("--output", "-o", help="输出的 .xlsx 文件")] = "填报表.xlsx",
-    template: Annotated[str | None, typer.Option("--template", help="表格格式 2019 或 2021（默认按年度）")] = None,
-    prefill: Annotated[str | None, typer.Option("--from", help="用已有数据（YAML/JSON/填报表）预先填好")] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="表格格式 2019 或 2021（默认按年度）")
+    ] = None,
+    prefill: Annotated[
+        str | None, typer.Option("--from", help="用已有数据（YAML/JSON/填报表）预先填好")
+    ] = None,
 ) -> None:
     """生成与官方表格版式一致的填报表（Excel），填好后用 nianbao write 生成报告。"""
     from ..errors import NianbaoError

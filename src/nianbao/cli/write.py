@@ -14,16 +14,24 @@ from . import app
 @app.command("write")
 def write_cmd(
     source: Annotated[str | None, typer.Argument(help="数据文件：YAML/JSON 或填报表 .xlsx")] = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="输出文件：.docx .pdf .html .md .txt")] = "report.docx",
-    ledger: Annotated[str | None, typer.Option("--ledger", help="依申请公开台账（CSV/XLSX），据此计算表三")] = None,
-    cases: Annotated[str | None, typer.Option("--cases", help="行政复议、行政诉讼案件台账，据此计算表四")] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="输出文件：.docx .pdf .html .md .txt")
+    ] = "report.docx",
+    ledger: Annotated[
+        str | None, typer.Option("--ledger", help="依申请公开台账（CSV/XLSX），据此计算表三")
+    ] = None,
+    cases: Annotated[
+        str | None, typer.Option("--cases", help="行政复议、行政诉讼案件台账，据此计算表四")
+    ] = None,
     organ: Annotated[str | None, typer.Option("--organ", help="机关名称（覆盖数据文件）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="报告年度（覆盖数据文件）")] = None,
     template: Annotated[str | None, typer.Option("--template", help="表格格式 2019 或 2021")] = None,
     published: Annotated[str | None, typer.Option("--published", help="发布日期，如 2025-01-20")] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help="有错误也生成，并在附录列出")] = False,
     no_draft: Annotated[bool, typer.Option("--no-draft", help="不自动生成统计表述")] = False,
-    official_fonts: Annotated[bool, typer.Option("--official-fonts", help="使用公文字体（方正小标宋、黑体、仿宋_GB2312，需已安装）")] = False,
+    official_fonts: Annotated[
+        bool, typer.Option("--official-fonts", help="使用公文字体（方正小标宋、黑体、仿宋_GB2312，需已安装）")
+    ] = False,
     body_font: Annotated[str | None, typer.Option("--body-font", help="正文字体名称")] = None,
     title_font: Annotated[str | None, typer.Option("--title-font", help="标题字体名称")] = None,
 ) -> None:
@@ -41,7 +49,9 @@ def write_cmd(
         elif organ and year:
             data = ReportData(organ=organ, year=year)
         else:
-            raise NianbaoError("请提供数据文件，或用 --organ 和 --year 给出机关名称与年度（配合 --ledger 使用）")
+            raise NianbaoError(
+                "请提供数据文件，或用 --organ 和 --year 给出机关名称与年度（配合 --ledger 使用）"
+            )
         updates = {k: v for k, v in {"organ": organ, "year": year, "template": template}.items() if v}
         if published:
             try:
@@ -52,8 +62,12 @@ def write_cmd(
         data = apply_ledgers(data, ledger, cases)
         fonts = OFFICIAL if official_fonts else Fonts()
         if body_font or title_font:
-            fonts = Fonts(body=body_font or fonts.body, title=title_font or fonts.title,
-                          heading=fonts.heading, table=body_font or fonts.table)
+            fonts = Fonts(
+                body=body_font or fonts.body,
+                title=title_font or fonts.title,
+                heading=fonts.heading,
+                table=body_font or fonts.table,
+            )
         written = write(data, output, allow_errors=allow_errors, draft=not no_draft, fonts=fonts)
     except ReportNotWritten as exc:
         console.print("[red]报告未生成[/red]，检查发现以下错误（可用 --allow-errors 强制生成）：")

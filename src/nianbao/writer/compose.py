@@ -46,8 +46,14 @@ def cell_texts(data: ReportData, lay: TableLayout) -> dict[str, str]:
 
 
 def compose(
-    data: ReportData, draft: bool = True, findings: list[Finding] | None = None, signature: bool = True
+    data: ReportData,
+    draft: bool = True,
+    findings: list[Finding] | None = None,
+    signature: bool = True,
+    omit: frozenset[str] = frozenset(),
 ) -> Composition:
+    """The blocks of the report. `omit` leaves parts out entirely (the synthetic generator's
+    deliberately incomplete reports)."""
     tpl = get_template(data.template_id)
     tables = layouts(tpl)
     by_section = {t.section: tid for tid, t in tpl.tables.items()}
@@ -56,6 +62,8 @@ def compose(
     add = comp.blocks.append
     add(Block("title", comp.title))
     for s in sections():
+        if s.key in omit:
+            continue
         add(Block("heading", f"{s.number}、{s.title}"))
         if s.key in sentences and s.key != "other":
             add(Block("paragraph", sentences[s.key]))

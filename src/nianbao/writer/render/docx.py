@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from ..compose import Composition
 from .fonts import Fonts
@@ -84,7 +85,7 @@ TEXT_WIDTH_MM = 156  # A4 less the 公文 margins
 
 def _widths(n_cols: int, table_id: str) -> list[float]:
     # label columns wide enough for the official wording, value columns narrow and equal
-    labels = {"t3": [10.0, 20.0, 52.0], "t2": [44.0]}.get(table_id, [])
+    labels = {"t3": [10.0, 18.0, 44.0], "t2": [44.0]}.get(table_id, [])
     rest = (TEXT_WIDTH_MM - sum(labels)) / max(n_cols - len(labels), 1)
     return labels + [rest] * (n_cols - len(labels))
 
@@ -97,13 +98,20 @@ def _table(doc, table, layout, fonts: Fonts) -> None:  # type: ignore[no-untyped
     vertical = layout.vertical if layout is not None else set()
     t.autofit = False
     widths = _widths(table.n_cols, layout.table_def.id if layout is not None else "")
-    for row in t.rows:
-        for width, cell in zip(widths, row.cells, strict=False):
+    for width, column in zip(widths, t.columns, strict=False):
+        column.width = Mm(width)  # the grid LibreOffice lays out by; Word reads the cells' widths
+    # Table.cell() and _Row.cells rebuild the whole cell list on every call (quadratic); take the
+    # grid once. Merges never overlap, so the corner cells of each later merge stay in the XML.
+    grid = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
+    for tr, row in zip(t._tbl.tr_lst, grid, strict=True):
+        # a row never breaks across pages: a label split over two pages reads as two rows
+        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for width, cell in zip(widths, row, strict=False):
             cell.width = Mm(width)
     for c in table.cells:
-        cell = t.cell(c.row, c.col)
+        cell = grid[c.row][c.col]
         if c.rowspan > 1 or c.colspan > 1:
-            cell = cell.merge(t.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
+            cell = cell.merge(grid[c.row + c.rowspan - 1][c.col + c.colspan - 1])
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para = cell.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER

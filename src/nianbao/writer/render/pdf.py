@@ -46,6 +46,16 @@ def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S, r
 
     `recalc=True` makes Calc recompute every formula on load instead of trusting cached results.
     """
+    return convert_many([("input", data)], suffix, target, timeout, recalc)["input"]
+
+
+def convert_many(
+    items: list[tuple[str, bytes]], suffix: str, target: str, timeout: float = TIMEOUT_S, recalc: bool = False
+) -> dict[str, bytes]:
+    """Convert several documents with one LibreOffice start (it dominates the time of a conversion).
+
+    `items` are (stem, content) with distinct stems; returns stem -> converted bytes.
+    """
     exe = soffice_path()
     with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
         work = Path(tmp)
@@ -53,20 +63,23 @@ def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S, r
             user = work / "profile" / "user"
             user.mkdir(parents=True)
             (user / "registrymodifications.xcu").write_text(_RECALC_ON_LOAD, encoding="utf-8")
-        src = work / f"input{suffix}"
-        src.write_bytes(data)
+        sources = []
+        for stem, data in items:
+            src = work / f"{stem}{suffix}"
+            src.write_bytes(data)
+            sources.append(str(src))
         out_dir = work / "out"
         cmd = [
             exe,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--headless", "--norestore", "--nologo", "--nodefault", "--nofirststartwizard",
-            "--convert-to", target, "--outdir", str(out_dir), str(src),
+            "--convert-to", target, "--outdir", str(out_dir), *sources,
         ]
         proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp
         )
         try:
-            _, err = proc.communicate(timeout=timeout)
+            _, err = proc.communicate(timeout=timeout * max(1, len(items)) ** 0.5 if len(items) > 1 else timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             raise ConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒），已终止") from None
@@ -74,11 +87,15 @@ def convert(data: bytes, suffix: str, target: str, timeout: float = TIMEOUT_S, r
             if proc.poll() is None:
                 _kill_group(proc)
         ext = target.split(":")[0]
-        produced = out_dir / f"input.{ext}"
-        if not produced.exists():
-            detail = err.decode("utf-8", "replace").strip()[-300:]
-            raise ConversionError(f"LibreOffice 转换失败（退出码 {proc.returncode}）：{detail or '无输出'}")
-        return produced.read_bytes()
+        out: dict[str, bytes] = {}
+        for stem, _ in items:
+            produced = out_dir / f"{stem}.{ext}"
+            if not produced.exists():
+                detail = err.decode("utf-8", "replace").strip()[-300:]
+                raise ConversionError(
+                    f"LibreOffice 转换失败（退出码 {proc.returncode}）：{detail or '无输出'}")
+            out[stem] = produced.read_bytes()
+        return out
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

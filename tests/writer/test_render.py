@@ -89,3 +89,21 @@ def test_totals_are_completed_before_writing(template_id):
     written = render_report(data, "md")
     assert written.data.cells["t3.results_total.total"] == 2
     assert not [f for f in written.findings if f.severity == Severity.ERROR]
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(sample_data, monkeypatch):
+    from nianbao.errors import MissingDependency
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(MissingDependency, match="未找到 LibreOffice"):
+        render_report(sample_data, "pdf")
+
+
+def test_official_fonts_can_be_named(sample_data):
+    from nianbao.writer.render import OFFICIAL
+
+    content = render_report(sample_data, "docx", fonts=OFFICIAL).content
+    xml = docx.Document(io.BytesIO(content)).element.xml
+    assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
+    page = render_report(sample_data, "html", fonts=OFFICIAL).content.decode()
+    assert '"仿宋_GB2312", "Noto Serif CJK SC"' in page

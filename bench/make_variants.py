@@ -53,6 +53,16 @@ HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-
 WRITER_KINDS = ("writer-docx",)
 WRITER_OFFICE_KINDS = ("writer-pdf",)
 SLOW_KINDS = frozenset(HTML_OFFICE_KINDS + WRITER_OFFICE_KINDS)
+# python-docx makes the writer take seconds a report: one of each layout the writer has to handle
+# (2019 / 2021 template, a missing 表四, blank cells, a 2021 report on the 2019 （六） row, 元 amounts)
+WRITER_SOURCES = ("000_99c313048ea6a297", "001_39f905e0d0162760", "003_9062bfdbeadefa61", "huaian-city-2024",
+                  "huaian-hongze-2023", "pingtan-2025-html", "shanghai-gov-office-2019")
+# conversions that lose part of a table, so only "no silent error" can be asked of the parser
+LOSSY = {
+    ("shanghai-gov-office-2019", "soffice-pdf"): "LibreOffice keeps the page's fixed 表三 width: the PDF "
+    "clips the row labels' left part and the columns after 法律服务机构",
+    ("shanghai-gov-office-2019", "soffice-pdf-layout"): "the clipped PDF's text",
+}
 
 
 @dataclass
@@ -96,7 +106,7 @@ def plan(corpus: Path = CORPUS, *, slow: bool = True) -> list[tuple[str, str]]:
             pairs += [(stem, k) for k in HTML_FAST_KINDS]
             if slow:
                 pairs += [(stem, k) for k in HTML_OFFICE_KINDS]
-        if folder != "crawl":  # the crawl dumps share their reports' cells with the html pages
+        if stem in WRITER_SOURCES:
             pairs += [(stem, k) for k in WRITER_KINDS]
             if slow:
                 pairs += [(stem, k) for k in WRITER_OFFICE_KINDS]
@@ -282,7 +292,7 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
     out.mkdir(parents=True, exist_ok=True)
     variants: dict[tuple[str, str], Variant] = {}
     for stem, gold in load_golds(corpus).items():
-        if _folder(gold) == "crawl":
+        if stem not in WRITER_SOURCES:
             continue
         original = nianbao.parse(corpus / gold["file"])
         sections = {s.key: s.text for s in original.sections if s.key in _NARRATIVE_PARTS and s.text}
@@ -413,6 +423,13 @@ def perfect(s: dict[str, Any]) -> bool:
             and s["found"] == s["expected"] and not s["false_errors"] and s["meta_ok"])
 
 
+def acceptable(variant: Variant, s: dict[str, Any]) -> bool:
+    """Perfect, or for a lossy conversion at least no silent error and the metadata right."""
+    if (variant.source, variant.kind) in LOSSY:
+        return s["error"] is None and s["silent"] == 0 and s["meta_ok"]
+    return perfect(s)
+
+
 def describe(variant: Variant, s: dict[str, Any], limit: int = 12) -> str:
     """A failure as a reader fixing the parser needs it."""
     out = s["out"]
@@ -444,10 +461,11 @@ def describe(variant: Variant, s: dict[str, Any], limit: int = 12) -> str:
 def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for v, s in results:
-        r = rows.setdefault(v.kind, dict(kind=v.kind, docs=0, perfect=0, scored=0, right=0, silent=0,
+        r = rows.setdefault(v.kind, dict(kind=v.kind, docs=0, perfect=0, acceptable=0, scored=0, right=0, silent=0,
                                           expected=0, found=0, false_errors=0, meta=0, unread=0))
         r["docs"] += 1
         r["perfect"] += perfect(s)
+        r["acceptable"] += acceptable(v, s)
         r["scored"] += s["scored"]
         r["right"] += s["right"]
         r["silent"] += s["silent"]
@@ -456,14 +474,16 @@ def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[st
         r["false_errors"] += len(s["false_errors"])
         r["meta"] += bool(s["meta_ok"])
         r["unread"] += bool(s["error"])
-    return list(rows.values())
+    order = [*TEXT_KINDS, *PDF_KINDS, *(f"layout+{k}" for k in TEXT_KINDS), *HTML_FAST_KINDS,
+             *HTML_OFFICE_KINDS, *WRITER_KINDS, *WRITER_OFFICE_KINDS]
+    return sorted(rows.values(), key=lambda r: order.index(r["kind"]) if r["kind"] in order else len(order))
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
-    head = ("| variant kind | docs | all right | cells % | silent errors | findings recall | false errors "
+    head = ("| variant kind | docs | tests pass | cells % | silent errors | findings recall | false errors "
             "| meta ok | unread |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     body = []
-    tot = dict(docs=0, perfect=0, scored=0, right=0, silent=0, expected=0, found=0, false_errors=0,
+    tot = dict(docs=0, perfect=0, acceptable=0, scored=0, right=0, silent=0, expected=0, found=0, false_errors=0,
                meta=0, unread=0)
     for r in rows + [dict(tot, kind="**all**")]:
         if r["kind"] != "**all**":
@@ -473,7 +493,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             r = dict(tot, kind="**all**")
         acc = 100.0 * r["right"] / r["scored"] if r["scored"] else 0.0
         rec = f"{r['found']}/{r['expected']}" if r["expected"] else "–"
-        body.append(f"| {r['kind']} | {r['docs']} | {r['perfect']} | {acc:.2f} | {r['silent']} | {rec} "
+        body.append(f"| {r['kind']} | {r['docs']} | {r['acceptable']} | {acc:.2f} | {r['silent']} | {rec} "
                     f"| {r['false_errors']} | {r['meta']}/{r['docs']} | {r['unread']} |")
     return head + "\n" + "\n".join(body)
 
@@ -497,7 +517,7 @@ def main() -> int:
     done = time.perf_counter()
     if args.verbose:
         for v, s in results:
-            if not perfect(s):
+            if not acceptable(v, s):
                 print(describe(v, s))
     print(markdown_table(summarize(results)))
     print(f"\n{len(results)} variants · built in {built - started:.1f}s · parsed and scored in {done - built:.1f}s")

@@ -2,7 +2,8 @@
 
 One test per (source document, variant kind). A copy carries the same report as its source, so
 the source's gold applies unchanged: every cell right, no silent error, the expected findings
-found, no false error and the metadata right.
+found, no false error and the metadata right. A conversion known to lose part of a table
+(`LOSSY` in bench/make_variants.py) must at least leave no silent error.
 """
 
 from __future__ import annotations
@@ -30,4 +31,4 @@ def test_variant_parses_like_its_source(source: str, kind: str, variant_of) -> N
     variant = variant_of(source, kind)
     assert variant.path.exists(), f"{kind}: the conversion produced no file"
     score = mv.score(variant)
-    assert mv.perfect(score), mv.describe(variant, score, limit=20)
+    assert mv.acceptable(variant, score), mv.describe(variant, score, limit=20)

@@ -52,7 +52,16 @@ def test_lxml_text_prints_one_table_row_per_line(corpus_dir: Path) -> None:
     text = mv.lxml_text((corpus_dir / "html" / "shanghai-gov-office-2019.html").read_bytes())
     row = next(ln for ln in text.split("\n") if ln.startswith("一、本年新收政府信息公开申请数量"))
     # the 2019 layout: label, 6 applicant columns (two printed empty) and the total
-    assert [c.strip() for c in row.split("\t")] == ["一、本年新收政府信息公开申请数量", "821", "35", "", "", "2", "1", "859"]
+    assert [c.strip() for c in row.split("\t")] == [
+        "一、本年新收政府信息公开申请数量",
+        "821",
+        "35",
+        "",
+        "",
+        "2",
+        "1",
+        "859",
+    ]
     assert "<script" not in text and "<table" not in text
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nianbao.corpus.ingest import ingest
 from nianbao.corpus.synthetic import make_report, to_text
-from nianbao.store import Store
+from nianbao.store import DocumentRecord, Store
 
 
 def generate(folder: Path, n: int) -> float:
@@ -50,6 +50,25 @@ def run(engine: str, folder: Path, db: str, workers: int) -> dict[str, float]:
     }
 
 
+def cpu_costs(folder: Path, db: str, n: int = 200) -> tuple[float, float]:
+    """CPU seconds per report for parsing and for the parent's database write, load-independent."""
+    from nianbao.corpus.ingest import parse_item
+
+    files = sorted(folder.iterdir())[:n]
+    t = time.process_time()
+    parsed = [(f, parse_item(f.name, f.read_bytes())[0]) for f in files]
+    parse_cpu = (time.process_time() - t) / len(files)
+    store = Store(db)
+    t = time.process_time()
+    records = [
+        DocumentRecord(f"{i:064x}", str(f), f.stat().st_size, report) for i, (f, report) in enumerate(parsed)
+    ]
+    for i in range(0, len(records), 16):  # as ingest writes: batches of 16 per transaction
+        store.record_documents(records[i : i + 16])
+    write_cpu = (time.process_time() - t) / len(files)
+    return parse_cpu, write_cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=1000)
@@ -61,6 +80,10 @@ def main() -> None:
     try:
         gen = generate(tmp / "in", args.n)
         print(f"generated {args.n} reports in {gen:.1f} s")
+        parse_cpu, write_cpu = cpu_costs(tmp / "in", args.db or f"sqlite:///{tmp / 'cpu.db'}")
+        print(
+            f"CPU per report: parse {parse_cpu * 1000:.0f} ms (worker), store {write_cpu * 1000:.1f} ms (parent)"
+        )
         for engine in args.engines:
             db = args.db or f"sqlite:///{tmp / (engine + '.db')}"
             res = run(engine, tmp / "in", db, args.workers or 0)

@@ -88,7 +88,7 @@ def test_corrupt_zip_is_an_error_not_a_crash(db_url: str, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_kill_and_resume_stores_every_file_exactly_once(tmp_path: Path) -> None:
-    files = _write_reports(tmp_path / "in", 40)
+    files = _write_reports(tmp_path / "in", 80)
     db = tmp_path / "k.db"
     cmd = [sys.executable, "-m", "nianbao", "ingest", str(tmp_path / "in"), "--db", str(db), "-j", "2", "-q"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

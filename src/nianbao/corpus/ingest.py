@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import NianbaoError
 from ..model import Report
-from ..store import Store
+from ..store import DocumentRecord, Store
 from .inputs import InputItem, iter_items, list_inputs
 
 ParseResult = tuple[Report | None, str | None]
@@ -73,6 +73,7 @@ def ingest(
     engine: str = "local",
     address: str | None = None,
     progress: Progress | None = None,
+    batch: int = 16,
 ) -> IngestStats:
     """Ingest files, folders and ZIPs into `store`. Returns counts; errors are stored, not raised."""
     files = list_inputs(paths)
@@ -80,6 +81,8 @@ def ingest(
     known = store.known_hashes()
     start = time.perf_counter()
     total = len(files)
+
+    writer = _BatchWriter(store, stats, batch)
 
     def todo() -> Iterator[_Pending]:
         for item in iter_items(files):
@@ -90,42 +93,58 @@ def ingest(
                 continue
             known.add(sha)  # the same content twice in one run is parsed once
             if item.data is None:
-                _store(store, stats, item, sha, None, item.error)
+                writer.add(DocumentRecord(sha, item.name, 0, None, item.error))
                 continue
             yield _Pending(item, sha, len(item.data))
 
     def done(p: _Pending, result: ParseResult) -> None:
         report, error = result
-        _store(store, stats, p.item, p.sha, report, error, p.size)
-        stats.seconds = time.perf_counter() - start
-        if progress:
-            progress(stats, total)
+        if writer.add(DocumentRecord(p.sha, p.item.name, p.size, report, error)):
+            stats.seconds = time.perf_counter() - start
+            if progress:
+                progress(stats, total)
 
     runner = _run_ray if engine == "ray" else _run_local
     if engine not in ("local", "ray"):
         raise ValueError(f"未知的执行引擎：{engine}（可选 local、ray）")
-    runner(todo(), done, workers or os.cpu_count() or 1, address)
+    try:
+        runner(todo(), done, workers or os.cpu_count() or 1, address)
+    finally:
+        writer.flush()  # also on Ctrl-C: what was parsed is kept
     stats.seconds = time.perf_counter() - start
     if progress:
         progress(stats, total)
     return stats
 
 
-def _store(
-    store: Store,
-    stats: IngestStats,
-    item: InputItem,
-    sha: str,
-    report: Report | None,
-    error: str | None,
-    size: int = 0,
-) -> None:
-    store.record_document(sha, item.name, size, report=report, error=error)
-    if report is None:
-        stats.errors += 1
-        stats.error_files.append((item.name, error or "未知错误"))
-    else:
-        stats.stored += 1
+class _BatchWriter:
+    """Commit parsed files in small batches: fewer commits, still all-or-nothing per batch."""
+
+    def __init__(self, store: Store, stats: IngestStats, size: int, max_wait: float = 1.0) -> None:
+        self.store, self.stats, self.size, self.max_wait = store, stats, max(size, 1), max_wait
+        self.pending: list[DocumentRecord] = []
+        self.last = time.monotonic()
+
+    def add(self, record: DocumentRecord) -> bool:
+        """Queue a record; returns True when the queue was written."""
+        self.pending.append(record)
+        if len(self.pending) >= self.size or time.monotonic() - self.last >= self.max_wait:
+            self.flush()
+            return True
+        return False
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        self.store.record_documents(self.pending)
+        for r in self.pending:
+            if r.report is None:
+                self.stats.errors += 1
+                self.stats.error_files.append((r.path, r.error or "未知错误"))
+            else:
+                self.stats.stored += 1
+        self.pending = []
+        self.last = time.monotonic()
 
 
 def _run_local(

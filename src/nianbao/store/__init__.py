@@ -1,6 +1,6 @@
 """The corpus store: every ingested report in SQLite or PostgreSQL, one schema, migrated on open."""
 
-from .store import ReportFilter, Store, StoredReport
+from .store import DocumentRecord, ReportFilter, Store, StoredReport
 from .url import DEFAULT_URL, normalise_url
 
-__all__ = ["DEFAULT_URL", "ReportFilter", "Store", "StoredReport", "normalise_url"]
+__all__ = ["DEFAULT_URL", "DocumentRecord", "ReportFilter", "Store", "StoredReport", "normalise_url"]

@@ -13,10 +13,17 @@ from nianbao.rules import validate
 from nianbao.store import Store
 from nianbao.store.testing import db_url, pg_server  # noqa: F401
 from nianbao.web import create_app
-from nianbao.web.auth import create_user
+from nianbao.web.auth import create_user, set_password_hasher
 
 PASSWORD = "correct-horse-42"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_hashes() -> None:
+    from argon2 import PasswordHasher, profiles
+
+    set_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @dataclass
@@ -89,8 +96,11 @@ def make_client(world: World) -> Iterator[Callable[..., Client]]:
 def login(c: Client, username: str, password: str = PASSWORD) -> None:
     page = c.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    r = c.post("/login", data={"username": username, "password": password, "csrf_token": token},
-               follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     c.csrf = c.get("/api/me").json()["csrf"]
 

@@ -24,11 +24,19 @@ def test_login_sets_secure_httponly_samesite_cookie(make_client):
     c = make_client()
     page = c.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    r = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token},
-               follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"username": "admin", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     cookie = r.headers["set-cookie"].lower()
-    assert "nianbao_session=" in cookie and "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
+    assert (
+        "nianbao_session=" in cookie
+        and "httponly" in cookie
+        and "secure" in cookie
+        and "samesite=lax" in cookie
+    )
 
 
 def test_wrong_password_and_missing_login_csrf(make_client, world):
@@ -59,8 +67,11 @@ def test_state_changing_requests_need_the_csrf_token(make_client, world):
     assert r.status_code == 403
     r = c.put(f"/api/reports/{rid}/cells/t3.new_received.total", json={"value": 1})
     assert r.status_code == 403
-    r = c.put(f"/api/reports/{rid}/cells/t3.new_received.total", json={"value": 1},
-              headers={"X-CSRF-Token": "wrong"})
+    r = c.put(
+        f"/api/reports/{rid}/cells/t3.new_received.total",
+        json={"value": 1},
+        headers={"X-CSRF-Token": "wrong"},
+    )
     assert r.status_code == 403
     assert world.store.cell_edits(rid) == []
 
@@ -82,8 +93,15 @@ def test_session_cookie_from_another_session_is_useless(make_client):
 
 def test_admin_creates_users_and_sees_the_audit_log(make_client, world):
     c = make_client("admin")
-    r = c.post_form("/admin/users", {"username": "neu", "password": "long-enough-pw", "role": "writer",
-                                     "organ_id": str(world.organs["平潭县交通运输局"])})
+    r = c.post_form(
+        "/admin/users",
+        {
+            "username": "neu",
+            "password": "long-enough-pw",
+            "role": "writer",
+            "organ_id": str(world.organs["平潭县交通运输局"]),
+        },
+    )
     assert r.status_code == 303
     n = make_client()
     login(n, "neu", "long-enough-pw")
@@ -91,5 +109,7 @@ def test_admin_creates_users_and_sees_the_audit_log(make_client, world):
     log = c.get("/api/audit").json()
     assert any(e["action"] == "create_user" and e["user"] == "admin" for e in log)
     assert any(e["action"] == "login" and e["user"] == "neu" for e in log)
-    r = c.post("/api/users", json={"username": "short", "password": "x", "role": "admin"}, headers=api_headers(c))
+    r = c.post(
+        "/api/users", json={"username": "short", "password": "x", "role": "admin"}, headers=api_headers(c)
+    )
     assert r.status_code == 422

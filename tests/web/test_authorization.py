@@ -67,8 +67,11 @@ def test_corrections_and_acceptance(make_client, world, user):
 @pytest.mark.parametrize("user", USERS)
 def test_regions_and_consolidation(make_client, world, user):
     c = make_client(user)
-    for region, allowed in {"洪泽区": {"admin", "rev_hz", "rev_ha"}, "淮安市": {"admin", "rev_ha"},
-                            "平潭县": {"admin", "rev_pt"}}.items():
+    for region, allowed in {
+        "洪泽区": {"admin", "rev_hz", "rev_ha"},
+        "淮安市": {"admin", "rev_ha"},
+        "平潭县": {"admin", "rev_pt"},
+    }.items():
         rid = world.regions[region]
         page = c.get(f"/regions/{rid}/2024")
         api = c.get(f"/api/regions/{rid}/2024/consolidated")
@@ -97,14 +100,19 @@ def test_upload_and_admin_only_pages(make_client, user):
     assert r.status_code == (202 if user in REVIEWERS else 403)
     assert c.get("/admin").status_code == (200 if user == "admin" else 403)
     assert c.get("/api/audit").status_code == (200 if user == "admin" else 403)
-    r = c.post("/api/users", json={"username": f"x{user}", "password": "0123456789a", "role": "admin"},
-               headers=api_headers(c))
+    r = c.post(
+        "/api/users",
+        json={"username": f"x{user}", "password": "0123456789a", "role": "admin"},
+        headers=api_headers(c),
+    )
     assert r.status_code == (201 if user == "admin" else 403)
 
 
 def test_jobs_belong_to_their_owner(make_client):
     a, b = make_client("rev_hz"), make_client("rev_pt")
-    job = a.post("/api/jobs", files={"file": ("a.txt", "一、总体情况\n无".encode())}, headers=api_headers(a)).json()
+    job = a.post(
+        "/api/jobs", files={"file": ("a.txt", "一、总体情况\n无".encode())}, headers=api_headers(a)
+    ).json()
     assert a.get(f"/api/jobs/{job['id']}").status_code == 200
     assert b.get(f"/api/jobs/{job['id']}").status_code == 404
     assert b.get(f"/jobs/{job['id']}").status_code == 404

@@ -25,9 +25,16 @@ from .models import AuditEntry, User, WebSession
 SESSION_COOKIE = "nianbao_session"
 LOGIN_CSRF_COOKIE = "nianbao_login_csrf"
 SESSION_HOURS = 12
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id with the library's recommended (RFC 9106 low-memory) parameters
 # verified against when the user does not exist, so both paths take the same time
 _DUMMY_HASH = _hasher.hash("not-a-password")
+
+
+def set_password_hasher(hasher: PasswordHasher) -> None:
+    """Tests use argon2's CHEAPEST profile; production keeps the default parameters."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("not-a-password")
 
 
 def hash_password(password: str) -> str:

@@ -24,9 +24,12 @@ async def read_upload(request: Request, file: UploadFile, sniff: bool = True) ->
         raise HTTPException(422, "上传的文件为空")
     if sniff and not _is_zip_bytes(data, name):
         try:
-            choose_reader(data, name)  # content decides the type, not the extension
+            spec = choose_reader(data, name)  # content decides the type, not the extension
         except ReadError as exc:
             raise HTTPException(415, f"{name}：{exc}") from None
+        if spec.sniff is not None and not spec.sniff(data, name):
+            # no reader recognised the content; only the extension matched
+            raise HTTPException(415, f"{name}：无法识别的文件格式（内容与扩展名 .{spec.extensions[0]} 不符）")
     return name, data
 
 

@@ -140,3 +140,11 @@ def test_ingest_a_zip_stores_members_under_their_chinese_names(db_url: str, tmp_
         "洪泽区/甲镇.txt",
     ]
     assert [d.path.split("!")[1] for d in store.documents(status="error")] == ["洪泽区/说明.docx"]
+
+
+def test_the_database_beside_the_reports_is_not_ingested(tmp_path: Path) -> None:
+    _write_reports(tmp_path, 2)
+    store = Store(tmp_path / "nianbao.db")
+    stats = ingest(store, [tmp_path], workers=1)
+    assert (stats.stored, stats.errors) == (2, 0)
+    assert (tmp_path / "nianbao.db-wal").exists() or (tmp_path / "nianbao.db").exists()

@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import NianbaoError
@@ -76,7 +77,7 @@ def ingest(
     batch: int = 16,
 ) -> IngestStats:
     """Ingest files, folders and ZIPs into `store`. Returns counts; errors are stored, not raised."""
-    files = list_inputs(paths)
+    files = [f for f in list_inputs(paths) if not _is_own_database(f, store)]
     stats = IngestStats()
     known = store.known_hashes()
     start = time.perf_counter()
@@ -115,6 +116,19 @@ def ingest(
     if progress:
         progress(stats, total)
     return stats
+
+
+def _is_own_database(path: Path, store: Store) -> bool:
+    """`nianbao ingest .` beside nianbao.db must not ingest the database (or its WAL) itself."""
+    db = store.engine.url.database if store.dialect == "sqlite" else None
+    if not db:
+        return False
+    base = Path(db).resolve()
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return False
+    return resolved in {base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal")}
 
 
 class _BatchWriter:

@@ -44,12 +44,26 @@ def member_name(info: zipfile.ZipInfo) -> str:
         raw = info.filename.encode("cp437")
     except UnicodeEncodeError:
         return info.filename
+    candidates = []
     for enc in ("utf-8", "gb18030"):
         try:
-            return raw.decode(enc)
+            candidates.append(raw.decode(enc))
         except UnicodeDecodeError:
             continue
-    return info.filename
+    if not candidates:
+        return info.filename
+    # short GBK names can also be valid UTF-8 (一 = D2 BB = Cyrillic һ): prefer the reading that
+    # looks like a Chinese file name; ties go to UTF-8
+    return max(candidates, key=_plausibility)
+
+
+def _plausibility(name: str) -> float:
+    good = sum(
+        1
+        for c in name
+        if c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+    )
+    return good / max(len(name), 1)
 
 
 def is_zip(path: Path) -> bool:

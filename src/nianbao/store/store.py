@@ -124,31 +124,31 @@ class Store:
 
         Idempotent by content hash: a file already stored returns its existing id untouched.
         """
-        try:
-            with self.session() as s:
-                existing = s.scalar(select(Document.id).where(Document.sha256 == sha256))
-                if existing is not None:
-                    return existing
-                doc = Document(
-                    sha256=sha256,
-                    path=path,
-                    size=size,
-                    format=format or (report.format if report else None),
-                    status="ok" if report is not None else "error",
-                    error=error,
-                )
-                s.add(doc)
-                s.flush()
-                if report is not None:
-                    self._insert_report(s, report, document_id=doc.id)
-                return doc.id
-        except IntegrityError:
-            # another process stored the same content between our check and insert
-            with self.session() as s:
-                found = s.scalar(select(Document.id).where(Document.sha256 == sha256))
-                if found is None:
+        for attempt in range(3):
+            try:
+                with self.session() as s:
+                    existing = s.scalar(select(Document.id).where(Document.sha256 == sha256))
+                    if existing is not None:
+                        return existing
+                    doc = Document(
+                        sha256=sha256,
+                        path=path,
+                        size=size,
+                        format=format or (report.format if report else None),
+                        status="ok" if report is not None else "error",
+                        error=error,
+                    )
+                    s.add(doc)
+                    s.flush()
+                    if report is not None:
+                        self._insert_report(s, report, document_id=doc.id)
+                    return doc.id
+            except IntegrityError:
+                # another process stored the same content, or created the same organ or region,
+                # between our check and insert: look again
+                if attempt == 2:
                     raise
-                return found
+        raise AssertionError("unreachable")
 
     def record_documents(self, items: Sequence[DocumentRecord]) -> list[int]:
         """Store several ingested files in one transaction (fewer commits for large batches).

@@ -148,3 +148,33 @@ def test_the_database_beside_the_reports_is_not_ingested(tmp_path: Path) -> None
     stats = ingest(store, [tmp_path], workers=1)
     assert (stats.stored, stats.errors) == (2, 0)
     assert (tmp_path / "nianbao.db-wal").exists() or (tmp_path / "nianbao.db").exists()
+
+
+@pytest.mark.slow
+def test_two_concurrent_ingests_store_each_file_once(db_url: str, tmp_path: Path) -> None:
+    files = _write_reports(tmp_path / "in", 30)
+    Store(db_url).close()  # migrate once up front, as a first `nianbao ingest` would
+    cmd = [
+        sys.executable,
+        "-m",
+        "nianbao",
+        "ingest",
+        str(tmp_path / "in"),
+        "--db",
+        db_url,
+        "-j",
+        "1",
+        "-q",
+        "--no-check",
+    ]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    store = Store(db_url)
+    with store.session() as s:
+        paths = list(s.scalars(select(Document.path)))
+    assert sorted(paths) == sorted(str(f) for f in files)
+    assert store.counts()["reports"] == len(files)

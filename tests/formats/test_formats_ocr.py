@@ -9,7 +9,7 @@ import sys
 import formats_fixtures as fx
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
@@ -64,6 +64,7 @@ def draw_table(heights, widths, cells, line_width, text=True):
 @given(ruled_tables())
 def test_grid_structure_is_recovered_from_the_lines(table):
     heights, widths, cells, lw = table
+    assume(len(cells) >= 2)  # one framed box is a border around text, not a table
     grids, _ = og.find_grids(draw_table(heights, widths, cells, lw))
     assert len(grids) == 1
     got = sorted((c.row, c.col, c.rowspan, c.colspan) for c in grids[0].cells)

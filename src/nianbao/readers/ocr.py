@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 OCR_HINT = "读取扫描件或图片需要安装 OCR 组件：pip install 'nianbao[ocr]'"
 MAX_SKEW_DEGREES = 8.0  # beyond this the page is not "slightly" rotated; leave it to the recogniser
 MIN_SKEW_DEGREES = 0.15
+MAX_SIDE = 3600  # pixels; about A4 at 300 dpi
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +194,12 @@ def ocr_page_image(
     from . import _ocr_grid as og
 
     gray = _to_gray(image)
+    long_side = max(gray.shape)
+    if long_side > MAX_SIDE:
+        # a 600-dpi scan or a 48-megapixel photo: 300 dpi is plenty and four times faster
+        factor = MAX_SIDE / long_side
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        scale /= factor
     angle = og.skew_angle(gray)
     if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES:
         gray = og.rotate(gray, angle)

@@ -13,13 +13,13 @@
     }
     chart("chart-applicants", { tooltip: { trigger: "item" },
       series: [{ type: "pie", radius: ["35%", "65%"], data: d.applicants }] });
-    chart("chart-outcomes", { tooltip: { trigger: "axis" }, grid: { left: 80 },
+    chart("chart-outcomes", { tooltip: { trigger: "axis" }, grid: { containLabel: true, left: 10 },
       xAxis: { type: "value" }, yAxis: { type: "category", data: d.outcomes.map(function (x) { return x.name; }) },
       series: [{ type: "bar", data: d.outcomes.map(function (x) { return x.value; }), itemStyle: { color: "#9e1b1b" } }] });
     chart("chart-years", { tooltip: { trigger: "axis" }, legend: {},
       xAxis: { type: "category", data: d.years }, yAxis: { type: "value" },
       series: d.series.map(function (s) { return { name: s.name, type: "line", data: s.data }; }) });
-    chart("chart-findings", { tooltip: { trigger: "axis" }, grid: { left: 180 },
+    chart("chart-findings", { tooltip: { trigger: "axis" }, grid: { containLabel: true, left: 10 },
       xAxis: { type: "value" }, yAxis: { type: "category", inverse: true, data: d.findings.map(function (x) { return x.name; }) },
       series: [{ type: "bar", data: d.findings.map(function (x) { return x.value; }), itemStyle: { color: "#b06000" } }] });
     chart("chart-ranking", { tooltip: { trigger: "axis" },
@@ -29,3 +29,15 @@
   // deferred scripts (ECharts among them) have all run by DOMContentLoaded
   document.addEventListener("DOMContentLoaded", draw);
 })();
+
+// Write form: "fill blanks with 0", then let htmx re-check the form.
+document.addEventListener("click", function (ev) {
+  var btn = ev.target.closest && ev.target.closest("#fill-zeros");
+  if (!btn) return;
+  ev.preventDefault();
+  var last = null;
+  document.querySelectorAll('input[name^="cell:"]').forEach(function (el) {
+    if (el.value.trim() === "") { el.value = "0"; last = el; }
+  });
+  if (last) last.dispatchEvent(new Event("input", { bubbles: true }));
+});

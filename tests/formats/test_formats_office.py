@@ -142,3 +142,14 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "Z" not in state.split()[1]  # a zombie awaiting its reaper has been killed
+
+
+def test_2019_template_report_as_doc(soffice):
+    pytest.importorskip("nianbao.writer.render.docx")
+    import formats_fixtures as fx
+
+    old = fx.written_report(2020, seed=11)
+    (doc_bytes,) = lo.convert_many([(old.docx, "docx")], "doc", use_cache=False)
+    doc = read_document(doc_bytes, "2020年报.doc")
+    assert doc.format == "doc"
+    assert _values(doc) == [v for t in ("t2", "t3", "t4") for v in old.tables[t]]

@@ -158,3 +158,13 @@ def test_any_merged_grid_round_trips(grid):
     assert len(doc.tables) == 1 and not doc.paragraphs
     got = sorted((c.row, c.col, c.rowspan, c.colspan, c.text) for c in doc.tables[0].cells)
     assert got == sorted(cells)
+
+
+def test_workbook_parses_end_to_end(xlsx, written):
+    from nianbao.api import parse_document
+
+    doc = read_document(xlsx, "report.xlsx")
+    report = parse_document(doc)
+    wrong = {k: (c.value, written.cells[k]) for k, c in report.cells.items() if c.value != written.cells[k]}
+    assert len(report.cells) == 200 and wrong == {}
+    assert report.organ == "某某县某某局" and report.year == 2023

@@ -165,6 +165,8 @@ def test_fill_check_and_download_a_report(page):  # noqa: ANN001
     page.fill('input[name="cell:t3.new_received.natural_person"]', "5")
     page.fill('input[name="cell:t3.new_received.total"]', "9")
     page.locator("#check-result").get_by_text("表三行总计不等于各类申请人之和").first.wait_for()
+    flagged = page.locator('td:has(input[name="cell:t3.new_received.total"])')
+    assert "sev-error" in flagged.get_attribute("class")
     shot(page, "06-write-error")
     page.fill('input[name="cell:t3.new_received.total"]', "5")
     # the five applications were granted: 表三 balances (一 + 二 = （七）总计 + 四)

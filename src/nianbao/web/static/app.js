@@ -41,3 +41,19 @@ document.addEventListener("click", function (ev) {
   });
   if (last) last.dispatchEvent(new Event("input", { bubbles: true }));
 });
+
+// Write form: colour the inputs the live check flags.
+document.addEventListener("htmx:afterSwap", function () {
+  var flagged = document.getElementById("flagged-keys");
+  if (!flagged) return;
+  var marks = {};
+  ["warning", "error"].forEach(function (sev) {
+    (flagged.dataset[sev] || "").split(/\s+/).forEach(function (k) { if (k) marks[k] = sev; });
+  });
+  document.querySelectorAll('input[name^="cell:"]').forEach(function (el) {
+    var td = el.parentElement;
+    td.classList.remove("sev-error", "sev-warning");
+    var sev = marks[el.name.slice(5)];
+    if (sev) td.classList.add("sev-" + sev);
+  });
+});

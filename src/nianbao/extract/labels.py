@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from ..templates import RowDef, SectionDef, TableDef, sections, templates
-from .normalize import CN_NUMERALS, core, normalize, strip_numbering
+from .normalize import CN_NUMERALS, core, has_cjk, normalize, strip_numbering
 
 EXACT, ALIAS, VARIANT, FUZZY = "exact", "alias", "variant", "fuzzy"
 FUZZY_MIN_RATIO = 0.8
@@ -33,7 +33,9 @@ class RowMatch:
 def _forms(official: str, variants: tuple[str, ...], aliases: tuple[str, ...]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for text, quality in [(official, EXACT)] + [(a, ALIAS) for a in aliases] + [(v, VARIANT) for v in variants]:
+    for text, quality in (
+        [(official, EXACT)] + [(a, ALIAS) for a in aliases] + [(v, VARIANT) for v in variants]
+    ):
         form = core(text)
         if form and form not in seen:
             seen.add(form)
@@ -47,6 +49,17 @@ class _RowEntry:
     index: int
     block: int
     forms: tuple[tuple[str, str], ...]
+    number: str  # the innermost numbering of the official label: "1." of (三)1.属于国家秘密
+
+
+_INNER_NUMBER_RE = re.compile(rf"(?:\d{{1,2}}\.(?!\d)|\([{CN_NUMERALS}]{{1,3}}\))")
+
+
+def _last_number(label: str) -> str:
+    """Innermost list number of a label, normalised: "（三）1.属于国家秘密" -> "1."."""
+    number, _ = strip_numbering(normalize(label))
+    found = _INNER_NUMBER_RE.findall(number)
+    return found[-1] if found else number
 
 
 class LabelIndex:
@@ -59,7 +72,7 @@ class LabelIndex:
         for b, block in enumerate(table.blocks):
             for row in block.rows:
                 forms = tuple(_forms(row.label.official, row.label.variants, row.label.aliases))
-                entries.append(_RowEntry(row, i, b, forms))
+                entries.append(_RowEntry(row, i, b, forms, _last_number(row.label.official)))
                 i += 1
         self.entries: tuple[_RowEntry, ...] = tuple(entries)
 
@@ -67,16 +80,27 @@ class LabelIndex:
         """Match a whole cell or line against the rows following position `after`.
 
         Short labels (其他, 总计) are only accepted near the expected position, long ones anywhere
-        after it, so that column headers are not mistaken for rows.
+        after it, so that column headers are not mistaken for rows. A label preceded by the
+        characters of a vertical group label (「不 予 公 2. 其他法律…」) is tried from its numbering.
         """
-        label = core(text)
-        if not label or len(label) > 80:
+        norm = normalize(text)
+        if not norm or len(norm) > 90:
             return None
-        best: RowMatch | None = None
+        m = self._match(norm, after, window)
+        if m is None:
+            inner = _INNER_NUMBER_RE.search(norm, 1)
+            if inner is not None and has_cjk(norm[: inner.start()]):
+                m = self._match(norm[inner.start() :], after, window)
+        return m
+
+    def _match(self, norm: str, after: int, window: int) -> RowMatch | None:
+        number, label = strip_numbering(norm)
+        if not label:
+            return None
         for e in self.entries[after + 1 :]:
             near = e.index <= after + window
             for form, quality in e.forms:
-                if label == form or (_prefix_match(label, form)):
+                if label == form or _prefix_match(label, form, number and number == e.number):
                     if len(form) >= 4 or near:
                         return RowMatch(e.row, e.index, e.block, quality)
         # typos and broken wording: closest long label near the expected position
@@ -91,8 +115,8 @@ class LabelIndex:
                     scored.append((ratio, -e.index, e))
             if scored:
                 _, _, e = max(scored)
-                best = RowMatch(e.row, e.index, e.block, FUZZY)
-        return best
+                return RowMatch(e.row, e.index, e.block, FUZZY)
+        return None
 
     def heading_index(self, text: str) -> int | None:
         """Index of the block whose heading (第二十条第（一）项) this text is."""
@@ -103,13 +127,20 @@ class LabelIndex:
         return None
 
 
-def _prefix_match(label: str, form: str) -> bool:
-    # a wrapped or truncated long label: "部分公开(区分处理的,只计这一情形,不计其他" still starts the same
+def _prefix_match(label: str, form: str, same_number: bool = False) -> bool:
     if len(form) < 6:
         return False
+    # the official wording plus a remark: "部分公开(区分处理的,…)"
     if label.startswith(form):
         return label[len(form) :][:1] in ("(", "")
-    return len(label) >= 10 and form.startswith(label) and "(" in form[: len(label) + 1]
+    if not form.startswith(label):
+        return False
+    # a label wrapped over lines: its first line is a good part of the official wording
+    # ("5.要求行政机关确认或重新出" / "具已获取信息"); the printed list number vouches for shorter
+    # fragments, and so does a started remark ("部分公开(区分处理")
+    if same_number or "(" in label:
+        return len(label) >= 4
+    return len(label) >= max(4, min(10, 0.4 * len(form)))
 
 
 @cache

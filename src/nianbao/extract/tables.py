@@ -16,7 +16,7 @@ from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .labels import EXACT, label_index
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
-from .tokens import CELL, Token
+from .tokens import CELL, PIECE, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
@@ -55,33 +55,64 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     headings = 0
     extra: list[str] = []
     row_positions = {e.row.key: e.index for e in index.entries}
+    # per physical row: empty cells appended so far, and whether the row only continues a label
+    group, group_empties, group_has_label, group_fragment, group_filled = None, [], False, False, False
+
+    def end_group() -> None:
+        # a grid row holding only the wrapped tail of the label above ("内容仍不明确") and empty
+        # cells: those empties belong to no row
+        if group_fragment and not group_has_label and not group_filled:
+            for owner, tok in group_empties:
+                if owner is not None and tok in owner.values:
+                    owner.values.remove(tok)
+                if tok in flat:
+                    flat.remove(tok)
+
     for tok in tokens:
+        if tok.group != group:
+            end_group()
+            group, group_empties, group_has_label, group_fragment, group_filled = (
+                tok.group,
+                [],
+                False,
+                False,
+                False,
+            )
         text = tok.text
         if _is_value(tok):
             if current is not None:
                 current.values.append(tok)
             if table.layout == "flat":
                 flat.append(tok)
+            if tok.kind == CELL and tok.empty:
+                group_empties.append((current, tok))
+            else:
+                group_filled = True
             continue
         h = index.heading_index(text)
         if h is not None:
             headings += 1
+            group_has_label = True
             current = None
             first_row = table.blocks[h].rows[0].key
             after = row_positions[first_row] - 1
             continue
         m = index.match_row(text, after)
         if m is not None:
+            group_has_label = True
             current = None
             after = m.index
             if not m.row.group:
                 current = RowRead(m.row, table.blocks[m.block], tok, m.quality)
                 rows.append(current)
             continue
+        if tok.kind == CELL and has_cjk(text):
+            group_fragment = True
         if not rows and _is_extra_column(text, table):
             extra.append(core(text))
         if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):
             flat = []  # numbers in a sentence or header before the data row are not its cells
+    end_group()
     return TableRead(table, rows, flat, extra, headings)
 
 
@@ -136,7 +167,9 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
         elif chunk is not None:
             cells.update(chunk)
         elif read.flat_values:
-            problems.append(f"{table.title}找到 {_count(read.flat_values)} 个数值，应为 {len(keys)} 个，无法对应到单元格")
+            problems.append(
+                f"{table.title}找到 {_count(read.flat_values)} 个数值，应为 {len(keys)} 个，无法对应到单元格"
+            )
         return cells, chunks, problems
     for r in read.rows:
         cols = list(r.block.columns)
@@ -201,9 +234,11 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
         if m and any(c.unit for _, c in keys):
             unit, text = m.group(0), text[: m.start()]
         digits = sum(ch.isdigit() for ch in text)
-        # run together only if there are enough digits to make every cell; "0 0 0 0 0 0" for
-        # fifteen cells is a short table, not a crawl
-        if _DIGITS_RE.match(text) and digits >= n:
+        # run together only if there are enough digits to make every cell ("0 0 0 0 0 0" for
+        # fifteen cells is a short table, not a crawl), and only text a crawler flattened or a
+        # single cell: separate cells of a grid are never split further
+        run_together = all(v.kind == PIECE for v in values) or len(values) == 1
+        if _DIGITS_RE.match(text) and digits >= n and run_together:
             return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys], unit)
     if len(pieces) > n:
         return None

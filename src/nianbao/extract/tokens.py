@@ -20,7 +20,9 @@ CELL, LINE, PIECE = "cell", "line", "piece"
 
 _WS_RE = re.compile(r"[ \t\u3000\u00a0]+")
 # lines that only say which page this is
-_PAGE_NO_RE = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_PAGE_NO_RE = re.compile(
+    r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 @dataclass
@@ -55,25 +57,46 @@ def tokenize(doc: Document) -> list[Token]:
 
 
 def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
-    if not text.strip() or _PAGE_NO_RE.match(text):
+    raw = text.rstrip("\r\n")
+    if not raw.strip(" \t\u3000\u00a0"):
+        # a line of only tabs or non-breaking spaces is an empty cell of a one-cell-per-line
+        # dump; a truly empty line only separates rows
+        return [Token("", prov, group, CELL)] if any(c in raw for c in "\t\u00a0\u3000") else []
+    if _PAGE_NO_RE.match(raw):
         return []
-    if "\t" in text:
-        pieces = text.split("\t")
+    if "\t" in raw:
+        pieces = raw.split("\t")
         while pieces and not pieces[0].strip(" \u3000\u00a0"):
             pieces.pop(0)  # indentation, not an empty cell
         if len(pieces) > 1:
-            return [Token(p.strip(), prov, group, CELL) for p in pieces]
-        text = pieces[0] if pieces else ""
-        if not text.strip():
-            return [Token("", prov, group, CELL)]  # a lone tab: an empty cell of a one-per-line table
-    stripped = text.strip(" \u3000\u00a0\r")
-    words = _WS_RE.split(stripped)
-    if len(words) > 1 and all(looks_like_value(w) for w in words[1:]):
-        # "规章 0 0 0" or "0 0 0 0 0 0 4": a label and/or values separated by spaces
-        if looks_like_value(words[0]):
-            return [Token(w, prov, group, LINE) for w in words]
-        return [Token(words[0], prov, group, LINE)] + [Token(w, prov, group, LINE) for w in words[1:]]
-    return _cut_run_together(stripped, prov, group)
+            return [Token(p.strip(" \u3000\u00a0\r"), prov, group, CELL) for p in pieces]
+        raw = pieces[0]
+    stripped = raw.strip(" \u3000\u00a0\r")
+    tokens: list[Token] = []
+    # columns laid out with runs of spaces (pdftotext -layout, fixed-width exports)
+    for segment in _WIDE_GAP_RE.split(stripped):
+        if segment:
+            tokens.extend(_segment_tokens(segment, prov, group))
+    trailing = raw[len(raw.rstrip(" \u3000\u00a0\r")) :]
+    if tokens and (len(trailing) >= 2 or "\u3000" in trailing) and not looks_like_value(tokens[-1].text):
+        tokens.append(Token("", prov, group, CELL))  # a label followed by empty columns
+    return tokens
+
+
+_WIDE_GAP_RE = re.compile(r"[ \u00a0]{2,}|\u3000+")
+
+
+def _segment_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
+    words = _WS_RE.split(text)
+    # values at the end of the segment, separated by single spaces: "规章 0 0 0", "0 0 0 0 0 0 4",
+    # "理结果 的，只计这一情形，不计其 5"
+    k = len(words)
+    while k > 0 and looks_like_value(words[k - 1]):
+        k -= 1
+    if k == len(words) or len(words) == 1:
+        return _cut_run_together(text, prov, group)
+    head = [] if k == 0 else _cut_run_together(" ".join(words[:k]), prov, group)
+    return head + [Token(w, prov, group, LINE) for w in words[k:]]
 
 
 def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import Store
@@ -97,8 +98,8 @@ def create_app(
             return HTMLResponse("", headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Any:
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's and Starlette's (unknown paths)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return render(request, "error.html", getattr(request.state, "principal", None),

@@ -108,6 +108,10 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             continue
         if tok.kind == CELL and has_cjk(text):
             group_fragment = True
+            if not group_has_label:
+                # a grid row whose label we cannot place: its numbers belong to no known row,
+                # certainly not to the row above
+                current = None
         if not rows and _is_extra_column(text, table):
             extra.append(core(text))
         if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):

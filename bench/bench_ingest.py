@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from nianbao.corpus.ingest import ingest
+from nianbao.corpus.runner import run_corpus_rules
 from nianbao.corpus.synthetic import make_report, to_text
 from nianbao.store import DocumentRecord, Store
 
@@ -24,8 +25,10 @@ from nianbao.store import DocumentRecord, Store
 def generate(folder: Path, n: int) -> float:
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
+    organs = max(n // 7, 1)  # each organ reports for up to seven years, so the cross-year rules have work
     for i in range(n):
-        r = make_report(f"第{i % 500}县第{i // 500}局", 2019 + i % 7, region="某某市", seed=i)
+        j = i % organs
+        r = make_report(f"第{j % 100}县第{j // 100}局", 2019 + (i // organs) % 7, region="某某市", seed=i)
         (folder / f"{i:06d}.txt").write_text(to_text(r), encoding="utf-8")
     return time.perf_counter() - t
 
@@ -40,7 +43,12 @@ def run(engine: str, folder: Path, db: str, workers: int) -> dict[str, float]:
     again = ingest(store, [folder], workers=workers, engine=engine)
     rerun = time.perf_counter() - rerun
     assert again.stored == 0 and again.skipped == stats.stored + stats.errors
+    check = time.perf_counter()
+    found = run_corpus_rules(store)
+    check = time.perf_counter() - check
     return {
+        "crosscheck_seconds": check,
+        "crosscheck_findings": sum(found.values()),
         "files": stats.stored + stats.errors,
         "errors": stats.errors,
         "seconds": dt,
@@ -92,7 +100,8 @@ def main() -> None:
             print(
                 f"{engine:6s} {res['files']:.0f} files in {res['seconds']:.1f} s = {res['files_per_s']:.1f} files/s;"
                 f" re-run (all skipped) {res['rerun_seconds']:.1f} s; peak RSS parent {self_mb:.0f} MB,"
-                f" largest worker {child_mb:.0f} MB; db reports {res['reports_in_db']:.0f}",
+                f" largest worker {child_mb:.0f} MB; db reports {res['reports_in_db']:.0f};"
+                f" crosscheck {res['crosscheck_seconds']:.1f} s ({res['crosscheck_findings']:.0f} findings)",
                 flush=True,
             )
     finally:

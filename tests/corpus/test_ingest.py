@@ -152,7 +152,7 @@ def test_the_database_beside_the_reports_is_not_ingested(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_two_concurrent_ingests_store_each_file_once(db_url: str, tmp_path: Path) -> None:
-    files = _write_reports(tmp_path / "in", 30)
+    files = _write_reports(tmp_path / "in", 16)
     Store(db_url).close()  # migrate once up front, as a first `nianbao ingest` would
     cmd = [
         sys.executable,

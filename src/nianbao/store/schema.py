@@ -123,7 +123,7 @@ class CellRow(Base):
     raw: Mapped[str | None] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(20), default="read")
     label: Mapped[str | None] = mapped_column(Text)
-    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # SQL NULL: no decode
 
 
 class FindingRow(Base):

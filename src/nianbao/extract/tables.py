@@ -20,6 +20,7 @@ from .tokens import CELL, PIECE, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
+_UNIT_WORDS = frozenset({"元", "万元", "件", "个", "项"})
 
 
 @dataclass
@@ -213,7 +214,11 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
         if v.kind == CELL:
             pieces.append((v.text, v.prov))
         else:
-            pieces.extend((w, v.prov) for w in v.text.split())
+            for w in v.text.split():
+                if pieces and w in _UNIT_WORDS and v.kind != CELL:
+                    pieces[-1] = (pieces[-1][0] + w, pieces[-1][1])  # "75394432.52 元"
+                else:
+                    pieces.append((w, v.prov))
     # surplus empty cells: an extra label column, padding tabs at the end of a line
     while len(pieces) > n and pieces and is_blank(pieces[0][0]) and not clean(pieces[0][0]):
         pieces.pop(0)

@@ -56,3 +56,18 @@ def test_template_command_and_bad_ledger(tmp_path):
         ["write", "--organ", "甲", "--year", "2024", "--ledger", str(ledger), "-o", str(tmp_path / "r.md")],
     )
     assert result.exit_code == 1 and "第2行" in result.output and "2024-13-01" in result.output
+
+
+def test_template_prefilled_from_data_reads_back(tmp_path, sample_data):
+    data_file = tmp_path / "data.json"
+    import json
+
+    data_file.write_text(json.dumps(dump_mapping(sample_data), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "填报表.xlsx"
+    result = runner.invoke(app, ["template", "--year", "2024", "--from", str(data_file), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from nianbao.writer.workbook import read_workbook
+
+    back = read_workbook(out)
+    assert back.cells == sample_data.cells and back.sections == sample_data.sections
+    assert back.published == sample_data.published

@@ -33,12 +33,23 @@ def spreadsheet_format(data: bytes, name: str) -> str | None:
     if data[:4] == b"PK\x03\x04":
         if lo.odf_mimetype(data) == "application/vnd.oasis.opendocument.spreadsheet":
             return "ods"
-        if b"xl/workbook.xml" in data:
+        if b"xl/workbook.xml" in data and _zip_names(data) & {"xl/workbook.xml"}:
             return "xlsm" if ext == "xlsm" else "xlsx"
         return None
     if lo.ole2_kind(data) == "excel":
         return "et" if ext in ("et", "ett") else "xls"
     return None
+
+
+def _zip_names(data: bytes) -> set[str]:
+    """Top-level names of the zip (a DOCX may embed a workbook, whose names are not top-level)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return set()
 
 
 def _sniff(data: bytes, name: str) -> bool:

@@ -115,3 +115,17 @@ def test_crawl_row_with_a_negative_change():
     report = nianbao.parse(text, name="crawl.txt")
     assert report.value("t2.licensing.decisions") in (89, None)
     assert report.value("t2.licensing.prev_count") in (0, None)
+
+
+@pytest.mark.xfail(strict=True, reason="extractor: a tab-only line (blank cell) in a one-cell-per-line dump (reported)")
+def test_cells_dump_with_a_blank_cell():
+    from nianbao.writer import render_report
+
+    data = random_data(random.Random(0), year=2024)
+    data.cells.update({"t2.rules.issued": 79, "t2.rules.repealed": 2, "t2.rules.in_force": None})
+    text = render_report(data, "txt", text_style="cells", allow_errors=True).content.decode()
+    assert "\t规章\n\t79\n\t2\n\t\n" in text
+    report = nianbao.parse(text.encode(), name="dump.txt")
+    assert (report.value("t2.rules.issued"), report.value("t2.rules.repealed")) == (79, 2)
+    assert report.value("t2.rules.in_force") is None
+    assert "CELL_BLANK" in {f.code for f in report.findings}

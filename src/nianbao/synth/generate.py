@@ -120,7 +120,13 @@ def break_data(rng: random.Random, data: ReportData) -> Breakage:
     """A copy of `data` with one deliberate defect, and the finding codes it must raise."""
     cells = dict(data.cells)
     tpl = get_template(data.template_id)
-    kind = rng.choice(("t3_cell", "t4_total", "blank", "section"))
+    kind = rng.choice(("t3_cell", "t4_total", "blank", "section", "narrative"))
+    if kind == "narrative":
+        # a figure typed into the overview by hand that disagrees with 表三
+        stated = (cells.get("t3.new_received.total") or 0) + rng.randint(1, 9)
+        overview = data.sections.get("overview", "") + f"全年共收到政府信息公开申请{stated}件。"
+        return Breakage(data.model_copy(update={"sections": {**data.sections, "overview": overview}}),
+                        ["NARRATIVE_MISMATCH"], f"overview states {stated} applications")
     if kind == "section":
         key = rng.choice(("problems", "other"))
         sections = {k: v for k, v in data.sections.items() if k != key}

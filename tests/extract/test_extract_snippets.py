@@ -136,3 +136,51 @@ def test_missing_tables_are_absent_not_zero():
     assert r.tables_present == set()
     assert r.cells == {}
     assert {f.code for f in r.findings} >= {"TABLE_MISSING", "SECTION_MISSING"}
+
+
+LAYOUT_T3 = """三、收到和处理政府信息公开申请情况
+                                   申请人情况
+                         自然人    商业企业  科研机构  社会公益组织  法律服务机构  其他  总计
+一、本年新收政府信息公开申请数量      3     0     0     0     0     0     3
+二、上年结转政府信息公开申请数量      0     0     0     0     0     0     0
+三、本 （一）予以公开                1     0     0     0     0     0     1
+年 度 办 （二）部分公开（区分处理
+理结果 的，只计这一情形，不计其 1     0     0     0     0     0     1
+     他情形）
+          5.要求行政机关确认或重新出
+                                     1     0     0     0     0     0     1
+          具已获取信息
+（七）总计                           3     0     0     0     0     0     3
+四、结转下年度继续办理                0     0     0     0     0     0     0
+四、政府信息公开行政复议、行政诉讼情况
+"""
+
+
+def test_pdftotext_layout_rows_with_wrapped_labels():
+    # the shape `pdftotext -layout` gives a WPS table: columns by runs of spaces, vertical labels
+    # interleaved, labels wrapped with their numbers on a line of their own
+    r = parse_text(HEAD + LAYOUT_T3)
+    assert [r.value(f"t3.granted.{c}") for c in ("natural_person", "total")] == [1, 1]
+    assert [r.value(f"t3.partially_granted.{c}") for c in ("natural_person", "total")] == [1, 1]
+    assert r.value("t3.not_processed.confirm_or_reissue.total") == 1
+    assert r.value("t3.results_total.total") == 3
+
+
+def test_one_cell_per_line_blank_cells_printed_as_nbsp():
+    cells = ["一、本年新收政府信息公开申请数量", "2", "\u00a0", "\u00a0", "\u00a0", "\u00a0", "\u00a0", "2"]
+    r = parse_text(HEAD + "三、收到和处理政府信息公开申请情况\n" + "\n".join(cells) + "\n")
+    assert r.value("t3.new_received.natural_person") == 2 and r.value("t3.new_received.total") == 2
+    assert r.value("t3.new_received.commercial") is None
+    assert r.cells["t3.new_received.commercial"].raw == ""
+    assert "CELL_BLANK" in {f.code for f in r.findings}
+
+
+def test_a_grid_row_with_an_unknown_label_does_not_feed_the_row_above():
+    html = ("<html><body><p>某某局2021年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>"
+            "<tr><td>5.要求行政机关确认或重新出具已获取信息</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>"
+            "<tr><td>（七）总计</td><td>767</td><td>35</td><td></td><td></td><td></td></tr>"
+            "<tr><td>续办理</td><td>72</td><td></td><td></td><td></td><td></td></tr>"
+            "</table></body></html>")
+    r = nianbao.parse(html.encode(), "cut.html")
+    assert r.value("t3.results_total.other_org") is None
+    assert r.cells["t3.results_total.other_org"].raw is None  # not found: TABLE_INCOMPLETE, never 72

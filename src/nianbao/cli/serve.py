@@ -20,24 +20,14 @@ def serve(
 ) -> None:
     """启动网页版：上传检查、更正、地区汇总、逐年对比、统计看板、编写报告。"""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
 
-        from ..store import Store
-        from ..web import create_app
-        from ..web.bootstrap import ensure_admin, load_examples
+        from ..web.bootstrap import run
     except ImportError as exc:
         typer.echo(f"缺少网页版依赖（{exc.name}），请安装：pip install 'nianbao[web]'", err=True)
         raise typer.Exit(2) from None
     try:
-        store = Store(db)
-    except Exception as exc:
-        typer.echo(f"无法打开数据库 {db or './nianbao.db'}：{exc}", err=True)
+        run(db, host, port, secure_cookies=not insecure_cookies, say=typer.echo)
+    except OSError as exc:
+        typer.echo(f"无法启动网页版：{exc}", err=True)
         raise typer.Exit(2) from None
-    password = ensure_admin(store)
-    if password:
-        typer.echo(f"已创建管理员账号 admin，初始密码：{password}（只显示这一次，请登录后妥善保管）")
-    loaded = load_examples(store)
-    if loaded:
-        typer.echo(f"已载入 {loaded} 份示例报告")
-    typer.echo(f"网页版地址：http://{host}:{port}/    接口说明（OpenAPI）：http://{host}:{port}/openapi.json")
-    uvicorn.run(create_app(store, secure_cookies=not insecure_cookies), host=host, port=port, log_level="warning")

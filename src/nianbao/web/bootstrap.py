@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
-from pathlib import Path
 
 from ..store import Store
 from .auth import create_user, user_count
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def ensure_admin(store: Store, username: str = "admin") -> str | None:
@@ -23,16 +19,34 @@ def ensure_admin(store: Store, username: str = "admin") -> str | None:
     return None if given else password
 
 
-def load_examples(store: Store, folder: Path = EXAMPLES) -> int:
-    """Parse and store the example reports when the database holds no report yet."""
-    if not folder.is_dir() or store.counts()["reports"]:
+def load_examples(store: Store) -> int:
+    """Parse and store the bundled example reports when the database holds no report yet."""
+    if store.counts()["reports"]:
         return 0
-    from ..corpus.ingest import parse_item
+    from ..corpus.ingest import ingest
+    from ..examples import example_files
 
-    n = 0
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        data = path.read_bytes()
-        report, error = parse_item(path.name, data)
-        store.record_document(hashlib.sha256(data).hexdigest(), f"examples/{path.name}", len(data), report, error)
-        n += report is not None
-    return n
+    return ingest(store, [str(p) for p in example_files()]).stored
+
+
+def run(
+    db: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    secure_cookies: bool = True,
+    say=print,  # noqa: ANN001 - where the one-time messages go
+) -> None:
+    """Open the database, bootstrap it, and serve until interrupted (`nianbao serve`, `nianbao demo`)."""
+    import uvicorn
+
+    from .app import create_app
+
+    store = Store(db)
+    password = ensure_admin(store)
+    if password:
+        say(f"已创建管理员账号 admin，初始密码：{password}（只显示这一次，请登录后妥善保管）")
+    loaded = load_examples(store)
+    if loaded:
+        say(f"已载入 {loaded} 份示例报告")
+    say(f"网页版地址：http://{host}:{port}/    接口说明（OpenAPI）：http://{host}:{port}/openapi.json")
+    uvicorn.run(create_app(store, secure_cookies=secure_cookies), host=host, port=port, log_level="warning")

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class CellStatus(StrEnum):
@@ -58,6 +59,7 @@ def _to_number(text: str) -> int | float:
     return int(text)
 
 
+@lru_cache(maxsize=1 << 15)
 def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
     """Parse a printed cell. `unit` is the column's unit (万元 for amounts), None for counts."""
     text = clean(raw)
@@ -82,6 +84,7 @@ def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
     return ParsedNumber(None, CellStatus.NOT_NUMERIC)
 
 
+@lru_cache(maxsize=1 << 15)
 def looks_like_value(raw: str) -> bool:
     """True for text that belongs in a value cell: a number (possibly annotated) or a blank marker."""
     text = clean(raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..model import CellValue, Report
 from ..templates import RowDef, TableDef, Template, get_template, template_for_year
@@ -101,13 +102,23 @@ def column_label(table: TableDef, cell_key: str) -> str:
 
 def cell_label(template: Template, cell_key: str) -> str:
     """表三“（一）予以公开”行“自然人”列 — where a cell is, in the reviewer's words."""
-    table = template.table(cell_key.split(".")[0])
-    return f"{table.title}“{row_label(table, cell_key)}”行“{column_label(table, cell_key)}”列"
+    return _cell_label(template.id, cell_key)
 
 
 def cell_place(template: Template, cell_key: str) -> str:
     """The short form used inside lists: （一）予以公开/自然人."""
-    table = template.table(cell_key.split(".")[0])
+    return _cell_place(template.id, cell_key)
+
+
+@lru_cache(maxsize=4096)
+def _cell_label(template_id: str, cell_key: str) -> str:
+    table = get_template(template_id).table(cell_key.split(".")[0])
+    return f"{table.title}“{row_label(table, cell_key)}”行“{column_label(table, cell_key)}”列"
+
+
+@lru_cache(maxsize=4096)
+def _cell_place(template_id: str, cell_key: str) -> str:
+    table = get_template(template_id).table(cell_key.split(".")[0])
     return f"{row_label(table, cell_key)}/{column_label(table, cell_key)}"
 
 

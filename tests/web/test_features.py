@@ -103,6 +103,10 @@ def test_filters_and_list_exports(make_client, world):
     assert x.content[:2] == b"PK"
     lines = c.get("/reports/export.jsonl").text.strip().splitlines()
     assert len(lines) == 4
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(c.get("/reports/export.parquet", params={"year": 2023}).content))
+    assert table.num_rows == 1 and "t3.new_received.total" in table.column_names
 
 
 def test_report_exports(make_client, world):

@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
 
 from ..errors import NianbaoError
 from ..model import Report
 from ..store import Store
-from ..templates import get_template
 from ..writer import ReportData, render_report
 from .service import ReportSummary
 
-LIST_FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "jsonl": "application/x-ndjson; charset=utf-8"}
+LIST_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+}
 REPORT_FORMATS = {
     "json": "application/json; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,36 +31,18 @@ class ExportError(Exception):
     pass
 
 
-def _keys(reports: Iterable[Report]) -> list[str]:
-    templates = sorted({r.template for r in reports if r.template})
-    keys: list[str] = []
-    for t in templates or ["2021"]:
-        keys += [k for k in get_template(t).cell_keys if k not in keys]
-    return keys
-
-
-def list_rows(store: Store, summaries: list[ReportSummary]) -> tuple[list[str], list[list[object]]]:
-    loaded = store.load_reports([s.id for s in summaries])
-    keys = _keys(r.report for r in loaded)
-    header = ["id", "机关", "地区", "年度", "格式", "错误", "警告", "提示", *keys]
-    rows = []
-    by_id = {s.id: s for s in summaries}
-    for sr in loaded:
-        s = by_id[sr.id]
-        rows.append([sr.id, s.organ, s.region, s.year, s.template, s.counts.get("error", 0),
-                     s.counts.get("warning", 0), s.counts.get("info", 0),
-                     *[sr.report.value(k) for k in keys]])
-    return header, rows
-
-
 def export_list(store: Store, summaries: list[ReportSummary], fmt: str) -> bytes:
-    if fmt == "jsonl":
-        loaded = store.load_reports([s.id for s in summaries])
-        return "".join(
-            json.dumps({"id": sr.id, **sr.report.to_dict()}, ensure_ascii=False) + "\n" for sr in loaded
-        ).encode("utf-8")
-    header, rows = list_rows(store, summaries)
-    return table_bytes(header, rows, fmt)
+    """The reports on the page, exported exactly as `nianbao export` does (`nianbao.corpus.export`)."""
+    import tempfile
+    from pathlib import Path
+
+    from ..corpus.export import export
+    from ..store import ReportFilter
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-export-") as tmp:
+        path = Path(tmp) / f"reports.{fmt}"
+        export(store, path, ReportFilter(ids=[s.id for s in summaries]), fmt)
+        return path.read_bytes()
 
 
 def table_bytes(header: list[str], rows: list[list[object]], fmt: str) -> bytes:

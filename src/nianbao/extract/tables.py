@@ -18,7 +18,7 @@ from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
 from .tokens import CELL, PIECE, Token
 
-_DIGITS_RE = re.compile(r"^[\d.\s]+$")
+_DIGITS_RE = re.compile(r"^[\d.\s+\-]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
 _UNIT_WORDS = frozenset({"元", "万元", "件", "个", "项"})
 
@@ -126,7 +126,12 @@ def _is_value(tok: Token) -> bool:
         return False
     if tok.kind == CELL and tok.empty:
         return True
+    if tok.kind == PIECE and _RUN_RE.match(tok.text):
+        return True  # run-together digits, signs of 本年增/减 included: "0-689"
     return looks_like_value(tok.text)
+
+
+_RUN_RE = re.compile(r"^[\d.\s]*\d[\d.\s+\-]*$")
 
 
 def _is_extra_column(text: str, table: TableDef) -> bool:

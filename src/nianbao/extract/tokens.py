@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
 from .labels import splitter
-from .normalize import normalize
+from .normalize import has_cjk, normalize
 from .numbers import looks_like_value
 
 CELL, LINE, PIECE = "cell", "line", "piece"
@@ -131,7 +131,7 @@ def _between(text: str, prov: Provenance, group: int) -> list[Token]:
     """Text between two labels: values, or words (a column header) followed by values."""
     text = text.strip()
     m = _TRAILING_DIGITS_RE.match(text)
-    if m and not looks_like_value(text):
+    if m and not looks_like_value(text) and has_cjk(m.group(1)):
         return [Token(m.group(1), prov, group, PIECE), Token(m.group(2).strip(), prov, group, PIECE)]
     return [Token(text, prov, group, PIECE)]
 

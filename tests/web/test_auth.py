@@ -113,3 +113,16 @@ def test_admin_creates_users_and_sees_the_audit_log(make_client, world):
         "/api/users", json={"username": "short", "password": "x", "role": "admin"}, headers=api_headers(c)
     )
     assert r.status_code == 422
+
+
+def test_password_guessing_is_throttled(make_client):
+    c = make_client()
+    for _ in range(10):
+        page = c.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        assert c.post("/login", data={"username": "rev_hz", "password": "guess", "csrf_token": token}).status_code == 401
+    page = c.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = c.post("/login", data={"username": "rev_hz", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 429 and "失败次数过多" in r.text
+    login(make_client(), "rev_pt")  # other accounts are not affected

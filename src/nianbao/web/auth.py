@@ -137,6 +137,22 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     return user if verify_password(user.password_hash, password) else None
 
 
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+def too_many_failures(store: Store, username: str) -> bool:
+    """Password guessing: refuse a name after MAX_FAILED_LOGINS failures within the window."""
+    since = utcnow() - FAILED_LOGIN_WINDOW
+    with store.session() as s:
+        n = len(list(s.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.action == "login_failed", AuditEntry.username == username[:100], AuditEntry.at >= since
+            )
+        )))
+    return n >= MAX_FAILED_LOGINS
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -18,6 +18,7 @@ from ..auth import (
     end_session,
     same,
     start_session,
+    too_many_failures,
 )
 from ..deps import client_ip, get_store, page_user, render
 
@@ -48,6 +49,9 @@ def login(
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise HTTPException(403, "安全校验失败（CSRF），请刷新页面后重试")
     store = get_store(request)
+    if too_many_failures(store, username.strip()):
+        audit(store, username.strip()[:100], "login_blocked", ip=client_ip(request))
+        return _login_page(request, "登录失败次数过多，请 15 分钟后再试", status=429)
     user = authenticate(store, username.strip(), password)
     if user is None:
         audit(store, username.strip()[:100], "login_failed", ip=client_ip(request))

@@ -182,3 +182,16 @@ def test_cli_organs_consolidate_export_stats(tmp_path: Path) -> None:
     assert r.exit_code == 0 and "2022" in r.output and "公开率" in r.output
     r = runner.invoke(app, ["crosscheck", "--db", db])
     assert r.exit_code == 0
+
+
+def test_exports_never_turn_document_text_into_formulas(db_url: str, tmp_path: Path) -> None:
+    store = Store(db_url)
+    store.add_report(make_report('=HYPERLINK("http://x","点我")', 2024, seed=1))
+    export(store, tmp_path / "x.xlsx")
+    export(store, tmp_path / "x.csv")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["报告"]
+    organ = ws.cell(row=2, column=2)
+    assert organ.data_type == "s" and organ.value.startswith("=HYPERLINK")
+    with (tmp_path / "x.csv").open(encoding="utf-8-sig") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["organ"].startswith("'=HYPERLINK")

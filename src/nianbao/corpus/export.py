@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ META = [
     ("warnings", "警告数"),
 ]
 FORMATS = ("xlsx", "csv", "parquet", "jsonl")
+CHUNK = 500
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
@@ -52,129 +54,181 @@ def _meta(sr: StoredReport) -> dict[str, Any]:
     }
 
 
-def _all_keys(reports: list[StoredReport]) -> list[str]:
-    """Every key of the templates the reports use, in template order."""
-    used = {
-        t for sr in reports for t in ({sr.report.template} | set(sr.report.table_templates.values())) if t
-    }
-    keys: list[str] = []
-    for tid, tpl in templates().items():
-        if tid in used:
-            keys.extend(k for k in tpl.cell_keys if k not in keys)
-    return keys
+def _templates_used(store: Store, ids: list[int]) -> list[str]:
+    from sqlalchemy import select
+
+    from ..store.schema import ReportRow
+
+    used: set[str] = set()
+    with store.session() as s:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for tpl, tts in s.execute(
+                select(ReportRow.template, ReportRow.table_templates).where(ReportRow.id.in_(chunk))
+            ):
+                used.update(t for t in [tpl, *(tts or {}).values()] if t)
+    return [t for t in templates() if t in used]
 
 
-def wide_rows(reports: list[StoredReport]) -> tuple[list[str], list[dict[str, Any]]]:
-    keys = _all_keys(reports)
-    rows = []
-    for sr in reports:
-        row = _meta(sr)
-        row.update({k: sr.report.value(k) for k in keys})
-        rows.append(row)
-    return [m for m, _ in META] + keys, rows
+def _keys(template_ids: list[str]) -> list[str]:
+    """Every key of these templates, in template order, once."""
+    keys: dict[str, None] = {}
+    for tid in template_ids:
+        keys.update(dict.fromkeys(templates()[tid].cell_keys))
+    return list(keys)
+
+
+def _batches(store: Store, ids: list[int], size: int = CHUNK) -> Iterator[list[StoredReport]]:
+    """Reports a few hundred at a time: an export of 100,000 reports must not hold them all."""
+    for i in range(0, len(ids), size):
+        yield store.load_reports(ids[i : i + size])
+
+
+def wide_row(sr: StoredReport, keys: list[str]) -> dict[str, Any]:
+    row = _meta(sr)
+    row.update({k: sr.report.value(k) for k in keys})
+    return row
 
 
 def export(store: Store, path: str | Path, flt: ReportFilter | None = None, fmt: str | None = None) -> int:
-    """Write the reports matching `flt`; returns how many."""
+    """Write the reports matching `flt`, streaming; returns how many."""
     path = Path(path)
     fmt = format_for(path, fmt)
-    reports = store.reports(flt or ReportFilter())
+    ids = store.report_ids(flt or ReportFilter())
+    used = _templates_used(store, ids)
     path.parent.mkdir(parents=True, exist_ok=True)
-    {"xlsx": _xlsx, "csv": _csv, "parquet": _parquet, "jsonl": _jsonl}[fmt](reports, path)
-    return len(reports)
+    writer = {"xlsx": _xlsx, "csv": _csv, "parquet": _parquet, "jsonl": _jsonl}[fmt]
+    writer(_batches(store, ids), used, path)
+    return len(ids)
 
 
-def _csv(reports: list[StoredReport], path: Path) -> None:
-    cols, rows = wide_rows(reports)
+def _csv(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
+    keys = _keys(used)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
-        w = csv.DictWriter(fh, fieldnames=cols)
+        w = csv.DictWriter(fh, fieldnames=[m for m, _ in META] + keys)
         w.writeheader()
-        w.writerows(rows)
+        for batch in batches:
+            w.writerows({k: _csv_safe(v) for k, v in wide_row(sr, keys).items()} for sr in batch)
 
 
-def _parquet(reports: list[StoredReport], path: Path) -> None:
+def _csv_safe(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+def _parquet(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    cols, rows = wide_rows(reports)
+    keys = _keys(used)
     meta = {m for m, _ in META}
     fields = []
-    for c in cols:
+    for c in [m for m, _ in META] + keys:
         if c in ("id", "year", "errors", "warnings"):
             fields.append(pa.field(c, pa.int64()))
         elif c in meta:
             fields.append(pa.field(c, pa.string()))
         else:
             fields.append(pa.field(c, pa.float64()))
-    table = pa.Table.from_pylist(rows, schema=pa.schema(fields))
-    pq.write_table(table, path)
+    schema = pa.schema(fields)
+    with pq.ParquetWriter(path, schema) as out:
+        wrote = False
+        for batch in batches:
+            out.write_table(pa.Table.from_pylist([wide_row(sr, keys) for sr in batch], schema=schema))
+            wrote = True
+        if not wrote:
+            out.write_table(schema.empty_table())
 
 
-def _jsonl(reports: list[StoredReport], path: Path) -> None:
+def _jsonl(batches: Iterable[list[StoredReport]], _used: list[str], path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
-        for sr in reports:
-            d = sr.report.to_dict()
-            d["id"] = sr.id
-            d["organ_canonical"] = sr.organ_name
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        for batch in batches:
+            for sr in batch:
+                d = sr.report.to_dict()
+                d["id"] = sr.id
+                d["organ_canonical"] = sr.organ_name
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
-def _xlsx(reports: list[StoredReport], path: Path) -> None:
+def _severity_marks(sr: StoredReport) -> dict[str, str]:
+    """cell key -> the worst severity of a finding that names it."""
+    marks: dict[str, str] = {}
+    for f in sr.report.findings:
+        sev = str(f.severity)
+        for k in f.cells:
+            if sev == "error" or marks.get(k) != "error":
+                marks[k] = sev
+    return marks
+
+
+def _xlsx(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    # constant_memory: rows go to disk as they are written (each sheet is filled in row order)
+    # text from documents is never a formula or a link (an organ "=HYPERLINK(…)" stays text)
+    wb = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     head = wb.add_format(
         {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
     )
-    fmt_err = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    fmt_warn = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
-    fmt_sev = {"error": fmt_err, "warning": fmt_warn}
+    fmt_sev = {
+        "error": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "warning": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+    }
     meta_cols = [m for m in META if m[0] in ("id", "organ", "region", "year", "template")]
-    flagged: dict[int, dict[str, str]] = {}
-    for sr in reports:
-        marks: dict[str, str] = {}
-        for f in sr.report.findings:
-            sev = str(f.severity)
-            for k in f.cells:
-                if sev == "error" or marks.get(k) != "error":
-                    marks[k] = sev
-        flagged[sr.id] = marks
-    for tid, tpl in templates().items():
-        group = [sr for sr in reports if (sr.report.table_templates.get("t3") or sr.report.template) == tid]
-        if not group:
-            continue
+    sheets: dict[tuple[str, str], tuple[Any, list[str]]] = {}
+    next_row: dict[Any, int] = {}
+    for tid in used:
+        tpl = templates()[tid]
         for table_id in TABLE_IDS:
-            table = tpl.table(table_id)
-            keys = list(table.cell_keys)
-            ws = wb.add_worksheet(f"{table.title}（{tid}格式）")
+            keys = list(tpl.table(table_id).cell_keys)
+            ws = wb.add_worksheet(f"{tpl.table(table_id).title}（{tid}格式）")
             headers = [zh for _, zh in meta_cols] + [cell_label(tid, k).split(" ", 1)[1] for k in keys]
-            ws.write_row(0, 0, headers, head)
-            ws.write_row(1, 0, ["" for _ in meta_cols] + keys)  # the machine keys, for re-import
-            ws.set_row(0, 60)
             ws.freeze_panes(2, len(meta_cols))
             ws.set_column(0, 0, 6)
             ws.set_column(1, 2, 22)
             ws.set_column(len(meta_cols), len(headers), 12)
-            for n, sr in enumerate(group, start=2):
-                m = _meta(sr)
+            ws.set_row(0, 60)
+            ws.write_row(0, 0, headers, head)
+            ws.write_row(1, 0, ["" for _ in meta_cols] + keys)  # the machine keys, for re-import
+            sheets[(tid, table_id)] = (ws, keys)
+            next_row[ws] = 2
+    fws = wb.add_worksheet("问题清单")
+    fws.set_column(1, 1, 24)
+    fws.set_column(5, 6, 40)
+    fws.write_row(
+        0, 0, ["编号", "机关", "年度", "级别", "代码", "问题", "说明", "涉及单元格", "已确认"], head
+    )
+    rws = wb.add_worksheet("报告")
+    rws.write_row(0, 0, [zh for _, zh in META], head)
+    next_row[fws] = next_row[rws] = 1
+    for batch in batches:
+        for sr in batch:
+            m = _meta(sr)
+            rws.write_row(next_row[rws], 0, [m[k] for k, _ in META])
+            next_row[rws] += 1
+            tid = sr.report.table_templates.get("t3") or sr.report.template
+            marks = _severity_marks(sr)
+            for table_id in TABLE_IDS:
+                if (tid, table_id) not in sheets:
+                    continue
+                ws, keys = sheets[(tid, table_id)]
+                n = next_row[ws]
                 ws.write_row(n, 0, [m[k] for k, _ in meta_cols])
                 for j, k in enumerate(keys, start=len(meta_cols)):
                     v = sr.report.value(k)
-                    fmt = fmt_sev.get(flagged[sr.id].get(k, ""))
+                    fmt = fmt_sev.get(marks.get(k, ""))
                     if v is None:
                         ws.write_blank(n, j, None, fmt)
                     else:
                         ws.write_number(n, j, v, fmt)
-    ws = wb.add_worksheet("问题清单")
-    ws.write_row(0, 0, ["编号", "机关", "年度", "级别", "代码", "问题", "说明", "涉及单元格", "已确认"], head)
-    n = 1
-    for sr in reports:
-        for f in sr.report.findings:
-            sev = str(f.severity)
-            ws.write_row(
-                n,
-                0,
-                [
+                next_row[ws] += 1
+            for f in sr.report.findings:
+                sev = str(f.severity)
+                row = [
                     sr.id,
                     sr.report.organ,
                     sr.report.year,
@@ -184,15 +238,7 @@ def _xlsx(reports: list[StoredReport], path: Path) -> None:
                     f.message,
                     "、".join(f.cells),
                     "是" if f.data.get("accepted") else "",
-                ],
-                fmt_sev.get(sev),
-            )
-            n += 1
-    ws.set_column(1, 1, 24)
-    ws.set_column(5, 6, 40)
-    ws = wb.add_worksheet("报告")
-    ws.write_row(0, 0, [zh for _, zh in META], head)
-    for n, sr in enumerate(reports, start=1):
-        m = _meta(sr)
-        ws.write_row(n, 0, [m[k] for k, _ in META])
+                ]
+                fws.write_row(next_row[fws], 0, row, fmt_sev.get(sev))
+                next_row[fws] += 1
     wb.close()

@@ -195,3 +195,20 @@ def test_exports_never_turn_document_text_into_formulas(db_url: str, tmp_path: P
     with (tmp_path / "x.csv").open(encoding="utf-8-sig") as fh:
         (row,) = list(csv.DictReader(fh))
     assert row["organ"].startswith("'=HYPERLINK")
+
+
+def test_cli_diff_of_two_files(tmp_path: Path) -> None:
+    from nianbao.corpus.synthetic import to_text
+
+    a = make_report("甲镇", 2023, seed=1)
+    b = make_report("甲镇", 2024, seed=1)
+    b.cells["t3.granted.natural_person"] = CellValue(a.value("t3.granted.natural_person") + 3)
+    b.section("problems").text += "新增问题：政务新媒体更新不及时。"
+    (tmp_path / "a.txt").write_text(to_text(a), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(to_text(b), encoding="utf-8")
+    r = runner.invoke(app, ["diff", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    assert r.exit_code == 0, r.output
+    assert "（一）予以公开｜自然人" in r.output and "+3" in r.output
+    assert "政务新媒体更新不及时" in r.output
+    r = runner.invoke(app, ["diff", str(tmp_path / "a.txt"), "不存在.txt"])
+    assert r.exit_code == 1 and "既不是文件" in r.output

@@ -69,7 +69,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                 if tok in flat:
                     flat.remove(tok)
 
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if tok.group != group:
             end_group()
             group, group_empties, group_has_label, group_fragment, group_filled = (
@@ -99,6 +99,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             after = row_positions[first_row] - 1
             continue
         m = index.match_row(text, after)
+        if m is not None and tok.label_cut and _in_sentence(tokens, i):
+            m = None  # 「本年制发行政规范性文件33件，废止…」: the row's name in a sentence
         if m is not None:
             group_has_label = True
             current = None
@@ -119,6 +121,22 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             flat = []  # numbers in a sentence or header before the data row are not its cells
     end_group()
     return TableRead(table, rows, flat, extra, headings)
+
+
+def _in_sentence(tokens: list[Token], i: int) -> bool:
+    """A label cut out of run-together text that is followed by words, not by numbers or by the
+    next label, was mentioned in a sentence."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or nxt.group != tokens[i].group or nxt.label_cut:
+        return False
+    if not _is_value(nxt):
+        return True
+    # 「废止规章0件」 wrapped after the 0: a count word after the number is prose, not a table
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    return after is not None and not after.label_cut and after.text[:1] in _COUNT_WORDS
+
+
+_COUNT_WORDS = frozenset("件个项次条人家元%％，、。；")
 
 
 def _is_value(tok: Token) -> bool:
@@ -181,7 +199,8 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
                 f"{table.title}找到 {_count(read.flat_values)} 个数值，应为 {len(keys)} 个，无法对应到单元格"
             )
         return cells, chunks, problems
-    for r in read.rows:
+    # rows read from a grid or a line of their own win over rows cut out of run-together text
+    for r in sorted(read.rows, key=lambda r: r.label is not None and r.label.label_cut):
         cols = list(r.block.columns)
         if read.extra_columns and any(not c.canonical for c in cols):
             printed = [c for c in cols if c.canonical or core(c.label.official) in read.extra_columns]
@@ -189,6 +208,15 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
             printed = [c for c in cols if c.canonical]
         keys = [(f"{table.id}.{r.row.key}.{c.key}", c) for c in printed]
         label = r.label.text if r.label is not None and r.quality != EXACT else None
+        crawled = r.label is not None and r.label.label_cut
+        if crawled and not r.values:
+            # a crawler prints nothing for a blank cell: a label straight after another label
+            for key, col in keys:
+                if col.canonical and key not in cells:
+                    cells[key] = CellRead(key, "", r.label.prov, col, label)  # type: ignore[union-attr]
+            continue
+        if any(k in cells for k, _ in keys):
+            continue  # the row was read already; a second mention is not its data
         fitted = _fit(r.values, keys, label)
         if isinstance(fitted, Chunk):
             chunks.append(fitted)
@@ -200,6 +228,7 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
             problems.append(
                 f"{table.title}“{r.row.label.official}”行找到 {_count(r.values)} 个数值，应为 {len(keys)} 个"
             )
+    chunks = [c for c in chunks if not any(k in cells for k in c.keys)]
     return cells, chunks, problems
 
 
@@ -252,7 +281,10 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
         # fifteen cells is a short table, not a crawl), and only text a crawler flattened or a
         # single cell: separate cells of a grid are never split further
         run_together = all(v.kind == PIECE for v in values) or len(values) == 1
-        if _DIGITS_RE.match(text) and digits >= n and run_together:
+        # (a crawled row with fewer digits than cells has blanks somewhere: the solver then
+        # reports every cell of it as undetermined rather than the row as missing)
+        crawled = all(v.kind == PIECE for v in values)
+        if _DIGITS_RE.match(text) and (digits >= n or crawled) and run_together:
             return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys], unit)
     if len(pieces) > n:
         return None

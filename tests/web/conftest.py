@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -48,15 +50,11 @@ def _report(organ: str, year: int, seed: int, broken: bool = False, text: str | 
     return r
 
 
-@pytest.fixture
-def world(db_url: str) -> Iterator[World]:  # noqa: F811
-    store = Store(db_url)
-    ids = {
-        "hz_cz_2024": store.add_report(_report("淮安市洪泽区财政局", 2024, 1, broken=True, text=XSS)),
-        "hz_cz_2023": store.add_report(_report("淮安市洪泽区财政局", 2023, 2)),
-        "hz_jy_2024": store.add_report(_report("淮安市洪泽区教育局", 2024, 3)),
-        "pt_jt_2024": store.add_report(_report("平潭县交通运输局", 2024, 4)),
-    }
+def _seed(store: Store) -> None:
+    store.add_report(_report("淮安市洪泽区财政局", 2024, 1, broken=True, text=XSS))
+    store.add_report(_report("淮安市洪泽区财政局", 2023, 2))
+    store.add_report(_report("淮安市洪泽区教育局", 2024, 3))
+    store.add_report(_report("平潭县交通运输局", 2024, 4))
     regions = {r.name: r.id for r in store.regions()}
     organs = {o.name: o.id for o in store.organs()}
     create_user(store, "admin", PASSWORD, "admin")
@@ -65,6 +63,35 @@ def world(db_url: str) -> Iterator[World]:  # noqa: F811
     create_user(store, "rev_pt", PASSWORD, "reviewer", region_id=regions["平潭县"])
     create_user(store, "writer_cz", PASSWORD, "writer", organ_id=organs["洪泽区财政局"])
     create_user(store, "writer_jy", PASSWORD, "writer", organ_id=organs["洪泽区教育局"])
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory, _cheap_hashes: None) -> Path:
+    """One seeded SQLite file per session; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("seed") / "seed.db"
+    store = Store(f"sqlite:///{path}")
+    _seed(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def world(db_url: str, seeded_sqlite: Path, tmp_path: Path) -> Iterator[World]:  # noqa: F811
+    if db_url.startswith("sqlite"):
+        copy = tmp_path / "web.db"
+        shutil.copyfile(seeded_sqlite, copy)
+        store = Store(f"sqlite:///{copy}")
+    else:
+        store = Store(db_url)
+        _seed(store)
+    ids = {
+        f"{'hz' if '洪泽' in (sr.organ_name or '') else 'pt'}_"
+        f"{'cz' if '财政' in (sr.organ_name or '') else 'jy' if '教育' in (sr.organ_name or '') else 'jt'}"
+        f"_{sr.report.year}": sr.id
+        for sr in store.reports()
+    }
+    regions = {r.name: r.id for r in store.regions()}
+    organs = {o.name: o.id for o in store.organs()}
     yield World(store, ids, regions, organs)
     store.close()
 

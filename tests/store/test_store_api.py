@@ -178,3 +178,12 @@ def test_paging_count_and_retrying_errors(db_url: str) -> None:
     store.record_document("ef" * 32, "bad.pdf", 3, error="文件已损坏")
     assert store.forget_errors() == 1
     assert "ef" * 32 not in store.known_hashes()
+
+
+def test_organ_overview(db_url: str) -> None:
+    store = Store(db_url)
+    store.add_report(make_report("洪泽区政府", 2023, seed=1))
+    store.add_report(make_report("淮安市洪泽区人民政府", 2024, seed=2))
+    aliases, years = store.organ_overview()
+    (oid,) = aliases
+    assert sorted(aliases[oid]) == ["洪泽区政府", "淮安市洪泽区人民政府"] and years[oid] == [2023, 2024]

@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from ..corpus.cli_support import DbOption, console, err_console, open_store
-from ..store import ReportFilter
 from . import app
 
 organs_app = typer.Typer(
@@ -35,17 +34,17 @@ def list_cmd(db: DbOption = None, region: Annotated[str | None, typer.Option("--
     t = Table()
     for col in ("编号", "机关", "类别", "地区", "写法", "年度"):
         t.add_column(col)
+    aliases, years = store.organ_overview()
     for o in store.organs():
         if region_ids is not None and o.region_id not in region_ids:
             continue
-        years = sorted({r.report.year for r in store.reports(ReportFilter(organ_id=o.id)) if r.report.year})
         t.add_row(
             str(o.id),
             o.name,
             o.kind or "",
             regions.get(o.region_id, "") if o.region_id else "",
-            "、".join(store.organ_aliases(o.id)),
-            "、".join(map(str, years)),
+            "、".join(aliases.get(o.id, [])),
+            "、".join(map(str, years.get(o.id, []))),
         )
     console.print(t)
 

@@ -616,6 +616,20 @@ class Store:
                 q = q.where(Organ.region_id == region_id)
             return list(s.scalars(q))
 
+    def organ_overview(self) -> tuple[dict[int, list[str]], dict[int, list[int]]]:
+        """(organ id -> spellings, organ id -> years with a report), in two queries."""
+        aliases: dict[int, list[str]] = {}
+        years: dict[int, set[int]] = {}
+        with self.session() as s:
+            for oid, alias in s.execute(
+                select(OrganAlias.organ_id, OrganAlias.alias).order_by(OrganAlias.id)
+            ):
+                aliases.setdefault(oid, []).append(alias)
+            for oid, year in s.execute(select(ReportRow.organ_id, ReportRow.year).distinct()):
+                if oid is not None and year is not None:
+                    years.setdefault(oid, set()).add(year)
+        return aliases, {k: sorted(v) for k, v in years.items()}
+
     def organ_aliases(self, organ_id: int) -> list[str]:
         with self.session() as s:
             return list(s.scalars(select(OrganAlias.alias).where(OrganAlias.organ_id == organ_id)))

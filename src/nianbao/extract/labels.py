@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from ..templates import RowDef, SectionDef, TableDef, sections, templates
 from .normalize import CN_NUMERALS, core, has_cjk, normalize, strip_numbering
@@ -75,6 +75,11 @@ class LabelIndex:
                 entries.append(_RowEntry(row, i, b, forms, _last_number(row.label.official)))
                 i += 1
         self.entries: tuple[_RowEntry, ...] = tuple(entries)
+        # exact wording -> the entries (in template order) that print it, for O(1) lookups
+        self._exact: dict[str, list[tuple[_RowEntry, str]]] = {}
+        for e in self.entries:
+            for form, quality in e.forms:
+                self._exact.setdefault(form, []).append((e, quality))
 
     def match_row(self, text: str, after: int = -1, window: int = 8) -> RowMatch | None:
         """Match a whole cell or line against the rows following position `after`.
@@ -97,12 +102,15 @@ class LabelIndex:
         number, label = strip_numbering(norm)
         if not label:
             return None
-        for e in self.entries[after + 1 :]:
-            near = e.index <= after + window
+        for e, quality in self._exact.get(label, ()):
+            if e.index > after and (len(label) >= 4 or e.index <= after + window):
+                return RowMatch(e.row, e.index, e.block, quality)
+        # wrapped or annotated labels: a distinctive fragment anywhere after, a short one nearby
+        reach = len(self.entries) if len(label) >= 6 else after + 1 + 2 * window
+        for e in self.entries[after + 1 : reach]:
             for form, quality in e.forms:
-                if label == form or _prefix_match(label, form, number and number == e.number):
-                    if len(form) >= 4 or near:
-                        return RowMatch(e.row, e.index, e.block, quality)
+                if _prefix_match(label, form, bool(number) and number == e.number):
+                    return RowMatch(e.row, e.index, e.block, quality)
         # typos and broken wording: closest long label near the expected position
         if len(label) >= 5:
             scored = []
@@ -171,6 +179,7 @@ def _section_forms() -> list[tuple[str, SectionDef, str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def match_heading(text: str) -> HeadingMatch | None:
     """Is this line one of the six part headings? Accepts numbering variants and wording variants."""
     norm = normalize(text)

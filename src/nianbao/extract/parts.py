@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..model import Report, Section
 from ..templates import sections
 from .labels import EXACT, HeadingMatch, label_index, match_heading
-from .normalize import core
+from .normalize import core, has_cjk
 from .tokens import CELL, PIECE, Token
 
 REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
@@ -52,7 +52,7 @@ def _official_position(key: str) -> int:
 
 
 def _heading_candidate(i: int, tok: Token) -> _Candidate | None:
-    if tok.kind == CELL or len(tok.text) > 60:
+    if tok.kind == CELL or len(tok.text) > 60 or len(tok.text) < 4 or not has_cjk(tok.text):
         return None
     if tok.kind == PIECE and not tok.label_cut:
         return None

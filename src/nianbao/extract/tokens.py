@@ -57,6 +57,20 @@ def tokenize(doc: Document) -> list[Token]:
 
 
 def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
+    # report lines repeat a lot ("\t0"): the shape of a line is computed once
+    shape = _line_shape(text)
+    return [
+        Token(t, prov if off is None else replace(prov, offset=off), group, kind, cut) for t, kind, cut, off in shape
+    ]
+
+
+@lru_cache(maxsize=1 << 14)
+def _line_shape(text: str) -> tuple[tuple[str, str, bool, int | None], ...]:
+    empty = Provenance()
+    return tuple((t.text, t.kind, t.label_cut, t.prov.offset) for t in _line_tokens_uncached(text, empty, 0))
+
+
+def _line_tokens_uncached(text: str, prov: Provenance, group: int) -> list[Token]:
     raw = text.rstrip("\r\n")
     if not raw.strip(" \t\u3000\u00a0"):
         # a line of only tabs or non-breaking spaces is an empty cell of a one-cell-per-line

@@ -58,6 +58,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "XY_PROJECT_COUNT_MISMATCH": (W, "上一年项目数量与上年度不衔接"),
     "XY_TEXT_REUSE": (W, "与上年度报告内容雷同"),
     "AGG_MISMATCH": (E, "汇总数与下级单位之和不符"),
+    "CONSOLIDATION_MISSING_UNIT": (W, "下级单位未报送"),
+    "CONSOLIDATION_UNRELIABLE_UNIT": (W, "下级单位数据有误，汇总数不可靠"),
     # added by nianbao
     "CELL_AMBIGUOUS": (W, "数字粘连，无法唯一拆分"),
     "CELL_RECOVERED": (I, "粘连数字已按表内勾稽关系拆分"),

@@ -238,7 +238,12 @@ def ocr_page_image(
             if not got and _has_ink(erased, gc.box):
                 # the detector skips a lone small glyph (a "0" in a short row) now and then;
                 # reading the cell as one line recovers it
-                crop = cv2.copyMakeBorder(_inner(erased, gc.box), 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
+                x0, y0, x1, y1 = gc.box
+                crop = erased[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2]  # rulings are erased already
+                if 0 < crop.shape[0] < 40:  # the recogniser works at 48 px line height
+                    f = 48 / crop.shape[0]
+                    crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+                crop = cv2.copyMakeBorder(crop, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255)
                 reread, score = _recognise_line(crop)
                 if reread.strip():
                     got = [_Word(reread.strip(), score, tuple(float(v) for v in gc.box))]

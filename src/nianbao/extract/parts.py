@@ -124,7 +124,8 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
             seen.add(anchor)
         if region:
             regions.setdefault(region, []).append(tok)
-        if current is not None:
+        # a part's text is its prose: the cells of its statistical table are data, kept apart
+        if current is not None and not (region and tok.kind == CELL):
             if tok.group != last_group:
                 pieces.append("\n")
             elif tok.kind == CELL:

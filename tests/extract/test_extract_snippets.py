@@ -184,3 +184,14 @@ def test_a_grid_row_with_an_unknown_label_does_not_feed_the_row_above():
     r = nianbao.parse(html.encode(), "cut.html")
     assert r.value("t3.results_total.other_org") is None
     assert r.cells["t3.results_total.other_org"].raw is None  # not found: TABLE_INCOMPLETE, never 72
+
+
+def test_organ_and_year_from_the_text_when_the_title_lacks_them():
+    text = ("2020年政府信息公开工作年度报告\n本报告由某某县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。\n"
+            "一、总体情况\n2020年，我县依据2019年修订的《条例》开展工作。\n六、其他需要报告的事项\n无。\n")
+    r = parse_text(text)
+    assert (r.organ, r.year) == ("某某县人民政府", 2020)
+    text = ("政府信息公开工作年度报告\n一、总体情况\n本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
+            "2019年修订的条例施行。\n六、其他需要报告的事项\n无。\n某某街道办事处\n2022年1月20日\n")
+    r = parse_text(text)
+    assert (r.organ, r.year, r.published) == ("某某街道办事处", 2021, "2022-01-20")

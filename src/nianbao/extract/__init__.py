@@ -17,7 +17,7 @@ from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
 from . import segment
 from .labels import EXACT
-from .metadata import find_title, organ_and_year, published_date, region_of
+from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
 from .numbers import CellStatus, parse_number
 from .parts import split_parts
 from .tables import CellRead, Chunk, TableRead, assign, best_read
@@ -35,8 +35,9 @@ def extract(doc: Document) -> Report:
     title = find_title(lines, container_title or doc.title)
     organ, year = organ_and_year(title)
     if year is None:
-        m = re.search(r"((?:19|20)\d{2})\s*年", "".join(lines[:40]))
-        year = int(m.group(1)) if m else None
+        year = year_from_text(lines)
+    if organ is None:
+        organ = organ_from_text(lines)
     report.title, report.organ, report.year = title, organ, year
     report.region = region_of(organ)
     report.published = published_date(lines)

@@ -79,6 +79,40 @@ def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
     return (name or None), year
 
 
+_PERIOD_RE = re.compile(r"(?:统计期限|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_YEAR_START_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年[，,以来度]")
+_COMPILED_BY_RE = re.compile(r"本(?:年度)?报告(?:由|是)([^，,。；（(]{2,30}?)(?:根据|依据|按照|编制|办公室根据)")
+
+
+def year_from_text(lines: list[str]) -> int | None:
+    """The report year when the title does not print it: the statistics period, else the year
+    the text starts its account with (「2020年，我镇…」), else the most common year early on."""
+    head = lines[:80]
+    joined = "".join(head)
+    m = _PERIOD_RE.search(joined)
+    if m:
+        return int(m.group(1))
+    for line in head:
+        m = _YEAR_START_RE.match(line)
+        if m:
+            return int(m.group(1))
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*修订)", joined)]
+    return max(set(years), key=years.count) if years else None
+
+
+def organ_from_text(lines: list[str]) -> str | None:
+    """The organ when the title does not name it: 「本报告由XX人民政府办公室根据…编制」, else the
+    signature above the date at the end."""
+    m = _COMPILED_BY_RE.search("".join(squash(x) for x in lines[:40]))
+    if m:
+        return m.group(1)
+    tail = [squash(x) for x in lines[-6:] if squash(x)]
+    for i in range(len(tail) - 1, 0, -1):
+        if _date(tail[i]) and len(tail[i - 1]) <= 30 and _ORGAN_RE.search(tail[i - 1]):
+            return tail[i - 1]
+    return None
+
+
 def region_of(organ: str | None) -> str | None:
     """The higher-level region printed in the organ's name: 淮安市洪泽区人民政府 -> 淮安市."""
     if not organ:

@@ -305,6 +305,9 @@ def cell_text(td: lxml.etree._Element) -> str:
 
 def _cell_text(td: lxml.etree._Element) -> tuple[str, int]:
     """(cell text, number of block elements inside the cell)."""
+    if not _has_structure(td):
+        # most cells are text in a few inline tags: let libxml2 join them
+        return normalize("".join(td.itertext())), 0
     parts: list[str] = []
     n_blocks = _collect(td, parts, 0)
     joined = "".join(parts)
@@ -312,6 +315,18 @@ def _cell_text(td: lxml.etree._Element) -> tuple[str, int]:
         return normalize(joined), n_blocks
     lines = (normalize(line) for line in joined.split(_BREAK) if line)
     return "\n".join(line for line in lines if line), n_blocks
+
+
+def _has_structure(td: lxml.etree._Element) -> bool:
+    """Does a cell hold anything but inline text (a break, a block, something dropped, a comment)?"""
+    for el in td.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _STRUCTURE:
+            return True
+    return False
+
+
+_STRUCTURE = _BLOCK | _DROP | {"br"}
 
 
 def _collect(el: lxml.etree._Element, out: list[str], depth: int) -> int:

@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
 from ..arithmetic import relations
 from ..document import Document, Paragraph
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding
 from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
 from . import segment
@@ -186,7 +187,11 @@ def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[
         value = parse_number(cell.raw or "", cell.column.unit).value
         if value is not None:
             known[key] = value
-    sol = segment.solve(seg_chunks, relations(table.template_id, table.id), known=known)
+    rels = relations(table.template_id, table.id)
+    sol = segment.solve(seg_chunks, rels, known=known)
+    if not sol.consistent:
+        _report_broken_arithmetic(report, table.title, seg_chunks, rels, known)
+    _report_short_runs(report, table.title, chunks)
     out: dict[str, CellValue] = {}
     recovered, ambiguous = [], []
     for ch in chunks:
@@ -222,6 +227,51 @@ def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[
             )
         )
     return out
+
+
+def _report_broken_arithmetic(report: Report, title: str, chunks, rels, known) -> None:
+    """No split of the run-together digits satisfies the table's arithmetic: the printed table is
+    inconsistent. When dropping exactly one kind of relation makes a split possible, that kind is
+    the one the report breaks, whatever the split; say so."""
+    in_chunks = {k for ch in chunks for k in ch.keys}
+    codes = sorted({r.code for r in rels})
+    for size in range(1, len(codes)):
+        restoring = [
+            dropped
+            for dropped in combinations(codes, size)
+            if segment.solve(chunks, [r for r in rels if r.code not in dropped], known=known).consistent
+        ]
+        if len(restoring) > 1:
+            return  # more than one explanation: do not name one
+        if restoring:
+            for code in restoring[0]:
+                keys = sorted({k for r in rels if r.code == code for k in r.keys if k in in_chunks})
+                report.add(
+                    Finding(
+                        code,
+                        f"{title}的数字粘连在一起，但无论怎样拆分都不能满足“{CATALOGUE[code][1]}”对应的勾稽关系，"
+                        "说明报告本身的数据有误，请核对原表",
+                        cells=keys,
+                        data={"inferred_from": "segmentation"},
+                    )
+                )
+            return
+
+
+def _report_short_runs(report: Report, title: str, chunks: list[Chunk]) -> None:
+    """A crawled row with fewer digits than cells: some cell was printed blank."""
+    for ch in chunks:
+        digits = sum(c.isdigit() for c in ch.text)
+        if digits < len(ch.keys):
+            keys = [k for k, c in zip(ch.keys, ch.columns, strict=True) if c.canonical]
+            report.add(
+                Finding(
+                    "CELL_BLANK",
+                    f"{title}有一行只有 {digits} 位数字（{ch.text}），却有 {len(keys)} 个单元格：至少有一个单元格为空白，"
+                    "无法确定是哪一个，该行已留空",
+                    cells=keys,
+                )
+            )
 
 
 __all__ = ["extract", "CellRead"]

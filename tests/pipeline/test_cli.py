@@ -96,3 +96,10 @@ def test_a_file_that_takes_too_long_is_skipped_with_a_clear_error(tmp_path, corp
     lines = [json.loads(x) for x in proc.stdout.splitlines()]
     assert "超时" in lines[0]["error"]
     assert lines[1]["year"] == 2020
+
+
+def test_parallel_parse_gives_the_same_lines_in_the_same_order(corpus_dir):
+    files = sorted(str(p) for p in (corpus_dir / "seeds").glob("*.txt")) + ["/nonexistent.txt"]
+    one = run("parse", *files).stdout.splitlines()
+    many = run("parse", "-j", "2", *files).stdout.splitlines()
+    assert one == many and len(one) == len(files)

@@ -196,21 +196,9 @@ def match_heading(text: str) -> HeadingMatch | None:
     # unlisted wordings of a numbered top-level heading: its key words, in a short line
     if number and not number.startswith("(") and len(rest) <= 30 and not re.search(r"[,;。]", rest):
         for s in sections():
-            if any(all(word in rest for word in words) for words in _KEYWORDS.get(s.key, ())):
+            if any(all(word in rest for word in words) for words in s.keywords):
                 return HeadingMatch(s, number, VARIANT)
     return None
-
-
-# Words that identify a part heading whose wording is not in formats.yaml. Each entry is a
-# conjunction; any entry may match.
-_KEYWORDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "overview": (("总体情况",), ("总体", "概述")),
-    "proactive": (("主动公开", "情况"),),
-    "requests": (("依申请", "情况"), ("收到", "申请", "处理"), ("申请", "办理", "情况")),
-    "appeals": (("行政复议", "行政诉讼"), ("复议", "诉讼", "情况")),
-    "problems": (("问题", "改进"), ("问题", "措施"), ("不足", "改进")),
-    "other": (("其他", "报告", "事项"), ("其他", "事项")),
-}
 
 
 # --- finding labels inside run-together text ------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from ..model import Report, Section
-from ..templates import sections
+from ..templates import sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
 from .normalize import core, has_cjk
 from .tokens import CELL, PIECE, Token
@@ -162,16 +163,28 @@ def _with_extra_parts(tokens: list[Token], chosen: list[_Candidate]) -> list[_Ca
 
 
 def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
-    """Tables found without their part heading (a dropped or renamed part)."""
+    """Tables found without their part heading (a dropped or renamed part), by the text that
+    starts each table in the template definition."""
     if tok.kind == PIECE and not tok.label_cut:
         return None
     text = core(tok.text)
     if not text or len(text) > 40:
         return None
-    if "t2" not in seen and text == "第二十条第(一)项":
+    anchors = _anchors()
+    if "t2" not in seen and text in anchors["t2"]:
         return "t2"
-    if "t3" not in seen and (text.startswith("本年新收") or text == "申请人情况"):
+    if "t3" not in seen and text in anchors["t3"]:
         return "t3"
-    if "t4" not in seen and "t3" in seen and region == "t3" and tok.kind == CELL and text == "行政复议":
+    # 表四's first header cell (行政复议) is common in prose: only as a table cell after 表三
+    if "t4" not in seen and "t3" in seen and region == "t3" and tok.kind == CELL and text in anchors["t4"]:
         return "t4"
     return None
+
+
+@cache
+def _anchors() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for template in templates().values():
+        for tid, table in template.tables.items():
+            out.setdefault(tid, set()).update(core(a) for a in table.anchors)
+    return {tid: frozenset(v) for tid, v in out.items()}

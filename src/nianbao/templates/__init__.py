@@ -77,6 +77,7 @@ class TableDef:
     section: str
     layout: str  # "grid": a physical row per template row; "flat": all values in one row
     blocks: tuple[BlockDef, ...]
+    anchors: tuple[str, ...] = ()  # printed text that starts the table when its part heading is missing
 
     def cells(self) -> Iterator[tuple[str, BlockDef, RowDef, ColumnDef]]:
         """Every canonical cell of the table in reading order: (key, block, row, column)."""
@@ -109,6 +110,7 @@ class SectionDef:
     number: str
     title: str
     variants: tuple[str, ...] = ()
+    keywords: tuple[tuple[str, ...], ...] = ()  # any conjunction of words identifies the heading
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ def _table(table_id: str, template_id: str, raw: dict[str, Any]) -> TableDef:
         section=raw["section"],
         layout=raw.get("layout", "grid"),
         blocks=tuple(blocks),
+        anchors=tuple(raw.get("anchors", ())),
     )
 
 
@@ -214,7 +217,10 @@ def templates() -> dict[str, Template]:
 @cache
 def sections() -> tuple[SectionDef, ...]:
     return tuple(
-        SectionDef(s["key"], s["number"], s["title"], tuple(s.get("variants", ())))
+        SectionDef(
+            s["key"], s["number"], s["title"], tuple(s.get("variants", ())),
+            tuple(tuple(words) for words in s.get("keywords", ())),
+        )
         for s in _raw()["sections"]
     )
 

@@ -479,6 +479,33 @@ class Store:
                 s.execute(insert(FindingRow), rows)
             return len(rows)
 
+    def replace_report_findings(self, report_id: int, findings: Iterable[Finding]) -> list[int]:
+        """Replace a report's report-scope findings (after a correction); returns the new ids.
+
+        As for the corpus findings, a finding equal to an accepted one (same code and cells) stays
+        accepted with its comment, who and when.
+        """
+        cond = [FindingRow.report_id == report_id, FindingRow.scope == "report"]
+        with self.session() as s:
+            old = {(f.code, tuple(f.cells or [])): f for f in s.scalars(select(FindingRow).where(*cond))}
+            s.execute(delete(FindingRow).where(*cond))
+            ids = []
+            for f in findings:
+                row = self._finding_row(report_id, f, "report")
+                prev = old.get((f.code, tuple(f.cells)))
+                if prev is not None and prev.accepted:
+                    row.update(
+                        accepted=True,
+                        comment=prev.comment,
+                        accepted_by=prev.accepted_by,
+                        accepted_at=prev.accepted_at,
+                    )
+                obj = FindingRow(**row)
+                s.add(obj)
+                s.flush()
+                ids.append(obj.id)
+            return ids
+
     def accept_finding(
         self, finding_id: int, who: str, comment: str | None = None, accepted: bool = True
     ) -> None:

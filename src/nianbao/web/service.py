@@ -216,34 +216,67 @@ def revalidate(store: Store, report_id: int) -> list[Finding]:
     ]
     report.findings = list(kept)
     validate(report)
-    accepted = {(f.code, tuple(f.cells or [])): f for f in old if f.accepted}
-    with store.session() as s:
-        for f in old:
-            s.delete(s.get(FindingRow, f.id))
-        s.flush()
-        for f in report.findings:
-            prev = accepted.get((f.code, tuple(f.cells)))
-            s.add(
-                FindingRow(
-                    report_id=report_id,
-                    code=f.code,
-                    severity=str(f.severity),
-                    message=f.message,
-                    cells=list(f.cells),
-                    where=f.where,
-                    data={k: v for k, v in (f.data or {}).items() if _plain(v)},
-                    scope="report",
-                    accepted=prev is not None,
-                    comment=prev.comment if prev else None,
-                    accepted_by=prev.accepted_by if prev else None,
-                    accepted_at=prev.accepted_at if prev else None,
-                )
-            )
+    store.replace_report_findings(report_id, report.findings)
     return report.findings
 
 
-def _plain(v: Any) -> bool:
-    return isinstance(v, (str, int, float, bool, type(None), list, dict))
+def neighbours(store: Store, report_id: int) -> tuple[list[int], list[int]]:
+    """(reports whose corpus findings a change to this one can alter, the reports those rules read).
+
+    The cross-year rules compare a report with the same organ's year before: a change to year Y
+    alters the findings of Y and Y+1, which read Y-1 .. Y+1. AGG_MISMATCH compares a consolidated
+    report with its units: those of the report's own region (departments) or of the parent region
+    (a government), so the consolidated reports of both regions for Y are re-checked too.
+    """
+    with store.session() as s:
+        row = s.get(ReportRow, report_id)
+        if row is None:
+            return [], []
+        targets = {report_id}
+        context = {report_id}
+        if row.organ_id is not None and row.year is not None and not row.consolidated:
+            for rid, year in s.execute(
+                select(ReportRow.id, ReportRow.year).where(
+                    ReportRow.organ_id == row.organ_id,
+                    ReportRow.year <= row.year + 1,  # XY_TEXT_REUSE reads the nearest earlier year
+                    ReportRow.consolidated.is_(False),
+                )
+            ):
+                context.add(rid)
+                if year >= row.year:
+                    targets.add(rid)
+        if row.region_id is not None and row.year is not None:
+            region = s.get(Region, row.region_id)
+            regions = {row.region_id} | ({region.parent_id} if region and region.parent_id else set())
+            for rid in s.scalars(
+                select(ReportRow.id).where(
+                    ReportRow.region_id.in_(regions),
+                    ReportRow.year == row.year,
+                    ReportRow.consolidated.is_(True),
+                )
+            ):
+                targets.add(rid)
+                context.add(rid)
+    return sorted(targets), sorted(context)
+
+
+def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
+    """Re-run the corpus-scope rules (XY_*, AGG_MISMATCH) for the reports a correction touches.
+
+    Only the neighbours are loaded and replaced, not the whole database (`nianbao check-corpus`).
+    """
+    from ..corpus.context import CorpusContext
+    from ..corpus.runner import CORPUS_CELLS, corpus_rules
+
+    targets, context = neighbours(store, report_id)
+    if not targets:
+        return Counter()
+    ctx = CorpusContext.build(store, store.load_reports(context, cell_prefixes=CORPUS_CELLS))
+    wanted = set(targets)
+    specs = corpus_rules()
+    found = [(rid, f) for spec in specs for rid, f in spec.check(ctx) if rid in wanted]  # type: ignore[attr-defined]
+    store.replace_corpus_findings([c for spec in specs for c in spec.codes], found, wanted)
+    return Counter(f.code for _, f in found)
 
 
 def set_comment(store: Store, finding_id: int, comment: str | None) -> None:

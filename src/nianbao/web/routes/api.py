@@ -22,6 +22,7 @@ from ..service import (
     dashboard,
     finding_dict,
     list_reports,
+    recheck_corpus,
     report_view,
     revalidate,
     visible_regions,
@@ -112,6 +113,7 @@ def correct(request: Request, report_id: int, key: str, body: CellCorrection,
     new = int(value) if value is not None and float(value).is_integer() else value
     store.edit_cell(report_id, key, new, who=p.username)
     findings = revalidate(store, report_id)
+    recheck_corpus(store, report_id)
     audit(store, p.username, "correct_cell", f"report:{report_id}:{key}",
           {"old": stored.report.value(key), "new": new}, client_ip(request))
     return {"key": key, "value": new, "findings": [f.to_dict() for f in findings]}

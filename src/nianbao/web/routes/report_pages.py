@@ -10,7 +10,7 @@ from ...store.schema import FindingRow
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report
-from ..service import list_reports, report_view, revalidate, set_comment, years
+from ..service import list_reports, recheck_corpus, report_view, revalidate, set_comment, years
 from ..uploads import read_upload
 
 router = APIRouter()
@@ -136,6 +136,7 @@ def correct_cell(
     old = stored.report.value(key)
     store.edit_cell(report_id, key, new, who=p.username)
     revalidate(store, report_id)
+    recheck_corpus(store, report_id)
     audit(store, p.username, "correct_cell", f"report:{report_id}:{key}", {"old": old, "new": new},
           client_ip(request))
     return RedirectResponse(f"/reports/{report_id}#cell-{key}", status_code=303)

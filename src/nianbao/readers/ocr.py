@@ -116,6 +116,11 @@ class _Word:
         return self.box[3] - self.box[1]
 
 
+def _run(img: np.ndarray, **flags: bool) -> Any:
+    with _run_lock:
+        return engine()(img, **flags)
+
+
 def _recognise(img: np.ndarray) -> list[_Word]:
     with _run_lock:
         # rapidocr keeps the use_* flags of the previous call: state them every time
@@ -196,6 +201,7 @@ def ocr_page_image(
     import numpy as np
 
     from . import _ocr_grid as og
+    from . import _ocr_orient as orient
 
     gray = _to_gray(image)
     long_side = max(gray.shape)
@@ -204,6 +210,9 @@ def ocr_page_image(
         factor = MAX_SIDE / long_side
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         scale /= factor
+    # geometry first: a photo at an angle, then a page fed sideways or upside down, then a slight tilt
+    gray = orient.unwarp(gray)
+    gray = orient.turn(gray, orient.quarter_turns(gray, _run))
     angle = og.skew_angle(gray)
     if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES:
         gray = og.rotate(gray, angle)

@@ -1,0 +1,144 @@
+"""Page geometry before grid finding: quarter-turn orientation and perspective.
+
+Orientation: a page fed sideways or upside down. Text lines found by the detector on a small copy
+of the page are wide when the page is upright or upside down and tall when it lies on its side;
+rapidocr's direction classifier (shipped in the wheel) then tells 0° from 180° on a handful of
+line crops. This costs one detection at low resolution plus a few classifier calls, not a second
+OCR of the page.
+
+Perspective: a phone photo taken at an angle turns the table's rectangular outer border into a
+general quadrilateral. When the largest ink outline is clearly such a quadrilateral, the page is
+warped so that it becomes a rectangle again; otherwise the image is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+ORIENT_SIDE = 640  # pixels: text lines are still found, detection takes a fraction of a second
+_SAMPLE_LINES = 8
+_MIN_QUAD_SHARE = 0.12  # of the page area: a table border, not a stamp or a box around a word
+_RECT_TOLERANCE_DEG = 0.6  # corner angles closer to 90° than this: a rectangle, left to deskew
+
+
+def _boxes(small: np.ndarray, run: Any) -> list[tuple[float, float, float, float]]:
+    out = run(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR), use_det=True, use_cls=False, use_rec=False)
+    if out.boxes is None:
+        return []
+    return [
+        (min(p[0] for p in q), min(p[1] for p in q), max(p[0] for p in q), max(p[1] for p in q))
+        for q in out.boxes
+    ]
+
+
+def quarter_turns(gray: np.ndarray, run: Any) -> int:
+    """How many times to turn the page 90° counter-clockwise (np.rot90) to make it upright."""
+    f = min(1.0, ORIENT_SIDE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    boxes = _boxes(small, run)
+    # a line of two or more characters is clearly longer than high; single glyphs say nothing
+    wide = [b for b in boxes if b[2] - b[0] > 1.8 * (b[3] - b[1])]
+    tall = [b for b in boxes if b[3] - b[1] > 1.8 * (b[2] - b[0])]
+    if len(wide) + len(tall) < 3:
+        return 0
+    turns = 0
+    lines = wide
+    if len(tall) > 2 * len(wide):
+        # on its side: turn it so the lines run across; the classifier then settles 0 or 180
+        turns = 1
+        gray = np.ascontiguousarray(np.rot90(gray, 1))
+        # (x, y) in the small image lands at (y, W - x) once it is turned the same way
+        w_small = small.shape[1]
+        lines = [(y0, w_small - x1, y1, w_small - x0) for x0, y0, x1, y1 in tall]
+    elif len(wide) < 2 * len(tall):
+        return 0  # no clear direction (a page of single digits): leave it as it is
+    if _upside_down(gray, [tuple(v / f for v in b) for b in lines], run):
+        turns += 2
+    return turns % 4
+
+
+def _upside_down(gray: np.ndarray, lines: list[tuple[float, ...]], run: Any) -> bool:
+    lines = sorted(lines, key=lambda b: b[3] - b[1], reverse=True)[: _SAMPLE_LINES * 2]
+    votes = {"0": 0.0, "180": 0.0}
+    for x0, y0, x1, y1 in lines[:_SAMPLE_LINES]:
+        h = y1 - y0
+        # a chunk of the line, about as long as the classifier's 4:1 input, keeps glyphs legible
+        x1 = min(x1, x0 + 6 * h)
+        crop = gray[max(0, int(y0) - 2) : int(y1) + 3, max(0, int(x0) - 2) : int(x1) + 3]
+        if crop.shape[0] < 8 or crop.shape[1] < 16:
+            continue
+        out = run(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR), use_det=False, use_cls=True, use_rec=False)
+        for label, score in out.cls_res or []:
+            if label in votes:
+                votes[label] += float(score)
+    return votes["180"] > votes["0"]
+
+
+def turn(gray: np.ndarray, turns: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(gray, turns)) if turns % 4 else gray
+
+
+def _order(quad: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    s = quad.sum(axis=1)
+    d = np.diff(quad, axis=1).ravel()
+    return np.array([quad[np.argmin(s)], quad[np.argmin(d)], quad[np.argmax(s)], quad[np.argmax(d)]])
+
+
+def border_quad(gray: np.ndarray) -> np.ndarray | None:
+    """The four corners of the page's largest ruled outline, when it is clearly a quadrilateral."""
+    from ._ocr_grid import ink_mask, line_masks
+
+    horiz, vert = line_masks(ink_mask(gray))
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    area = cv2.contourArea(hull)
+    if area < _MIN_QUAD_SHARE * gray.shape[0] * gray.shape[1]:
+        return None
+    approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(approx) != 4 or not cv2.isContourConvex(approx):
+        return None
+    quad = _order(approx.reshape(4, 2).astype(np.float32))
+    # the outline must be the quadrilateral, not a blob it merely approximates
+    if abs(cv2.contourArea(quad) - area) > 0.03 * area:
+        return None
+    return quad
+
+
+def _corner_angles(quad: np.ndarray) -> list[float]:
+    out = []
+    for i in range(4):
+        a, b, c = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        u, v = a - b, c - b
+        cos = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+        out.append(float(np.degrees(np.arccos(np.clip(cos, -1, 1)))))
+    return out
+
+
+def unwarp(gray: np.ndarray) -> np.ndarray:
+    """The page with its table border made rectangular again (unchanged when there is no doubt)."""
+    quad = border_quad(gray)
+    if quad is None:
+        return gray
+    if max(abs(a - 90) for a in _corner_angles(quad)) < _RECT_TOLERANCE_DEG:
+        return gray  # a rectangle, at most tilted: the deskew step handles that more gently
+    tl, tr, br, bl = quad
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    x0, y0 = float(min(tl[0], bl[0])), float(min(tl[1], tr[1]))
+    target = np.array([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]], np.float32)
+    m = cv2.getPerspectiveTransform(quad, target)
+    # the whole page plane follows the table's: keep everything that lands inside a frame like the input's
+    h, w = gray.shape
+    corners = cv2.perspectiveTransform(np.array([[[0, 0], [w, 0], [w, h], [0, h]]], np.float32), m)[0]
+    lo = np.minimum(corners.min(axis=0), 0)
+    hi = corners.max(axis=0)
+    shift = np.array([[1, 0, -lo[0]], [0, 1, -lo[1]], [0, 0, 1]], np.float64)
+    size = (int(min(hi[0] - lo[0], 1.5 * w)), int(min(hi[1] - lo[1], 1.5 * h)))
+    return cv2.warpPerspective(gray, shift @ m, size, flags=cv2.INTER_CUBIC, borderValue=255)

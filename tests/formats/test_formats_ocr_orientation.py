@@ -13,10 +13,11 @@ from nianbao.readers import read_document
 cv2 = pytest.importorskip("cv2")
 pytest.importorskip("rapidocr")
 
+from test_formats_ocr import draw_table  # noqa: E402
+
 from nianbao.readers import _ocr_grid as og  # noqa: E402
 from nianbao.readers import _ocr_orient as orient  # noqa: E402
 from nianbao.readers import ocr  # noqa: E402
-from test_formats_ocr import draw_table  # noqa: E402
 
 
 def perspective(img: Image.Image, lean: float = 0.05) -> Image.Image:

@@ -3,10 +3,24 @@ the reviewer's region, saving a consolidation."""
 
 from __future__ import annotations
 
+import os
+import socket
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
 from nianbao.corpus.runner import run_corpus_rules
 from nianbao.templates import get_template
+from nianbao.web import create_app
+from nianbao.web.auth import create_user
+from nianbao.web.jobs import INTERRUPTED
+from nianbao.web.models import JobRow, User
 
-from .conftest import api_headers
+from .conftest import PASSWORD, Client, api_headers, login
 
 
 def _open(store, rid: int, code: str):  # noqa: ANN001, ANN202
@@ -43,3 +57,107 @@ def test_correcting_carry_over_clears_the_cross_year_finding(make_client, world)
     assert r.status_code in (200, 303)
     (again,) = _open(store, r24, "XY_CARRY_MISMATCH")
     assert again.cells == [first]
+
+
+# --- upload jobs in the database ---------------------------------------------------------------
+def _wait(c, job_id: str, timeout: float = 90) -> dict:  # noqa: ANN001
+    end = time.time() + timeout
+    while time.time() < end:
+        job = c.get(f"/api/jobs/{job_id}").json()
+        if job["done"]:
+            return job
+        time.sleep(0.2)
+    raise AssertionError("job did not finish")
+
+
+def _restarted(world, username: str) -> Client:  # noqa: ANN001
+    """A client of a second app on the same database: a restarted server or another worker."""
+    app = create_app(world.store, file_timeout=60)
+    c = Client(app, base_url="https://testserver")
+    login(c, username)
+    return c
+
+
+def test_a_finished_job_is_shown_by_another_worker(make_client, world):
+    c = make_client("rev_hz")
+    job = c.post("/api/jobs", files={"file": ("a.txt", "一、总体情况\n无".encode())}, headers=api_headers(c))
+    done = _wait(c, job.json()["id"])
+    assert done["status"] in ("done", "failed") and done["owner"] == "rev_hz"
+    other = _restarted(world, "rev_hz")
+    try:
+        again = other.get(f"/api/jobs/{done['id']}").json()
+        assert again["items"] == done["items"] and again["status"] == done["status"]
+        assert other.get(f"/jobs/{done['id']}").status_code == 200
+    finally:
+        other.close()
+    # still the uploader's own: another reviewer does not see it
+    assert make_client("rev_pt").get(f"/api/jobs/{done['id']}").status_code == 404
+
+
+def _job_row(world, status: str, worker: str, age_s: float = 0) -> str:  # noqa: ANN001
+    with world.store.session() as s:
+        owner = s.scalar(select(User).where(User.username == "rev_hz"))
+        jid = uuid.uuid4().hex
+        at = datetime.now(UTC) - timedelta(seconds=age_s)
+        s.add(JobRow(id=jid, owner="rev_hz", owner_id=owner.id, status=status, worker=worker, created_at=at,
+                     updated_at=at, items=[{"name": "a.pdf", "status": "ok", "report_id": None, "error": None,
+                                             "findings": {}},
+                                            {"name": "b.pdf", "status": "running", "report_id": None,
+                                             "error": None, "findings": {}}]))
+    return jid
+
+
+def test_jobs_interrupted_by_a_restart_are_marked_failed(make_client, world):
+    host = socket.gethostname()
+    # this process in an earlier life (same pid after a restart), and a process that is gone
+    earlier = _job_row(world, "running", f"{host}:{os.getpid()}:earlier1")
+    gone = _job_row(world, "queued", f"{host}:{2**22 + 7}:gone0001")
+    elsewhere_alive = _job_row(world, "running", "other-host:123:abcd1234")
+    elsewhere_silent = _job_row(world, "running", "other-host:124:abcd1234", age_s=3600)
+    c = make_client("rev_hz")  # creating the app is the restart
+    for jid in (earlier, gone, elsewhere_silent):
+        job = c.get(f"/api/jobs/{jid}").json()
+        assert job["status"] == "failed" and job["done"], jid
+        assert job["error"] == INTERRUPTED
+        assert [i["status"] for i in job["items"]] == ["ok", "error"]
+        assert "已中断" in c.get(f"/jobs/{jid}/progress").text
+        assert "任务已中断" in c.get(f"/jobs/{jid}/progress").text
+    # another machine's worker that is still beating keeps its job
+    assert c.get(f"/api/jobs/{elsewhere_alive}").json()["status"] == "running"
+
+
+# --- uploads outside the reviewer's region -----------------------------------------------------
+SEED = Path("/work/shared/corpus/seeds/000_99c313048ea6a297.txt")  # 同江市乐业镇 2020
+
+
+def test_upload_outside_the_reviewers_region_is_refused(make_client, world):
+    if not SEED.exists():
+        pytest.skip("corpus absent")
+    before = world.store.counts()
+    hz = make_client("rev_hz")
+    job = _wait(hz, hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
+                            headers=api_headers(hz)).json()["id"])
+    (item,) = job["items"]
+    assert item["status"] == "error" and item["report_id"] is None
+    assert "乐业镇" in item["error"] and "不在您的审核范围内" in item["error"]
+    assert world.store.counts() == before  # nothing stored, not even the document
+
+    # the reviewer of 同江市 may add it and open it afterwards
+    create_user(world.store, "rev_tj", PASSWORD, "reviewer", region_id=world.store.ensure_region("同江市"))
+    tj = make_client("rev_tj")
+    job = _wait(tj, tj.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
+                            headers=api_headers(tj)).json()["id"])
+    (item,) = job["items"]
+    assert item["status"] == "ok", item
+    rid = item["report_id"]
+    assert tj.get(f"/reports/{rid}").status_code == 200
+    assert tj.get(f"/api/reports/{rid}").status_code == 200
+
+    # uploading the stored file again does not hand its link to someone who cannot open it
+    again = _wait(hz, hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
+                              headers=api_headers(hz)).json()["id"])
+    assert again["items"][0]["report_id"] is None and "不在您的审核范围内" in again["items"][0]["error"]
+    assert hz.get(f"/reports/{rid}").status_code == 404
+    admin = make_client("admin")
+    assert _wait(admin, admin.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
+                                   headers=api_headers(admin)).json()["id"])["items"][0]["report_id"] == rid

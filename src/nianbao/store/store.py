@@ -556,6 +556,29 @@ class Store:
         s.flush()
         return organ.id, region_id
 
+    def resolve_regions(self, organ: str | None, region: str | None = None) -> list[int]:
+        """The known regions a report of this organ would be filed under, innermost first.
+
+        Nothing is stored (the web app asks before accepting an upload); regions the report would
+        add are left out, their known parents are listed.
+        """
+        ident = identify(organ, region) if organ else None
+        if ident is None:
+            return []
+        with self._sessions() as s:
+            try:
+                known = s.scalar(select(func.max(Region.id))) or 0
+                _, rid = self._resolve_organ(s, ident)
+                chain = []
+                while rid is not None:
+                    if rid <= known:
+                        chain.append(rid)
+                    r = s.get(Region, rid)
+                    rid = r.parent_id if r else None
+                return chain
+            finally:
+                s.rollback()
+
     def _ensure_region_chain(self, s: Session, chain: Sequence[tuple[str, str | None]]) -> int | None:
         parent: Region | None = None
         for name, level in chain:

@@ -63,3 +63,22 @@ class Draft(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # a writer.ReportData dump
     created_by: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class JobRow(Base):
+    """An upload job, so that its page works after a restart and from any worker process."""
+
+    __tablename__ = "web_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("web_users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # queued / running / done / failed
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per-file results
+    error: Mapped[str | None] = mapped_column(Text)  # why the whole job failed
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid:token of the process running it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # heartbeat

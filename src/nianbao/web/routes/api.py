@@ -16,6 +16,7 @@ from ...writer import ReportData, ReportNotWritten, check, render_report
 from ..auth import Principal, audit, create_user
 from ..deps import api_admin, api_reviewer, api_user, client_ip, get_store, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report
+from ..jobs import upload_scope
 from ..models import AuditEntry, Draft
 from ..service import (
     consolidate_region,
@@ -132,7 +133,7 @@ def accept(request: Request, finding_id: int, body: Acceptance, p: Principal = D
 @router.post("/jobs", summary="上传一份报告或 ZIP 压缩包进行检查", status_code=202)
 async def upload(request: Request, file: UploadFile = File(...), p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
     name, data = await read_upload(request, file)
-    job = request.app.state.jobs.submit(p.username, p.id, name, data)
+    job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
     audit(get_store(request), p.username, "upload", name, {"job": job.id}, client_ip(request))
     return job.to_dict()
 

@@ -10,6 +10,7 @@ from ...store.schema import FindingRow
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report
+from ..jobs import upload_scope
 from ..service import list_reports, recheck_corpus, report_view, revalidate, set_comment, years
 from ..uploads import read_upload
 
@@ -30,7 +31,7 @@ def upload_form(request: Request, p: Principal = Depends(page_reviewer)):  # noq
 @router.post("/upload")
 async def upload(request: Request, file: UploadFile = File(...), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
     name, data = await read_upload(request, file)
-    job = request.app.state.jobs.submit(p.username, p.id, name, data)
+    job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
     audit(get_store(request), p.username, "upload", name, {"job": job.id, "files": len(job.items)},
           client_ip(request))
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)

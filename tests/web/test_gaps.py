@@ -161,3 +161,56 @@ def test_upload_outside_the_reviewers_region_is_refused(make_client, world):
     admin = make_client("admin")
     assert _wait(admin, admin.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
                                    headers=api_headers(admin)).json()["id"])["items"][0]["report_id"] == rid
+
+
+# --- saving the consolidation --------------------------------------------------------------------
+def test_save_the_consolidation_then_agg_mismatch_checks_it(make_client, world):
+    store = world.store
+    hz = world.regions["洪泽区"]
+    c = make_client("rev_hz")
+    page = c.get(f"/regions/{hz}/2024").text
+    assert f'action="/regions/{hz}/2024/save"' in page and "保存为汇总报告" in page
+    r = c.post_form(f"/regions/{hz}/2024/save")
+    assert r.status_code == 303
+    rid = int(r.headers["location"].rsplit("/", 1)[-1])
+    saved = store.get_report(rid)
+    assert saved.consolidated and saved.report.year == 2024
+    units = [store.get_report(world.ids[n]).report for n in ("hz_cz_2024", "hz_jy_2024")]
+    key = "t3.new_received.total"
+    assert saved.report.value(key) == sum(u.value(key) for u in units)
+    assert c.get(f"/reports/{rid}").status_code == 200
+    assert f'href="/reports/{rid}"' in c.get(f"/regions/{hz}/2024").text
+    assert _open(store, rid, "AGG_MISMATCH") == []  # it is the sum of its units
+
+    # a correction in a unit makes the saved consolidation disagree: AGG_MISMATCH names the cell
+    jy = world.ids["hz_jy_2024"]
+    new = units[1].value("t2.rules.issued") + 4
+    assert c.put(f"/api/reports/{jy}/cells/t2.rules.issued", json={"value": new},
+                 headers=api_headers(c)).status_code == 200
+    (agg,) = _open(store, rid, "AGG_MISMATCH")
+    assert agg.cells == ["t2.rules.issued"]
+
+    # saving again (here through the API) replaces the saved report, which agrees again
+    r = c.post(f"/api/regions/{hz}/2024/consolidated", headers=api_headers(c))
+    assert r.status_code == 201
+    rid2 = r.json()["report_id"]
+    assert rid2 != rid and store.load_reports([rid]) == []
+    assert _open(store, rid2, "AGG_MISMATCH") == []
+    assert store.get_report(rid2).report.value("t2.rules.issued") == sum(
+        u.value("t2.rules.issued") for u in units) + 4
+
+
+@pytest.mark.parametrize("user", ["admin", "rev_hz", "rev_ha", "rev_pt", "writer_cz"])
+def test_saving_a_consolidation_is_scoped(make_client, world, user):
+    c = make_client(user)
+    hz = world.regions["洪泽区"]
+    page = c.post_form(f"/regions/{hz}/2024/save")
+    api = c.post(f"/api/regions/{hz}/2024/consolidated", headers=api_headers(c))
+    if user.startswith("writer"):
+        assert page.status_code == 403 and api.status_code == 403
+    elif user == "rev_pt":
+        assert page.status_code == 404 and api.status_code == 404
+    else:
+        assert page.status_code == 303 and api.status_code == 201
+    saved = [r for r in world.store.reports(consolidated=True)]
+    assert len(saved) == (0 if user in ("rev_pt", "writer_cz") else 1)

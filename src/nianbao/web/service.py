@@ -299,6 +299,35 @@ def consolidate_region(store: Store, region_id: int, year: int):  # noqa: ANN201
     return consolidate(store, region.name, year)
 
 
+def saved_consolidation(store: Store, region_id: int, year: int) -> int | None:
+    """The consolidated report last saved from the region × year page, if any."""
+    with store.session() as s:
+        region = s.get(Region, region_id)
+        if region is None:
+            return None
+        return s.scalar(
+            select(ReportRow.id)
+            .where(ReportRow.consolidated.is_(True), ReportRow.source == f"consolidated:{region.name}:{year}")
+            .order_by(ReportRow.id.desc())
+            .limit(1)
+        )
+
+
+def save_consolidation(store: Store, region_id: int, year: int) -> int:
+    """Store the region's consolidation as its consolidated report (`nianbao consolidate --save`).
+
+    Saving again replaces the report saved before, so there is one consolidated report per region
+    and year; AGG_MISMATCH then checks it against its units, now and after every correction.
+    """
+    c = consolidate_region(store, region_id, year)
+    previous = saved_consolidation(store, region_id, year)
+    rid = store.add_report(c.report, consolidated=True)
+    if previous is not None:
+        store.delete_report(previous)
+    recheck_corpus(store, rid)
+    return rid
+
+
 def visible_regions(store: Store, principal: Principal) -> list[Region]:
     from .auth import subtree
 

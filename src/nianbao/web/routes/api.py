@@ -26,6 +26,7 @@ from ..service import (
     recheck_corpus,
     report_view,
     revalidate,
+    save_consolidation,
     visible_regions,
     year_over_year,
 )
@@ -168,6 +169,23 @@ def consolidated(request: Request, region_id: int, year: int, p: Principal = Dep
         "missing": [{"name": u.name, "organ_id": u.organ_id} for u in c.missing],
         "unreliable": [{"name": u.name, "organ_id": u.organ_id, "codes": u.problems} for u in c.unreliable],
     }
+
+
+@router.post("/regions/{region_id}/{year}/consolidated", status_code=201,
+             summary="把地区年度汇总保存为汇总报告（替换此前保存的），并核对其与下级之和")
+def save_consolidated(request: Request, region_id: int, year: int,
+                      p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+    store = get_store(request)
+    if region_id not in {r.id for r in visible_regions(store, p)}:
+        raise HTTPException(404, "地区不存在或无权查看")
+    try:
+        rid = save_consolidation(store, region_id, year)
+    except LookupError as exc:
+        raise HTTPException(404, f"无法汇总：{exc}") from None
+    audit(store, p.username, "save_consolidation", f"region:{region_id}:{year}", {"report": rid},
+          client_ip(request))
+    return {"report_id": rid, "findings": [finding_dict(f, f.data.get("finding_id"))
+                                           for f in store.get_report(rid).report.findings]}
 
 
 @router.get("/organs/{organ_id}/years", summary="机关逐年对比：数值增减与正文差异")

@@ -11,7 +11,15 @@ from ...templates import template_for_year
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render
 from ..exports import REPORT_FORMATS, ExportError, export_report, table_bytes
-from ..service import consolidate_region, dashboard, visible_regions, year_over_year, years
+from ..service import (
+    consolidate_region,
+    dashboard,
+    save_consolidation,
+    saved_consolidation,
+    visible_regions,
+    year_over_year,
+    years,
+)
 from ..tables import cell_label, grid
 from .report_pages import _download
 
@@ -50,7 +58,18 @@ def region_year(request: Request, region_id: int, year: int, p: Principal = Depe
     tpl = template_for_year(year).id
     audit(get_store(request), p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
     return render(request, "region.html", p, c=c, tpl=tpl, grids={t: grid(tpl, t) for t in ("t2", "t3", "t4")},
-                  region_id=region_id, values={k: cv.value for k, cv in c.report.cells.items()})
+                  region_id=region_id, values={k: cv.value for k, cv in c.report.cells.items()},
+                  saved=saved_consolidation(get_store(request), region_id, year))
+
+
+@router.post("/regions/{region_id}/{year}/save")
+def region_save(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    _consolidation(request, p, region_id, year)  # scope and a region that can be consolidated
+    store = get_store(request)
+    rid = save_consolidation(store, region_id, year)
+    audit(store, p.username, "save_consolidation", f"region:{region_id}:{year}", {"report": rid},
+          client_ip(request))
+    return RedirectResponse(f"/reports/{rid}", status_code=303)
 
 
 @router.get("/regions/{region_id}/{year}/export.{fmt}")

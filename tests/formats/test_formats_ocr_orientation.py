@@ -52,13 +52,13 @@ def test_quarter_turn_is_detected_on_every_page(degraded_pages, quarter):
     for page in degraded_pages:
         gray = ocr._to_gray(page)
         turned = np.ascontiguousarray(np.rot90(gray, quarter))
-        assert (quarter + orient.quarter_turns(turned, ocr._run)) % 4 == 0
+        assert (quarter + orient.quarter_turns(turned, ocr._run_orientation)) % 4 == 0
 
 
 def test_page_without_text_lines_is_left_as_it_is():
     cells = [(r, c, 1, 1) for r in range(4) for c in range(3)]
     page = draw_table([40] * 4, [120] * 3, cells, 2, text=False)
-    assert orient.quarter_turns(page, ocr._run) == 0
+    assert orient.quarter_turns(page, ocr._run_orientation) == 0
 
 
 @pytest.mark.slow

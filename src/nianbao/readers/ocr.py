@@ -47,6 +47,7 @@ class OcrProvenance(Provenance):
 
 
 _engine: Any = None
+_orient_engine: Any = None
 _engine_lock = threading.Lock()
 _run_lock = threading.Lock()  # onnxruntime sessions are thread-safe, rapidocr's pre/post state is not
 
@@ -116,9 +117,33 @@ class _Word:
         return self.box[3] - self.box[1]
 
 
-def _run(img: np.ndarray, **flags: bool) -> Any:
+def orientation_engine() -> Any:
+    """A second engine for the orientation check: detection capped at a small size, so the
+    downscaled page is not scaled back up to the 736-pixel minimum side the main engine uses."""
+    global _orient_engine
+    with _engine_lock:
+        if _orient_engine is None:
+            try:
+                from rapidocr import RapidOCR
+            except ImportError:
+                raise MissingDependency(OCR_HINT) from None
+            from ._ocr_orient import ORIENT_SIDE
+
+            # models load on first use; this one only ever runs detection and the classifier
+            _orient_engine = RapidOCR(
+                params={
+                    "Global.log_level": "critical",
+                    "Global.use_cls": False,
+                    "Det.limit_type": "max",
+                    "Det.limit_side_len": ORIENT_SIDE,
+                }
+            )
+        return _orient_engine
+
+
+def _run_orientation(img: np.ndarray, **flags: bool) -> Any:
     with _run_lock:
-        return engine()(img, **flags)
+        return orientation_engine()(img, **flags)
 
 
 def _recognise(img: np.ndarray) -> list[_Word]:
@@ -212,7 +237,7 @@ def ocr_page_image(
         scale /= factor
     # geometry first: a photo at an angle, then a page fed sideways or upside down, then a slight tilt
     gray = orient.unwarp(gray)
-    gray = orient.turn(gray, orient.quarter_turns(gray, _run))
+    gray = orient.turn(gray, orient.quarter_turns(gray, _run_orientation))
     angle = og.skew_angle(gray)
     if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES:
         gray = og.rotate(gray, angle)

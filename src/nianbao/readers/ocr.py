@@ -5,7 +5,8 @@
 becomes one `Paragraph` per printed line, in reading order. Each cell's provenance says
 `method="ocr"`, where it is (bbox) and how sure the recogniser was (`confidence`, 0–1). A cell
 that holds ink but yields no text gets confidence 0 and stays empty, so the extractor flags it
-instead of reading a blank.
+instead of reading a blank. Before any of that, `_ocr_orient` turns a page fed sideways or upside
+down upright and flattens a photo taken at an angle.
 
 Text is kept as recognised: confusions such as O/0 or l/1 are repaired later, only where the
 table arithmetic confirms the repair (`_ocr_repair`).

@@ -6,6 +6,8 @@ from __future__ import annotations
 import formats_fixtures as fx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from nianbao.readers import read_document
@@ -85,6 +87,24 @@ def test_drawn_table_in_perspective_is_made_rectangular_again():
     assert max(abs(a - 90) for a in orient._corner_angles(quad)) < 0.5
     grids, _ = og.find_grids(flat)
     assert len(grids) == 1 and len(grids[0].cells) == 40
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.floats(-0.06, 0.06), min_size=8, max_size=8),
+    st.integers(4, 9),
+    st.integers(3, 6),
+)
+def test_any_mild_perspective_gives_back_the_whole_grid(offsets, n_rows, n_cols):
+    cells = [(r, c, 1, 1) for r in range(n_rows) for c in range(n_cols)]
+    page = draw_table([40] * n_rows, [100] * n_cols, cells, 2)
+    h, w = page.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = src + np.float32(offsets).reshape(4, 2) * np.float32([w, h])
+    warped = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=255)
+    grids, _ = og.find_grids(orient.unwarp(warped))
+    assert len(grids) == 1
+    assert sorted((c.row, c.col) for c in grids[0].cells) == sorted((r, c) for r, c, _, _ in cells)
 
 
 def test_rectangle_and_page_without_table_are_left_alone(degraded_pages):

@@ -129,3 +129,37 @@ def test_photo_at_an_angle_and_upside_down(t4_page, written):
     photo = perspective(t4_page).rotate(180)
     doc = read_document(fx.as_jpeg(photo), "倒置斜拍.jpg")
     _assert_cells_right_or_flagged(doc, written)
+
+
+def test_dark_surroundings_go_and_the_page_stays(degraded_pages):
+    cells = [(r, c, 1, 1) for r in range(5) for c in range(4)]
+    sheet = draw_table([40] * 5, [110] * 4, cells, 2)
+    h, w = sheet.shape
+    desk = np.full((h + 160, w + 160), 50, np.uint8)
+    desk[80 : 80 + h, 80 : 80 + w] = sheet
+    cleaned = orient.blank_surroundings(desk)
+    assert cleaned[:70].min() == 255 and cleaned[:, -70:].min() == 255
+    assert np.array_equal(cleaned[90 : 70 + h, 90 : 70 + w], sheet[10:-10, 10:-10])
+    grids, _ = og.find_grids(cleaned)
+    assert len(grids) == 1 and len(grids[0].cells) == 20
+    page = ocr._to_gray(degraded_pages[0])
+    assert np.array_equal(orient.blank_surroundings(page), page)
+
+
+@pytest.mark.slow
+def test_photo_of_the_sheet_on_a_dark_desk_taken_sideways(t4_page, written):
+    """The paper's edge against the desk is straightened too, and must not read as a second table."""
+    page = np.asarray(t4_page)
+    h, w = page.shape[:2]
+    desk = np.full((h + 300, w + 300, 3), 60, np.uint8)
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32(
+        [[150 + w * 0.08, 150 + h * 0.01], [150 + w * 0.92, 150], [150 + w, 150 + h], [150, 150 + h * 0.99]]
+    )
+    m = cv2.getPerspectiveTransform(src, dst)
+    size = (desk.shape[1], desk.shape[0])
+    paper = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size) > 0
+    desk[paper] = cv2.warpPerspective(page, m, size)[paper]
+    doc = read_document(fx.as_jpeg(Image.fromarray(desk).rotate(90, expand=True)), "桌面照片.jpg")
+    assert len(doc.tables) == 2  # the end of 表三 and 表四, each once
+    _assert_cells_right_or_flagged(doc, written)

@@ -133,8 +133,26 @@ def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
         grid = _grid_in(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], (x, y))
         if grid is not None:
             grids.append(grid)
+    # an open outline around a table (the paper's edge in a photo, straightened by the perspective
+    # step) is a contour of its own whose box holds the table's lines too: it would read the table twice
+    grids = [
+        g for g in grids if not any(_area(g.box) > _area(o.box) and _contains(g.box, o.box) for o in grids)
+    ]
     grids.sort(key=lambda g: g.box[1])
     return grids, lines
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _contains(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
+    return (
+        outer[0] <= inner[0] + 2
+        and outer[1] <= inner[1] + 2
+        and outer[2] >= inner[2] - 2
+        and outer[3] >= inner[3] - 2
+    )
 
 
 def _grid_in(horiz: np.ndarray, vert: np.ndarray, origin: tuple[int, int]) -> Grid | None:

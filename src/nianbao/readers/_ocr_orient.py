@@ -77,6 +77,36 @@ def _upside_down(gray: np.ndarray, lines: list[tuple[float, ...]], run: Any) -> 
     return votes["180"] > votes["0"]
 
 
+def blank_surroundings(gray: np.ndarray) -> np.ndarray:
+    """The page with the desk or scanner lid around the sheet painted white.
+
+    Straightened, the paper's edge against a dark background is a long ruling line around
+    everything, and the grid finder would take the whole sheet for one table. Only thick dark
+    areas that reach the image border go: lines and text are thin, and stay.
+    """
+    dark = (gray < 100).astype(np.uint8) * 255
+    side = max(9, min(gray.shape) // 60)
+    thick = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
+    h, w = gray.shape
+    outside = [
+        i
+        for i in range(1, n)
+        if stats[i][0] == 0
+        or stats[i][1] == 0
+        or stats[i][0] + stats[i][2] == w
+        or stats[i][1] + stats[i][3] == h
+    ]
+    if not outside:
+        return gray
+    mask = np.isin(labels, outside).astype(np.uint8)
+    # the paper's shaded rim belongs to the background too
+    mask = cv2.dilate(mask, np.ones((side, side), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
 def turn(gray: np.ndarray, turns: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, turns)) if turns % 4 else gray
 

@@ -237,7 +237,7 @@ def ocr_page_image(
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         scale /= factor
     # geometry first: a photo at an angle, then a page fed sideways or upside down, then a slight tilt
-    gray = orient.unwarp(gray)
+    gray = orient.blank_surroundings(orient.unwarp(gray))
     gray = orient.turn(gray, orient.quarter_turns(gray, _run_orientation))
     angle = og.skew_angle(gray)
     if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES:

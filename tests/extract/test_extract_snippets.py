@@ -195,3 +195,12 @@ def test_organ_and_year_from_the_text_when_the_title_lacks_them():
             "2019年修订的条例施行。\n六、其他需要报告的事项\n无。\n某某街道办事处\n2022年1月20日\n")
     r = parse_text(text)
     assert (r.organ, r.year, r.published) == ("某某街道办事处", 2021, "2022-01-20")
+
+
+def test_table_four_printed_with_a_row_per_group():
+    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+          "行政复议\t1\t0\t0\t0\t1\n行政诉讼\t未经复议直接起诉\t2\t0\t0\t0\t2\n\t复议后起诉\t0\t0\t1\t0\t1\n"
+          "五、存在的主要问题及改进情况\n无\n")
+    r = parse_text(HEAD + t4)
+    assert [r.value(f"t4.{g}.total") for g in ("review", "litigation_direct", "litigation_after_review")] == [1, 2, 1]
+    assert r.value("t4.litigation_after_review.other") == 1

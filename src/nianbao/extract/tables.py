@@ -188,6 +188,10 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
     chunks: list[Chunk] = []
     problems: list[str] = []
     if table.layout == "flat":
+        by_rows = _flat_by_rows(read)
+        if by_rows is not None:
+            # 表四 printed transposed: a row per group, its label first (行政复议 | 1 | 0 | 0 | 0 | 1)
+            return by_rows, chunks, problems
         keys = [(k, col) for k, _, _, col in table.cells()]
         chunk = _fit(read.flat_values, keys, None)
         if isinstance(chunk, Chunk):
@@ -230,6 +234,24 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
             )
     chunks = [c for c in chunks if not any(k in cells for k in c.keys)]
     return cells, chunks, problems
+
+
+def _flat_by_rows(read: TableRead) -> dict[str, CellRead] | None:
+    """A flat table whose every row label is followed by exactly that row's values, or None."""
+    table = read.table
+    wanted = [r.key for b in table.blocks for r in b.data_rows]
+    rows = {r.row.key: r for r in read.rows}
+    if set(rows) != set(wanted):
+        return None
+    out: dict[str, CellRead] = {}
+    for key in wanted:
+        r = rows[key]
+        keys = [(f"{table.id}.{key}.{c.key}", c) for c in r.block.value_columns]
+        fitted = _fit(r.values, keys, None)
+        if not isinstance(fitted, dict) or any(not (c.raw or "").strip() for c in fitted.values()):
+            return None
+        out.update(fitted)
+    return out
 
 
 def _count(values: list[Token]) -> int:

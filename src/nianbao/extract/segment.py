@@ -272,7 +272,9 @@ def _enumerate(
     for ch in "".join(tokens):
         digit_sum.append(digit_sum[-1] + (int(ch) if ch.isdigit() else 0))
     # long chunks (many more digits than cells) get exact sum ranges; short ones are cheap anyway
-    exact = _SumRanges(tokens, n) if rels and cum[-1] - n >= _EXACT_FROM_EXTRA else None
+    # (integers only: signs and decimal points would need their own arithmetic)
+    plain = all(t.isdigit() for t in tokens)
+    exact = _SumRanges(tokens, n) if rels and plain and cum[-1] - n >= _EXACT_FROM_EXTRA else None
     # caps_at[i]: (relation, sign) where cell i, an unsigned integer, can at most balance the partial
     # sum alone: every other cell still open in that relation (0..i-1) is unsigned and on its side
     caps_at: list[list[tuple[int, int]]] = []

@@ -338,8 +338,6 @@ def test_chunk_for_reads_the_template() -> None:
 def test_long_signed_chunk_is_split_without_the_integer_shortcut():
     # found by the brute-force property test: a minus sign in a chunk long enough for the
     # sum-range shortcut once crashed it
-    from nianbao.arithmetic import Relation
-
     chunk = Chunk(["t9.c0", "t9.c1", "t9.c2", "t9.c3"], "0 100 -10 100", signed_keys=frozenset({"t9.c2"}))
     rel = Relation("X", ("t9.c0", "t9.c1"), ("t9.known0",), "测试")
     sol = solve([chunk], [rel], known={"t9.known0": 100})

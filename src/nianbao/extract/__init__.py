@@ -28,12 +28,12 @@ _CRAWL_BODY_RE = re.compile(r"^=+\s*正文\s*=+$")
 
 
 def extract(doc: Document) -> Report:
-    doc, container_title = _strip_crawl_header(doc)
+    doc = _strip_crawl_header(doc)
     report = Report(source=doc.source, format=doc.format, document=doc)
     lines = [ln for ln in doc.lines() if ln.strip()]
     tokens = tokenize(doc)
 
-    title = find_title(lines, container_title or doc.title)
+    title = find_title(lines, doc.title)
     organ, year = organ_and_year(title)
     if year is None:
         year = year_from_text(lines)
@@ -63,18 +63,14 @@ def extract(doc: Document) -> Report:
     return report
 
 
-def _strip_crawl_header(doc: Document) -> tuple[Document, str | None]:
-    """Crawled pages start with the crawler's own header (标题/发布时间/原文链接) before 正文."""
+def _strip_crawl_header(doc: Document) -> Document:
+    """Crawled pages start with the crawler's own header (标题/发布时间/原文链接) before 正文. The
+    text reader has taken its title into `doc.title`; the header lines are not the report's text
+    (their 发布时间 is the crawl's, not a date printed in the report)."""
     for i, block in enumerate(doc.blocks[:40]):
         if isinstance(block, Paragraph) and _CRAWL_BODY_RE.match(block.text.strip()):
-            title = None
-            for b in doc.blocks[:i]:
-                if isinstance(b, Paragraph) and b.text.startswith("标题"):
-                    title = b.text.split(":", 1)[-1].split("：", 1)[-1].strip()
-                    doc.metadata.setdefault("crawl_title", title)
-            body = Document(doc.source, doc.format, doc.blocks[i + 1 :], doc.title, doc.metadata, doc.warnings)
-            return body, title
-    return doc, None
+            return Document(doc.source, doc.format, doc.blocks[i + 1 :], doc.title, doc.metadata, doc.warnings)
+    return doc
 
 
 def _report_template(table_templates: dict[str, str], year_template: str | None) -> str:
@@ -90,8 +86,8 @@ def _report_template(table_templates: dict[str, str], year_template: str | None)
 
 
 def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
-    cells, chunks, _problems = assign(read)
-    solved = _solve_chunks(report, read, chunks)
+    cells, chunks = assign(read)
+    solved = _solve_chunks(report, read, cells, chunks)
     for row in read.rows:
         if row.quality != EXACT and row.label is not None:
             report.add(
@@ -126,53 +122,57 @@ def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
             )
         )
     if read.table.template_id != table.template_id:
-        _map_other_rows(report, table, read)
+        _map_split_rows(report, table, read.table, cells)
 
 
-def _map_other_rows(report: Report, table: TableDef, read: TableRead) -> None:
-    """A 2021 report whose 表三 keeps the single 2019 （六）其他处理 row.
+def _map_split_rows(report: Report, table: TableDef, read_table: TableDef, old_cells: dict[str, CellRead]) -> None:
+    """A table read with an older definition whose single row the report's template splits into
+    sub-rows — a 2021 report whose 表三 keeps the 2019 （六）其他处理 row.
 
-    The three 2021 sub-rows are not printed. When the old row is 0 in a column, each sub-row must
-    be 0 too (counts are non-negative) — inferred and said so; otherwise they stay null.
+    The sub-rows are not printed. Where the single row is 0 in a column, each sub-row must be 0
+    too (counts are non-negative): inferred and said so; otherwise they stay null.
     """
-    old_keys = [k for k in read.table.cell_keys if k.startswith("t3.other.")]
-    old_cells, chunks, _ = assign(read)
-    inferred, unknown = [], []
+    printed = set(read_table.cell_keys)
+    inferred: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
     for key, _b, row, col in table.cells():
-        if key in report.cells and report.cells[key].raw is not None:
+        if key in printed or "." not in row.key:
             continue
-        if not row.key.startswith("other."):
+        parent = f"{table.id}.{row.key.split('.')[0]}.{col.key}"
+        if parent not in printed:
             continue
-        parent = f"t3.other.{col.key}"
         parent_cell = old_cells.get(parent)
-        parent_value = parse_number(parent_cell.raw or "").value if parent_cell else None
-        if parent_value == 0:
-            report.cells[key] = CellValue(0, None, parent_cell.prov if parent_cell else None, "inferred")
-            inferred.append(key)
+        prov = parent_cell.prov if parent_cell else None
+        label = read_table.row(parent).label.official
+        if parent_cell is not None and parse_number(parent_cell.raw or "").value == 0:
+            report.cells[key] = CellValue(0, None, prov, "inferred")
+            inferred.setdefault(label, []).append(key)
         else:
-            report.cells[key] = CellValue(None, "", parent_cell.prov if parent_cell else None, "inferred")
-            unknown.append(key)
-    if inferred:
+            report.cells[key] = CellValue(None, "", prov, "inferred")
+            unknown.setdefault(label, []).append(key)
+    old, new = f"{read_table.template_id}年格式", f"{table.template_id}年格式"
+    for label, keys in inferred.items():
         report.add(
             Finding(
                 "CELL_INFERRED",
-                "表三仍使用2019年格式的单一“（六）其他处理”行，且该行为0；2021年格式的三个细分行按0推定",
-                cells=inferred,
+                f"{table.title}仍使用{old}的单一“{label}”行，且该行为0；{new}的细分行按0推定",
+                cells=keys,
             )
         )
-    if unknown:
+    for label, keys in unknown.items():
         report.add(
             Finding(
                 "CELL_INFERRED",
-                "表三仍使用2019年格式的单一“（六）其他处理”行，无法拆分到2021年格式的三个细分行，相关单元格留空",
-                cells=unknown,
+                f"{table.title}仍使用{old}的单一“{label}”行，无法拆分到{new}的细分行，相关单元格留空",
+                cells=keys,
                 severity="warning",
             )
         )
-    _ = old_keys, chunks
 
 
-def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[str, CellValue]:
+def _solve_chunks(
+    report: Report, read: TableRead, cells: dict[str, CellRead], chunks: list[Chunk]
+) -> dict[str, CellValue]:
     if not chunks:
         return {}
     table = read.table
@@ -182,7 +182,6 @@ def _solve_chunks(report: Report, read: TableRead, chunks: list[Chunk]) -> dict[
         signed = frozenset(k for k, c in zip(ch.keys, ch.columns, strict=True) if c.signed)
         seg_chunks.append(segment.Chunk(ch.keys, ch.text, decimal, signed))
     known = {}
-    cells, _, _ = assign(read)
     for key, cell in cells.items():
         value = parse_number(cell.raw or "", cell.column.unit).value
         if value is not None:
@@ -274,4 +273,4 @@ def _report_short_runs(report: Report, title: str, chunks: list[Chunk]) -> None:
             )
 
 
-__all__ = ["extract", "CellRead"]
+__all__ = ["extract"]

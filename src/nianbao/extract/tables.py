@@ -181,28 +181,26 @@ class Chunk:
     unit: str | None = None  # a unit printed after the run (元 / 万元) for the amount columns
 
 
-def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]]:
-    """Map the read rows onto cell keys. Returns (cells read, run-together chunks, problems)."""
+def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk]]:
+    """Map the read rows onto cell keys: (cells read, run-together chunks for the solver).
+
+    A row whose values cannot be placed leaves its cells out; the TABLE_INCOMPLETE rule reports them.
+    """
     table = read.table
     cells: dict[str, CellRead] = {}
     chunks: list[Chunk] = []
-    problems: list[str] = []
     if table.layout == "flat":
         by_rows = _flat_by_rows(read)
         if by_rows is not None:
             # 表四 printed transposed: a row per group, its label first (行政复议 | 1 | 0 | 0 | 0 | 1)
-            return by_rows, chunks, problems
+            return by_rows, chunks
         keys = [(k, col) for k, _, _, col in table.cells()]
         chunk = _fit(read.flat_values, keys, None)
         if isinstance(chunk, Chunk):
             chunks.append(chunk)
         elif chunk is not None:
             cells.update(chunk)
-        elif read.flat_values:
-            problems.append(
-                f"{table.title}找到 {_count(read.flat_values)} 个数值，应为 {len(keys)} 个，无法对应到单元格"
-            )
-        return cells, chunks, problems
+        return cells, chunks
     # rows read from a grid or a line of their own win over rows cut out of run-together text
     for r in sorted(read.rows, key=lambda r: r.label is not None and r.label.label_cut):
         cols = list(r.block.columns)
@@ -226,14 +224,9 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk], list[str]
             chunks.append(fitted)
         elif fitted is not None:
             for k, cell in fitted.items():
-                if k not in cells:
-                    cells[k] = cell
-        else:
-            problems.append(
-                f"{table.title}“{r.row.label.official}”行找到 {_count(r.values)} 个数值，应为 {len(keys)} 个"
-            )
+                cells.setdefault(k, cell)
     chunks = [c for c in chunks if not any(k in cells for k in c.keys)]
-    return cells, chunks, problems
+    return cells, chunks
 
 
 def _flat_by_rows(read: TableRead) -> dict[str, CellRead] | None:
@@ -253,9 +246,6 @@ def _flat_by_rows(read: TableRead) -> dict[str, CellRead] | None:
         out.update(fitted)
     return out
 
-
-def _count(values: list[Token]) -> int:
-    return sum(len(v.text.split()) if v.kind != CELL else 1 for v in values)
 
 
 def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | None):
@@ -308,8 +298,6 @@ def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | No
         crawled = all(v.kind == PIECE for v in values)
         if _DIGITS_RE.match(text) and (digits >= n or crawled) and run_together:
             return Chunk([k for k, _ in keys], text, pieces[0][1], [c for _, c in keys], unit)
-    if len(pieces) > n:
-        return None
     return None
 
 

@@ -26,7 +26,12 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = Path(os.environ.get("NIANBAO_SHARED", HERE.parents[1] / "shared")) / "corpus"
 # CPU time of this process: on a shared or loaded machine wall time measures the neighbours
 CLOCK = time.process_time
-KINDS = {"seeds": "text (Word dump)", "crawl": "text (crawl, run together)", "html": "HTML", "pdf": "PDF (text layer)"}
+KINDS = {
+    "seeds": "text (Word dump)",
+    "crawl": "text (crawl, run together)",
+    "html": "HTML",
+    "pdf": "PDF (text layer)",
+}
 
 
 def time_one(path: Path, repeat: int) -> tuple[float, float, float]:
@@ -63,9 +68,13 @@ def main() -> None:
     groups: dict[str, list[Path]] = defaultdict(list)
     for kind in KINDS:
         groups[kind] = sorted(p for p in (args.corpus / kind).glob("*") if p.is_file())
-    print(f"# parse benchmark · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
-          f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}")
-    print("| format | docs | read ms | extract ms | validate ms | total ms (CPU) | docs/s (1 core) | peak MB |")
+    print(
+        f"# parse benchmark · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+    )
+    print(
+        "| format | docs | read ms | extract ms | validate ms | total ms (CPU) | docs/s (1 core) | peak MB |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for kind, paths in groups.items():
         if not paths:
@@ -75,8 +84,10 @@ def main() -> None:
         e = statistics.mean(x[1] for x in rows) * 1000
         v = statistics.mean(x[2] for x in rows) * 1000
         total = r + e + v
-        print(f"| {KINDS[kind]} | {len(paths)} | {r:.1f} | {e:.1f} | {v:.1f} | {total:.1f} | "
-              f"{1000 / total:.0f} | {peak_memory(paths):.1f} |")
+        print(
+            f"| {KINDS[kind]} | {len(paths)} | {r:.1f} | {e:.1f} | {v:.1f} | {total:.1f} | "
+            f"{1000 / total:.0f} | {peak_memory(paths):.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,9 @@ def _time(fmt: str, data: bytes, name: str, repeat: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("NIANBAO_CORPUS", "/work/shared/corpus")))
+    ap.add_argument(
+        "--corpus", type=Path, default=Path(os.environ.get("NIANBAO_CORPUS", "/work/shared/corpus"))
+    )
     ap.add_argument("--repeat", type=int, default=30)
     args = ap.parse_args()
     plugins.load()

@@ -44,8 +44,10 @@ def main() -> None:
             report = nianbao.parse(content, name=f"r.{fmt}")
             parse_ms.append((time.process_time() - t) * 1000)
             same += all(report.value(k) == v for k, v in data.cells.items())
-        print(f"{fmt:5} render {statistics.median(render_ms):7.1f} ms  parse {statistics.median(parse_ms):7.1f} ms"
-              f"  identical {same}/{len(reports)}")
+        print(
+            f"{fmt:5} render {statistics.median(render_ms):7.1f} ms  parse {statistics.median(parse_ms):7.1f} ms"
+            f"  identical {same}/{len(reports)}"
+        )
     docs = [render_docx(compose(d)) for d in reports[: args.pdf]]
     if docs:
         t = time.perf_counter()
@@ -55,8 +57,10 @@ def main() -> None:
         t = time.perf_counter()
         convert_many([(f"r{i}", d) for i, d in enumerate(docs)], ".docx", "pdf")
         batch = time.perf_counter() - t
-        print(f"pdf   {len(docs)} docs: one soffice per doc {single / len(docs):.2f} s/doc, "
-              f"one batch {batch / len(docs):.2f} s/doc (wall)")
+        print(
+            f"pdf   {len(docs)} docs: one soffice per doc {single / len(docs):.2f} s/doc, "
+            f"one batch {batch / len(docs):.2f} s/doc (wall)"
+        )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,15 @@ WRITER_OFFICE_KINDS = ("writer-pdf",)
 SLOW_KINDS = frozenset(HTML_OFFICE_KINDS + WRITER_OFFICE_KINDS)
 # python-docx makes the writer take seconds a report: one of each layout the writer has to handle
 # (2019 / 2021 template, a missing 表四, blank cells, a 2021 report on the 2019 （六） row, 元 amounts)
-WRITER_SOURCES = ("000_99c313048ea6a297", "001_39f905e0d0162760", "003_9062bfdbeadefa61", "huaian-city-2024",
-                  "huaian-hongze-2023", "pingtan-2025-html", "shanghai-gov-office-2019")
+WRITER_SOURCES = (
+    "000_99c313048ea6a297",
+    "001_39f905e0d0162760",
+    "003_9062bfdbeadefa61",
+    "huaian-city-2024",
+    "huaian-hongze-2023",
+    "pingtan-2025-html",
+    "shanghai-gov-office-2019",
+)
 # conversions that lose part of a table, so only "no silent error" can be asked of the parser
 LOSSY = {
     ("shanghai-gov-office-2019", "soffice-pdf"): "LibreOffice keeps the page's fixed 表三 width: the PDF "
@@ -237,12 +244,29 @@ def soffice(inputs: list[Path], target: str, outdir: Path, infilter: str | None 
         raise RuntimeError("soffice not installed (apt-get install libreoffice-writer-nogui)")
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="variants-lo-") as profile:
-        cmd = [binary, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nologo", "--nolockcheck", *([f"--infilter={infilter}"] if infilter else []),
-               "--convert-to", target, "--outdir", str(outdir), *map(str, inputs)]
+        cmd = [
+            binary,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to",
+            target,
+            "--outdir",
+            str(outdir),
+            *map(str, inputs),
+        ]
         env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
-        subprocess.run(cmd, capture_output=True, timeout=60 + 60 * len(inputs), env=env,
-                       start_new_session=True, check=False)
+        subprocess.run(
+            cmd,
+            capture_output=True,
+            timeout=60 + 60 * len(inputs),
+            env=env,
+            start_new_session=True,
+            check=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------- build
@@ -302,15 +326,25 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
         original = nianbao.parse(corpus / gold["file"])
         sections = {s.key: s.text for s in original.sections if s.key in _NARRATIVE_PARTS and s.text}
         cells = {k: v for k, v in gold["cells"].items() if v is not None}
-        data = ReportData(organ=gold["organ"], year=gold["year"], template=str(gold["template"]),
-                          sections=sections, cells=cells)
+        data = ReportData(
+            organ=gold["organ"],
+            year=gold["year"],
+            template=str(gold["template"]),
+            sections=sections,
+            cells=cells,
+        )
         written = render_report(data, "docx", draft=False, allow_errors=True)
         path = out / f"{stem}.writer-docx.docx"
         path.write_bytes(written.content)
         truth = {k: written.data.cells.get(k) for k in gold["cells"]}
         wgold = {
-            "file": path.name, "organ": gold["organ"], "year": gold["year"], "template": gold["template"],
-            "cells": truth, "unknown": [], "absent": [],
+            "file": path.name,
+            "organ": gold["organ"],
+            "year": gold["year"],
+            "template": gold["template"],
+            "cells": truth,
+            "unknown": [],
+            "absent": [],
             "findings": sorted({f.code for f in written.findings if f.severity == "error"}),
             "variant": "writer-docx",
         }
@@ -318,8 +352,9 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
     return variants
 
 
-def build_office(out: Path, writer: dict[tuple[str, str], Variant] | None = None,
-                 corpus: Path = CORPUS) -> dict[tuple[str, str], Variant]:
+def build_office(
+    out: Path, writer: dict[tuple[str, str], Variant] | None = None, corpus: Path = CORPUS
+) -> dict[tuple[str, str], Variant]:
     """LibreOffice variants: three soffice calls in all, each on a batch of files."""
     golds = load_golds(corpus)
     html = {stem: g for stem, g in golds.items() if _folder(g) == "html"}
@@ -355,8 +390,9 @@ def build_office(out: Path, writer: dict[tuple[str, str], Variant] | None = None
         if pdf.exists():
             layout = out / f"{stem}.soffice-pdf-layout.txt"
             layout.write_text(pdftotext(pdf, layout=True), encoding="utf-8")
-            variants[(stem, "soffice-pdf-layout")] = Variant(stem, "soffice-pdf-layout", layout,
-                                                             _derive(g, "soffice-pdf-layout"))
+            variants[(stem, "soffice-pdf-layout")] = Variant(
+                stem, "soffice-pdf-layout", layout, _derive(g, "soffice-pdf-layout")
+            )
         add(stem, "soffice-pdf", pdf, g)
     for (stem, _kind), v in (writer or {}).items():
         wg = dict(v.gold, variant="writer-pdf")
@@ -415,8 +451,18 @@ def score(variant: Variant) -> dict[str, Any]:
     if out.get("error"):
         unknown = set(gold.get("unknown", []))
         n = len([k for k in gold.get("cells", {}) if k not in unknown])
-        return dict(scored=n, right=0, silent=n, wrong=[], expected=set(gold.get("findings", [])),
-                    found=set(), false_errors=set(), meta_ok=False, error=out["error"], out=out)
+        return dict(
+            scored=n,
+            right=0,
+            silent=n,
+            wrong=[],
+            expected=set(gold.get("findings", [])),
+            found=set(),
+            false_errors=set(),
+            meta_ok=False,
+            error=out["error"],
+            out=out,
+        )
     s = _SCORE.score_one(gold, out)
     s["error"] = None
     s["out"] = out
@@ -424,8 +470,14 @@ def score(variant: Variant) -> dict[str, Any]:
 
 
 def perfect(s: dict[str, Any]) -> bool:
-    return (s["error"] is None and s["right"] == s["scored"] and s["silent"] == 0
-            and s["found"] == s["expected"] and not s["false_errors"] and s["meta_ok"])
+    return (
+        s["error"] is None
+        and s["right"] == s["scored"]
+        and s["silent"] == 0
+        and s["found"] == s["expected"]
+        and not s["false_errors"]
+        and s["meta_ok"]
+    )
 
 
 def acceptable(variant: Variant, s: dict[str, Any]) -> bool:
@@ -444,16 +496,20 @@ def describe(variant: Variant, s: dict[str, Any], limit: int = 12) -> str:
         return "\n".join(lines)
     lines.append(f"  cells {s['right']}/{s['scored']}  silent {s['silent']}")
     if not s["meta_ok"]:
-        lines.append(f"  meta: got organ={out.get('organ')!r} year={out.get('year')} template={out.get('template')}"
-                     f"  want organ⊇{variant.gold.get('organ')!r} year={variant.gold.get('year')}"
-                     f" template={variant.gold.get('template')}")
+        lines.append(
+            f"  meta: got organ={out.get('organ')!r} year={out.get('year')} template={out.get('template')}"
+            f"  want organ⊇{variant.gold.get('organ')!r} year={variant.gold.get('year')}"
+            f" template={variant.gold.get('template')}"
+        )
     missed = s["expected"] - s["found"]
     if missed:
         lines.append(f"  missed findings: {sorted(missed)}")
     if s["false_errors"]:
         errs = [f for f in out.get("findings") or [] if f.get("code") in s["false_errors"]]
         for f in errs[:5]:
-            lines.append(f"  false error {f.get('code')}: {f.get('message')} cells={(f.get('cells') or [])[:6]}")
+            lines.append(
+                f"  false error {f.get('code')}: {f.get('message')} cells={(f.get('cells') or [])[:6]}"
+            )
     flagged = {c for f in out.get("findings") or [] for c in f.get("cells") or []}
     for key, want, got in s["wrong"][:limit]:
         mark = "" if key in flagged else "  SILENT"
@@ -466,8 +522,23 @@ def describe(variant: Variant, s: dict[str, Any], limit: int = 12) -> str:
 def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for v, s in results:
-        r = rows.setdefault(v.kind, dict(kind=v.kind, docs=0, perfect=0, acceptable=0, scored=0, right=0, silent=0,
-                                          expected=0, found=0, false_errors=0, meta=0, unread=0))
+        r = rows.setdefault(
+            v.kind,
+            dict(
+                kind=v.kind,
+                docs=0,
+                perfect=0,
+                acceptable=0,
+                scored=0,
+                right=0,
+                silent=0,
+                expected=0,
+                found=0,
+                false_errors=0,
+                meta=0,
+                unread=0,
+            ),
+        )
         r["docs"] += 1
         r["perfect"] += perfect(s)
         r["acceptable"] += acceptable(v, s)
@@ -479,17 +550,37 @@ def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[st
         r["false_errors"] += len(s["false_errors"])
         r["meta"] += bool(s["meta_ok"])
         r["unread"] += bool(s["error"])
-    order = [*TEXT_KINDS, *PDF_KINDS, *(f"layout+{k}" for k in TEXT_KINDS), *HTML_FAST_KINDS,
-             *HTML_OFFICE_KINDS, *WRITER_KINDS, *WRITER_OFFICE_KINDS]
+    order = [
+        *TEXT_KINDS,
+        *PDF_KINDS,
+        *(f"layout+{k}" for k in TEXT_KINDS),
+        *HTML_FAST_KINDS,
+        *HTML_OFFICE_KINDS,
+        *WRITER_KINDS,
+        *WRITER_OFFICE_KINDS,
+    ]
     return sorted(rows.values(), key=lambda r: order.index(r["kind"]) if r["kind"] in order else len(order))
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
-    head = ("| variant kind | docs | tests pass | cells % | silent errors | findings recall | false errors "
-            "| meta ok | unread |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    head = (
+        "| variant kind | docs | tests pass | cells % | silent errors | findings recall | false errors "
+        "| meta ok | unread |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
     body = []
-    tot = dict(docs=0, perfect=0, acceptable=0, scored=0, right=0, silent=0, expected=0, found=0, false_errors=0,
-               meta=0, unread=0)
+    tot = dict(
+        docs=0,
+        perfect=0,
+        acceptable=0,
+        scored=0,
+        right=0,
+        silent=0,
+        expected=0,
+        found=0,
+        false_errors=0,
+        meta=0,
+        unread=0,
+    )
     for r in rows + [dict(tot, kind="**all**")]:
         if r["kind"] != "**all**":
             for k in tot:
@@ -498,8 +589,10 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             r = dict(tot, kind="**all**")
         acc = 100.0 * r["right"] / r["scored"] if r["scored"] else 0.0
         rec = f"{r['found']}/{r['expected']}" if r["expected"] else "–"
-        body.append(f"| {r['kind']} | {r['docs']} | {r['acceptable']} | {acc:.2f} | {r['silent']} | {rec} "
-                    f"| {r['false_errors']} | {r['meta']}/{r['docs']} | {r['unread']} |")
+        body.append(
+            f"| {r['kind']} | {r['docs']} | {r['acceptable']} | {acc:.2f} | {r['silent']} | {rec} "
+            f"| {r['false_errors']} | {r['meta']}/{r['docs']} | {r['unread']} |"
+        )
     return head + "\n" + "\n".join(body)
 
 
@@ -525,7 +618,9 @@ def main() -> int:
             if not acceptable(v, s):
                 print(describe(v, s))
     print(markdown_table(summarize(results)))
-    print(f"\n{len(results)} variants · built in {built - started:.1f}s · parsed and scored in {done - built:.1f}s")
+    print(
+        f"\n{len(results)} variants · built in {built - started:.1f}s · parsed and scored in {done - built:.1f}s"
+    )
     if tmp is not None:
         tmp.cleanup()
     return 0

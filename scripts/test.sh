@@ -8,4 +8,5 @@ if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
   export NIANBAO_TEST_PG
 fi
 .venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
 .venv/bin/python -m pytest "$@"

@@ -42,6 +42,16 @@ def test_t3_relations_cover_the_official_arithmetic():
 def test_t4_group_totals():
     rels = relations("2019", "t4")
     assert [r.lhs[0] for r in rels] == [
-        "t4.review.total", "t4.litigation_direct.total", "t4.litigation_after_review.total"]
-    assert rels[0].holds({"t4.review.total": 3, "t4.review.upheld": 1, "t4.review.corrected": 1,
-                          "t4.review.other": 0, "t4.review.pending": 1})
+        "t4.review.total",
+        "t4.litigation_direct.total",
+        "t4.litigation_after_review.total",
+    ]
+    assert rels[0].holds(
+        {
+            "t4.review.total": 3,
+            "t4.review.upheld": 1,
+            "t4.review.corrected": 1,
+            "t4.review.other": 0,
+            "t4.review.pending": 1,
+        }
+    )

@@ -130,4 +130,3 @@ class Report:
             d["provenance"] = {k: c.to_dict() for k, c in self.cells.items()}
             d["section_text"] = {s.key or s.heading: s.text for s in self.sections}
         return d
-

@@ -37,7 +37,9 @@ def test_a_consistent_crawl_raises_no_arithmetic_finding():
 
 def test_a_row_with_fewer_digits_than_cells_is_blank_somewhere():
     data = random_data(random.Random(5), year=2020)
-    data.cells.update({"t2.licensing.prev_count": None, "t2.licensing.change": 5, "t2.licensing.decisions": 0})
+    data.cells.update(
+        {"t2.licensing.prev_count": None, "t2.licensing.change": 5, "t2.licensing.decisions": 0}
+    )
     report = nianbao.parse(_crawl(data), "crawl.txt")
     blank = [f for f in report.findings if f.code == "CELL_BLANK"]
     assert blank and "t2.licensing.change" in blank[0].cells

@@ -11,8 +11,12 @@ def parse_text(text: str, name: str = "report.txt"):
 
 
 def _t3_tab_rows(values_by_row: dict[str, list[int]], extra: str = "") -> str:
-    lines = ["三、收到和处理政府信息公开申请情况", "\t\t申请人情况", "\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
-             "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他" + extra]
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "\t\t申请人情况",
+        "\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
+        "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他" + extra,
+    ]
     for row in T3_2021_ROWS:
         if row.group:
             lines.append(row.label.official)
@@ -53,8 +57,14 @@ T4 = """四、政府信息公开行政复议、行政诉讼情况
 
 
 def test_tab_separated_report_reads_every_cell_with_its_printing():
-    t3 = _t3_tab_rows({"new_received": [2, 0, 0, 0, 0, 0, 2], "granted": [1, 0, 0, 0, 0, 0, 1],
-                       "not_processed.repeated": [1, 0, 0, 0, 0, 0, 1], "results_total": [2, 0, 0, 0, 0, 0, 2]})
+    t3 = _t3_tab_rows(
+        {
+            "new_received": [2, 0, 0, 0, 0, 0, 2],
+            "granted": [1, 0, 0, 0, 0, 0, 1],
+            "not_processed.repeated": [1, 0, 0, 0, 0, 0, 1],
+            "results_total": [2, 0, 0, 0, 0, 0, 2],
+        }
+    )
     r = parse_text(HEAD + T2_2021 + t3 + "\n" + T4)
     assert (r.organ, r.year, r.template, r.published) == ("某某镇人民政府", 2022, "2021", "2023-01-20")
     assert r.value("t2.normative_docs.in_force") == 22
@@ -66,14 +76,39 @@ def test_tab_separated_report_reads_every_cell_with_its_printing():
     assert r.value("t4.review.total") == 1
     codes = {f.code for f in r.findings}
     assert {"CELL_BLANK", "CELL_ANNOTATED"} <= codes
-    assert not {"T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T3_BALANCE", "T4_GROUP_TOTAL", "TABLE_INCOMPLETE"} & codes
-    assert [s.key for s in r.sections] == ["overview", "proactive", "requests", "appeals", "problems", "other"]
+    assert (
+        not {"T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T3_BALANCE", "T4_GROUP_TOTAL", "TABLE_INCOMPLETE"} & codes
+    )
+    assert [s.key for s in r.sections] == [
+        "overview",
+        "proactive",
+        "requests",
+        "appeals",
+        "problems",
+        "other",
+    ]
 
 
 def test_one_cell_per_line_layout_with_tab_indent():
     # the layout of the Word text dumps in the corpus seeds: every cell on its own line
-    lines = ["\t第二十条第（一）项", "", "\t信息内容", "\t本年制发件数", "\t本年废止件数", "\t现行有效件数", "",
-             "\t规章", "\t0", "\t0", "\t0", "", "\t行政规范性文件", "\t4", "\t0", "\t9"]
+    lines = [
+        "\t第二十条第（一）项",
+        "",
+        "\t信息内容",
+        "\t本年制发件数",
+        "\t本年废止件数",
+        "\t现行有效件数",
+        "",
+        "\t规章",
+        "\t0",
+        "\t0",
+        "\t0",
+        "",
+        "\t行政规范性文件",
+        "\t4",
+        "\t0",
+        "\t9",
+    ]
     r = parse_text(HEAD + "二、主动公开政府信息情况\n" + "\n".join(lines) + "\n" + T4)
     assert [r.value(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [4, 0, 9]
     assert r.cells["t2.normative_docs.issued"].prov.line is not None
@@ -176,31 +211,43 @@ def test_one_cell_per_line_blank_cells_printed_as_nbsp():
 
 
 def test_a_grid_row_with_an_unknown_label_does_not_feed_the_row_above():
-    html = ("<html><body><p>某某局2021年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>"
-            "<tr><td>5.要求行政机关确认或重新出具已获取信息</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>"
-            "<tr><td>（七）总计</td><td>767</td><td>35</td><td></td><td></td><td></td></tr>"
-            "<tr><td>续办理</td><td>72</td><td></td><td></td><td></td><td></td></tr>"
-            "</table></body></html>")
+    html = (
+        "<html><body><p>某某局2021年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>"
+        "<tr><td>5.要求行政机关确认或重新出具已获取信息</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>"
+        "<tr><td>（七）总计</td><td>767</td><td>35</td><td></td><td></td><td></td></tr>"
+        "<tr><td>续办理</td><td>72</td><td></td><td></td><td></td><td></td></tr>"
+        "</table></body></html>"
+    )
     r = nianbao.parse(html.encode(), "cut.html")
     assert r.value("t3.results_total.other_org") is None
     assert r.cells["t3.results_total.other_org"].raw is None  # not found: TABLE_INCOMPLETE, never 72
 
 
 def test_organ_and_year_from_the_text_when_the_title_lacks_them():
-    text = ("2020年政府信息公开工作年度报告\n本报告由某某县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。\n"
-            "一、总体情况\n2020年，我县依据2019年修订的《条例》开展工作。\n六、其他需要报告的事项\n无。\n")
+    text = (
+        "2020年政府信息公开工作年度报告\n本报告由某某县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。\n"
+        "一、总体情况\n2020年，我县依据2019年修订的《条例》开展工作。\n六、其他需要报告的事项\n无。\n"
+    )
     r = parse_text(text)
     assert (r.organ, r.year) == ("某某县人民政府", 2020)
-    text = ("政府信息公开工作年度报告\n一、总体情况\n本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
-            "2019年修订的条例施行。\n六、其他需要报告的事项\n无。\n某某街道办事处\n2022年1月20日\n")
+    text = (
+        "政府信息公开工作年度报告\n一、总体情况\n本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。"
+        "2019年修订的条例施行。\n六、其他需要报告的事项\n无。\n某某街道办事处\n2022年1月20日\n"
+    )
     r = parse_text(text)
     assert (r.organ, r.year, r.published) == ("某某街道办事处", 2021, "2022-01-20")
 
 
 def test_table_four_printed_with_a_row_per_group():
-    t4 = ("四、政府信息公开行政复议、行政诉讼情况\n\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
-          "行政复议\t1\t0\t0\t0\t1\n行政诉讼\t未经复议直接起诉\t2\t0\t0\t0\t2\n\t复议后起诉\t0\t0\t1\t0\t1\n"
-          "五、存在的主要问题及改进情况\n无\n")
+    t4 = (
+        "四、政府信息公开行政复议、行政诉讼情况\n\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+        "行政复议\t1\t0\t0\t0\t1\n行政诉讼\t未经复议直接起诉\t2\t0\t0\t0\t2\n\t复议后起诉\t0\t0\t1\t0\t1\n"
+        "五、存在的主要问题及改进情况\n无\n"
+    )
     r = parse_text(HEAD + t4)
-    assert [r.value(f"t4.{g}.total") for g in ("review", "litigation_direct", "litigation_after_review")] == [1, 2, 1]
+    assert [r.value(f"t4.{g}.total") for g in ("review", "litigation_direct", "litigation_after_review")] == [
+        1,
+        2,
+        1,
+    ]
     assert r.value("t4.litigation_after_review.other") == 1

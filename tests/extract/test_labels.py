@@ -13,7 +13,11 @@ from nianbao.extract.normalize import normalize, strip_numbering
         ("一、本年新收到政府信息公开申请数量", "new_received", VARIANT),  # seed 001
         ("二、上年转结政府信息公开申请数量", "carried_over", VARIANT),  # seed 001
         ("（二）部分公开（区分处理的，只记这一情形，不计其他情形）", "partially_granted", EXACT),  # 记/计
-        ("（二）部分公开（区分处理的，只计这一情形，不计其他", "partially_granted", EXACT),  # wrapped in a PDF cell
+        (
+            "（二）部分公开（区分处理的，只计这一情形，不计其他",
+            "partially_granted",
+            EXACT,
+        ),  # wrapped in a PDF cell
         ("2.其他法律行政止公开", "denied.prohibited_by_law", VARIANT),  # 洪泽区 typo
         ("3.危及“三安全一稳定”", "denied.three_safety_one_stability", EXACT),
         ("（七）总计", "results_total", EXACT),
@@ -62,7 +66,10 @@ def test_part_headings(line, key):
 
 
 def test_sentences_are_not_headings():
-    assert match_heading("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。") is None
+    assert (
+        match_heading("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。")
+        is None
+    )
     assert match_heading("四、结转下年度继续办理") is None
 
 

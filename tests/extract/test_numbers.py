@@ -36,7 +36,12 @@ def test_text_is_not_a_number():
     assert not looks_like_value("自然人")
 
 
-@given(st.integers(min_value=0, max_value=10**9), st.booleans(), st.booleans(), st.sampled_from(["", " ", "\u3000", "\u00a0"]))
+@given(
+    st.integers(min_value=0, max_value=10**9),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["", " ", "\u3000", "\u00a0"]),
+)
 def test_integers_survive_any_printing(n, full_width, commas, pad):
     text = f"{n:,}" if commas else str(n)
     if full_width:

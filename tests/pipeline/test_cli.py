@@ -12,7 +12,9 @@ CLI = [sys.executable, "-m", "nianbao"]
 
 
 def run(*args, env=None, check=False):
-    return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, check=check)
+    return subprocess.run(
+        [*CLI, *map(str, args)], capture_output=True, text=True, env=env, timeout=300, check=check
+    )
 
 
 @pytest.fixture()
@@ -90,7 +92,9 @@ def test_python_api_from_bytes(corpus_dir):
 def test_a_file_that_takes_too_long_is_skipped_with_a_clear_error(tmp_path, corpus_dir):
     # 80k lines of a table-like dump: far more than a report, must be cut off by the time limit
     slow = tmp_path / "slow.txt"
-    slow.write_text("三、收到和处理政府信息公开申请情况\n" + "（一）予以公开\t1\t2\t3\n" * 80000, encoding="utf-8")
+    slow.write_text(
+        "三、收到和处理政府信息公开申请情况\n" + "（一）予以公开\t1\t2\t3\n" * 80000, encoding="utf-8"
+    )
     good = corpus_dir / "seeds" / "000_99c313048ea6a297.txt"
     proc = run("parse", "--timeout", "0.5", slow, good)
     lines = [json.loads(x) for x in proc.stdout.splitlines()]

@@ -60,7 +60,10 @@ def test_body_order_and_title():
     kinds = [type(b).__name__ for b in doc.blocks]
     assert kinds == ["Paragraph", "Table", "Paragraph", "Table", "Paragraph"]
     assert [p.text for p in doc.paragraphs] == [
-        "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "六、其他需要报告的事项\t无"]
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "六、其他需要报告的事项\t无",
+    ]
     assert [p.prov.line for p in doc.paragraphs] == [1, 2, 3]
     assert [t.prov.table for t in doc.tables] == [0, 1]
 
@@ -110,26 +113,38 @@ def test_nested_table_follows_its_table():
 
 def test_runs_tracked_changes_and_content_controls():
     d = docx.Document()
-    d.element.body.insert(0, parse_xml(
-        f"<w:p {W_NS}><w:r><w:t>本年新收</w:t></w:r><w:ins><w:r><w:t>申请</w:t></w:r></w:ins>"
-        "<w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del><w:r><w:tab/><w:t>859</w:t><w:br/>"
-        "<w:t>件</w:t></w:r><w:hyperlink><w:r><w:t>（链接）</w:t></w:r></w:hyperlink></w:p>"))
-    d.element.body.insert(1, parse_xml(
-        f"<w:sdt {W_NS}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p>"
-        "</w:sdtContent></w:sdt>"))
+    d.element.body.insert(
+        0,
+        parse_xml(
+            f"<w:p {W_NS}><w:r><w:t>本年新收</w:t></w:r><w:ins><w:r><w:t>申请</w:t></w:r></w:ins>"
+            "<w:del><w:r><w:delText>删掉的</w:delText></w:r></w:del><w:r><w:tab/><w:t>859</w:t><w:br/>"
+            "<w:t>件</w:t></w:r><w:hyperlink><w:r><w:t>（链接）</w:t></w:r></w:hyperlink></w:p>"
+        ),
+    )
+    d.element.body.insert(
+        1,
+        parse_xml(
+            f"<w:sdt {W_NS}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件里的段落</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        ),
+    )
     doc = read(_save(d), "c.docx")
     assert [p.text for p in doc.paragraphs] == ["本年新收申请\t859\n件（链接）", "控件里的段落"]
 
 
 def test_grid_before_and_vmerge_continue_without_start():
     d = docx.Document()
-    d.element.body.insert(0, parse_xml(
-        f"<w:tbl {W_NS}><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
-        "<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc>"
-        "<w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>"
-        "<w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>"
-        "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc>"
-        "<w:tc><w:tcPr><w:gridSpan w:val=\"9999\"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"))
+    d.element.body.insert(
+        0,
+        parse_xml(
+            f"<w:tbl {W_NS}><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+            "<w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc>"
+            '<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>'
+            '<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+            "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc>"
+            '<w:tc><w:tcPr><w:gridSpan w:val="9999"/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>'
+        ),
+    )
     table = read(_save(d), "g.docx").tables[0]
     cells = {(c.row, c.col): (c.text, c.rowspan, c.colspan) for c in table.cells}
     assert cells[(0, 0)] == ("a", 1, 1)
@@ -146,6 +161,7 @@ def test_docx_is_sniffed_whatever_its_name():
 
 # --- damaged and hostile archives -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cut", [0.3, 0.6, 0.95])
 def test_truncated_docx(cut):
     data = _report_docx()
@@ -156,7 +172,7 @@ def test_truncated_docx(cut):
 def test_corrupt_member_is_a_read_error():
     data = bytearray(_report_docx())
     i = data.find(b"word/document.xml", 40)  # the local header; its compressed data follows
-    data[i + 200: i + 400] = b"\x00" * 200
+    data[i + 200 : i + 400] = b"\x00" * 200
     with pytest.raises(ReadError):
         read(bytes(data), "report.docx")
 
@@ -223,7 +239,8 @@ def test_entity_expansion_in_document_xml_is_refused_quickly():
 
     src = zipfile.ZipFile(io.BytesIO(_report_docx()))
     entities = '<!ENTITY a "aaaaaaaaaa">' + "".join(
-        f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+        f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for info in src.infolist():
@@ -247,13 +264,17 @@ def test_entity_expansion_in_document_xml_is_refused_quickly():
 def test_text_box_content_follows_its_paragraph_once():
     box = "<w:txbxContent><w:p><w:r><w:t>文本框里的标题</w:t></w:r></w:p></w:txbxContent>"
     d = docx.Document()
-    d.element.body.insert(0, parse_xml(
-        f'<w:p {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-        'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>锚定段落</w:t></w:r><w:r><mc:AlternateContent>'
-        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing>'
-        f"</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>"
-        "</mc:Fallback></mc:AlternateContent></w:r></w:p>"))
+    d.element.body.insert(
+        0,
+        parse_xml(
+            f'<w:p {W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+            'xmlns:v="urn:schemas-microsoft-com:vml"><w:r><w:t>锚定段落</w:t></w:r><w:r><mc:AlternateContent>'
+            f'<mc:Choice Requires="wps"><w:drawing><wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing>'
+            f"</mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict>"
+            "</mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        ),
+    )
     d.add_paragraph("正文")
     doc = read(_save(d), "box.docx")
     assert [p.text for p in doc.paragraphs] == ["锚定段落", "文本框里的标题", "正文"]

@@ -167,8 +167,8 @@ def test_layout_table_is_walked_and_nested_data_table_emitted():
 
 def test_report_embedded_in_a_script_string():
     script = (
-        "let content = \"<p>\\u4e00\u3001\u603b\u4f53\u60c5\u51b5</p><table><tr><td>\u884c\u653f\u590d\u8bae</td>"
-        "<td>3</td></tr><tr><td>\u603b\u8ba1</td><td>4</td></tr></table>\";\n"
+        'let content = "<p>\\u4e00\u3001\u603b\u4f53\u60c5\u51b5</p><table><tr><td>\u884c\u653f\u590d\u8bae</td>'
+        '<td>3</td></tr><tr><td>\u603b\u8ba1</td><td>4</td></tr></table>";\n'
         "document.getElementById('zoom').innerHTML = content;"
     )
     doc = read(_html(f"<p>导航</p><div id=zoom></div><script>{script}</script><p>页脚</p>"), "x.html")
@@ -199,8 +199,10 @@ def test_dropped_elements_and_br_lines():
 
 
 def test_preformatted_lines_and_xhtml_declaration():
-    page = '<?xml version="1.0" encoding="gbk"?><html xmlns="http://www.w3.org/1999/xhtml"><body>' \
-           "<pre>行政复议\t0\n行政诉讼\t1</pre></body></html>"
+    page = (
+        '<?xml version="1.0" encoding="gbk"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        "<pre>行政复议\t0\n行政诉讼\t1</pre></body></html>"
+    )
     doc = read(page.encode("gbk"), "x.xhtml")
     assert [p.text for p in doc.paragraphs] == ["行政复议\t0", "行政诉讼\t1"]
 
@@ -304,7 +306,13 @@ def test_50_mb_page_finishes_with_bounded_memory():
     import resource
 
     row = "<tr><td><span>行政</span><span>处罚</span></td><td>1</td><td>&nbsp;</td></tr>"
-    chunk = "<div><p>" + "政府信息公开" * 400 + "</p><p><span>本年</span>新收</p></div><table>" + row * 5 + "</table>"
+    chunk = (
+        "<div><p>"
+        + "政府信息公开" * 400
+        + "</p><p><span>本年</span>新收</p></div><table>"
+        + row * 5
+        + "</table>"
+    )
     data = ("<html><body>" + chunk * (50_000_000 // len(chunk.encode())) + "</body></html>").encode()
     assert len(data) > 45_000_000
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

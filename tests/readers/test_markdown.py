@@ -24,8 +24,16 @@ def test_pipe_table_and_paragraphs():
     doc = read_document(REPORT_MD.encode("utf-8"), "report.md")
     assert doc.format == "markdown"
     kinds = [type(b).__name__ for b in doc.blocks]
-    assert kinds == ["Paragraph", "Paragraph", "Paragraph", "Paragraph", "Table", "Paragraph", "Paragraph",
-                     "Paragraph"]
+    assert kinds == [
+        "Paragraph",
+        "Paragraph",
+        "Paragraph",
+        "Paragraph",
+        "Table",
+        "Paragraph",
+        "Paragraph",
+        "Paragraph",
+    ]
     (table,) = doc.tables
     assert table.to_text_rows() == [
         ["第二十条第（一）项", "", "", ""],

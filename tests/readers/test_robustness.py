@@ -34,7 +34,9 @@ def test_random_bytes(name, data):
 
 
 @settings(max_examples=60, deadline=None)
-@given(body=st.text(alphabet=st.sampled_from(list("<>/=\"' &;#x0123abtdrhpcolspanrowspan表格\n")), max_size=400))
+@given(
+    body=st.text(alphabet=st.sampled_from(list("<>/=\"' &;#x0123abtdrhpcolspanrowspan表格\n")), max_size=400)
+)
 def test_random_tag_soup(body):
     _outcome(html.read, f"<html><body>{body}</body></html>".encode())
 

@@ -120,7 +120,12 @@ def test_password_guessing_is_throttled(make_client):
     for _ in range(10):
         page = c.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        assert c.post("/login", data={"username": "rev_hz", "password": "guess", "csrf_token": token}).status_code == 401
+        assert (
+            c.post(
+                "/login", data={"username": "rev_hz", "password": "guess", "csrf_token": token}
+            ).status_code
+            == 401
+        )
     page = c.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     r = c.post("/login", data={"username": "rev_hz", "password": PASSWORD, "csrf_token": token})

@@ -24,8 +24,14 @@ from .conftest import PASSWORD, XSS, _report
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 CORPUS_FILE = Path("/work/shared/corpus/seeds/003_9062bfdbeadefa61.txt")  # gold: CELL_BLANK on 表二
 
@@ -74,7 +80,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server):  # noqa: ANN001, ANN201
-    ctx = browser.new_context(base_url=server, viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    ctx = browser.new_context(
+        base_url=server, viewport={"width": 1500, "height": 1000}, accept_downloads=True
+    )
     pg = ctx.new_page()
     pg.set_default_timeout(15000)
     dialogs: list[str] = []
@@ -170,7 +178,12 @@ def test_fill_check_and_download_a_report(page):  # noqa: ANN001
     shot(page, "06-write-error")
     page.fill('input[name="cell:t3.new_received.total"]', "5")
     # the five applications were granted: 表三 balances (一 + 二 = （七）总计 + 四)
-    for key in ("granted.natural_person", "granted.total", "results_total.natural_person", "results_total.total"):
+    for key in (
+        "granted.natural_person",
+        "granted.total",
+        "results_total.natural_person",
+        "results_total.total",
+    ):
         page.fill(f'input[name="cell:t3.{key}"]', "5")
     # the live check catches up within a second of the last keystroke
     page.wait_for_function("() => document.querySelector('#check-result').innerText.includes('（0 个错误）')")

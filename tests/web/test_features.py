@@ -277,13 +277,21 @@ def test_parse_time_limit_stops_a_slow_file():
 def test_write_imports_a_case_ledger_into_table_four(make_client):
     ledger = "案件类型,结果,立案日期\n行政复议,维持,2024-03-01\n行政复议,纠正,2024-05-02\n复议后起诉,驳回,2024-06-03\n"
     c = make_client("writer_cz")
-    r = c.post_form("/write/import", {"kind": "cases", "year": "2024"},
-                    files={"file": ("复议诉讼台账.csv", ledger.encode("utf-8"))})
+    r = c.post_form(
+        "/write/import",
+        {"kind": "cases", "year": "2024"},
+        files={"file": ("复议诉讼台账.csv", ledger.encode("utf-8"))},
+    )
     assert r.status_code == 200, r.text
+
     def value(key: str) -> str:  # noqa: E306
         return r.text.split(f'name="cell:{key}"')[1].split('value="')[1].split('"')[0]
+
     assert value("t4.review.upheld") == "1" and value("t4.review.corrected") == "1"
     assert value("t4.litigation_after_review.upheld") == "1"
-    bad = c.post_form("/write/import", {"kind": "cases", "year": "2024"},
-                      files={"file": ("台账.csv", "甲,乙\n1,2\n".encode())})
+    bad = c.post_form(
+        "/write/import",
+        {"kind": "cases", "year": "2024"},
+        files={"file": ("台账.csv", "甲,乙\n1,2\n".encode())},
+    )
     assert bad.status_code == 422 and "导入失败" in bad.text

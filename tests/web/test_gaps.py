@@ -99,11 +99,21 @@ def _job_row(world, status: str, worker: str, age_s: float = 0) -> str:  # noqa:
         owner = s.scalar(select(User).where(User.username == "rev_hz"))
         jid = uuid.uuid4().hex
         at = datetime.now(UTC) - timedelta(seconds=age_s)
-        s.add(JobRow(id=jid, owner="rev_hz", owner_id=owner.id, status=status, worker=worker, created_at=at,
-                     updated_at=at, items=[{"name": "a.pdf", "status": "ok", "report_id": None, "error": None,
-                                             "findings": {}},
-                                            {"name": "b.pdf", "status": "running", "report_id": None,
-                                             "error": None, "findings": {}}]))
+        s.add(
+            JobRow(
+                id=jid,
+                owner="rev_hz",
+                owner_id=owner.id,
+                status=status,
+                worker=worker,
+                created_at=at,
+                updated_at=at,
+                items=[
+                    {"name": "a.pdf", "status": "ok", "report_id": None, "error": None, "findings": {}},
+                    {"name": "b.pdf", "status": "running", "report_id": None, "error": None, "findings": {}},
+                ],
+            )
+        )
     return jid
 
 
@@ -135,8 +145,12 @@ def test_upload_outside_the_reviewers_region_is_refused(make_client, world):
         pytest.skip("corpus absent")
     before = world.store.counts()
     hz = make_client("rev_hz")
-    job = _wait(hz, hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
-                            headers=api_headers(hz)).json()["id"])
+    job = _wait(
+        hz,
+        hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())}, headers=api_headers(hz)).json()[
+            "id"
+        ],
+    )
     (item,) = job["items"]
     assert item["status"] == "error" and item["report_id"] is None
     assert "乐业镇" in item["error"] and "不在您的审核范围内" in item["error"]
@@ -145,8 +159,12 @@ def test_upload_outside_the_reviewers_region_is_refused(make_client, world):
     # the reviewer of 同江市 may add it and open it afterwards
     create_user(world.store, "rev_tj", PASSWORD, "reviewer", region_id=world.store.ensure_region("同江市"))
     tj = make_client("rev_tj")
-    job = _wait(tj, tj.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
-                            headers=api_headers(tj)).json()["id"])
+    job = _wait(
+        tj,
+        tj.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())}, headers=api_headers(tj)).json()[
+            "id"
+        ],
+    )
     (item,) = job["items"]
     assert item["status"] == "ok", item
     rid = item["report_id"]
@@ -154,13 +172,24 @@ def test_upload_outside_the_reviewers_region_is_refused(make_client, world):
     assert tj.get(f"/api/reports/{rid}").status_code == 200
 
     # uploading the stored file again does not hand its link to someone who cannot open it
-    again = _wait(hz, hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
-                              headers=api_headers(hz)).json()["id"])
+    again = _wait(
+        hz,
+        hz.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())}, headers=api_headers(hz)).json()[
+            "id"
+        ],
+    )
     assert again["items"][0]["report_id"] is None and "不在您的审核范围内" in again["items"][0]["error"]
     assert hz.get(f"/reports/{rid}").status_code == 404
     admin = make_client("admin")
-    assert _wait(admin, admin.post("/api/jobs", files={"file": (SEED.name, SEED.read_bytes())},
-                                   headers=api_headers(admin)).json()["id"])["items"][0]["report_id"] == rid
+    assert (
+        _wait(
+            admin,
+            admin.post(
+                "/api/jobs", files={"file": (SEED.name, SEED.read_bytes())}, headers=api_headers(admin)
+            ).json()["id"],
+        )["items"][0]["report_id"]
+        == rid
+    )
 
 
 # --- saving the consolidation --------------------------------------------------------------------
@@ -185,8 +214,12 @@ def test_save_the_consolidation_then_agg_mismatch_checks_it(make_client, world):
     # a correction in a unit makes the saved consolidation disagree: AGG_MISMATCH names the cell
     jy = world.ids["hz_jy_2024"]
     new = units[1].value("t2.rules.issued") + 4
-    assert c.put(f"/api/reports/{jy}/cells/t2.rules.issued", json={"value": new},
-                 headers=api_headers(c)).status_code == 200
+    assert (
+        c.put(
+            f"/api/reports/{jy}/cells/t2.rules.issued", json={"value": new}, headers=api_headers(c)
+        ).status_code
+        == 200
+    )
     (agg,) = _open(store, rid, "AGG_MISMATCH")
     assert agg.cells == ["t2.rules.issued"]
 
@@ -196,8 +229,10 @@ def test_save_the_consolidation_then_agg_mismatch_checks_it(make_client, world):
     rid2 = r.json()["report_id"]
     assert rid2 != rid and store.load_reports([rid]) == []
     assert _open(store, rid2, "AGG_MISMATCH") == []
-    assert store.get_report(rid2).report.value("t2.rules.issued") == sum(
-        u.value("t2.rules.issued") for u in units) + 4
+    assert (
+        store.get_report(rid2).report.value("t2.rules.issued")
+        == sum(u.value("t2.rules.issued") for u in units) + 4
+    )
 
 
 @pytest.mark.parametrize("user", ["admin", "rev_hz", "rev_ha", "rev_pt", "writer_cz"])

@@ -32,7 +32,9 @@ class _TimedOut(Exception):
 @contextmanager
 def time_limit(seconds: float | None):
     """Interrupt the work after `seconds` (main thread, Unix); elsewhere no limit is applied."""
-    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (
+        seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return

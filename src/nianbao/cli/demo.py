@@ -37,8 +37,12 @@ def demo_cmd(
             continue
         counts = report.findings_by_severity()
         table.add_row(
-            path.name, report.organ or "？", str(report.year or "？"), report.template or "？",
-            f"[red]{len(counts[Severity.ERROR])}[/]", f"[yellow]{len(counts[Severity.WARNING])}[/]",
+            path.name,
+            report.organ or "？",
+            str(report.year or "？"),
+            report.template or "？",
+            f"[red]{len(counts[Severity.ERROR])}[/]",
+            f"[yellow]{len(counts[Severity.WARNING])}[/]",
             str(len(counts[Severity.INFO])),
         )
     console.print(table)

@@ -1,9 +1,9 @@
 """Extraction: a format-neutral Document onto the template (metadata, the six parts, every cell).
 
-    tokens  = tokenize(document)            # cells, line pieces, run-together text cut at labels
-    parts   = split into the six parts      # headings, with table regions for 表二/表三/表四
-    tables  = align each region with the template definitions of both years, keep the best fit
-    cells   = numbers read, run-together rows split by the arithmetic, everything with provenance
+tokens  = tokenize(document)            # cells, line pieces, run-together text cut at labels
+parts   = split into the six parts      # headings, with table regions for 表二/表三/表四
+tables  = align each region with the template definitions of both years, keep the best fit
+cells   = numbers read, run-together rows split by the arithmetic, everything with provenance
 """
 
 from __future__ import annotations
@@ -69,7 +69,9 @@ def _strip_crawl_header(doc: Document) -> Document:
     (their 发布时间 is the crawl's, not a date printed in the report)."""
     for i, block in enumerate(doc.blocks[:40]):
         if isinstance(block, Paragraph) and _CRAWL_BODY_RE.match(block.text.strip()):
-            return Document(doc.source, doc.format, doc.blocks[i + 1 :], doc.title, doc.metadata, doc.warnings)
+            return Document(
+                doc.source, doc.format, doc.blocks[i + 1 :], doc.title, doc.metadata, doc.warnings
+            )
     return doc
 
 
@@ -117,7 +119,8 @@ def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
         report.add(
             Finding(
                 "CELL_UNIT_CONVERTED",
-                "金额以“元”填报，已换算为万元：" + "，".join(f"{report.cells[k].raw}→{report.cells[k].value}万元" for k in converted),
+                "金额以“元”填报，已换算为万元："
+                + "，".join(f"{report.cells[k].raw}→{report.cells[k].value}万元" for k in converted),
                 cells=converted,
             )
         )
@@ -125,7 +128,9 @@ def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
         _map_split_rows(report, table, read.table, cells)
 
 
-def _map_split_rows(report: Report, table: TableDef, read_table: TableDef, old_cells: dict[str, CellRead]) -> None:
+def _map_split_rows(
+    report: Report, table: TableDef, read_table: TableDef, old_cells: dict[str, CellRead]
+) -> None:
     """A table read with an older definition whose single row the report's template splits into
     sub-rows — a 2021 report whose 表三 keeps the 2019 （六）其他处理 row.
 

@@ -10,7 +10,9 @@ from .normalize import squash
 TITLE_TAIL_RE = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?的?(?:年度)?(?:工作)?报告")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _ISO_RE = re.compile(r"((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?")
-_CN_DATE_RE = re.compile(r"([二〇零一二三四五六七八九○Ｏ0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE_RE = re.compile(
+    r"([二〇零一二三四五六七八九○Ｏ0]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _PUBLISHED_LABEL_RE = re.compile(r"(?:发布日期|发布时间|成文日期|日期)\s*[:：]\s*")
 
 
@@ -59,7 +61,11 @@ _ORGAN_RE = re.compile(r"(?:政府|办公厅|办公室|委员会|局|厅|镇|乡
 
 
 def _title_fragment(line: str) -> bool:
-    return len(line) <= 30 and not _SENTENCE_RE.search(line) and not re.match(r"^[一二三四五六七八九十]+[、.]", line)
+    return (
+        len(line) <= 30
+        and not _SENTENCE_RE.search(line)
+        and not re.match(r"^[一二三四五六七八九十]+[、.]", line)
+    )
 
 
 def _has_organ(text: str) -> bool:
@@ -79,9 +85,13 @@ def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
     return (name or None), year
 
 
-_PERIOD_RE = re.compile(r"(?:统计期限|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD_RE = re.compile(
+    r"(?:统计期限|统计时限|统计时间|数据统计)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
 _YEAR_START_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*年[，,以来度]")
-_COMPILED_BY_RE = re.compile(r"本(?:年度)?报告(?:由|是)([^，,。；（(]{2,30}?)(?:根据|依据|按照|编制|办公室根据)")
+_COMPILED_BY_RE = re.compile(
+    r"本(?:年度)?报告(?:由|是)([^，,。；（(]{2,30}?)(?:根据|依据|按照|编制|办公室根据)"
+)
 
 
 def year_from_text(lines: list[str]) -> int | None:

@@ -28,7 +28,9 @@ class ParsedNumber:
     status: CellStatus
 
 
-BLANK_MARKERS = frozenset({"", "/", "／", "\\", "-", "—", "——", "－", "–", "─", "无", "空", "暂无", "null", "N/A", "n/a", "×", "*"})
+BLANK_MARKERS = frozenset(
+    {"", "/", "／", "\\", "-", "—", "——", "－", "–", "─", "无", "空", "暂无", "null", "N/A", "n/a", "×", "*"}
+)
 
 _NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _LEADING_NUM_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")

@@ -247,7 +247,6 @@ def _flat_by_rows(read: TableRead) -> dict[str, CellRead] | None:
     return out
 
 
-
 def _fit(values: list[Token], keys: list[tuple[str, ColumnDef]], label: str | None):
     """Fit the value tokens of a row onto its cells.
 

@@ -60,7 +60,8 @@ def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
     # report lines repeat a lot ("\t0"): the shape of a line is computed once
     shape = _line_shape(text)
     return [
-        Token(t, prov if off is None else replace(prov, offset=off), group, kind, cut) for t, kind, cut, off in shape
+        Token(t, prov if off is None else replace(prov, offset=off), group, kind, cut)
+        for t, kind, cut, off in shape
     ]
 
 

@@ -90,8 +90,15 @@ def _common_ratio(text: str) -> float:
     sample = text[:4000]
     if not sample:
         return 0.0
-    common = sum(1 for ch in sample if ch < "\x7f" or "\u4e00" <= ch <= "\u9fa5"
-                 or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\u2010" <= ch <= "\u203b")
+    common = sum(
+        1
+        for ch in sample
+        if ch < "\x7f"
+        or "\u4e00" <= ch <= "\u9fa5"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff01" <= ch <= "\uff5e"
+        or "\u2010" <= ch <= "\u203b"
+    )
     return common / len(sample)
 
 

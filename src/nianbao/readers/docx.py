@@ -32,8 +32,21 @@ _TR_PR, _TC_PR, _GRID_BEFORE, _GRID_SPAN = _W + "trPr", _W + "tcPr", _W + "gridB
 _V_MERGE, _H_MERGE = _W + "vMerge", _W + "hMerge"
 # Elements that only wrap content (content controls, custom XML, tracked insertions, links): their
 # children count as if they stood in the wrapper's place. Deletions (w:del) are left out.
-_WRAPPERS = frozenset(_W + t for t in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag",
-                                       "hyperlink", "fldSimple", "dir", "bdo"))
+_WRAPPERS = frozenset(
+    _W + t
+    for t in (
+        "sdt",
+        "sdtContent",
+        "customXml",
+        "ins",
+        "moveTo",
+        "smartTag",
+        "hyperlink",
+        "fldSimple",
+        "dir",
+        "bdo",
+    )
+)
 _TXBX = _W + "txbxContent"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _SDT = _W + "sdt"
@@ -157,8 +170,11 @@ class _Builder:
                     above.rowspan = r - above.row + 1
                     still_open[col] = above
                     nested.extend(self._nested(tc))
-                elif h_merge is not None and h_merge.get(_VAL, "continue") == "continue" \
-                        and previous is not None:
+                elif (
+                    h_merge is not None
+                    and h_merge.get(_VAL, "continue") == "continue"
+                    and previous is not None
+                ):
                     previous.colspan += span  # legacy horizontal merge
                 else:
                     text, inner = self._cell(tc)
@@ -191,8 +207,14 @@ class _Builder:
 
 
 def _parse_part(xml: bytes) -> lxml.etree._Element:
-    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
-                                  load_dtd=False, remove_comments=True, remove_pis=True)
+    parser = lxml.etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     return lxml.etree.fromstring(xml, parser)
 
 
@@ -233,8 +255,11 @@ def read(data: bytes, source: str) -> Document:
     try:
         props = wd.core_properties
         doc.title = (props.title or "").strip() or None
-        for key, value in (("author", props.author), ("created", props.created),
-                           ("modified", props.modified)):
+        for key, value in (
+            ("author", props.author),
+            ("created", props.created),
+            ("modified", props.modified),
+        ):
             if value:
                 doc.metadata[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
     except Exception:  # damaged core properties do not make the body unreadable

@@ -21,14 +21,77 @@ from ..errors import ReadError
 from ..plugins import reader
 from ._encoding import decode_text
 
-_DROP = frozenset({"script", "style", "noscript", "template", "iframe", "head", "object", "embed", "svg",
-                   "math", "canvas", "select", "textarea", "button", "title", "frameset", "audio",
-                   "video"})
-_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-                    "blockquote", "pre", "section", "article", "header", "footer", "nav", "aside",
-                    "main", "form", "fieldset", "legend", "address", "figure", "figcaption", "center",
-                    "hr", "caption", "tr", "td", "th", "thead", "tbody", "tfoot", "body", "html",
-                    "details", "summary", "menu", "dir", "table"})
+_DROP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "head",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "select",
+        "textarea",
+        "button",
+        "title",
+        "frameset",
+        "audio",
+        "video",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "form",
+        "fieldset",
+        "legend",
+        "address",
+        "figure",
+        "figcaption",
+        "center",
+        "hr",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "body",
+        "html",
+        "details",
+        "summary",
+        "menu",
+        "dir",
+        "table",
+    }
+)
 
 MAX_DEPTH = 200  # beyond this, a subtree is read as plain text (libxml2 already caps nesting)
 MAX_COLS = 200  # columns of a table; cells beyond are dropped with a warning
@@ -46,8 +109,14 @@ def _parser() -> lxml.etree.HTMLParser:
         # etree's HTMLParser, not lxml.html's: same libxml2 parser without the Python-level
         # element class lookup, which costs more than the parse itself
         parser = _local.parser = lxml.etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False,
-            recover=True, default_doctype=False, collect_ids=False,
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            huge_tree=False,
+            recover=True,
+            default_doctype=False,
+            collect_ids=False,
         )
     return parser
 
@@ -58,12 +127,19 @@ _SINGLE_BYTE = {"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _NL_BETWEEN_WIDE = re.compile(
-    rf"(?<=[{_WIDE}])[ \t\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*(?=[{_WIDE}])")
+    rf"(?<=[{_WIDE}])[ \t\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*(?=[{_WIDE}])"
+)
 _SPECIAL = frozenset({"table", "br", "pre"})
 _BREAK = "\x00"  # a line break inside a cell; XML text cannot contain NUL, so it cannot clash
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\xad]")
-_META_KEYS = {"articletitle": "article_title", "pubdate": "published", "contentsource": "publisher",
-              "url": "url", "sitename": "site", "author": "author"}
+_META_KEYS = {
+    "articletitle": "article_title",
+    "pubdate": "published",
+    "contentsource": "publisher",
+    "url": "url",
+    "sitename": "site",
+    "author": "author",
+}
 _SNIFF = re.compile(
     r"(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|p|div|meta|title|span)\b",
     re.S,
@@ -145,8 +221,9 @@ def _embedded_body(script: str | None) -> lxml.etree._Element | None:
         return None
     fragment = _js_unescape(m.group(2))
     try:
-        root = lxml.etree.fromstring(f"<html><body>{fragment}</body></html>".encode("utf-8", "replace"),
-                                     _parser())
+        root = lxml.etree.fromstring(
+            f"<html><body>{fragment}</body></html>".encode("utf-8", "replace"), _parser()
+        )
     except (lxml.etree.LxmlError, ValueError):
         return None
     return None if root is None else root.find("body")
@@ -261,8 +338,9 @@ class _Builder:
             return
         self.blocks.append(self._grid(row_cells, texts, el.sourceline))
 
-    def _grid(self, row_cells: list[list[lxml.etree._Element]], texts: list[list[str]],
-              line: int | None) -> Table:
+    def _grid(
+        self, row_cells: list[list[lxml.etree._Element]], texts: list[list[str]], line: int | None
+    ) -> Table:
         index = self._n_tables
         self._n_tables += 1
         n_rows = len(row_cells)
@@ -283,8 +361,9 @@ class _Builder:
                     carry.extend([0] * (col + colspan - len(carry)))
                 for k in range(col, col + colspan):
                     carry[k] = rowspan
-                cells.append(TableCell(text, r, col, rowspan, colspan,
-                                       Provenance(table=index, row=r, col=col)))
+                cells.append(
+                    TableCell(text, r, col, rowspan, colspan, Provenance(table=index, row=r, col=col))
+                )
                 col += colspan
             carry = [c - 1 if c > 0 else 0 for c in carry]
         if dropped:

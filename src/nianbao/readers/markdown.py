@@ -44,8 +44,12 @@ def read(data: bytes, source: str) -> Document:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _is_row(line) and i + 1 < len(lines) and _is_delimiter(lines[i + 1]) \
-                and len(split_row(line)) == len(split_row(lines[i + 1])):
+        if (
+            _is_row(line)
+            and i + 1 < len(lines)
+            and _is_delimiter(lines[i + 1])
+            and len(split_row(line)) == len(split_row(lines[i + 1]))
+        ):
             index = len(doc.tables)
             rows = [(i, split_row(line))]
             i += 2

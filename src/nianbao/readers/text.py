@@ -21,8 +21,13 @@ _RESIDUE = re.compile(r"\[bookmark: [^\]\n]*\]|[\x0b\x0c\u200b-\u200d\u2060\ufef
 
 # A crawler's dump starts with "key: value" lines and a separator before the body.
 _CRAWL_SEPARATOR = re.compile(r"^=+ *正文 *=+$")
-_CRAWL_KEYS = {"标题": "title", "发布时间": "published", "发布机构": "publisher", "原文链接": "url",
-               "文号": "document_number"}
+_CRAWL_KEYS = {
+    "标题": "title",
+    "发布时间": "published",
+    "发布机构": "publisher",
+    "原文链接": "url",
+    "文号": "document_number",
+}
 
 
 def clean_line(line: str) -> str:

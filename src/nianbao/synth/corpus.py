@@ -113,7 +113,8 @@ def generate_corpus(
         else:
             (out / name).write_bytes(content)
         (out / "gold" / f"{i:04d}_{layout}.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         items.append(Item(name, truth))
         if progress:
             progress(i)

@@ -16,8 +16,18 @@ from ..writer.data import ReportData, complete_totals
 
 PLACES = ("青山", "白河", "安平", "临川", "东湖", "西岭", "南溪", "北塘", "长宁", "永丰", "和平", "兴隆")
 LEVELS = ("县", "区", "市")
-DEPARTMENTS = ("人民政府办公室", "交通运输局", "市场监督管理局", "自然资源局", "教育局", "卫生健康委员会",
-               "生态环境局", "住房和城乡建设局", "人力资源和社会保障局", "民政局")
+DEPARTMENTS = (
+    "人民政府办公室",
+    "交通运输局",
+    "市场监督管理局",
+    "自然资源局",
+    "教育局",
+    "卫生健康委员会",
+    "生态环境局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "民政局",
+)
 OVERVIEW = (
     "{year}年，{organ}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》，"
     "扎实推进政务公开各项工作。",
@@ -125,13 +135,20 @@ def break_data(rng: random.Random, data: ReportData) -> Breakage:
         # a figure typed into the overview by hand that disagrees with 表三
         stated = (cells.get("t3.new_received.total") or 0) + rng.randint(1, 9)
         overview = data.sections.get("overview", "") + f"全年共收到政府信息公开申请{stated}件。"
-        return Breakage(data.model_copy(update={"sections": {**data.sections, "overview": overview}}),
-                        ["NARRATIVE_MISMATCH"], f"overview states {stated} applications")
+        return Breakage(
+            data.model_copy(update={"sections": {**data.sections, "overview": overview}}),
+            ["NARRATIVE_MISMATCH"],
+            f"overview states {stated} applications",
+        )
     if kind == "section":
         key = rng.choice(("problems", "other"))
         sections = {k: v for k, v in data.sections.items() if k != key}
-        return Breakage(data.model_copy(update={"sections": sections}), ["SECTION_MISSING"],
-                        f"part {key} dropped (heading and text)", frozenset({key}))
+        return Breakage(
+            data.model_copy(update={"sections": sections}),
+            ["SECTION_MISSING"],
+            f"part {key} dropped (heading and text)",
+            frozenset({key}),
+        )
     if kind == "blank":
         key = rng.choice([k for k in tpl.table("t2").cell_keys])
         cells[key] = None
@@ -139,8 +156,9 @@ def break_data(rng: random.Random, data: ReportData) -> Breakage:
     if kind == "t4_total":
         key = rng.choice([k for k in tpl.table("t4").cell_keys if k.endswith(".total")])
     else:
-        key = rng.choice([k for k in tpl.table("t3").cell_keys
-                          if not k.endswith(".total") and ".results_total." not in k])
+        key = rng.choice(
+            [k for k in tpl.table("t3").cell_keys if not k.endswith(".total") and ".results_total." not in k]
+        )
     cells[key] = (cells[key] or 0) + rng.randint(1, 5)
     codes = sorted({r.code for r in all_relations(tpl.id) if key in r.keys and r.holds(cells) is False})
     return Breakage(data.model_copy(update={"cells": cells}), codes, f"{key} changed to {cells[key]}")

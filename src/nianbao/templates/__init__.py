@@ -218,7 +218,10 @@ def templates() -> dict[str, Template]:
 def sections() -> tuple[SectionDef, ...]:
     return tuple(
         SectionDef(
-            s["key"], s["number"], s["title"], tuple(s.get("variants", ())),
+            s["key"],
+            s["number"],
+            s["title"],
+            tuple(s.get("variants", ())),
             tuple(tuple(words) for words in s.get("keywords", ())),
         )
         for s in _raw()["sections"]

@@ -58,8 +58,13 @@ def _too_large_text(limit: int) -> str:
 
 async def _too_large(send: Send, limit: int) -> None:
     body = _too_large_text(limit).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -102,8 +107,14 @@ def create_app(
     async def _http(request: Request, exc: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api/") or request.url.path.startswith("/static/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return render(request, "error.html", getattr(request.state, "principal", None),
-                      status_code=exc.status_code, message=exc.detail, status=exc.status_code)
+        return render(
+            request,
+            "error.html",
+            getattr(request.state, "principal", None),
+            status_code=exc.status_code,
+            message=exc.detail,
+            status=exc.status_code,
+        )
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Any:

@@ -145,11 +145,17 @@ def too_many_failures(store: Store, username: str) -> bool:
     """Password guessing: refuse a name after MAX_FAILED_LOGINS failures within the window."""
     since = utcnow() - FAILED_LOGIN_WINDOW
     with store.session() as s:
-        n = len(list(s.scalars(
-            select(AuditEntry.id).where(
-                AuditEntry.action == "login_failed", AuditEntry.username == username[:100], AuditEntry.at >= since
+        n = len(
+            list(
+                s.scalars(
+                    select(AuditEntry.id).where(
+                        AuditEntry.action == "login_failed",
+                        AuditEntry.username == username[:100],
+                        AuditEntry.at >= since,
+                    )
+                )
             )
-        )))
+        )
     return n >= MAX_FAILED_LOGINS
 
 
@@ -199,8 +205,14 @@ def principal_for(store: Store, token: str | None) -> Principal | None:
     return p
 
 
-def audit(store: Store, who: str | None, action: str, target: str | None = None,
-          detail: dict | None = None, ip: str | None = None) -> None:
+def audit(
+    store: Store,
+    who: str | None,
+    action: str,
+    target: str | None = None,
+    detail: dict | None = None,
+    ip: str | None = None,
+) -> None:
     with store.session() as s:
         s.add(AuditEntry(username=who, action=action, target=target, detail=detail or {}, ip=ip))
 

@@ -56,8 +56,9 @@ def table_bytes(header: list[str], rows: list[list[object]], fmt: str) -> bytes:
         import xlsxwriter
 
         out = io.BytesIO()
-        wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                       "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(
+            out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
         ws = wb.add_worksheet("报告")
         ws.write_row(0, 0, header)
         for i, row in enumerate(rows, 1):

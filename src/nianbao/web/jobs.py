@@ -87,8 +87,15 @@ class Job:
 
     @classmethod
     def from_row(cls, row: JobRow) -> Job:
-        return cls(row.id, row.owner, row.owner_id, [JobItem(**i) for i in row.items or []], row.status,
-                   row.error, row.created_at)
+        return cls(
+            row.id,
+            row.owner,
+            row.owner_id,
+            [JobItem(**i) for i in row.items or []],
+            row.status,
+            row.error,
+            row.created_at,
+        )
 
 
 def _child(conn: Any, name: str, data: bytes) -> None:  # runs in the worker process
@@ -198,8 +205,16 @@ class JobRunner:
             shown = it.name.replace(str(tmpdir) + os.sep, "")
             job.items.append(JobItem(shown, "error" if it.data is None else "waiting", error=it.error))
         with self.store.session() as s:
-            s.add(JobRow(id=job.id, owner=owner, owner_id=owner_id, status="queued", worker=self.worker,
-                         items=[dict(i.__dict__) for i in job.items]))
+            s.add(
+                JobRow(
+                    id=job.id,
+                    owner=owner,
+                    owner_id=owner_id,
+                    status="queued",
+                    worker=self.worker,
+                    items=[dict(i.__dict__) for i in job.items],
+                )
+            )
         threading.Thread(target=self._run, args=(job, items, tmpdir, scope), daemon=True).start()
         return job
 
@@ -208,8 +223,12 @@ class JobRunner:
             s.execute(
                 update(JobRow)
                 .where(JobRow.id == job.id)
-                .values(status=job.status, error=job.error, items=[dict(i.__dict__) for i in job.items],
-                        updated_at=datetime.now(UTC))
+                .values(
+                    status=job.status,
+                    error=job.error,
+                    items=[dict(i.__dict__) for i in job.items],
+                    updated_at=datetime.now(UTC),
+                )
             )
 
     def _run(self, job: Job, items: list[Any], tmpdir: Path, scope: set[int] | None) -> None:
@@ -271,9 +290,9 @@ class JobRunner:
     def _existing(self, sha: str) -> int | None:
         with self.store.session() as s:
             return s.scalar(
-                select(ReportRow.id).join(Document, Document.id == ReportRow.document_id).where(
-                    Document.sha256 == sha
-                )
+                select(ReportRow.id)
+                .join(Document, Document.id == ReportRow.document_id)
+                .where(Document.sha256 == sha)
             )
 
     def _count(self, ji: JobItem) -> None:

@@ -115,7 +115,9 @@ def years(store: Store) -> list[int]:
 
 # --- one report ----------------------------------------------------------------------------
 def table_template(report: Report, table_id: str) -> str:
-    return report.table_templates.get(table_id) or report.template or template_for_year(report.year or 2021).id
+    return (
+        report.table_templates.get(table_id) or report.template or template_for_year(report.year or 2021).id
+    )
 
 
 def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
@@ -145,7 +147,9 @@ def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
             cells[key] = {
                 "key": key,
                 "label": cell_label(tpl, key),
-                "text": "" if c is None else (format_value(c.value) if c.value is not None else (c.raw or "")),
+                "text": ""
+                if c is None
+                else (format_value(c.value) if c.value is not None else (c.raw or "")),
                 "value": None if c is None else c.value,
                 "raw": None if c is None else c.raw,
                 "method": None if c is None else c.method,
@@ -161,8 +165,14 @@ def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
                 else None,
             }
         tables.append(
-            {"id": tid, "name": TABLE_NAMES[tid], "template": tpl, "missing": False, "cells": cells,
-             "grid": grid(tpl, tid)}
+            {
+                "id": tid,
+                "name": TABLE_NAMES[tid],
+                "template": tpl,
+                "missing": False,
+                "cells": cells,
+                "grid": grid(tpl, tid),
+            }
         )
     return {
         "report": report,
@@ -390,8 +400,14 @@ def year_over_year(store: Store, organ_id: int) -> list[dict[str, Any]]:
             b = cur.report.section(sdef.key)
             ta, tb = (a.text if a else ""), (b.text if b else "")
             ratio = difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio() if ta or tb else 1.0
-            texts.append({"key": sdef.key, "title": f"{sdef.number}、{sdef.title}", "ratio": ratio,
-                          "diff": text_diff(ta, tb)})
+            texts.append(
+                {
+                    "key": sdef.key,
+                    "title": f"{sdef.number}、{sdef.title}",
+                    "ratio": ratio,
+                    "diff": text_diff(ta, tb),
+                }
+            )
         pairs.append({"prev": prev, "cur": cur, "deltas": deltas, "texts": texts})
     return [{"reports": ordered, "pairs": pairs}]
 

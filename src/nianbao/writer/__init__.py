@@ -27,7 +27,9 @@ class Written:
     content: bytes = b""
 
 
-def prepare(data: ReportData, draft: bool = True, allow_errors: bool = False) -> tuple[ReportData, list[Finding]]:
+def prepare(
+    data: ReportData, draft: bool = True, allow_errors: bool = False
+) -> tuple[ReportData, list[Finding]]:
     """Complete the totals and validate; raise `ReportNotWritten` on errors unless allowed."""
     data = data.with_totals()
     findings = check(data, draft=draft)

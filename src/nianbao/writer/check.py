@@ -47,8 +47,13 @@ def check(data: ReportData, draft: bool = True) -> list[Finding]:
         left = sum(values[k] or 0 for k in rel.lhs)
         right = sum(values[k] or 0 for k in rel.rhs)
         findings.append(
-            Finding(rel.code, f"{rel.where}：{format_value(left)} ≠ {format_value(right)}",
-                    cells=list(rel.keys), where=rel.where, data={"lhs": left, "rhs": right})
+            Finding(
+                rel.code,
+                f"{rel.where}：{format_value(left)} ≠ {format_value(right)}",
+                cells=list(rel.keys),
+                where=rel.where,
+                data={"lhs": left, "rhs": right},
+            )
         )
     return findings
 

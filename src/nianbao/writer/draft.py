@@ -40,8 +40,12 @@ def draft_requests(data: ReportData, template: Template | None = None) -> str:
     if any(v(f"t3.{r}.total") is None for r in needed):
         return ""  # never print a figure the table does not give
     text = f"本年度共新收政府信息公开申请{_n(received)}"
-    text += _breakdown([(c.label.official if c.key != "other_org" else "其他组织",
-                         v(f"t3.new_received.{c.key}")) for c in cols])
+    text += _breakdown(
+        [
+            (c.label.official if c.key != "other_org" else "其他组织", v(f"t3.new_received.{c.key}"))
+            for c in cols
+        ]
+    )
     text += f"；上年结转政府信息公开申请{_n(v('t3.carried_over.total'))}。"
     # results by top-level category: a group's figure is the sum of its children
     groups: list[tuple[str, Number | None]] = []
@@ -99,7 +103,9 @@ def draft_fee(data: ReportData) -> str | None:
         return None
     if not data.processing_fee:
         return "本年度未收取信息处理费。"
-    return f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{format_value(data.processing_fee)}元。"
+    return (
+        f"本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{format_value(data.processing_fee)}元。"
+    )
 
 
 def drafted(data: ReportData) -> dict[str, str]:

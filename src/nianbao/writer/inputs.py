@@ -18,10 +18,14 @@ def load_data(path: str | Path) -> ReportData:
         return load_mapping_file(path)
     if ext in (".xlsx", ".xlsm"):
         return read_workbook(path)
-    raise InputError(f"{path.name}：不支持的输入格式（可用 YAML、JSON 或 nianbao template 生成的 .xlsx 填报表）")
+    raise InputError(
+        f"{path.name}：不支持的输入格式（可用 YAML、JSON 或 nianbao template 生成的 .xlsx 填报表）"
+    )
 
 
-def apply_ledgers(data: ReportData, ledger: str | Path | None = None, cases: str | Path | None = None) -> ReportData:
+def apply_ledgers(
+    data: ReportData, ledger: str | Path | None = None, cases: str | Path | None = None
+) -> ReportData:
     """Replace 表三 (and 表四) by the counts of the ledgers; problems of both are reported together."""
     cells = dict(data.cells)
     problems: list[str] = []

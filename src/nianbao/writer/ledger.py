@@ -108,14 +108,19 @@ def read_rows(source: str | Path | bytes, name: str | None = None) -> tuple[list
             continue
     else:
         raise InputError(f"{label}：无法识别文件编码，请保存为 UTF-8 编码的 CSV")
-    dialect = "excel-tab" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else "excel"
+    dialect = (
+        "excel-tab" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else "excel"
+    )
     reader = csv.reader(io.StringIO(text), dialect=dialect)
     rows = list(reader)
     if not rows:
         raise InputError(f"{label}：文件为空")
     header = [h.strip() for h in rows[0]]
-    return header, [LedgerRow(i + 2, dict(zip(header, (v.strip() for v in r), strict=False)))
-                    for i, r in enumerate(rows[1:]) if any(v.strip() for v in r)]
+    return header, [
+        LedgerRow(i + 2, dict(zip(header, (v.strip() for v in r), strict=False)))
+        for i, r in enumerate(rows[1:])
+        if any(v.strip() for v in r)
+    ]
 
 
 def _xlsx_rows(data: bytes, label: str) -> tuple[list[str], list[LedgerRow]]:
@@ -148,8 +153,9 @@ def _cell_text(v: Any) -> str:
     return str(v).strip()
 
 
-def _columns(header: list[str], wanted: dict[str, list[str]], label: str,
-             optional: Iterable[str] = ()) -> dict[str, str]:
+def _columns(
+    header: list[str], wanted: dict[str, list[str]], label: str, optional: Iterable[str] = ()
+) -> dict[str, str]:
     found: dict[str, str] = {}
     normal = {normalise(h): h for h in header if h}
     for field, names in wanted.items():
@@ -159,7 +165,9 @@ def _columns(header: list[str], wanted: dict[str, list[str]], label: str,
                 break
     missing = [wanted[f][0] for f in wanted if f not in found and f not in optional]
     if missing:
-        raise InputError(f"{label}：缺少列“{'”“'.join(missing)}”（表头为：{'、'.join(h for h in header if h)}）")
+        raise InputError(
+            f"{label}：缺少列“{'”“'.join(missing)}”（表头为：{'、'.join(h for h in header if h)}）"
+        )
     return found
 
 
@@ -235,8 +243,11 @@ def table3_from_ledger(
     applicants = applicant_names(tpl)
     results = result_names(tpl)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    counts: dict[str, int] = {k: 0 for k in tpl.table("t3").cell_keys if not k.endswith(".total")
-                              and not k.startswith("t3.results_total.")}
+    counts: dict[str, int] = {
+        k: 0
+        for k in tpl.table("t3").cell_keys
+        if not k.endswith(".total") and not k.startswith("t3.results_total.")
+    }
     problems: list[str] = []
 
     def bad(row: LedgerRow, message: str) -> None:
@@ -246,8 +257,11 @@ def table3_from_ledger(
         v = row.values
         applicant = applicants.get(normalise(v.get(cols["applicant"], "")))
         if applicant is None:
-            bad(row, f"申请人类型“{v.get(cols['applicant'], '')}”无法识别（应为自然人、商业企业、科研机构、"
-                     "社会公益组织、法律服务机构或其他）")
+            bad(
+                row,
+                f"申请人类型“{v.get(cols['applicant'], '')}”无法识别（应为自然人、商业企业、科研机构、"
+                "社会公益组织、法律服务机构或其他）",
+            )
             continue
         received = parse_date(v.get(cols["received"], ""))
         if received is None:
@@ -258,8 +272,11 @@ def table3_from_ledger(
             continue
         result_text = v.get(cols["result"], "").strip()
         concluded_text = v.get(cols.get("concluded", ""), "").strip() if "concluded" in cols else ""
-        is_open = concluded_text in OPEN_MARKERS or result_text in OPEN_MARKERS or (
-            not concluded_text and not result_text)
+        is_open = (
+            concluded_text in OPEN_MARKERS
+            or result_text in OPEN_MARKERS
+            or (not concluded_text and not result_text)
+        )
         concluded = None
         if not is_open:
             if not concluded_text:
@@ -273,13 +290,19 @@ def table3_from_ledger(
                 bad(row, f"办结日期 {concluded.isoformat()} 早于收到日期 {received.isoformat()}")
                 continue
             if concluded < start:
-                bad(row, f"已于 {concluded.isoformat()} 办结，不属于 {year} 年度（请从台账中移出上年已办结的申请）")
+                bad(
+                    row,
+                    f"已于 {concluded.isoformat()} 办结，不属于 {year} 年度（请从台账中移出上年已办结的申请）",
+                )
                 continue
         result_key = None
         if concluded is not None and concluded <= end:
             result_key = _result_key(result_text, results)
             if result_key is None:
-                bad(row, f"办理结果“{result_text}”无法识别（应为表三的办理结果之一，如“予以公开”“本机关不掌握相关政府信息”）")
+                bad(
+                    row,
+                    f"办理结果“{result_text}”无法识别（应为表三的办理结果之一，如“予以公开”“本机关不掌握相关政府信息”）",
+                )
                 continue
         counts[f"t3.{'new_received' if received >= start else 'carried_over'}.{applicant}"] += 1
         if result_key:
@@ -308,13 +331,17 @@ def table4_from_ledger(
         v = row.values
         kind = kinds.get(normalise(v.get(cols["kind"], "")))
         if kind is None:
-            problems.append(f"第{row.number}行：案件类型“{v.get(cols['kind'], '')}”无法识别"
-                            "（应为行政复议、未经复议直接起诉或复议后起诉）")
+            problems.append(
+                f"第{row.number}行：案件类型“{v.get(cols['kind'], '')}”无法识别"
+                "（应为行政复议、未经复议直接起诉或复议后起诉）"
+            )
             continue
         text = v.get(cols["result"], "") if "result" in cols else ""
         result = outcome.get(normalise(text)) if text else "pending"
         if result is None:
-            problems.append(f"第{row.number}行：结果“{text}”无法识别（应为结果维持、结果纠正、其他结果或尚未审结）")
+            problems.append(
+                f"第{row.number}行：结果“{text}”无法识别（应为结果维持、结果纠正、其他结果或尚未审结）"
+            )
             continue
         if "filed" in cols and v.get(cols["filed"]):
             filed = parse_date(v[cols["filed"]])

@@ -25,8 +25,11 @@ MAP_SHEET = "_nianbao"
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
 TABLE_SHEETS = {"t2": "表二", "t3": "表三", "t4": "表四"}
-TABLE_CAPTIONS = {"t2": "主动公开政府信息情况", "t3": "收到和处理政府信息公开申请情况",
-                  "t4": "政府信息公开行政复议、行政诉讼情况"}
+TABLE_CAPTIONS = {
+    "t2": "主动公开政府信息情况",
+    "t3": "收到和处理政府信息公开申请情况",
+    "t4": "政府信息公开行政复议、行政诉讼情况",
+}
 GRID_TOP = 2  # the grid starts below a caption row and a hint row
 META_FIELDS = (
     ("organ", "机关名称"),
@@ -52,8 +55,14 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
     tpl = get_template(template_id) if template_id else template_for_year(year)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    base = {"font_name": "Noto Serif CJK SC", "font_size": 10, "border": 1, "valign": "vcenter",
-            "align": "center", "text_wrap": True}
+    base = {
+        "font_name": "Noto Serif CJK SC",
+        "font_size": 10,
+        "border": 1,
+        "valign": "vcenter",
+        "align": "center",
+        "text_wrap": True,
+    }
     f_label = wb.add_format({**base, "bg_color": "#F2F2F2"})
     f_vertical = wb.add_format({**base, "bg_color": "#F2F2F2", "rotation": 270})
     f_input = wb.add_format({**base, "locked": False, "bg_color": "#FFFFE0"})
@@ -75,8 +84,12 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
     meta.write(1, 0, f"表格格式：{tpl.id}年版（{tpl.notice}）。黄色单元格填写，绿色为自动合计。", f_hint)
     defaults: dict[str, Any] = {"year": year, "template": tpl.id}
     if data:
-        defaults |= {"organ": data.organ, "region": data.region, "published": data.published,
-                     "processing_fee": data.processing_fee}
+        defaults |= {
+            "organ": data.organ,
+            "region": data.region,
+            "published": data.published,
+            "processing_fee": data.processing_fee,
+        }
     for i, (name, label) in enumerate(META_FIELDS):
         r = 3 + i
         meta.write(r, 0, label, f_bold)
@@ -86,9 +99,18 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
                 meta.write_datetime(r, 1, dt.datetime.combine(v, dt.time()), f_date)
             else:
                 meta.write_blank(r, 1, None, f_date)
-            meta.data_validation(r, 1, r, 1, {"validate": "date", "criteria": ">=",
-                                              "value": dt.date(2000, 1, 1),
-                                              "error_message": "请填写日期，如 2025-01-20"})
+            meta.data_validation(
+                r,
+                1,
+                r,
+                1,
+                {
+                    "validate": "date",
+                    "criteria": ">=",
+                    "value": dt.date(2000, 1, 1),
+                    "error_message": "请填写日期，如 2025-01-20",
+                },
+            )
         elif name == "template":
             meta.write(r, 1, v, f_meta)
             meta.data_validation(r, 1, r, 1, {"validate": "list", "source": ["2019", "2021"]})
@@ -155,13 +177,29 @@ def _write(ws: Any, r: int, c: int, span: int, value: Any, fmt: Any, cached: Any
 
 def _validation(integer: bool, signed: bool) -> dict[str, Any]:
     if integer and signed:
-        return {"validate": "integer", "criteria": "between", "minimum": -10**9, "maximum": 10**9,
-                "error_title": "请填写整数", "error_message": "本栏填写整数，减少时填负数"}
+        return {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": -(10**9),
+            "maximum": 10**9,
+            "error_title": "请填写整数",
+            "error_message": "本栏填写整数，减少时填负数",
+        }
     if integer:
-        return {"validate": "integer", "criteria": ">=", "value": 0,
-                "error_title": "请填写非负整数", "error_message": "本栏为件数，请填写 0 或正整数"}
-    return {"validate": "decimal", "criteria": ">=", "value": 0,
-            "error_title": "请填写金额", "error_message": "本栏为金额（万元），请填写非负数，可带小数"}
+        return {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "请填写非负整数",
+            "error_message": "本栏为件数，请填写 0 或正整数",
+        }
+    return {
+        "validate": "decimal",
+        "criteria": ">=",
+        "value": 0,
+        "error_title": "请填写金额",
+        "error_message": "本栏为金额（万元），请填写非负数，可带小数",
+    }
 
 
 def _column_widths(ws: Any, tid: str, n_cols: int) -> None:
@@ -177,8 +215,9 @@ def _column_widths(ws: Any, tid: str, n_cols: int) -> None:
         ws.set_column(0, n_cols - 1, 9)
 
 
-def write_workbook(path: str | Path, year: int, template_id: str | None = None,
-                   data: ReportData | None = None) -> Path:
+def write_workbook(
+    path: str | Path, year: int, template_id: str | None = None, data: ReportData | None = None
+) -> Path:
     path = Path(path)
     path.write_bytes(build_workbook(year, template_id, data))
     return path
@@ -193,12 +232,17 @@ def read_workbook(source: str | Path | bytes, name: str | None = None) -> Report
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{label}：无法打开工作簿（{type(exc).__name__}）") from None
     if MAP_SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
-        raise InputError(f"{label}：不是 nianbao 生成的填报表（缺少“{META_SHEET}”或对照表），"
-                         "请用 nianbao template 生成填报表")
+        raise InputError(
+            f"{label}：不是 nianbao 生成的填报表（缺少“{META_SHEET}”或对照表），"
+            "请用 nianbao template 生成填报表"
+        )
     problems: list[str] = []
     meta_ws = wb[META_SHEET]
-    by_label = {str(row[0].value).strip(): row[1].value for row in meta_ws.iter_rows(min_row=1, max_col=2)
-                if row[0].value is not None}
+    by_label = {
+        str(row[0].value).strip(): row[1].value
+        for row in meta_ws.iter_rows(min_row=1, max_col=2)
+        if row[0].value is not None
+    }
     raw: dict[str, Any] = {}
     for field, zh in META_FIELDS:
         v = by_label.get(zh)

@@ -22,8 +22,18 @@ def _page(request: Request, p: Principal, error: str | None = None, status: int 
         organs = list(s.scalars(select(Organ).order_by(Organ.name)))
         entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)))
     regions = {r.id: r.name for r in store.regions()}
-    return render(request, "admin.html", p, status_code=status, users=users, organs=organs, regions=regions,
-                  organ_names={o.id: o.name for o in organs}, entries=entries, error=error)
+    return render(
+        request,
+        "admin.html",
+        p,
+        status_code=status,
+        users=users,
+        organs=organs,
+        regions=regions,
+        organ_names={o.id: o.name for o in organs},
+        entries=entries,
+        error=error,
+    )
 
 
 @router.get("/admin")
@@ -45,11 +55,22 @@ def add_user(
     if len(password) < 10:
         return _page(request, p, "密码至少 10 位", 422)
     try:
-        uid = create_user(store, username.strip()[:100], password, role,
-                          int(region_id) if region_id.isdigit() else None,
-                          int(organ_id) if organ_id.isdigit() else None)
+        uid = create_user(
+            store,
+            username.strip()[:100],
+            password,
+            role,
+            int(region_id) if region_id.isdigit() else None,
+            int(organ_id) if organ_id.isdigit() else None,
+        )
     except ValueError as exc:
         return _page(request, p, str(exc), 422)
-    audit(store, p.username, "create_user", f"user:{uid}", {"username": username, "role": role},
-          client_ip(request))
+    audit(
+        store,
+        p.username,
+        "create_user",
+        f"user:{uid}",
+        {"username": username, "role": role},
+        client_ip(request),
+    )
     return RedirectResponse("/admin", status_code=303)

@@ -56,23 +56,51 @@ class NewUser(BaseModel):
 
 @router.get("/me", summary="当前用户与 CSRF 令牌")
 def me(p: Principal = Depends(api_user)) -> dict[str, Any]:
-    return {"username": p.username, "role": p.role, "region_id": p.region_id, "organ_id": p.organ_id,
-            "csrf": p.csrf}
+    return {
+        "username": p.username,
+        "role": p.role,
+        "region_id": p.region_id,
+        "organ_id": p.organ_id,
+        "csrf": p.csrf,
+    }
 
 
 @router.get("/reports", summary="报告列表（按地区、年度、机关、状态筛选）")
-def reports(request: Request, region: str | None = None, year: int | None = None, organ: str | None = None,
-            status: str | None = None, p: Principal = Depends(api_user)) -> list[dict[str, Any]]:
+def reports(
+    request: Request,
+    region: str | None = None,
+    year: int | None = None,
+    organ: str | None = None,
+    status: str | None = None,
+    p: Principal = Depends(api_user),
+) -> list[dict[str, Any]]:
     rows = list_reports(get_store(request), p, region, year, organ, status)
-    return [{"id": r.id, "organ": r.organ, "organ_id": r.organ_id, "region": r.region, "year": r.year,
-             "template": r.template, "status": r.status, "counts": r.counts, "consolidated": r.consolidated}
-            for r in rows]
+    return [
+        {
+            "id": r.id,
+            "organ": r.organ,
+            "organ_id": r.organ_id,
+            "region": r.region,
+            "year": r.year,
+            "template": r.template,
+            "status": r.status,
+            "counts": r.counts,
+            "consolidated": r.consolidated,
+        }
+        for r in rows
+    ]
 
 
 @router.get("/reports/export.{fmt}", summary="导出报告列表（csv / xlsx / jsonl）")
-def reports_export(request: Request, fmt: str, region: str | None = None, year: int | None = None,
-                   organ: str | None = None, status: str | None = None,
-                   p: Principal = Depends(api_user)) -> Response:
+def reports_export(
+    request: Request,
+    fmt: str,
+    region: str | None = None,
+    year: int | None = None,
+    organ: str | None = None,
+    status: str | None = None,
+    p: Principal = Depends(api_user),
+) -> Response:
     if fmt not in LIST_FORMATS:
         raise HTTPException(404, "不支持的导出格式")
     store = get_store(request)
@@ -88,8 +116,10 @@ def report(request: Request, report_id: int, p: Principal = Depends(api_user)) -
     d = stored.report.to_dict(provenance=True)
     d["id"] = report_id
     d["findings"] = view["findings"]
-    d["edits"] = [{"key": e.key, "old": e.old_value, "new": e.new_value, "who": e.who, "at": e.at.isoformat()}
-                  for e in view["edits"]]
+    d["edits"] = [
+        {"key": e.key, "old": e.old_value, "new": e.new_value, "who": e.who, "at": e.at.isoformat()}
+        for e in view["edits"]
+    ]
     return d
 
 
@@ -104,9 +134,12 @@ def report_export(request: Request, report_id: int, fmt: str, p: Principal = Dep
         raise HTTPException(503, str(exc)) from None
 
 
-@router.put("/reports/{report_id}/cells/{key}", summary="更正一个单元格（保留原值、更正人和时间），并立即重新检查")
-def correct(request: Request, report_id: int, key: str, body: CellCorrection,
-            p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+@router.put(
+    "/reports/{report_id}/cells/{key}", summary="更正一个单元格（保留原值、更正人和时间），并立即重新检查"
+)
+def correct(
+    request: Request, report_id: int, key: str, body: CellCorrection, p: Principal = Depends(api_reviewer)
+) -> dict[str, Any]:
     store = get_store(request)
     stored = visible_report(store, p, report_id)
     if key not in stored.report.cells:
@@ -116,23 +149,38 @@ def correct(request: Request, report_id: int, key: str, body: CellCorrection,
     store.edit_cell(report_id, key, new, who=p.username)
     findings = revalidate(store, report_id)
     recheck_corpus(store, report_id)
-    audit(store, p.username, "correct_cell", f"report:{report_id}:{key}",
-          {"old": stored.report.value(key), "new": new}, client_ip(request))
+    audit(
+        store,
+        p.username,
+        "correct_cell",
+        f"report:{report_id}:{key}",
+        {"old": stored.report.value(key), "new": new},
+        client_ip(request),
+    )
     return {"key": key, "value": new, "findings": [f.to_dict() for f in findings]}
 
 
 @router.post("/findings/{finding_id}/accept", summary="接受（或重新打开）一个问题，附说明")
-def accept(request: Request, finding_id: int, body: Acceptance, p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+def accept(
+    request: Request, finding_id: int, body: Acceptance, p: Principal = Depends(api_reviewer)
+) -> dict[str, Any]:
     store = get_store(request)
     finding_report(store, p, finding_id)
     store.accept_finding(finding_id, p.username, body.comment, body.accepted)
-    audit(store, p.username, "accept_finding" if body.accepted else "reopen_finding", f"finding:{finding_id}",
-          ip=client_ip(request))
+    audit(
+        store,
+        p.username,
+        "accept_finding" if body.accepted else "reopen_finding",
+        f"finding:{finding_id}",
+        ip=client_ip(request),
+    )
     return {"id": finding_id, "accepted": body.accepted}
 
 
 @router.post("/jobs", summary="上传一份报告或 ZIP 压缩包进行检查", status_code=202)
-async def upload(request: Request, file: UploadFile = File(...), p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+async def upload(
+    request: Request, file: UploadFile = File(...), p: Principal = Depends(api_reviewer)
+) -> dict[str, Any]:
     name, data = await read_upload(request, file)
     job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
     audit(get_store(request), p.username, "upload", name, {"job": job.id}, client_ip(request))
@@ -149,12 +197,18 @@ def job(request: Request, job_id: str, p: Principal = Depends(api_user)) -> dict
 
 @router.get("/regions", summary="可查看的地区")
 def regions(request: Request, p: Principal = Depends(api_user)) -> list[dict[str, Any]]:
-    return [{"id": r.id, "name": r.name, "level": r.level, "parent_id": r.parent_id}
-            for r in visible_regions(get_store(request), p)]
+    return [
+        {"id": r.id, "name": r.name, "level": r.level, "parent_id": r.parent_id}
+        for r in visible_regions(get_store(request), p)
+    ]
 
 
-@router.get("/regions/{region_id}/{year}/consolidated", summary="地区年度汇总：汇总表、未报送单位、有错误的单位")
-def consolidated(request: Request, region_id: int, year: int, p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+@router.get(
+    "/regions/{region_id}/{year}/consolidated", summary="地区年度汇总：汇总表、未报送单位、有错误的单位"
+)
+def consolidated(
+    request: Request, region_id: int, year: int, p: Principal = Depends(api_reviewer)
+) -> dict[str, Any]:
     store = get_store(request)
     if region_id not in {r.id for r in visible_regions(store, p)}:
         raise HTTPException(404, "地区不存在或无权查看")
@@ -163,18 +217,26 @@ def consolidated(request: Request, region_id: int, year: int, p: Principal = Dep
     except LookupError as exc:
         raise HTTPException(404, f"无法汇总：{exc}") from None
     return {
-        "region": c.region, "year": year, "cells": c.report.values(),
-        "units": [{"name": u.name, "organ_id": u.organ_id, "report_id": u.report.id if u.report else None}
-                  for u in c.units],
+        "region": c.region,
+        "year": year,
+        "cells": c.report.values(),
+        "units": [
+            {"name": u.name, "organ_id": u.organ_id, "report_id": u.report.id if u.report else None}
+            for u in c.units
+        ],
         "missing": [{"name": u.name, "organ_id": u.organ_id} for u in c.missing],
         "unreliable": [{"name": u.name, "organ_id": u.organ_id, "codes": u.problems} for u in c.unreliable],
     }
 
 
-@router.post("/regions/{region_id}/{year}/consolidated", status_code=201,
-             summary="把地区年度汇总保存为汇总报告（替换此前保存的），并核对其与下级之和")
-def save_consolidated(request: Request, region_id: int, year: int,
-                      p: Principal = Depends(api_reviewer)) -> dict[str, Any]:
+@router.post(
+    "/regions/{region_id}/{year}/consolidated",
+    status_code=201,
+    summary="把地区年度汇总保存为汇总报告（替换此前保存的），并核对其与下级之和",
+)
+def save_consolidated(
+    request: Request, region_id: int, year: int, p: Principal = Depends(api_reviewer)
+) -> dict[str, Any]:
     store = get_store(request)
     if region_id not in {r.id for r in visible_regions(store, p)}:
         raise HTTPException(404, "地区不存在或无权查看")
@@ -182,10 +244,20 @@ def save_consolidated(request: Request, region_id: int, year: int,
         rid = save_consolidation(store, region_id, year)
     except LookupError as exc:
         raise HTTPException(404, f"无法汇总：{exc}") from None
-    audit(store, p.username, "save_consolidation", f"region:{region_id}:{year}", {"report": rid},
-          client_ip(request))
-    return {"report_id": rid, "findings": [finding_dict(f, f.data.get("finding_id"))
-                                           for f in store.get_report(rid).report.findings]}
+    audit(
+        store,
+        p.username,
+        "save_consolidation",
+        f"region:{region_id}:{year}",
+        {"report": rid},
+        client_ip(request),
+    )
+    return {
+        "report_id": rid,
+        "findings": [
+            finding_dict(f, f.data.get("finding_id")) for f in store.get_report(rid).report.findings
+        ],
+    }
 
 
 @router.get("/organs/{organ_id}/years", summary="机关逐年对比：数值增减与正文差异")
@@ -199,15 +271,22 @@ def organ_years(request: Request, organ_id: int, p: Principal = Depends(api_user
     return {
         "organ": organ.name,
         "reports": [{"id": r.id, "year": r.report.year} for r in yoy["reports"]],
-        "pairs": [{"from": pr["prev"].report.year, "to": pr["cur"].report.year,
-                   "deltas": [d for d in pr["deltas"] if d["delta"] not in (0, None) or d["prev"] != d["cur"]],
-                   "text_similarity": {t["key"]: round(t["ratio"], 3) for t in pr["texts"]}}
-                  for pr in yoy["pairs"]],
+        "pairs": [
+            {
+                "from": pr["prev"].report.year,
+                "to": pr["cur"].report.year,
+                "deltas": [d for d in pr["deltas"] if d["delta"] not in (0, None) or d["prev"] != d["cur"]],
+                "text_similarity": {t["key"]: round(t["ratio"], 3) for t in pr["texts"]},
+            }
+            for pr in yoy["pairs"]
+        ],
     }
 
 
 @router.get("/dashboard", summary="统计看板数据")
-def dashboard_data(request: Request, year: int | None = None, p: Principal = Depends(api_user)) -> dict[str, Any]:
+def dashboard_data(
+    request: Request, year: int | None = None, p: Principal = Depends(api_user)
+) -> dict[str, Any]:
     return dashboard(get_store(request), p, year)
 
 
@@ -225,8 +304,13 @@ def write_check(request: Request, data: ReportData, p: Principal = Depends(api_u
 
 
 @router.post("/write/render", summary="生成报告文件（docx / html / md / pdf）")
-def write_render(request: Request, data: ReportData, fmt: str = "docx", allow_errors: bool = False,
-                 p: Principal = Depends(api_user)) -> Response:
+def write_render(
+    request: Request,
+    data: ReportData,
+    fmt: str = "docx",
+    allow_errors: bool = False,
+    p: Principal = Depends(api_user),
+) -> Response:
     if fmt not in WRITE_FORMATS:
         raise HTTPException(404, "不支持的格式")
     try:
@@ -265,8 +349,17 @@ def draft(request: Request, draft_id: int, p: Principal = Depends(api_user)) -> 
 def audit_log(request: Request, limit: int = 200, p: Principal = Depends(api_admin)) -> list[dict[str, Any]]:
     with get_store(request).session() as s:
         rows = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 5000))))
-    return [{"at": e.at.isoformat(), "user": e.username, "action": e.action, "target": e.target,
-             "detail": e.detail, "ip": e.ip} for e in rows]
+    return [
+        {
+            "at": e.at.isoformat(),
+            "user": e.username,
+            "action": e.action,
+            "target": e.target,
+            "detail": e.detail,
+            "ip": e.ip,
+        }
+        for e in rows
+    ]
 
 
 @router.post("/users", summary="新建用户（管理员）", status_code=201)
@@ -276,6 +369,12 @@ def new_user(request: Request, body: NewUser, p: Principal = Depends(api_admin))
         uid = create_user(store, body.username, body.password, body.role, body.region_id, body.organ_id)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    audit(store, p.username, "create_user", f"user:{uid}", {"username": body.username, "role": body.role},
-          client_ip(request))
+    audit(
+        store,
+        p.username,
+        "create_user",
+        f"user:{uid}",
+        {"username": body.username, "role": body.role},
+        client_ip(request),
+    )
     return {"id": uid, "username": body.username, "role": body.role}

@@ -29,8 +29,14 @@ def _login_page(request: Request, error: str | None = None, status: int = 200): 
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html", None, status_code=status, error=error, login_csrf=token)
     # double-submit token: there is no session yet to keep a CSRF token in
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
-                        secure=request.app.state.secure_cookies, max_age=3600)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.secure_cookies,
+        max_age=3600,
+    )
     return response
 
 
@@ -59,8 +65,14 @@ def login(
     token = start_session(store, user.id)
     audit(store, user.username, "login", ip=client_ip(request))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=request.app.state.secure_cookies, max_age=SESSION_HOURS * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.secure_cookies,
+        max_age=SESSION_HOURS * 3600,
+    )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 

@@ -57,9 +57,17 @@ def region_year(request: Request, region_id: int, year: int, p: Principal = Depe
     c = _consolidation(request, p, region_id, year)
     tpl = template_for_year(year).id
     audit(get_store(request), p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
-    return render(request, "region.html", p, c=c, tpl=tpl, grids={t: grid(tpl, t) for t in ("t2", "t3", "t4")},
-                  region_id=region_id, values={k: cv.value for k, cv in c.report.cells.items()},
-                  saved=saved_consolidation(get_store(request), region_id, year))
+    return render(
+        request,
+        "region.html",
+        p,
+        c=c,
+        tpl=tpl,
+        grids={t: grid(tpl, t) for t in ("t2", "t3", "t4")},
+        region_id=region_id,
+        values={k: cv.value for k, cv in c.report.cells.items()},
+        saved=saved_consolidation(get_store(request), region_id, year),
+    )
 
 
 @router.post("/regions/{region_id}/{year}/save")
@@ -67,20 +75,31 @@ def region_save(request: Request, region_id: int, year: int, p: Principal = Depe
     _consolidation(request, p, region_id, year)  # scope and a region that can be consolidated
     store = get_store(request)
     rid = save_consolidation(store, region_id, year)
-    audit(store, p.username, "save_consolidation", f"region:{region_id}:{year}", {"report": rid},
-          client_ip(request))
+    audit(
+        store,
+        p.username,
+        "save_consolidation",
+        f"region:{region_id}:{year}",
+        {"report": rid},
+        client_ip(request),
+    )
     return RedirectResponse(f"/reports/{rid}", status_code=303)
 
 
 @router.get("/regions/{region_id}/{year}/export.{fmt}")
-def region_export(request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def region_export(
+    request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
+):  # noqa: ANN201
     c = _consolidation(request, p, region_id, year)
     if fmt in ("csv", "xlsx"):
         tpl = c.report.template or template_for_year(year).id
         rows = [[k, cell_label(tpl, k), cv.value] for k, cv in c.report.cells.items()]
         content = table_bytes(["单元格", "含义", "汇总数"], rows, fmt)
-        media = "text/csv; charset=utf-8" if fmt == "csv" else REPORT_FORMATS["docx"].replace(
-            "wordprocessingml.document", "spreadsheetml.sheet")
+        media = (
+            "text/csv; charset=utf-8"
+            if fmt == "csv"
+            else REPORT_FORMATS["docx"].replace("wordprocessingml.document", "spreadsheetml.sheet")
+        )
     elif fmt in REPORT_FORMATS:
         try:
             content = export_report(c.report, fmt)

@@ -32,8 +32,14 @@ def upload_form(request: Request, p: Principal = Depends(page_reviewer)):  # noq
 async def upload(request: Request, file: UploadFile = File(...), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
     name, data = await read_upload(request, file)
     job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
-    audit(get_store(request), p.username, "upload", name, {"job": job.id, "files": len(job.items)},
-          client_ip(request))
+    audit(
+        get_store(request),
+        p.username,
+        "upload",
+        name,
+        {"job": job.id, "files": len(job.items)},
+        client_ip(request),
+    )
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -71,8 +77,7 @@ def reports(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN20
     store = get_store(request)
     flt = _filters(request)
     rows = list_reports(store, p, **flt)
-    return render(request, "reports.html", p, rows=rows, flt=flt, years=years(store),
-                  query=request.url.query)
+    return render(request, "reports.html", p, rows=rows, flt=flt, years=years(store), query=request.url.query)
 
 
 @router.get("/reports/export.{fmt}")
@@ -88,8 +93,11 @@ def reports_export(request: Request, fmt: str, p: Principal = Depends(page_user)
 def _download(content: bytes, media: str, filename: str) -> Response:
     from urllib.parse import quote
 
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
 
 
 # --- one report ------------------------------------------------------------------------------
@@ -138,8 +146,14 @@ def correct_cell(
     store.edit_cell(report_id, key, new, who=p.username)
     revalidate(store, report_id)
     recheck_corpus(store, report_id)
-    audit(store, p.username, "correct_cell", f"report:{report_id}:{key}", {"old": old, "new": new},
-          client_ip(request))
+    audit(
+        store,
+        p.username,
+        "correct_cell",
+        f"report:{report_id}:{key}",
+        {"old": old, "new": new},
+        client_ip(request),
+    )
     return RedirectResponse(f"/reports/{report_id}#cell-{key}", status_code=303)
 
 
@@ -164,13 +178,21 @@ def accept(
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
     store.accept_finding(finding_id, p.username, comment.strip()[:2000] or None, accepted == "1")
-    audit(store, p.username, "accept_finding" if accepted == "1" else "reopen_finding",
-          f"finding:{finding_id}", {"comment": comment[:200]}, client_ip(request))
+    audit(
+        store,
+        p.username,
+        "accept_finding" if accepted == "1" else "reopen_finding",
+        f"finding:{finding_id}",
+        {"comment": comment[:200]},
+        client_ip(request),
+    )
     return RedirectResponse(f"/reports/{rid}#findings", status_code=303)
 
 
 @router.post("/findings/{finding_id}/comment")
-def comment(request: Request, finding_id: int, comment: str = Form(""), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def comment(
+    request: Request, finding_id: int, comment: str = Form(""), p: Principal = Depends(page_reviewer)
+):  # noqa: ANN201
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
     set_comment(store, finding_id, comment.strip()[:2000] or None)

@@ -76,17 +76,37 @@ def _draft(request: Request, p: Principal, draft_id: int) -> Draft:
     return d  # type: ignore[return-value]
 
 
-def _form_page(request: Request, p: Principal, data: ReportData | None, year: int, draft_id: int | None = None,
-               message: str | None = None, status: int = 200):  # noqa: ANN202
+def _form_page(
+    request: Request,
+    p: Principal,
+    data: ReportData | None,
+    year: int,
+    draft_id: int | None = None,
+    message: str | None = None,
+    status: int = 200,
+):  # noqa: ANN202
     tpl = template_for_year(year)
     organ = own_organ(request, p)
     values = {k: format_value(v) for k, v in (data.cells if data else {}).items()}
     findings = [finding_dict(f, None) for f in check(data)] if data and data.organ else []
     return render(
-        request, "write.html", p, status_code=status, tpl=tpl, year=year, data=data, values=values,
-        grids={t: grid(tpl.id, t) for t in tpl.tables}, table_names=TABLE_NAMES, sections=sections(),
-        organ=organ, draft_id=draft_id, findings=findings, message=message,
-        years=list(range(dt.date.today().year, 2018, -1)), formats=WRITE_FORMATS,
+        request,
+        "write.html",
+        p,
+        status_code=status,
+        tpl=tpl,
+        year=year,
+        data=data,
+        values=values,
+        grids={t: grid(tpl.id, t) for t in tpl.tables},
+        table_names=TABLE_NAMES,
+        sections=sections(),
+        organ=organ,
+        draft_id=draft_id,
+        findings=findings,
+        message=message,
+        years=list(range(dt.date.today().year, 2018, -1)),
+        formats=WRITE_FORMATS,
     )
 
 
@@ -97,7 +117,9 @@ def write_form(request: Request, p: Principal = Depends(page_user)):  # noqa: AN
     data = None
     if draft_id is not None:
         data = ReportData(**_draft(request, p, draft_id).data)
-    year = data.year if data else (int(q["year"]) if q.get("year", "").isdigit() else dt.date.today().year - 1)
+    year = (
+        data.year if data else (int(q["year"]) if q.get("year", "").isdigit() else dt.date.today().year - 1)
+    )
     return _form_page(request, p, data, year, draft_id)
 
 
@@ -106,8 +128,14 @@ async def write_check(request: Request, p: Principal = Depends(page_user)):  # n
     form = await request.form()
     data = data_from_form(request, form, p)
     findings = [finding_dict(f, None) for f in check(data)] if data.organ else []
-    totals = {k: format_value(v) for k, v in data.with_totals().cells.items() if data.cells.get(k) is None and v is not None}
-    return render(request, "_write_check.html", p, findings=findings, totals=totals, organ_missing=not data.organ)
+    totals = {
+        k: format_value(v)
+        for k, v in data.with_totals().cells.items()
+        if data.cells.get(k) is None and v is not None
+    }
+    return render(
+        request, "_write_check.html", p, findings=findings, totals=totals, organ_missing=not data.organ
+    )
 
 
 @router.post("/write/save")
@@ -147,12 +175,20 @@ async def write_download(request: Request, p: Principal = Depends(page_user)):  
         written = render_report(data, fmt, allow_errors=form.get("allow_errors") == "1")
     except ReportNotWritten as exc:
         n = sum(1 for f in exc.findings if f.severity == Severity.ERROR)
-        return _form_page(request, p, data, data.year, message=f"报告存在 {n} 个错误，未生成文件。请修改，"
-                          "或勾选“仍然生成”。", status=422)
+        return _form_page(
+            request,
+            p,
+            data,
+            data.year,
+            message=f"报告存在 {n} 个错误，未生成文件。请修改，或勾选“仍然生成”。",
+            status=422,
+        )
     except NianbaoError as exc:
         return _form_page(request, p, data, data.year, message=str(exc), status=503)
     audit(get_store(request), p.username, "write", f"{data.organ}{data.year}.{fmt}", ip=client_ip(request))
-    return _download(written.content, REPORT_FORMATS[fmt], f"{data.organ}{data.year}年政府信息公开工作年度报告.{fmt}")
+    return _download(
+        written.content, REPORT_FORMATS[fmt], f"{data.organ}{data.year}年政府信息公开工作年度报告.{fmt}"
+    )
 
 
 @router.post("/write/import")
@@ -187,7 +223,9 @@ async def write_import(
         else:
             raise HTTPException(422, "未知的导入类型")
     except InputError as exc:
-        return _form_page(request, p, base, year, message="导入失败：" + "；".join(exc.problems[:20]), status=422)
+        return _form_page(
+            request, p, base, year, message="导入失败：" + "；".join(exc.problems[:20]), status=422
+        )
     except NianbaoError as exc:
         return _form_page(request, p, base, year, message=f"导入失败：{exc}", status=422)
     audit(get_store(request), p.username, "import", f"{kind}:{name}", ip=client_ip(request))

@@ -31,4 +31,4 @@ OFFICIAL = Fonts(body="仿宋_GB2312", title="方正小标宋简体", heading="�
 
 def _clean(name: str) -> str:
     # a font name is user input that ends up inside CSS and XML: keep it to a plain name
-    return "".join(ch for ch in name if ch not in '"\'<>;{}\\').strip()
+    return "".join(ch for ch in name if ch not in "\"'<>;{}\\").strip()

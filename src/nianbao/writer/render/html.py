@@ -40,20 +40,28 @@ def render_html(comp: Composition, fonts: Fonts | None = None) -> str:
             vertical = b.layout.vertical if b.layout else set()
             item["rows"] = [
                 [
-                    _Cell(c.text, c.rowspan, c.colspan,
-                          "td" if (c.row, c.col) in values or c.row >= header else "th",
-                          (c.row, c.col) in vertical)
+                    _Cell(
+                        c.text,
+                        c.rowspan,
+                        c.colspan,
+                        "td" if (c.row, c.col) in values or c.row >= header else "th",
+                        (c.row, c.col) in vertical,
+                    )
                     for c in row
                 ]
                 for row in b.table.rows()
             ]
         blocks.append(item)
-    return _env().get_template("report.html.jinja").render(
-        title=comp.title,
-        published=comp.data.published.isoformat() if comp.data.published else None,
-        blocks=blocks,
-        has_findings=any(b.kind == "appendix_heading" for b in comp.blocks),
-        body_font=fonts.css_stack(fonts.body),
-        title_font=fonts.css_stack(fonts.title),
-        heading_font=fonts.css_stack(fonts.heading, sans=True),
+    return (
+        _env()
+        .get_template("report.html.jinja")
+        .render(
+            title=comp.title,
+            published=comp.data.published.isoformat() if comp.data.published else None,
+            blocks=blocks,
+            has_findings=any(b.kind == "appendix_heading" for b in comp.blocks),
+            body_font=fonts.css_stack(fonts.body),
+            title_font=fonts.css_stack(fonts.title),
+            heading_font=fonts.css_stack(fonts.heading, sans=True),
+        )
     )

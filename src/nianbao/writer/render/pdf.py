@@ -72,14 +72,24 @@ def convert_many(
         cmd = [
             exe,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless", "--norestore", "--nologo", "--nodefault", "--nofirststartwizard",
-            "--convert-to", target, "--outdir", str(out_dir), *sources,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nofirststartwizard",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            *sources,
         ]
         proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=tmp
         )
         try:
-            _, err = proc.communicate(timeout=timeout * max(1, len(items)) ** 0.5 if len(items) > 1 else timeout)
+            _, err = proc.communicate(
+                timeout=timeout * max(1, len(items)) ** 0.5 if len(items) > 1 else timeout
+            )
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             raise ConversionError(f"LibreOffice 转换超时（{timeout:.0f} 秒），已终止") from None
@@ -93,7 +103,8 @@ def convert_many(
             if not produced.exists():
                 detail = err.decode("utf-8", "replace").strip()[-300:]
                 raise ConversionError(
-                    f"LibreOffice 转换失败（退出码 {proc.returncode}）：{detail or '无输出'}")
+                    f"LibreOffice 转换失败（退出码 {proc.returncode}）：{detail or '无输出'}"
+                )
             out[stem] = produced.read_bytes()
         return out
 

@@ -1,25 +1,69 @@
 """The report templates as data.
 
-`formats.yaml` beside this file is the single definition of both national formats. This module
-turns it into small immutable objects that every other stage reads:
+`formats.yaml` beside this file is the single definition of the national formats. This module
+turns it into small immutable objects that every other stage reads, so that no code outside this
+package names a template id, a row key or a label:
 
-    >>> from nianbao.templates import template_for_year
+    >>> from nianbao.templates import Role, template_for_year
     >>> t = template_for_year(2024)
     >>> t.id, len(t.cell_keys)
     ('2021', 200)
+    >>> t.role_key(Role.RECEIVED)
+    't3.new_received.total'
+    >>> [g.name for g in t.result_groups][:3]
+    ['予以公开', '部分公开', '不予公开']
+    >>> t.cell_title("t4.review.total")
+    '表四 · 行政复议 · 总计'
+
+More template files (a new year before it is added here) can be given in the environment variable
+`NIANBAO_TEMPLATES` (paths separated by `os.pathsep`); call `reload()` after changing it in-process.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from enum import StrEnum
+from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 TABLE_IDS = ("t2", "t3", "t4")
+TEMPLATES_ENV = "NIANBAO_TEMPLATES"
+
+
+class Role(StrEnum):
+    """What a 表三 row is for, whatever its key: the rows of the balance 一 + 二 = （七） + 四."""
+
+    RECEIVED = "received"
+    CARRIED_OVER = "carried_over"
+    RESULTS_TOTAL = "results_total"
+    CARRIED_FORWARD = "carried_forward"
+
+
+class ColumnRole(StrEnum):
+    APPLICANT = "applicant"  # 表三: one kind of applicant (自然人, 商业企业 …), not a total
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])\s*")
+_TRAILING_NOTE = re.compile(r"（[^（）]*）$")
+
+
+def short_form(label: str) -> str:
+    """`（二）部分公开（区分处理的…）` → `（二）部分公开`: the label without its trailing explanation."""
+    text = _TRAILING_NOTE.sub("", label)
+    return text or label
+
+
+def bare_name(label: str) -> str:
+    """`（二）部分公开（区分处理的…）` → `部分公开`; `1.属于国家秘密` → `属于国家秘密`."""
+    return _NUMBERING.sub("", short_form(label)) or label
 
 
 @dataclass(frozen=True)
@@ -29,6 +73,14 @@ class Label:
     official: str
     variants: tuple[str, ...] = ()  # accepted, reported as ROW_LABEL_NONSTANDARD
     aliases: tuple[str, ...] = ()  # accepted silently
+    short: str = ""  # as cited in a finding: （二）部分公开
+    name: str = ""  # as a chart or a sentence says it: 部分公开
+
+    def __post_init__(self) -> None:
+        if not self.short:
+            object.__setattr__(self, "short", short_form(self.official))
+        if not self.name:
+            object.__setattr__(self, "name", bare_name(self.short))
 
 
 @dataclass(frozen=True)
@@ -42,6 +94,8 @@ class ColumnDef:
     signed: bool = False
     unit: str | None = None
     total_of: tuple[str, ...] = ()
+    role: ColumnRole | None = None
+    draft: str | None = None  # the verb of a drafted sentence (表二: 新制作, 制发 …)
 
 
 @dataclass(frozen=True)
@@ -52,6 +106,52 @@ class RowDef:
     result: bool = False
     parent: str | None = None
     total_of_rows: str | None = None
+    role: Role | None = None
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    """A top-level outcome of 表三 (（一）予以公开 … （六）其他处理) and the result rows it sums."""
+
+    key: str
+    short: str
+    name: str
+    rows: tuple[str, ...]  # row keys of its result rows: itself, or its sub-rows
+
+    def cell_keys(self, column: str = "total") -> tuple[str, ...]:
+        return tuple(f"t3.{r}.{column}" for r in self.rows)
+
+
+@dataclass(frozen=True)
+class CrossYearRelation:
+    """sum(this year's cells) == sum(last year's cells), signed terms, for one row or column.
+
+    The first `this` term is the cell being checked; `expected()` is the value it should hold.
+    """
+
+    code: str
+    table: str
+    this: tuple[tuple[str, int], ...]  # (cell key, +1 / -1)
+    last: tuple[tuple[str, int], ...]
+
+    @property
+    def checked(self) -> str:
+        return self.this[0][0]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for k, _ in self.this + self.last)
+
+    def expected(
+        self, this: dict[str, float | int | None], last: dict[str, float | int | None]
+    ) -> float | None:
+        """The checked cell's value the relation implies; None when a cell is missing."""
+        try:
+            rest = sum(sign * this[k] for k, sign in self.this[1:])  # type: ignore[operator]
+            before = sum(sign * last[k] for k, sign in self.last)  # type: ignore[operator]
+        except (KeyError, TypeError):
+            return None
+        return float(before - rest) * self.this[0][1]
 
 
 @dataclass(frozen=True)
@@ -96,12 +196,63 @@ class TableDef:
     def row(self, key: str) -> RowDef:
         return self._cell_index()[key][1]
 
+    def block(self, key: str) -> BlockDef:
+        return self._cell_index()[key][0]
+
     def _cell_index(self) -> dict[str, tuple[BlockDef, RowDef, ColumnDef]]:
-        index = self.__dict__.get("_index")
+        index: dict[str, tuple[BlockDef, RowDef, ColumnDef]] | None = self.__dict__.get("_index")
         if index is None:
             index = {k: (b, r, c) for k, b, r, c in self.cells()}
             object.__setattr__(self, "_index", index)
         return index
+
+    @property
+    def rows(self) -> tuple[RowDef, ...]:
+        return tuple(r for b in self.blocks for r in b.rows)
+
+    @property
+    def data_rows(self) -> tuple[RowDef, ...]:
+        return tuple(r for b in self.blocks for r in b.data_rows)
+
+    def row_def(self, row_key: str) -> RowDef:
+        """A row by its own key (`denied.state_secret`), group rows included."""
+        for r in self.rows:
+            if r.key == row_key:
+                return r
+        raise KeyError(f"{self.id}.{row_key}")
+
+    def group_of(self, row: RowDef) -> RowDef | None:
+        """The group row (（三）不予公开 …) a sub-row like `denied.state_secret` belongs to."""
+        if "." not in row.key:
+            return None
+        head = row.key.split(".")[0]
+        return next((r for r in self.rows if r.key == head and r.group), None)
+
+    @property
+    def total_columns(self) -> tuple[ColumnDef, ...]:
+        """Columns that are the sum of other columns (表三 总计, 表四 总计)."""
+        return tuple(c for b in self.blocks for c in b.value_columns if c.total_of)
+
+    @property
+    def result_rows(self) -> tuple[RowDef, ...]:
+        return tuple(r for r in self.data_rows if r.result)
+
+    @property
+    def caption(self) -> str:
+        """The title of the part the table belongs to (主动公开政府信息情况 …)."""
+        return next(s.title for s in sections() if s.key == self.section)
+
+    # --- the display labels of a cell, one definition for findings, pages and exports --------
+    def row_name(self, key: str) -> str:
+        """The row as a finding cites it: （三）不予公开1.属于国家秘密, 行政诉讼·未经复议直接起诉."""
+        row = self.row(key)
+        label = row.label.short
+        group = self.group_of(row)
+        if group is not None:
+            label = f"{group.label.short}{label}"
+        if row.parent:
+            label = f"{row.parent}·{label}"
+        return label
 
 
 @dataclass(frozen=True)
@@ -120,6 +271,7 @@ class Template:
     first_year: int
     last_year: int | None
     tables: dict[str, TableDef] = field(hash=False)
+    cross_year: tuple[CrossYearRelation, ...] = ()
 
     @property
     def cell_keys(self) -> tuple[str, ...]:
@@ -131,9 +283,99 @@ class Template:
     def covers(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
+    # --- roles ------------------------------------------------------------------------------
+    def role_row(self, role: Role | str) -> RowDef:
+        """The row that plays `role` (Role.RECEIVED → 一、本年新收…)."""
+        for table in self.tables.values():
+            for row in table.rows:
+                if row.role == role:
+                    return row
+        raise KeyError(f"template {self.id} has no row for role {role!r}")
+
+    def role_key(self, role: Role | str, column: str | None = None) -> str:
+        """The cell key of a role's row in `column` (default: the 总计 column)."""
+        row = self.role_row(role)
+        table = next(t for t in self.tables.values() if row in t.rows)
+        col = column if column is not None else table.total_columns[0].key
+        return f"{table.id}.{row.key}.{col}"
+
+    @property
+    def applicants(self) -> tuple[ColumnDef, ...]:
+        """表三's applicant columns, in printed order (自然人, 商业企业 … 其他)."""
+        return tuple(
+            c for b in self.table("t3").blocks for c in b.value_columns if c.role == ColumnRole.APPLICANT
+        )
+
+    @property
+    def result_groups(self) -> tuple[ResultGroup, ...]:
+        """表三's top-level outcomes with the result rows each sums, in printed order."""
+        t3 = self.table("t3")
+        out = []
+        for row in t3.rows:
+            if "." in row.key:
+                continue
+            if row.result:
+                members: tuple[str, ...] = (row.key,)
+            elif row.group:
+                members = tuple(r.key for r in t3.result_rows if r.key.startswith(row.key + "."))
+                if not members:
+                    continue  # 三、本年度办理结果: a heading, not an outcome
+            else:
+                continue
+            out.append(ResultGroup(row.key, row.label.short, row.label.name, members))
+        return tuple(out)
+
+    def cross_year_for(self, code: str) -> tuple[CrossYearRelation, ...]:
+        return tuple(r for r in self.cross_year if r.code == code)
+
+    # --- the display labels of a cell -------------------------------------------------------
+    def cell_label(self, key: str) -> str:
+        """表三“（一）予以公开”行“自然人”列 — where a cell is, in a finding's words."""
+        return _cell_label(self.id, key)
+
+    def cell_place(self, key: str) -> str:
+        """The short form used inside lists: （一）予以公开/自然人."""
+        return _cell_place(self.id, key)
+
+    def cell_title(self, key: str) -> str:
+        """表三 · 一、本年新收政府信息公开申请数量 · 自然人 — a cell as a page or an export heads it."""
+        return _cell_title(self.id, key)
+
+
+@lru_cache(maxsize=8192)
+def _cell_label(template_id: str, key: str) -> str:
+    table = get_template(template_id).table(key.split(".")[0])
+    return f"{table.title}“{table.row_name(key)}”行“{table.column(key).label.official}”列"
+
+
+@lru_cache(maxsize=8192)
+def _cell_place(template_id: str, key: str) -> str:
+    table = get_template(template_id).table(key.split(".")[0])
+    return f"{table.row_name(key)}/{table.column(key).label.official}"
+
+
+@lru_cache(maxsize=8192)
+def _cell_title(template_id: str, key: str) -> str:
+    table = get_template(template_id).table(key.split(".", 1)[0])
+    row, col = table.row(key), table.column(key)
+    parts = [table.title]
+    if row.parent:
+        parts.append(row.parent)
+    parts.append(row.label.official)
+    if col.parent:
+        parts.append(col.parent)
+    parts.append(col.label.official)
+    return " · ".join(parts)
+
 
 def _label(raw: dict[str, Any]) -> Label:
-    return Label(raw["label"], tuple(raw.get("variants", ())), tuple(raw.get("aliases", ())))
+    return Label(
+        raw["label"],
+        tuple(raw.get("variants", ())),
+        tuple(raw.get("aliases", ())),
+        raw.get("short", ""),
+        raw.get("name", ""),
+    )
 
 
 def _flatten(items: list[Any]) -> Iterator[dict[str, Any]]:
@@ -156,6 +398,8 @@ def _column(raw: dict[str, Any], integer_default: bool) -> ColumnDef:
         signed=raw.get("signed", False),
         unit=raw.get("unit"),
         total_of=tuple(raw.get("total_of", ())),
+        role=ColumnRole(raw["role"]) if raw.get("role") else None,
+        draft=raw.get("draft"),
     )
 
 
@@ -167,6 +411,7 @@ def _row(raw: dict[str, Any]) -> RowDef:
         result=raw.get("result", False),
         parent=raw.get("parent"),
         total_of_rows=raw.get("total_of_rows"),
+        role=Role(raw["role"]) if raw.get("role") else None,
     )
 
 
@@ -193,25 +438,98 @@ def _table(table_id: str, template_id: str, raw: dict[str, Any]) -> TableDef:
     )
 
 
+def _terms(words: list[str]) -> tuple[tuple[str, int], ...]:
+    return tuple((w[1:], -1) if w.startswith("-") else (w.lstrip("+"), 1) for w in words)
+
+
+def _cross_year(raw: list[dict[str, Any]], tables: dict[str, TableDef]) -> tuple[CrossYearRelation, ...]:
+    out = []
+    for rel in raw:
+        table = tables[rel["table"]]
+        this, last = _terms(rel["this"]), _terms(rel["last"])
+        keys = set(table.cell_keys)
+        if rel["each"] == "column":  # terms are rows, repeated in every column
+            lines = [(f"{table.id}.{{}}.{c.key}", c.key) for c in table.blocks[0].value_columns]
+        else:  # terms are columns, repeated in every row that has them all
+            lines = [(f"{table.id}.{r.key}.{{}}", r.key) for r in table.data_rows]
+        for pattern, _ in lines:
+            t = tuple((pattern.format(k), s) for k, s in this)
+            la = tuple((pattern.format(k), s) for k, s in last)
+            if all(k in keys for k, _ in t + la):
+                out.append(CrossYearRelation(rel["code"], table.id, t, la))
+    return tuple(out)
+
+
+def _formats_files() -> list[Path]:
+    extra = os.environ.get(TEMPLATES_ENV, "")
+    return [Path(p) for p in extra.split(os.pathsep) if p]
+
+
 @cache
 def _raw() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("formats.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    for path in _formats_files():
+        more = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data["templates"] = {**data["templates"], **more.get("templates", {})}
+    return data
 
 
 @cache
 def templates() -> dict[str, Template]:
     out = {}
     for tid, raw in _raw()["templates"].items():
+        tid = str(tid)
         first, last = raw["years"]
+        tables = {t: _table(t, tid, raw["tables"][t]) for t in TABLE_IDS}
         out[tid] = Template(
             id=tid,
             notice=raw["notice"],
             first_year=first,
             last_year=last,
-            tables={t: _table(t, tid, raw["tables"][t]) for t in TABLE_IDS},
+            tables=tables,
+            cross_year=_cross_year(raw.get("cross_year", ()), tables),
         )
     return out
+
+
+def reload() -> None:
+    """Read the definitions again (after `NIANBAO_TEMPLATES` changed in this process)."""
+    for fn in (_raw, templates, sections, _blank_markers, _cell_label, _cell_place, _cell_title, table_title):
+        fn.cache_clear()
+
+
+@cache
+def table_title(table_id: str) -> str:
+    """表二 / 表三 / 表四: the same in every template (a table without a template still has a name)."""
+    titles = {t.table(table_id).title for t in templates().values()}
+    return min(titles)
+
+
+# --- blank cells ------------------------------------------------------------------------------
+_DASH_RUN = re.compile(r"^[-/\\*×.。…—–―─]+$")
+_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+"})
+
+
+@cache
+def _blank_markers() -> frozenset[str]:
+    return frozenset(_compact(m) for m in _raw()["blank_markers"])
+
+
+def _compact(text: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(_MINUS)
+
+
+def blank_markers() -> frozenset[str]:
+    """What a value cell may print to mean "nothing here" (normalised; see `is_blank_marker`)."""
+    return _blank_markers()
+
+
+def is_blank_marker(raw: str) -> bool:
+    """True for a printed cell that means blank: nothing, `/`, `—`, `无`, `暂无` … (the one definition)."""
+    text = _compact(raw)
+    return text in _blank_markers() or bool(_DASH_RUN.match(text))
 
 
 @cache
@@ -250,16 +568,27 @@ def all_cell_keys() -> set[str]:
 
 __all__ = [
     "TABLE_IDS",
+    "TEMPLATES_ENV",
     "BlockDef",
     "ColumnDef",
+    "ColumnRole",
+    "CrossYearRelation",
     "Label",
+    "ResultGroup",
+    "Role",
     "RowDef",
     "SectionDef",
     "TableDef",
     "Template",
     "all_cell_keys",
+    "bare_name",
+    "blank_markers",
     "get_template",
+    "is_blank_marker",
+    "reload",
     "sections",
+    "short_form",
+    "table_title",
     "template_for_year",
     "templates",
 ]

@@ -71,3 +71,11 @@ def test_fractions_only_in_count_cells():
     report = make_report("2021", 2021, values={"t2.fees.amount": 96171.6, "t3.granted.total": 2.5})
     found = run(check_values, report)
     assert codes(found) == ["CELL_NOT_INTEGER"] and found[0].cells == ["t3.granted.total"]
+
+
+def test_a_cell_printed_zanwu_is_blank_not_text():
+    # one blank-marker definition (formats.yaml): the extractor and the rules agree on 暂无
+    report = make_report("2021", 2021)
+    report.cells["t2.fees.amount"] = CellValue(None, raw="暂无")
+    assert codes(run(check_blank, report)) == ["CELL_BLANK"]
+    assert run(check_values, report) == []

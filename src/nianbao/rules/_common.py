@@ -8,16 +8,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 
 from ..model import CellValue, Report
-from ..templates import RowDef, TableDef, Template, get_template, template_for_year
+from ..templates import TABLE_IDS, Template, get_template, is_blank_marker, table_title, template_for_year
 
-# what a reviewer reads for a table id
-TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
-
-# printed in a cell to mean "nothing here" (spec: blank, `/`, `—`, `无`)
-BLANK_MARKERS = frozenset({"", "/", "—", "——", "-", "--", "–", "―", "─", "一", "无", "空", "\\", "…"})
+# what a reviewer reads for a table id (a view of the templates' titles, for the rule modules)
+TABLE_NAMES = {tid: table_title(tid) for tid in TABLE_IDS}
 
 _WS = re.compile(r"\s+")
 
@@ -43,7 +39,7 @@ def report_year(report: Report) -> int | None:
 
 
 def is_blank_raw(raw: str | None) -> bool:
-    return raw is not None and unicodedata.normalize("NFKC", raw).strip() in BLANK_MARKERS
+    return raw is not None and is_blank_marker(raw)
 
 
 def is_blank(cell: CellValue) -> bool:
@@ -67,59 +63,14 @@ def number(n: float | int) -> float | int:
     return int(n) if isinstance(n, float) and n.is_integer() else n
 
 
-def short_label(label: str) -> str:
-    # （二）部分公开（区分处理的，只计这一情形，不计其他情形） -> （二）部分公开
-    return label.split("（区分")[0]
-
-
-def _group_of(table: TableDef, row: RowDef) -> RowDef | None:
-    """The group row (（三）不予公开 …) a sub-row like `denied.state_secret` belongs to."""
-    if "." not in row.key:
-        return None
-    head = row.key.split(".")[0]
-    for block in table.blocks:
-        for r in block.rows:
-            if r.key == head and r.group:
-                return r
-    return None
-
-
-def row_label(table: TableDef, cell_key: str) -> str:
-    row = table.row(cell_key)
-    label = short_label(row.label.official)
-    group = _group_of(table, row)
-    if group is not None:
-        label = f"{short_label(group.label.official)}{label}"
-    if row.parent:
-        label = f"{row.parent}·{label}"
-    return label
-
-
-def column_label(table: TableDef, cell_key: str) -> str:
-    # 科研机构 is clear without its 法人或其他组织 header
-    return table.column(cell_key).label.official
-
-
 def cell_label(template: Template, cell_key: str) -> str:
     """表三“（一）予以公开”行“自然人”列 — where a cell is, in the reviewer's words."""
-    return _cell_label(template.id, cell_key)
+    return template.cell_label(cell_key)
 
 
 def cell_place(template: Template, cell_key: str) -> str:
     """The short form used inside lists: （一）予以公开/自然人."""
-    return _cell_place(template.id, cell_key)
-
-
-@lru_cache(maxsize=4096)
-def _cell_label(template_id: str, cell_key: str) -> str:
-    table = get_template(template_id).table(cell_key.split(".")[0])
-    return f"{table.title}“{row_label(table, cell_key)}”行“{column_label(table, cell_key)}”列"
-
-
-@lru_cache(maxsize=4096)
-def _cell_place(template_id: str, cell_key: str) -> str:
-    table = get_template(template_id).table(cell_key.split(".")[0])
-    return f"{row_label(table, cell_key)}/{column_label(table, cell_key)}"
+    return template.cell_place(cell_key)
 
 
 def list_places(template: Template, keys: list[str], limit: int = 8) -> str:

@@ -13,7 +13,7 @@ from ..findings import Finding
 from ..model import Report
 from ..plugins import rule
 from ..templates import Template
-from ._common import column_label, fmt, number, row_label, template_of
+from ._common import fmt, number, template_of
 
 
 def _sum_text(values: list[float | int], labels: list[str] | None = None) -> str:
@@ -30,10 +30,10 @@ def _message(template: Template, rel: arithmetic.Relation, values: dict[str, flo
     if rel.code == "T3_ROW_TOTAL":
         return f"{rel.where}：总计 {fmt(lhs[0])} ≠ 各类申请人之和 {_sum_text(rhs)}"  # type: ignore[arg-type]
     if rel.code == "T4_GROUP_TOTAL":
-        labels = [column_label(table, k) for k in rel.rhs]
+        labels = [table.column(k).label.official for k in rel.rhs]
         return f"{rel.where}：总计 {fmt(lhs[0])} ≠ {_sum_text(rhs, labels)}"  # type: ignore[arg-type]
     if rel.code == "T3_RESULTS_TOTAL":
-        nonzero = [(row_label(table, k), v) for k, v in zip(rel.rhs, rhs, strict=True) if v]
+        nonzero = [(table.row_name(k), v) for k, v in zip(rel.rhs, rhs, strict=True) if v]
         detail = "、".join(f"{lab} {fmt(v)}" for lab, v in nonzero) or "各项均为 0"
         return (
             f"{rel.where}：（七）总计 {fmt(lhs[0])} ≠ 各项办理结果之和 {fmt(sum(rhs))}"  # type: ignore[arg-type]

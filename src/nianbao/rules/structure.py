@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..findings import Finding
 from ..model import Report, Section
 from ..plugins import rule
-from ..templates import TABLE_IDS, get_template, sections
+from ..templates import TABLE_IDS, Template, get_template, sections, template_for_year, templates
 from ._common import TABLE_NAMES, list_places, template_of
 
 _STANDARD_NUMBER = re.compile(r"^[一二三四五六七八九十]+、$")
@@ -114,7 +114,7 @@ def check_title(report: Report) -> Iterator[Finding]:
 def check_template_year(report: Report) -> Iterator[Finding]:
     if not report.year or not report.tables_present:
         return
-    expected = "2021" if report.year >= 2021 else "2019"
+    expected = template_for_year(report.year).id
     wrong = {}
     for tid in TABLE_IDS:
         if tid not in report.tables_present:
@@ -126,9 +126,7 @@ def check_template_year(report: Report) -> Iterator[Finding]:
         return
     names = "、".join(TABLE_NAMES[t] for t in wrong)
     used = sorted(set(wrong.values()))
-    detail = ""
-    if wrong.get("t3") == "2019" and expected == "2021":
-        detail = "（表三仍只有一行“（六）其他处理”，未按2021年格式分列三项）"
+    detail = "".join(_unsplit_groups(get_template(expected), tid, used) for tid, used in wrong.items())
     yield Finding(
         "TEMPLATE_YEAR_MISMATCH",
         f"{report.year}年度报告应使用{get_template(expected).notice}规定的{expected}年格式，"
@@ -168,13 +166,36 @@ def check_tables(report: Report) -> Iterator[Finding]:
             )
 
 
+_COUNTS = dict(enumerate("零一二三四五六七八九十"))
+
+
+def _unsplit_groups(expected: Template, table_id: str, used_id: str) -> str:
+    """（表三仍只有一行“（六）其他处理”，未按2021年格式分列三项）: a group row of the expected
+    template that the table's template prints as a single row."""
+    try:
+        used = get_template(used_id).table(table_id)
+    except KeyError:
+        return ""
+    table = expected.table(table_id)
+    single = {r.key for r in used.data_rows}
+    notes = []
+    for row in table.rows:
+        n = sum(1 for r in table.data_rows if r.key.startswith(row.key + "."))
+        if row.group and n and row.key in single:
+            notes.append(
+                f"（{table.title}仍只有一行“{row.label.short}”，未按{expected.id}年格式分列{_COUNTS.get(n, n)}项）"
+            )
+    return "".join(notes)
+
+
 def _not_found(report: Report, key: str) -> bool:
     cell = report.cells.get(key)
     if cell is None:
         return True
     if cell.raw is not None or cell.method in ("inferred", "ambiguous", "manual"):
         return False
-    # the 2021 （六） sub-rows of a table printed in the 2019 layout: TEMPLATE_YEAR_MISMATCH says it
-    if report.table_templates.get(key.split(".")[0]) == "2019" and key not in get_template("2019").cell_keys:
+    # a cell the table's own (other) template does not have: TEMPLATE_YEAR_MISMATCH says it
+    used = report.table_templates.get(key.split(".")[0])
+    if used and used in templates() and key not in get_template(used).cell_keys:
         return False
     return True

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao.corpus.inputs import member_name
-from nianbao.corpus.organs import identify, split_regions
+from nianbao.identity import identify, split_regions
 
 
 def _key(organ: str, region: str | None = None) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..corpus.organs import OrganIdentity, identify, level_of, normalise_text
+from ..identity import OrganIdentity, identify, level_of, normalise_text
 from ..document import Provenance
 from ..findings import Finding, Severity
 from ..model import CellValue, Report, Section

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from ..findings import Finding
 from ..plugins import rule
 from ..store import StoredReport
-from ..templates import get_template
+from ..templates import TABLE_IDS, CrossYearRelation, Template, templates
 from .context import CorpusContext
 from .similarity import ratio
 
@@ -27,126 +27,107 @@ def _num(v: float | int | None) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _col_label(template_id: str, key: str) -> str:
-    table = get_template(template_id).table(key.split(".", 1)[0])
-    return table.column(key).label.official
+def _template_of(sr: StoredReport, table_id: str) -> Template | None:
+    tid = sr.report.table_templates.get(table_id) or sr.report.template
+    return templates().get(tid) if tid else None
+
+
+def _applicable(
+    cur: StoredReport, prev: StoredReport, code: str
+) -> Iterator[tuple[Template, CrossYearRelation]]:
+    """The relations of `code` in the later report's template whose cells both reports have."""
+    for table_id in TABLE_IDS:
+        t_cur, t_prev = _template_of(cur, table_id), _template_of(prev, table_id)
+        if t_cur is None or t_prev is None:
+            continue
+        prev_keys = set(t_prev.cell_keys)
+        for rel in t_cur.cross_year_for(code):
+            if rel.table == table_id and all(k in prev_keys for k, _ in rel.last):
+                yield t_cur, rel
 
 
 @rule("xy_carry", codes=["XY_CARRY_MISMATCH"], scope="corpus")
 def carry(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """This year's 上年结转 = last year's 结转下年度继续办理, column by column."""
     for cur, prev in ctx.pairs(consecutive=True):
-        t_cur, t_prev = cur.report.template, prev.report.template
-        if not t_cur or not t_prev:
-            continue
-        cols = [c for c in get_template(t_cur).table("t3").blocks[0].value_columns]
-        bad: list[tuple[str, float | int, float | int]] = []
-        for col in cols:
-            now = cur.report.value(f"t3.carried_over.{col.key}")
-            before = prev.report.value(f"t3.carried_forward.{col.key}")
-            if now is not None and before is not None and now != before:
-                bad.append((col.key, now, before))
-        if not bad:
+        bad: list[tuple[str, str, float | int | None, float | None]] = []
+        table = None
+        for tpl, rel in _applicable(cur, prev, "XY_CARRY_MISMATCH"):
+            table = tpl.table(rel.table)
+            now = cur.report.value(rel.checked)
+            expected = rel.expected(cur.report.values(), prev.report.values())
+            if now is not None and expected is not None and abs(now - expected) > 1e-6:
+                bad.append((rel.checked, table.column(rel.checked).label.official, now, expected))
+        if not bad or table is None:
             continue
         detail = "；".join(
-            f"{_col_label(t_cur, f't3.carried_over.{k}')}：本年上年结转 {_num(a)}，上年度结转下年度 {_num(b)}"
-            for k, a, b in bad
+            f"{label}：本年上年结转 {_num(a)}，上年度结转下年度 {_num(b)}" for _, label, a, b in bad
         )
         yield (
             cur.id,
             Finding(
                 "XY_CARRY_MISMATCH",
-                f"表三“二、上年结转”与{prev.report.year}年度报告“四、结转下年度继续办理”不一致（{detail}）",
-                cells=[f"t3.carried_over.{k}" for k, _, _ in bad],
-                where="表三",
+                f"{table.title}“二、上年结转”与{prev.report.year}年度报告“四、结转下年度继续办理”不一致（{detail}）",
+                cells=[k for k, _, _, _ in bad],
+                where=table.title,
                 data={
                     "other_report_id": prev.id,
                     "previous_year": prev.report.year,
-                    "columns": {k: [a, b] for k, a, b in bad},
+                    "columns": {k.rsplit(".", 1)[1]: [a, b] for k, _, a, b in bad},
                 },
             ),
         )
 
 
+def _row_relations(ctx: CorpusContext, code: str) -> Iterator[tuple[int, Finding]]:
+    """One finding per row whose cross-year relation fails: the cell and what the pair implies."""
+    for cur, prev in ctx.pairs(consecutive=True):
+        this, last = cur.report.values(), prev.report.values()
+        for tpl, rel in _applicable(cur, prev, code):
+            now = this.get(rel.checked)
+            expected = rel.expected(this, last)
+            if now is None or expected is None or abs(expected - now) <= 1e-6:
+                continue
+            table = tpl.table(rel.table)
+            terms = [
+                f"{prev.report.year}年{table.column(k).label.short} {_num(last[k])}" for k, _ in rel.last
+            ]
+            sign = {1: "−", -1: "+"}  # a term of this year's side moves to the other side
+            text = terms[0] + "".join(
+                f" {sign[s]} {table.column(k).label.short} {_num(this[k])}" for k, s in rel.this[1:]
+            )
+            text += "".join(
+                f" {'+' if s > 0 else '−'} {t}" for t, (_, s) in zip(terms[1:], rel.last[1:], strict=True)
+            )
+            column = table.column(rel.checked)
+            yield (
+                cur.id,
+                Finding(
+                    code,
+                    f"{table.title}“{table.row(rel.checked).label.official}”{column.label.official} {_num(now)}"
+                    f" 与{prev.report.year}年度报告不衔接：{text} = {_num(expected)}",
+                    cells=[k for k, _ in rel.this],
+                    where=table.title,
+                    data={
+                        "other_report_id": prev.id,
+                        "previous_year": prev.report.year,
+                        "expected": expected,
+                        "actual": now,
+                    },
+                ),
+            )
+
+
 @rule("xy_in_force", codes=["XY_IN_FORCE_MISMATCH"], scope="corpus")
 def in_force(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """2021 template: last year's 现行有效 + 本年制发 − 本年废止 = this year's 现行有效."""
-    for cur, prev in ctx.pairs(consecutive=True):
-        if cur.report.table_templates.get("t2", cur.report.template) != "2021":
-            continue
-        if prev.report.table_templates.get("t2", prev.report.template) != "2021":
-            continue
-        table = get_template("2021").table("t2")
-        rows = {k.split(".")[1] for k in table.cell_keys if k.endswith(".in_force")}
-        for row in sorted(rows):
-            before = prev.report.value(f"t2.{row}.in_force")
-            issued = cur.report.value(f"t2.{row}.issued")
-            repealed = cur.report.value(f"t2.{row}.repealed")
-            now = cur.report.value(f"t2.{row}.in_force")
-            if None in (before, issued, repealed, now):
-                continue
-            expected = before + issued - repealed  # type: ignore[operator]
-            if abs(expected - now) > 1e-6:  # type: ignore[operator]
-                label = table.row(f"t2.{row}.in_force").label.official
-                yield (
-                    cur.id,
-                    Finding(
-                        "XY_IN_FORCE_MISMATCH",
-                        f"表二“{label}”现行有效件数 {_num(now)} 与推算值不符：{prev.report.year}年现行有效 {_num(before)}"
-                        f" + 本年制发 {_num(issued)} − 本年废止 {_num(repealed)} = {_num(expected)}",
-                        cells=[f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed"],
-                        where="表二",
-                        data={
-                            "other_report_id": prev.id,
-                            "previous_year": prev.report.year,
-                            "expected": expected,
-                            "actual": now,
-                        },
-                    ),
-                )
+    yield from _row_relations(ctx, "XY_IN_FORCE_MISMATCH")
 
 
 @rule("xy_project_count", codes=["XY_PROJECT_COUNT_MISMATCH"], scope="corpus")
 def project_count(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """2019 template: last year's 上一年项目数量 + 本年增/减 = this year's 上一年项目数量."""
-    table = get_template("2019").table("t2")
-    pairs_of_cols = []  # (row, count column, change column) from the template's signed columns
-    for block in table.blocks:
-        signed = [c for c in block.value_columns if c.signed]
-        counts = [c for c in block.value_columns if not c.signed and c.key == "prev_count"]
-        for row in block.data_rows:
-            for s in signed:
-                for c in counts:
-                    pairs_of_cols.append((row, c.key, s.key))
-    for cur, prev in ctx.pairs(consecutive=True):
-        if cur.report.table_templates.get("t2", cur.report.template) != "2019":
-            continue
-        if prev.report.table_templates.get("t2", prev.report.template) != "2019":
-            continue
-        for row, count_key, change_key in pairs_of_cols:
-            before = prev.report.value(f"t2.{row.key}.{count_key}")
-            change = prev.report.value(f"t2.{row.key}.{change_key}")
-            now = cur.report.value(f"t2.{row.key}.{count_key}")
-            if None in (before, change, now):
-                continue
-            expected = before + change  # type: ignore[operator]
-            if abs(expected - now) > 1e-6:  # type: ignore[operator]
-                yield (
-                    cur.id,
-                    Finding(
-                        "XY_PROJECT_COUNT_MISMATCH",
-                        f"表二“{row.label.official}”上一年项目数量 {_num(now)} 与{prev.report.year}年度报告不衔接："
-                        f"上年度 {_num(before)} + 本年增/减 {_num(change)} = {_num(expected)}",
-                        cells=[f"t2.{row.key}.{count_key}"],
-                        where="表二",
-                        data={
-                            "other_report_id": prev.id,
-                            "previous_year": prev.report.year,
-                            "expected": expected,
-                            "actual": now,
-                        },
-                    ),
-                )
+    yield from _row_relations(ctx, "XY_PROJECT_COUNT_MISMATCH")
 
 
 @rule("xy_text_reuse", codes=["XY_TEXT_REUSE"], scope="corpus")

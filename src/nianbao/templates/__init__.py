@@ -144,14 +144,14 @@ class CrossYearRelation:
 
     def expected(
         self, this: dict[str, float | int | None], last: dict[str, float | int | None]
-    ) -> float | None:
+    ) -> float | int | None:
         """The checked cell's value the relation implies; None when a cell is missing."""
         try:
             rest = sum(sign * this[k] for k, sign in self.this[1:])  # type: ignore[operator]
             before = sum(sign * last[k] for k, sign in self.last)  # type: ignore[operator]
         except (KeyError, TypeError):
             return None
-        return float(before - rest) * self.this[0][1]
+        return (before - rest) * self.this[0][1]
 
 
 @dataclass(frozen=True)

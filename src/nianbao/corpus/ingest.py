@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import NianbaoError
 from ..model import Report
+from ..review.identify import not_a_report
 from ..store import DocumentRecord, Store
 from .inputs import InputItem, iter_items, list_inputs
 
@@ -31,6 +32,9 @@ def parse_item(name: str, data: bytes) -> ParseResult:
 
     try:
         report = parse(data, name=name)
+        refused = not_a_report(report)  # a README, a label file, a notice: an error row, no report
+        if refused:
+            return None, refused
         report.document = None  # the Document is large and not stored; don't ship it back
         report.source = name
         return report, None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .templates import TableDef, get_template
+from .templates import TABLE_IDS, Role, TableDef, Template, get_template
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,13 @@ class Relation:
         return self.lhs + self.rhs
 
 
-def _short(label: str) -> str:
-    return label.split("（区分")[0]
-
-
 @cache
 def relations(template_id: str, table_id: str) -> tuple[Relation, ...]:
-    table = get_template(template_id).table(table_id)
-    return tuple(_relations(table))
+    template = get_template(template_id)
+    return tuple(_relations(template, template.table(table_id)))
 
 
-def _relations(table: TableDef) -> list[Relation]:
+def _relations(template: Template, table: TableDef) -> list[Relation]:
     out: list[Relation] = []
     title = table.title
     for block in table.blocks:
@@ -60,7 +56,7 @@ def _relations(table: TableDef) -> list[Relation]:
                         code,
                         (f"{table.id}.{row.key}.{total.key}",),
                         tuple(f"{table.id}.{row.key}.{c}" for c in total.total_of),
-                        f"{title}“{_short(row.label.official)}”行",
+                        f"{title}“{row.label.short}”行",
                     )
                 )
         # a row that is the total of the result rows (表三 （七）总计), in every column
@@ -75,14 +71,20 @@ def _relations(table: TableDef) -> list[Relation]:
                         f"{title}“{col.label.official}”列",
                     )
                 )
-    if table.id == "t3":
+    if {row.role for row in table.rows} >= set(Role):
         # 一 + 二 = （七）总计 + 四: the relation the template itself prints above the table
         for col in table.blocks[0].value_columns:
             out.append(
                 Relation(
                     "T3_BALANCE",
-                    (f"t3.new_received.{col.key}", f"t3.carried_over.{col.key}"),
-                    (f"t3.results_total.{col.key}", f"t3.carried_forward.{col.key}"),
+                    (
+                        template.role_key(Role.RECEIVED, col.key),
+                        template.role_key(Role.CARRIED_OVER, col.key),
+                    ),
+                    (
+                        template.role_key(Role.RESULTS_TOTAL, col.key),
+                        template.role_key(Role.CARRIED_FORWARD, col.key),
+                    ),
                     f"{title}“{col.label.official}”列",
                 )
             )
@@ -90,4 +92,4 @@ def _relations(table: TableDef) -> list[Relation]:
 
 
 def all_relations(template_id: str) -> tuple[Relation, ...]:
-    return tuple(r for t in ("t2", "t3", "t4") for r in relations(template_id, t))
+    return tuple(r for t in TABLE_IDS for r in relations(template_id, t))

@@ -562,6 +562,18 @@ def template_for_year(year: int) -> Template:
     return max(matching, key=lambda t: t.first_year)
 
 
+def latest_template() -> Template:
+    """The template in force now: the fallback when neither a report's tables nor its year tell."""
+    return max(templates().values(), key=lambda t: t.first_year)
+
+
+def template_of(template_id: str | None = None, year: int | None = None) -> Template:
+    """The template by id when known, else the one `year` prescribes, else the latest."""
+    if template_id:
+        return get_template(template_id)
+    return template_for_year(year) if year else latest_template()
+
+
 def all_cell_keys() -> set[str]:
     return {k for t in templates().values() for k in t.cell_keys}
 
@@ -585,10 +597,12 @@ __all__ = [
     "blank_markers",
     "get_template",
     "is_blank_marker",
+    "latest_template",
     "reload",
     "sections",
     "short_form",
     "table_title",
     "template_for_year",
+    "template_of",
     "templates",
 ]

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from ..templates import get_template
+from ..templates import TABLE_IDS, get_template, table_title
 from ..writer.layout import table_layout
 
-TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+TABLE_NAMES = {tid: table_title(tid) for tid in TABLE_IDS}  # a view for the page templates
 
 
 @dataclass(frozen=True)
@@ -40,21 +40,9 @@ def grid(template_id: str, table_id: str) -> tuple[tuple[GridCell, ...], ...]:
     )
 
 
-def table_title(template_id: str, table_id: str) -> str:
-    return get_template(template_id).table(table_id).title
-
-
-@cache
 def cell_label(template_id: str, key: str) -> str:
     """表三 · 一、本年新收政府信息公开申请数量 · 自然人"""
-    tid = key.split(".", 1)[0]
     try:
-        table = get_template(template_id).table(tid)
-        row, col = table.row(key), table.column(key)
+        return get_template(template_id).cell_title(key)
     except KeyError:
         return key
-    parts = [TABLE_NAMES.get(tid, tid), row.label.official]
-    if col.parent:
-        parts.append(col.parent)
-    parts.append(col.label.official)
-    return " · ".join(parts)

@@ -5,18 +5,10 @@ Row and column names come from the template labels; only the sentence frames are
 
 from __future__ import annotations
 
-import re
-
-from ..templates import Template, get_template
+from ..templates import Role, Template, bare_name, get_template
 from .data import Number, ReportData, format_value
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、．])\s*")
-
-
-def short_label(label: str) -> str:
-    """`（二）部分公开（区分处理的…）` → `部分公开`; `1.属于国家秘密` → `属于国家秘密`."""
-    text = _NUMBERING.sub("", label)
-    return re.sub(r"（[^）]*）$", "", text)
+short_label = bare_name  # kept for callers of the old name
 
 
 def _n(v: Number | None) -> str:
@@ -31,33 +23,19 @@ def _breakdown(parts: list[tuple[str, Number | None]]) -> str:
 def draft_requests(data: ReportData, template: Template | None = None) -> str:
     """Part 三: applications received, carried over, concluded by result, carried forward."""
     tpl = template or get_template(data.template_id)
-    t3 = tpl.table("t3")
-    (block,) = t3.blocks
-    cols = [c for c in block.value_columns if not c.total_of]
+    total = tpl.table("t3").total_columns[0].key
     v = data.value
-    received = v("t3.new_received.total")
-    needed = ("new_received", "carried_over", "results_total", "carried_forward")
-    if any(v(f"t3.{r}.total") is None for r in needed):
+    if any(v(tpl.role_key(role)) is None for role in Role):
         return ""  # never print a figure the table does not give
-    text = f"本年度共新收政府信息公开申请{_n(received)}"
-    text += _breakdown(
-        [
-            (c.label.official if c.key != "other_org" else "其他组织", v(f"t3.new_received.{c.key}"))
-            for c in cols
-        ]
-    )
-    text += f"；上年结转政府信息公开申请{_n(v('t3.carried_over.total'))}。"
+    text = f"本年度共新收政府信息公开申请{_n(v(tpl.role_key(Role.RECEIVED)))}"
+    text += _breakdown([(c.label.name, v(tpl.role_key(Role.RECEIVED, c.key))) for c in tpl.applicants])
+    text += f"；上年结转政府信息公开申请{_n(v(tpl.role_key(Role.CARRIED_OVER)))}。"
     # results by top-level category: a group's figure is the sum of its children
-    groups: list[tuple[str, Number | None]] = []
-    rows = list(block.rows)
-    for r in rows:
-        if not (r.result or r.group) or "." in r.key or r.key == "results":
-            continue
-        members = [r] if r.result else [c for c in rows if c.key.startswith(r.key + ".") and c.result]
-        values = [v(f"t3.{m.key}.total") for m in members]
-        groups.append((short_label(r.label.official), sum(x or 0 for x in values)))
-    text += f"本年度办结政府信息公开申请{_n(v('t3.results_total.total'))}" + _breakdown(groups)
-    text += f"；结转下年度继续办理{_n(v('t3.carried_forward.total'))}。"
+    groups: list[tuple[str, Number | None]] = [
+        (g.name, sum(v(k) or 0 for k in g.cell_keys(total))) for g in tpl.result_groups
+    ]
+    text += f"本年度办结政府信息公开申请{_n(v(tpl.role_key(Role.RESULTS_TOTAL)))}" + _breakdown(groups)
+    text += f"；结转下年度继续办理{_n(v(tpl.role_key(Role.CARRIED_FORWARD)))}。"
     return text
 
 
@@ -67,13 +45,15 @@ def draft_appeals(data: ReportData, template: Template | None = None) -> str:
     t4 = tpl.table("t4")
     (block,) = t4.blocks
     cols = [c for c in block.value_columns if not c.total_of]
+    (total_col,) = t4.total_columns
     v = data.value
     sentences = []
     for r in block.data_rows:
-        total = v(f"t4.{r.key}.total")
+        total = v(f"t4.{r.key}.{total_col.key}")
         if total is None:
             continue
-        what = "被申请行政复议" if r.key == "review" else f"被提起行政诉讼（{r.label.official}）"
+        # 行政复议 stands alone; the 行政诉讼 rows name their kind of suit
+        what = f"被提起{r.parent}（{r.label.official}）" if r.parent else f"被申请{r.label.official}"
         parts = [(c.label.official, v(f"t4.{r.key}.{c.key}")) for c in cols]
         sentences.append(f"{what}{_n(total)}" + _breakdown(parts))
     return "本年度因政府信息公开工作" + "；".join(sentences) + "。" if sentences else ""
@@ -86,16 +66,13 @@ def draft_proactive(data: ReportData, template: Template | None = None) -> str:
     first = tpl.table("t2").blocks[0]
     if any(v(f"t2.{r.key}.{c.key}") is None for r in first.data_rows for c in first.value_columns):
         return ""
-    if tpl.id == "2019":
-        return (
-            f"本年度新制作规章{_n(v('t2.rules.made'))}、规范性文件{_n(v('t2.normative_docs.made'))}，"
-            f"新公开规章{_n(v('t2.rules.published'))}、规范性文件{_n(v('t2.normative_docs.published'))}。"
-        )
-    return (
-        f"本年度制发规章{_n(v('t2.rules.issued'))}、行政规范性文件{_n(v('t2.normative_docs.issued'))}，"
-        f"废止规章{_n(v('t2.rules.repealed'))}、行政规范性文件{_n(v('t2.normative_docs.repealed'))}，"
-        f"现行有效规章{_n(v('t2.rules.in_force'))}、行政规范性文件{_n(v('t2.normative_docs.in_force'))}。"
-    )
+    # 本年度制发规章1件、行政规范性文件2件，废止…: one clause per column the template gives a verb
+    clauses = [
+        c.draft + "、".join(f"{r.label.official}{_n(v(f't2.{r.key}.{c.key}'))}" for r in first.data_rows)
+        for c in first.value_columns
+        if c.draft
+    ]
+    return "本年度" + "，".join(clauses) + "。" if clauses else ""
 
 
 def draft_fee(data: ReportData) -> str | None:

@@ -562,6 +562,39 @@ def template_for_year(year: int) -> Template:
     return max(matching, key=lambda t: t.first_year)
 
 
+@dataclass(frozen=True)
+class LedgerWords:
+    """The ledger vocabulary of `ledger.yaml`: template key -> the short forms staff write."""
+
+    applicants: dict[str, tuple[str, ...]]
+    results: dict[str, tuple[str, ...]]  # by the last part of a 表三 result row key
+    open_markers: frozenset[str]
+    headers: dict[str, tuple[str, ...]]
+    case_headers: dict[str, tuple[str, ...]]
+    case_kinds: dict[str, tuple[str, ...]]
+    case_results: dict[str, tuple[str, ...]]
+    case_pending: str
+
+
+@cache
+def ledger_words() -> LedgerWords:
+    raw = yaml.safe_load(resources.files(__package__).joinpath("ledger.yaml").read_text(encoding="utf-8"))
+
+    def words(name: str) -> dict[str, tuple[str, ...]]:
+        return {str(k): tuple(v) for k, v in raw[name].items()}
+
+    return LedgerWords(
+        applicants=words("applicants"),
+        results=words("results"),
+        open_markers=frozenset(raw["open_markers"]),
+        headers=words("headers"),
+        case_headers=words("case_headers"),
+        case_kinds=words("case_kinds"),
+        case_results=words("case_results"),
+        case_pending=raw["case_pending"],
+    )
+
+
 def latest_template() -> Template:
     """The template in force now: the fallback when neither a report's tables nor its year tell."""
     return max(templates().values(), key=lambda t: t.first_year)
@@ -598,6 +631,8 @@ __all__ = [
     "get_template",
     "is_blank_marker",
     "latest_template",
+    "ledger_words",
+    "LedgerWords",
     "reload",
     "sections",
     "short_form",

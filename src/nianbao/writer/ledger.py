@@ -6,7 +6,8 @@ One row per application: 申请人类型, 收到日期, 办理结果, 办结日�
 - anything else (received after Y, concluded before Y, concluded before received, an unknown
   category, a date that cannot be read) is an error naming the row — nothing is dropped silently.
 
-Category names come from the template labels (numbering stripped), plus the short forms staff use.
+Category names come from the template labels (numbering stripped), plus the short forms staff use
+(`nianbao/templates/ledger.yaml`).
 """
 
 from __future__ import annotations
@@ -20,70 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..templates import Template, get_template, template_for_year
+from ..templates import Role, Template, bare_name, ledger_words, template_of
 from .data import InputError, complete_totals
-from .draft import short_label
 
-APPLICANT_ALIASES = {
-    "natural_person": ["个人", "公民", "自然人申请"],
-    "commercial": ["企业", "公司", "商业"],
-    "research": ["科研", "科研单位", "高校", "研究机构"],
-    "social_welfare": ["公益组织", "社会组织"],
-    "legal_service": ["律师事务所", "律所", "法律服务", "律师"],
-    "other_org": ["其他组织", "其它组织", "其他法人", "其它"],
-}
-# short forms of the result rows (keyed by the last part of the row key)
-RESULT_ALIASES = {
-    "granted": ["公开", "全部公开", "同意公开", "予以公开"],
-    "partially_granted": ["部分公开"],
-    "state_secret": ["国家秘密", "涉密"],
-    "prohibited_by_law": ["法律法规禁止公开", "其他法律行政法规禁止公开", "法律禁止公开"],
-    "three_safety_one_stability": ["三安全一稳定", "危及三安全一稳定"],
-    "third_party_rights": ["第三方合法权益", "保护第三方合法权益", "涉及第三方"],
-    "internal_affairs": ["内部事务信息", "三类内部事务信息", "内部事务"],
-    "process_info": ["过程性信息", "四类过程性信息"],
-    "law_enforcement_file": ["行政执法案卷", "执法案卷"],
-    "administrative_inquiry": ["行政查询事项", "行政查询"],
-    "not_held": ["本机关不掌握", "不掌握", "信息不存在", "不掌握相关政府信息"],
-    "needs_creation": ["需要另行制作", "另行制作", "没有现成信息"],
-    "unclear_after_correction": ["补正后仍不明确", "申请内容不明确", "内容不明确"],
-    "petition_complaint": ["信访举报投诉", "信访举报投诉类", "信访"],
-    "repeated": ["重复申请"],
-    "publication": ["公开出版物", "要求提供公开出版物"],
-    "massive_repeated": ["大量反复申请", "无正当理由大量反复申请"],
-    "confirm_or_reissue": ["确认或重新出具", "要求确认或重新出具已获取信息"],
-    "no_correction": ["逾期不补正", "未补正", "申请人逾期不补正"],
-    "unpaid_fee": ["逾期未缴费", "未缴纳费用", "逾期未缴纳信息处理费"],
-}
-OPEN_MARKERS = {"未办结", "办理中", "正在办理", "尚未办结", "在办", "未结"}
-
-HEADERS = {
-    "applicant": ["申请人类型", "申请人类别", "申请人", "申请人性质"],
-    "received": ["收到日期", "收到申请日期", "受理日期", "申请日期", "收到时间", "登记日期"],
-    "result": ["办理结果", "处理结果", "答复结果", "办理结果类型"],
-    "concluded": ["办结日期", "答复日期", "办结时间", "答复时间", "办理完成日期"],
-}
-CASE_HEADERS = {
-    "kind": ["案件类型", "类型", "救济方式"],
-    "result": ["结果", "审理结果", "办理结果", "案件结果"],
-    "filed": ["立案日期", "收到日期", "受理日期", "申请日期"],
-}
-CASE_KINDS = {
-    "review": ["行政复议", "复议"],
-    "litigation_direct": ["未经复议直接起诉", "直接起诉", "行政诉讼（未经复议直接起诉）", "行政诉讼", "诉讼"],
-    "litigation_after_review": ["复议后起诉", "经复议后起诉", "行政诉讼（复议后起诉）"],
-}
-CASE_RESULTS = {
-    "upheld": ["结果维持", "维持", "驳回", "驳回诉讼请求", "驳回复议申请"],
-    "corrected": ["结果纠正", "纠正", "撤销", "确认违法", "责令履行", "变更"],
-    "other": ["其他结果", "其他", "其它", "撤回", "终止"],
-    "pending": ["尚未审结", "未审结", "审理中", "在审", "未结"],
-}
+_WORDS = ledger_words()  # templates/ledger.yaml
+OPEN_MARKERS = _WORDS.open_markers
+HEADERS = {k: list(v) for k, v in _WORDS.headers.items()}
+CASE_HEADERS = {k: list(v) for k, v in _WORDS.case_headers.items()}
 
 
 def normalise(text: str) -> str:
     """Compare category names without numbering, brackets, punctuation or whitespace."""
-    text = short_label(str(text).strip())
+    text = bare_name(str(text).strip())
     text = text.replace("（", "(").replace("）", ")")
     return re.sub(r"[\s\"“”'‘’、，,.．:：;；()\-—_/]", "", text)
 
@@ -194,29 +143,27 @@ def parse_date(text: str) -> dt.date | None:
 # --- categories ---------------------------------------------------------------------------------
 def applicant_names(tpl: Template) -> dict[str, str]:
     out = {}
-    for col in tpl.table("t3").blocks[0].value_columns:
-        if col.total_of:
-            continue
-        for name in (col.label.official, *col.label.variants, *APPLICANT_ALIASES.get(col.key, ())):
+    for col in tpl.applicants:
+        for name in (
+            col.label.official,
+            col.label.name,
+            *col.label.variants,
+            *_WORDS.applicants.get(col.key, ()),
+        ):
             out.setdefault(normalise(name), col.key)
-    out[normalise("其他")] = "other_org"
     return out
 
 
 def result_names(tpl: Template) -> dict[str, str]:
     """Every accepted name of a result row -> the row key (template labels first, then short forms)."""
-    rows = [r for r in tpl.table("t3").blocks[0].rows if r.result]
+    rows = tpl.table("t3").result_rows
     out: dict[str, str] = {}
     for r in rows:
         for name in (r.label.official, *r.label.variants, *r.label.aliases):
             out.setdefault(normalise(name), r.key)
     for r in rows:
-        for name in RESULT_ALIASES.get(r.key.rsplit(".", 1)[-1], ()):
+        for name in _WORDS.results.get(r.key.rsplit(".", 1)[-1], ()):
             out.setdefault(normalise(name), r.key)
-    # （六）其他处理: one row in 2019, split in 2021 (its "3.其他" takes the plain name)
-    other = [r.key for r in rows if r.key == "other" or r.key == "other.other"]
-    if other:
-        out.setdefault(normalise("其他处理"), other[0])
     return out
 
 
@@ -236,18 +183,20 @@ def table3_from_ledger(
     source: str | Path | bytes, year: int, template_id: str | None = None, name: str | None = None
 ) -> dict[str, int]:
     """表三 cells computed from an application ledger; raises InputError listing every bad row."""
-    tpl = get_template(template_id) if template_id else template_for_year(year)
+    tpl = template_of(template_id, year)
     label = name or (Path(source).name if not isinstance(source, bytes) else "台账")
     header, rows = read_rows(source, label)
     cols = _columns(header, HEADERS, label, optional=("concluded",))
     applicants = applicant_names(tpl)
     results = result_names(tpl)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    t3 = tpl.table("t3")
+    totals = {c.key for c in t3.total_columns}
+    results_total = tpl.role_row(Role.RESULTS_TOTAL)
     counts: dict[str, int] = {
-        k: 0
-        for k in tpl.table("t3").cell_keys
-        if not k.endswith(".total") and not k.startswith("t3.results_total.")
+        k: 0 for k in t3.cell_keys if t3.column(k).key not in totals and t3.row(k) is not results_total
     }
+    kinds = "、".join(c.label.official for c in tpl.applicants)
     problems: list[str] = []
 
     def bad(row: LedgerRow, message: str) -> None:
@@ -259,8 +208,7 @@ def table3_from_ledger(
         if applicant is None:
             bad(
                 row,
-                f"申请人类型“{v.get(cols['applicant'], '')}”无法识别（应为自然人、商业企业、科研机构、"
-                "社会公益组织、法律服务机构或其他）",
+                f"申请人类型“{v.get(cols['applicant'], '')}”无法识别（应为{kinds}之一）",
             )
             continue
         received = parse_date(v.get(cols["received"], ""))
@@ -304,11 +252,11 @@ def table3_from_ledger(
                     f"办理结果“{result_text}”无法识别（应为表三的办理结果之一，如“予以公开”“本机关不掌握相关政府信息”）",
                 )
                 continue
-        counts[f"t3.{'new_received' if received >= start else 'carried_over'}.{applicant}"] += 1
+        counts[tpl.role_key(Role.RECEIVED if received >= start else Role.CARRIED_OVER, applicant)] += 1
         if result_key:
             counts[f"t3.{result_key}.{applicant}"] += 1
         else:
-            counts[f"t3.carried_forward.{applicant}"] += 1
+            counts[tpl.role_key(Role.CARRIED_FORWARD, applicant)] += 1
     if problems:
         raise InputError([f"{label}：{p}" for p in problems])
     return {k: v for k, v in complete_totals(counts, tpl.id).items() if k.startswith("t3.")}  # type: ignore[misc]
@@ -319,29 +267,37 @@ def table4_from_ledger(
     source: str | Path | bytes, year: int, template_id: str | None = None, name: str | None = None
 ) -> dict[str, int]:
     """表四 cells from a case ledger: 案件类型 (行政复议/未经复议直接起诉/复议后起诉), 结果."""
-    tpl = get_template(template_id) if template_id else template_for_year(year)
+    tpl = template_of(template_id, year)
     label = name or (Path(source).name if not isinstance(source, bytes) else "案件台账")
     header, rows = read_rows(source, label)
     cols = _columns(header, CASE_HEADERS, label, optional=("filed", "result"))
-    kinds = {normalise(n): k for k, names in CASE_KINDS.items() for n in names}
-    outcome = {normalise(n): k for k, names in CASE_RESULTS.items() for n in names}
-    counts = {k: 0 for k in tpl.table("t4").cell_keys if not k.endswith(".total")}
+    t4 = tpl.table("t4")
+    kinds: dict[str, str] = {}
+    for row in t4.data_rows:
+        for n in (row.label.official, *_WORDS.case_kinds.get(row.key, ())):
+            kinds.setdefault(normalise(n), row.key)
+    outcome: dict[str, str] = {}
+    for col in t4.blocks[0].value_columns:
+        if not col.total_of:
+            for n in (col.label.official, *_WORDS.case_results.get(col.key, ())):
+                outcome.setdefault(normalise(n), col.key)
+    totals = {c.key for c in t4.total_columns}
+    counts = {k: 0 for k in t4.cell_keys if t4.column(k).key not in totals}
+    kind_names = "、".join(r.label.official for r in t4.data_rows)
+    result_names_ = "、".join(c.label.official for c in t4.blocks[0].value_columns if not c.total_of)
     problems = []
     for row in rows:
         v = row.values
         kind = kinds.get(normalise(v.get(cols["kind"], "")))
         if kind is None:
             problems.append(
-                f"第{row.number}行：案件类型“{v.get(cols['kind'], '')}”无法识别"
-                "（应为行政复议、未经复议直接起诉或复议后起诉）"
+                f"第{row.number}行：案件类型“{v.get(cols['kind'], '')}”无法识别（应为{kind_names}之一）"
             )
             continue
         text = v.get(cols["result"], "") if "result" in cols else ""
-        result = outcome.get(normalise(text)) if text else "pending"
+        result = outcome.get(normalise(text)) if text else _WORDS.case_pending
         if result is None:
-            problems.append(
-                f"第{row.number}行：结果“{text}”无法识别（应为结果维持、结果纠正、其他结果或尚未审结）"
-            )
+            problems.append(f"第{row.number}行：结果“{text}”无法识别（应为{result_names_}之一）")
             continue
         if "filed" in cols and v.get(cols["filed"]):
             filed = parse_date(v[cols["filed"]])

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ..arithmetic import all_relations
 from ..errors import ReadError
 from ..model import CellValue, Report, Section
-from ..templates import get_template, sections, template_for_year
+from ..templates import get_template, sections, template_for_year, templates
 
 Number = int | float
 
@@ -42,7 +42,7 @@ class ReportData(BaseModel):
     organ: str
     year: int = Field(ge=2008, le=2100)
     region: str | None = None
-    template: str | None = None  # "2019" / "2021"; follows the year when not given
+    template: str | None = None  # a template id (nianbao.templates); follows the year when not given
     published: dt.date | None = None
     title: str | None = None
     sections: dict[str, str] = Field(default_factory=dict)  # section key -> narrative text
@@ -72,7 +72,7 @@ class ReportData(BaseModel):
         problems = []
         for key in self.cells:
             if key not in known:
-                other = [t for t in ("2019", "2021") if t != tpl.id and key in get_template(t).cell_keys]
+                other = [t for t in templates() if t != tpl.id and key in get_template(t).cell_keys]
                 hint = f"（这是{other[0]}年版格式的单元格，本报告使用{tpl.id}年版格式）" if other else ""
                 problems.append(f"未知的单元格“{key}”{hint}")
         for key in self.sections:

@@ -17,19 +17,14 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..arithmetic import all_relations
-from ..templates import get_template, sections, template_for_year
+from ..templates import TABLE_IDS, get_template, sections, table_title, template_for_year, templates
 from .data import InputError, ReportData, _tidy, complete_totals
 from .layout import layouts
 
 MAP_SHEET = "_nianbao"
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-TABLE_SHEETS = {"t2": "表二", "t3": "表三", "t4": "表四"}
-TABLE_CAPTIONS = {
-    "t2": "主动公开政府信息情况",
-    "t3": "收到和处理政府信息公开申请情况",
-    "t4": "政府信息公开行政复议、行政诉讼情况",
-}
+TABLE_SHEETS = {tid: table_title(tid) for tid in TABLE_IDS}  # 表二 / 表三 / 表四
 GRID_TOP = 2  # the grid starts below a caption row and a hint row
 META_FIELDS = (
     ("organ", "机关名称"),
@@ -113,7 +108,7 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
             )
         elif name == "template":
             meta.write(r, 1, v, f_meta)
-            meta.data_validation(r, 1, r, 1, {"validate": "list", "source": ["2019", "2021"]})
+            meta.data_validation(r, 1, r, 1, {"validate": "list", "source": list(templates())})
         else:
             meta.write(r, 1, "" if v is None else v, f_meta)
     meta.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
@@ -123,7 +118,7 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
     map_row = 1
     for tid, lay in layouts(tpl).items():
         ws = wb.add_worksheet(TABLE_SHEETS[tid])
-        ws.write(0, 0, f"{lay.table_def.title} {TABLE_CAPTIONS[tid]}", f_caption)
+        ws.write(0, 0, f"{lay.table_def.title} {lay.table_def.caption}", f_caption)
         ws.write(1, 0, "黄色单元格填写数字；绿色单元格为公式自动合计，不必填写。", f_hint)
         _column_widths(ws, tid, lay.n_cols)
         for c in lay.cells:

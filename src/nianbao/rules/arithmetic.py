@@ -74,7 +74,7 @@ def check_relations(report: Report) -> Iterator[Finding]:
 
 @rule("t2_plausibility", codes=["T2_IMPLAUSIBLE"])
 def check_t2(report: Report) -> Iterator[Finding]:
-    """Values of 表二 that cannot both hold.
+    """Values of 表二 that cannot both hold: the template's lower bounds (`at_least`).
 
     2021: 现行有效 = last year's 现行有效 + 本年制发 − 本年废止 ≥ 本年制发 − 本年废止.
     2019: 对外公开总数量 includes this year's 本年新公开数量.
@@ -83,31 +83,22 @@ def check_t2(report: Report) -> Iterator[Finding]:
     if template is None or "t2" not in report.tables_present:
         return
     table = template.table("t2")
-    for block in table.blocks:
-        cols = {c.key for c in block.value_columns}
-        for row in block.data_rows:
-            key = f"t2.{row.key}."
-            label = f"表二“{row.label.official}”"
-            if {"issued", "repealed", "in_force"} <= cols:
-                cells = [key + c for c in ("issued", "repealed", "in_force")]
-                issued, repealed, in_force = (report.value(k) for k in cells)
-                if None not in (issued, repealed, in_force) and in_force < issued - repealed:  # type: ignore[operator]
-                    yield Finding(
-                        "T2_IMPLAUSIBLE",
-                        f"{label}：现行有效件数 {fmt(in_force)} 小于本年制发 {fmt(issued)} − 本年废止 "
-                        f"{fmt(repealed)} = {fmt(issued - repealed)}，两者不可能同时成立",  # type: ignore[operator]
-                        cells=cells,
-                        where=label,
-                        data={"issued": issued, "repealed": repealed, "in_force": in_force},
-                    )
-            if {"published", "total_published"} <= cols:
-                published, total = report.value(key + "published"), report.value(key + "total_published")
-                if published is not None and total is not None and total < published:
-                    yield Finding(
-                        "T2_IMPLAUSIBLE",
-                        f"{label}：对外公开总数量 {fmt(total)} 小于本年新公开数量 {fmt(published)}，"
-                        "两者不可能同时成立",
-                        cells=[key + "published", key + "total_published"],
-                        where=label,
-                        data={"published": published, "total_published": total},
-                    )
+    values = report.values()
+    for bound in table.lower_bounds:
+        least, value = bound.minimum(values), values.get(bound.cell)
+        if least is None or value is None or value >= least:
+            continue
+        label = f"{table.title}“{table.row(bound.cell).label.official}”"
+        terms = "".join(
+            f"{'' if i == 0 and sign > 0 else (' + ' if sign > 0 else ' − ')}{table.column(k).label.short} {fmt(values[k])}"
+            for i, (k, sign) in enumerate(bound.terms)
+        )
+        if len(bound.terms) > 1:
+            terms += f" = {fmt(least)}"
+        yield Finding(
+            "T2_IMPLAUSIBLE",
+            f"{label}：{table.column(bound.cell).label.official} {fmt(value)} 小于{terms}，两者不可能同时成立",
+            cells=list(bound.keys),
+            where=label,
+            data={table.column(k).key: values[k] for k in bound.keys},
+        )

@@ -170,6 +170,24 @@ class BlockDef:
 
 
 @dataclass(frozen=True)
+class LowerBound:
+    """Within one report: `cell` >= the signed sum of `terms` (表二 现行有效 >= 本年制发 − 本年废止)."""
+
+    cell: str
+    terms: tuple[tuple[str, int], ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (*(k for k, _ in self.terms), self.cell)
+
+    def minimum(self, values: dict[str, float | int | None]) -> float | int | None:
+        try:
+            return sum(sign * values[k] for k, sign in self.terms)  # type: ignore[operator]
+        except (KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True)
 class TableDef:
     id: str
     template_id: str
@@ -178,6 +196,7 @@ class TableDef:
     layout: str  # "grid": a physical row per template row; "flat": all values in one row
     blocks: tuple[BlockDef, ...]
     anchors: tuple[str, ...] = ()  # printed text that starts the table when its part heading is missing
+    lower_bounds: tuple[LowerBound, ...] = ()
 
     def cells(self) -> Iterator[tuple[str, BlockDef, RowDef, ColumnDef]]:
         """Every canonical cell of the table in reading order: (key, block, row, column)."""
@@ -427,6 +446,17 @@ def _table(table_id: str, template_id: str, raw: dict[str, Any]) -> TableDef:
                 rows=tuple(_row(r) for r in _flatten(b["rows"])),
             )
         )
+    bounds = []
+    for bound in raw.get("at_least", ()):
+        terms = _terms(bound["sum"])
+        for block in blocks:
+            have = {c.key for c in block.value_columns}
+            if bound["column"] in have and all(k in have for k, _ in terms):
+                for row in block.data_rows:
+                    prefix = f"{table_id}.{row.key}."
+                    bounds.append(
+                        LowerBound(prefix + bound["column"], tuple((prefix + k, sign) for k, sign in terms))
+                    )
     return TableDef(
         id=table_id,
         template_id=template_id,
@@ -435,6 +465,7 @@ def _table(table_id: str, template_id: str, raw: dict[str, Any]) -> TableDef:
         layout=raw.get("layout", "grid"),
         blocks=tuple(blocks),
         anchors=tuple(raw.get("anchors", ())),
+        lower_bounds=tuple(bounds),
     )
 
 
@@ -619,6 +650,7 @@ __all__ = [
     "ColumnRole",
     "CrossYearRelation",
     "Label",
+    "LowerBound",
     "ResultGroup",
     "Role",
     "RowDef",

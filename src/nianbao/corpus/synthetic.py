@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from ..model import CellValue, Report, Section
-from ..templates import TABLE_IDS, get_template, sections, template_for_year
+from ..templates import TABLE_IDS, ColumnDef, Role, Template, get_template, sections, template_for_year
 
 _PROBLEM_SENTENCES = (
     "政府信息公开工作机制有待进一步完善，",
@@ -37,24 +37,26 @@ def make_report(
     values: dict[str, float | int] = {}
     t3 = template.table("t3")
     block = t3.blocks[0]
-    applicant_cols = [c for c in block.value_columns if not c.total_of]
-    result_rows = [r for r in block.data_rows if r.result]
+    applicant_cols = list(template.applicants)
+    result_rows = t3.result_rows
     for col in applicant_cols:
         results = 0
         for row in result_rows:
-            n = rng.choice((0, 0, 0, 1, 2, 5)) if col.key != "natural_person" else rng.randint(0, 30)
+            # most applications come from the first kind of applicant (自然人)
+            n = rng.choice((0, 0, 0, 1, 2, 5)) if col is not applicant_cols[0] else rng.randint(0, 30)
             values[f"t3.{row.key}.{col.key}"] = n
             results += n
         prev = (carried_over or {}).get(col.key, rng.choice((0, 0, 1)))
         prev = min(prev, results) if carried_over is None else prev
         forward = rng.choice((0, 0, 1, 2))
-        values[f"t3.carried_over.{col.key}"] = prev
-        values[f"t3.carried_forward.{col.key}"] = forward
-        values[f"t3.results_total.{col.key}"] = results
-        values[f"t3.new_received.{col.key}"] = results + forward - prev
-    _fix_negative_new_received(values, applicant_cols)
+        values[template.role_key(Role.CARRIED_OVER, col.key)] = prev
+        values[template.role_key(Role.CARRIED_FORWARD, col.key)] = forward
+        values[template.role_key(Role.RESULTS_TOTAL, col.key)] = results
+        values[template.role_key(Role.RECEIVED, col.key)] = results + forward - prev
+    _fix_negative_new_received(template, values, applicant_cols)
+    (total,) = t3.total_columns
     for row in block.data_rows:
-        values[f"t3.{row.key}.total"] = sum(values[f"t3.{row.key}.{c.key}"] for c in applicant_cols)
+        values[f"t3.{row.key}.{total.key}"] = sum(values[f"t3.{row.key}.{c.key}"] for c in applicant_cols)
     for block4 in template.table("t4").blocks:
         for row in block4.data_rows:
             parts = {c.key: rng.choice((0, 0, 1, 2)) for c in block4.value_columns if not c.total_of}
@@ -68,14 +70,8 @@ def make_report(
             values[key] = rng.randint(-3, 3)
         else:
             values[key] = rng.randint(0, 200)
-    if template.id == "2019":
-        for r in ("rules", "normative_docs"):
-            values[f"t2.{r}.total_published"] = (
-                values[f"t2.{r}.total_published"] + values[f"t2.{r}.published"]
-            )
-    if template.id == "2021":
-        for r in ("rules", "normative_docs"):
-            values[f"t2.{r}.in_force"] = values[f"t2.{r}.in_force"] + values[f"t2.{r}.issued"]
+    for bound in template.table("t2").lower_bounds:  # what T2_IMPLAUSIBLE checks
+        values[bound.cell] += max(0, bound.minimum(values) or 0)  # type: ignore[operator]
     report = Report(
         source=f"synthetic:{organ}:{year}",
         format="synthetic",
@@ -104,14 +100,17 @@ def make_report(
     return report
 
 
-def _fix_negative_new_received(values: dict[str, float | int], cols: list) -> None:  # type: ignore[type-arg]
-    # a fixed carried_over larger than this year's work: push the surplus into results
+def _fix_negative_new_received(
+    template: Template, values: dict[str, float | int], cols: list[ColumnDef]
+) -> None:
+    # a fixed carried_over larger than this year's work: push the surplus into the first result row
+    first = template.table("t3").result_rows[0]
     for col in cols:
-        k = f"t3.new_received.{col.key}"
+        k = template.role_key(Role.RECEIVED, col.key)
         if values[k] < 0:
             gap = -values[k]
-            values[f"t3.granted.{col.key}"] += gap
-            values[f"t3.results_total.{col.key}"] += gap
+            values[f"t3.{first.key}.{col.key}"] += gap
+            values[template.role_key(Role.RESULTS_TOTAL, col.key)] += gap
             values[k] = 0
 
 

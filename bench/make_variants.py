@@ -28,6 +28,8 @@ metadata); a writer variant's truth is what the writer wrote.
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import hashlib
 import importlib.util
 import json
 import os
@@ -84,6 +86,7 @@ class Variant:
     path: Path
     gold: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    lossy: str | None = None  # set when the conversion itself lost part of a table (why)
 
     @property
     def id(self) -> str:
@@ -114,15 +117,36 @@ def plan(corpus: Path = CORPUS, *, slow: bool = True) -> list[tuple[str, str]]:
         elif folder == "pdf":
             pairs += [(stem, k) for k in PDF_KINDS]
             pairs += [(stem, f"layout+{k}") for k in TEXT_KINDS]
+            if slow:
+                pairs += [(stem, k) for k in PDF_CONVERT_KINDS]
         elif folder == "html":
             pairs += [(stem, k) for k in HTML_FAST_KINDS]
             if slow:
                 pairs += [(stem, k) for k in HTML_OFFICE_KINDS]
+                pairs += [(stem, k) for k in HTML_CONVERT_KINDS + HTML_OFFICE_CONVERT_KINDS]
+                pairs += [(stem, k) for k in HTML_CHROMIUM_KINDS]
         if stem in WRITER_SOURCES:
             pairs += [(stem, k) for k in WRITER_KINDS]
             if slow:
                 pairs += [(stem, k) for k in WRITER_OFFICE_KINDS]
+                pairs += [(stem, k) for k in WRITER_CONVERT_KINDS + WRITER_OFFICE_CONVERT_KINDS]
+                pairs += [(stem, k) for k in WRITER_CHROMIUM_KINDS]
     return pairs
+
+
+def group_of(kind: str) -> str:
+    """Which build stage makes a kind: fast, writer, office, convert, office-convert, chromium."""
+    if kind in CHROMIUM_KINDS:
+        return "chromium"
+    if kind in OFFICE_CONVERT_KINDS:
+        return "office-convert"
+    if kind in CONVERT_KINDS:
+        return "convert"
+    if kind in SLOW_KINDS:
+        return "office"
+    if kind in WRITER_KINDS:
+        return "writer"
+    return "fast"
 
 
 # ------------------------------------------------------------------------------ text transforms
@@ -316,7 +340,9 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
     findings the errors the writer's own check reports on those cells.
     """
     import nianbao
+    from nianbao.synth.corpus import _stable_zip
     from nianbao.writer import ReportData, render_report
+    from nianbao.writer.workbook import build_workbook
 
     out.mkdir(parents=True, exist_ok=True)
     variants: dict[tuple[str, str], Variant] = {}
@@ -335,7 +361,13 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
         )
         written = render_report(data, "docx", draft=False, allow_errors=True)
         path = out / f"{stem}.writer-docx.docx"
-        path.write_bytes(written.content)
+        path.write_bytes(_stable_zip(written.content))
+        # the same report as the writer's HTML page and its fill-in workbook, for the converters
+        page = render_report(data, "html", draft=False, allow_errors=True)
+        path.with_suffix(".html").write_bytes(page.content)
+        path.with_suffix(".xlsx").write_bytes(
+            build_workbook(written.data.year, written.data.template_id, written.data)
+        )
         truth = {k: written.data.cells.get(k) for k in gold["cells"]}
         wgold = {
             "file": path.name,
@@ -353,27 +385,27 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
 
 
 def build_office(
-    out: Path, writer: dict[tuple[str, str], Variant] | None = None, corpus: Path = CORPUS
+    out: Path,
+    writer: dict[tuple[str, str], Variant] | None = None,
+    corpus: Path = CORPUS,
+    cache: Cache | None = None,
 ) -> dict[tuple[str, str], Variant]:
-    """LibreOffice variants: three soffice calls in all, each on a batch of files."""
+    """LibreOffice variants: three soffice calls in all, each on a batch of files (fewer with a cache)."""
+    cache = cache or default_cache()
     golds = load_golds(corpus)
     html = {stem: g for stem, g in golds.items() if _folder(g) == "html"}
-    stage = out / "stage"
-    stage.mkdir(parents=True, exist_ok=True)
-    # LibreOffice names its output after the input: give every input its variant's stem
-    inputs = []
-    for stem, g in html.items():
-        p = stage / f"{stem}.html"
-        shutil.copyfile(corpus / g["file"], p)
-        inputs.append(p)
-    soffice(inputs, "docx:MS Word 2007 XML", out / "docx", infilter="HTML (StarWriter)")
-    soffice(inputs, "txt:Text (encoded):UTF8", out / "txt", infilter="HTML (StarWriter)")
-    to_pdf = [out / "docx" / f"{stem}.docx" for stem in html]
+    pages = {stem: (corpus / g["file"]).read_bytes() for stem, g in html.items()}
+    # LibreOffice names its output after the input: every input carries its variant's stem
+    docx = soffice_batch(pages, ".html", "docx:MS Word 2007 XML", cache, infilter="HTML (StarWriter)")
+    txt = soffice_batch(pages, ".html", "txt:Text (encoded):UTF8", cache, infilter="HTML (StarWriter)")
+    to_pdf = dict(docx)
     for (stem, _kind), v in (writer or {}).items():
-        p = stage / f"{stem}.writer.docx"
-        shutil.copyfile(v.path, p)
-        to_pdf.append(p)
-    soffice([p for p in to_pdf if p.exists()], "pdf", out / "pdf")
+        to_pdf[f"{stem}.writer"] = v.path.read_bytes()
+    pdfs = soffice_batch(to_pdf, ".docx", "pdf", cache)
+    for folder, made in (("docx", docx), ("txt", txt), ("pdf", pdfs)):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for stem, data in made.items():
+            (out / folder / f"{stem}.{folder}").write_bytes(data)
 
     variants: dict[tuple[str, str], Variant] = {}
 
@@ -400,13 +432,429 @@ def build_office(
     return variants
 
 
-def build_all(out: Path, corpus: Path = CORPUS, slow: bool = True) -> dict[tuple[str, str], Variant]:
-    variants = build_fast(out / "fast", corpus)
-    writer = build_writer(out / "writer", corpus)
-    variants.update(writer)
-    if slow:
-        variants.update(build_office(out / "office", writer, corpus))
+# ------------------------------------------------------------------- converters people really use
+#
+# Every stage below runs the real tool (markitdown, pandoc, LibreOffice, Chromium, python-docx,
+# docx2txt, poppler) and can keep its output in a content-addressed cache (`--cache DIR`, or
+# NIANBAO_VARIANTS_CACHE for the tests) so a developer's second run converts only what changed.
+
+# one DOCX, many text exports: stage name -> (how, file extension of the export)
+DOCX_CHAIN: dict[str, tuple[str, str]] = {
+    "markitdown": ("markitdown", ".md"),
+    "pandoc-gfm": ("pandoc:gfm", ".md"),
+    "pandoc-gfm-noraw": ("pandoc:gfm-raw_html", ".md"),
+    "pandoc-plain": ("pandoc:plain", ".txt"),
+    "pandoc-markdown": ("pandoc:markdown", ".md"),
+    "pandoc-rst": ("pandoc:rst", ".txt"),  # nobody keeps .rst for a report: saved as text
+    "pandoc-html": ("pandoc:html", ".html"),  # pandoc's default: an HTML fragment, no <html>
+    "python-docx": ("python-docx", ".txt"),
+    "docx2txt": ("docx2txt", ".txt"),
+}
+SOFFICE_DOCX_KINDS = tuple(f"soffice-docx+{s}" for s in DOCX_CHAIN)
+WRITER_DOCX_CHAIN_KINDS = tuple(f"writer-docx+{s}" for s in DOCX_CHAIN)
+# need markitdown / pandoc only
+PDF_CONVERT_KINDS = ("markitdown-pdf",)
+HTML_CONVERT_KINDS = ("markitdown-html", "markitdown-html-as-txt", "pandoc-html-gfm", "pandoc-html-plain")
+WRITER_CONVERT_KINDS = (*WRITER_DOCX_CHAIN_KINDS, "writer-xlsx+markitdown", "writer-html+markitdown")
+# need LibreOffice output first
+HTML_OFFICE_CONVERT_KINDS = (*SOFFICE_DOCX_KINDS, "soffice-pdf+markitdown", "soffice-html+markitdown")
+WRITER_OFFICE_CONVERT_KINDS = ("writer-pdf+layout", "writer-pdf+markitdown", "writer-soffice-html+markitdown")
+# Chromium print-to-PDF (headers and footers on, as the print dialog does by default)
+HTML_CHROMIUM_KINDS = ("chromium-pdf", "chromium-pdf+layout", "chromium-pdf+markitdown")
+WRITER_CHROMIUM_KINDS = (
+    "writer-chromium-pdf",
+    "writer-chromium-pdf+layout",
+    "writer-chromium-pdf+markitdown",
+)
+
+CONVERT_KINDS = frozenset(PDF_CONVERT_KINDS + HTML_CONVERT_KINDS + WRITER_CONVERT_KINDS)
+OFFICE_CONVERT_KINDS = frozenset(HTML_OFFICE_CONVERT_KINDS + WRITER_OFFICE_CONVERT_KINDS)
+CHROMIUM_KINDS = frozenset(HTML_CHROMIUM_KINDS + WRITER_CHROMIUM_KINDS)
+
+CHROMIUM = os.environ.get("NIANBAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+# what Chrome's print dialog prints with "Headers and footers" ticked: date, title, URL, page x/n
+_PRINT_HEADER = (
+    '<div style="font-size:8px;width:100%;display:flex;justify-content:space-between;padding:0 1cm">'
+    '<span class="date"></span><span class="title"></span><span></span></div>'
+)
+_PRINT_FOOTER = (
+    '<div style="font-size:8px;width:100%;display:flex;justify-content:space-between;padding:0 1cm">'
+    '<span class="url"></span><span><span class="pageNumber"></span>/<span class="totalPages"></span></span></div>'
+)
+
+
+class Cache:
+    """Content-addressed store of conversion outputs; a no-op without a folder."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, tag: str, data: bytes) -> Path | None:
+        if self.root is None:
+            return None
+        digest = hashlib.sha256(tag.encode() + b"\0" + data).hexdigest()[:32]
+        return self.root / digest
+
+    def get(self, tag: str, data: bytes) -> bytes | None:
+        p = self._path(tag, data)
+        return p.read_bytes() if p is not None and p.exists() else None
+
+    def put(self, tag: str, data: bytes, result: bytes) -> bytes:
+        p = self._path(tag, data)
+        if p is not None:
+            tmp = p.with_suffix(".tmp")
+            tmp.write_bytes(result)
+            tmp.replace(p)
+        return result
+
+    def run(self, tag: str, data: bytes, fn: Callable[[], bytes]) -> bytes:
+        hit = self.get(tag, data)
+        return hit if hit is not None else self.put(tag, data, fn())
+
+
+def default_cache() -> Cache:
+    root = os.environ.get("NIANBAO_VARIANTS_CACHE")
+    return Cache(Path(root) if root else None)
+
+
+def pandoc_binary() -> str:
+    found = shutil.which("pandoc")
+    if found:
+        return found
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as exc:
+        raise RuntimeError("pandoc not installed (pip install pypandoc_binary)") from exc
+
+
+def pandoc(data: bytes, src_fmt: str, target: str, suffix: str) -> bytes:
+    """`pandoc in.<suffix> -f src -t target -o out` with pandoc's defaults (line wrap at 72 included)."""
+    with tempfile.TemporaryDirectory(prefix="variants-pandoc-") as tmp:
+        src = Path(tmp) / f"in{suffix}"
+        src.write_bytes(data)
+        dst = Path(tmp) / "out"
+        subprocess.run(
+            [pandoc_binary(), "-f", src_fmt, "-t", target, str(src), "-o", str(dst)],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        return dst.read_bytes()
+
+
+_MARKITDOWN: Any = None
+
+
+def markitdown(data: bytes, suffix: str) -> bytes:
+    """markitdown's Markdown of a file (one converter instance for the run: its start-up is ~2 s)."""
+    global _MARKITDOWN
+    if _MARKITDOWN is None:
+        from markitdown import MarkItDown
+
+        _MARKITDOWN = MarkItDown(enable_plugins=False)
+    with tempfile.TemporaryDirectory(prefix="variants-md-") as tmp:
+        src = Path(tmp) / f"in{suffix}"
+        src.write_bytes(data)
+        return _MARKITDOWN.convert(str(src)).text_content.encode("utf-8")
+
+
+def md_cached(cache: Cache, data: bytes, suffix: str) -> bytes:
+    return cache.run(f"markitdown:{suffix}", data, lambda: markitdown(data, suffix))
+
+
+def pandoc_cached(cache: Cache, data: bytes, src_fmt: str, target: str, suffix: str) -> bytes:
+    return cache.run(f"pandoc:{src_fmt}:{target}", data, lambda: pandoc(data, src_fmt, target, suffix))
+
+
+def python_docx_text(data: bytes) -> bytes:
+    """The dump a python-docx script gives: body paragraphs and tables in order, a table row per line
+    with its cells tab-separated — `row.cells` repeats a merged cell's text in every column it spans."""
+    import io
+
+    from docx import Document as open_docx
+    from docx.table import Table as DocxTable
+
+    doc = open_docx(io.BytesIO(data))
+    lines: list[str] = []
+    for item in doc.iter_inner_content():
+        if isinstance(item, DocxTable):
+            for row in item.rows:
+                lines.append("\t".join(c.text.replace("\n", " ") for c in row.cells))
+            lines.append("")
+        else:
+            lines.append(item.text)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def docx2txt_text(data: bytes) -> bytes:
+    import io
+
+    import docx2txt
+
+    return docx2txt.process(io.BytesIO(data)).encode("utf-8")
+
+
+def docx_export(stage: str, data: bytes, cache: Cache) -> bytes:
+    how, _ = DOCX_CHAIN[stage]
+    if how == "markitdown":
+        return md_cached(cache, data, ".docx")
+    if how.startswith("pandoc:"):
+        target = how.split(":", 1)[1]
+        return cache.run(f"pandoc:docx:{target}", data, lambda: pandoc(data, "docx", target, ".docx"))
+    if how == "python-docx":
+        return python_docx_text(data)
+    return docx2txt_text(data)
+
+
+def soffice_batch(
+    items: dict[str, bytes], suffix: str, target: str, cache: Cache, infilter: str | None = None
+) -> dict[str, bytes]:
+    """stem -> converted bytes; one LibreOffice call for every input the cache does not hold."""
+    tag = f"soffice:{suffix}:{target}:{infilter}"
+    done = {stem: hit for stem, data in items.items() if (hit := cache.get(tag, data)) is not None}
+    todo = {stem: data for stem, data in items.items() if stem not in done}
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="variants-lo-batch-") as tmp:
+            inputs = []
+            for stem, data in todo.items():
+                p = Path(tmp) / f"{stem}{suffix}"
+                p.write_bytes(data)
+                inputs.append(p)
+            soffice(inputs, target, Path(tmp) / "out", infilter=infilter)
+            ext = target.split(":")[0]
+            for stem, data in todo.items():
+                p = Path(tmp) / "out" / f"{stem}.{ext}"
+                if p.exists():
+                    done[stem] = cache.put(tag, data, p.read_bytes())
+    return done
+
+
+def chromium_print(pages: dict[str, bytes], cache: Cache) -> dict[str, bytes]:
+    """stem -> PDF: Chromium's print-to-PDF of each page, one browser for the batch (Playwright on
+    Debian's chromium, private profile, nothing but file: URLs loaded)."""
+    tag = "chromium-print:a4:header-footer"
+    done = {stem: hit for stem, data in pages.items() if (hit := cache.get(tag, data)) is not None}
+    todo = {stem: data for stem, data in pages.items() if stem not in done}
+    if not todo:
+        return done
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="variants-chromium-") as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            context = browser.new_context()
+            # the pages' CSS and pictures are on sites this machine cannot reach: fail them at once
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            for stem, data in todo.items():
+                src = Path(tmp) / f"{stem}.html"
+                src.write_bytes(data)
+                page = context.new_page()
+                page.goto(src.as_uri(), wait_until="load", timeout=60_000)
+                pdf = page.pdf(
+                    format="A4",
+                    display_header_footer=True,
+                    header_template=_PRINT_HEADER,
+                    footer_template=_PRINT_FOOTER,
+                    margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
+                )
+                page.close()
+                done[stem] = cache.put(tag, data, pdf)
+        finally:
+            browser.close()
+    return done
+
+
+def _tables_dropped(text: str) -> bool:
+    # pandoc's gfm without raw HTML cannot write a table with merged cells and prints "[TABLE]"
+    return "[TABLE]" in text
+
+
+def build_convert(
+    out: Path, writer: dict[tuple[str, str], Variant], corpus: Path = CORPUS, cache: Cache | None = None
+) -> dict[tuple[str, str], Variant]:
+    """markitdown and pandoc of the PDFs, the HTML pages and the writer's DOCX/XLSX/HTML."""
+    cache = cache or default_cache()
+    out.mkdir(parents=True, exist_ok=True)
+    variants: dict[tuple[str, str], Variant] = {}
+
+    def add(stem: str, kind: str, data: bytes, gold: dict[str, Any], ext: str) -> Variant:
+        path = out / f"{stem}.{kind.replace('+', '.')}{ext}"
+        path.write_bytes(data)
+        v = variants[(stem, kind)] = Variant(stem, kind, path, dict(gold, variant=kind))
+        return v
+
+    for stem, gold in load_golds(corpus).items():
+        src = corpus / gold["file"]
+        folder = _folder(gold)
+        if folder == "pdf":
+            data = src.read_bytes()
+            add(
+                stem,
+                "markitdown-pdf",
+                md_cached(cache, data, ".pdf"),
+                gold,
+                ".md",
+            )
+        elif folder == "html":
+            data = src.read_bytes()
+            md = md_cached(cache, data, ".html")
+            add(stem, "markitdown-html", md, gold, ".md")
+            add(stem, "markitdown-html-as-txt", md, gold, ".txt")
+            for kind, target, ext in (
+                ("pandoc-html-gfm", "gfm", ".md"),
+                ("pandoc-html-plain", "plain", ".txt"),
+            ):
+                conv = pandoc_cached(cache, data, "html", target, ".html")
+                add(stem, kind, conv, gold, ext)
+    for (stem, _kind), w in writer.items():
+        docx = w.path.read_bytes()
+        for stage, (_how, ext) in DOCX_CHAIN.items():
+            kind = f"writer-docx+{stage}"
+            v = add(stem, kind, docx_export(stage, docx, cache), w.gold, ext)
+            if stage == "pandoc-gfm-noraw" and _tables_dropped(v.path.read_text("utf-8")):
+                v.lossy = "pandoc gfm-raw_html writes [TABLE] for a table with merged cells"
+        xlsx = w.path.with_suffix(".xlsx")
+        if xlsx.exists():
+            data = xlsx.read_bytes()
+            md = md_cached(cache, data, ".xlsx")
+            add(stem, "writer-xlsx+markitdown", md, w.gold, ".md")
+        html = w.path.with_suffix(".html")
+        if html.exists():
+            data = html.read_bytes()
+            md = md_cached(cache, data, ".html")
+            add(stem, "writer-html+markitdown", md, w.gold, ".md")
     return variants
+
+
+def build_office_convert(
+    out: Path,
+    office: dict[tuple[str, str], Variant],
+    writer: dict[tuple[str, str], Variant],
+    cache: Cache | None = None,
+) -> dict[tuple[str, str], Variant]:
+    """The exports of LibreOffice's DOCX and PDF (of the HTML pages and of the writer's DOCX)."""
+    cache = cache or default_cache()
+    out.mkdir(parents=True, exist_ok=True)
+    variants: dict[tuple[str, str], Variant] = {}
+
+    def add(stem: str, kind: str, data: bytes, gold: dict[str, Any], ext: str) -> Variant:
+        path = out / f"{stem}.{kind.replace('+', '.')}{ext}"
+        path.write_bytes(data)
+        v = variants[(stem, kind)] = Variant(stem, kind, path, dict(gold, variant=kind))
+        return v
+
+    docx_in: dict[str, bytes] = {}
+    for (stem, kind), v in office.items():
+        if kind == "soffice-docx" and v.path.exists():
+            docx = v.path.read_bytes()
+            docx_in[stem] = docx
+            for stage, (_how, ext) in DOCX_CHAIN.items():
+                k = f"soffice-docx+{stage}"
+                conv = add(stem, k, docx_export(stage, docx, cache), v.gold, ext)
+                if stage == "pandoc-gfm-noraw" and _tables_dropped(conv.path.read_text("utf-8")):
+                    conv.lossy = "pandoc gfm-raw_html writes [TABLE] for a table with merged cells"
+        elif kind in ("soffice-pdf", "writer-pdf") and v.path.exists():
+            pdf = v.path.read_bytes()
+            md = md_cached(cache, pdf, ".pdf")
+            name = "soffice-pdf+markitdown" if kind == "soffice-pdf" else "writer-pdf+markitdown"
+            add(stem, name, md, v.gold, ".md")
+            if kind == "writer-pdf":
+                add(stem, "writer-pdf+layout", pdftotext(v.path, layout=True).encode("utf-8"), v.gold, ".txt")
+    for (stem, _kind), w in writer.items():
+        docx_in[f"{stem}.writer"] = w.path.read_bytes()
+    # LibreOffice's "Save as HTML" of the same DOCX, then markitdown of that page
+    html = soffice_batch(docx_in, ".docx", "html:HTML (StarWriter)", cache)
+    for name, page in html.items():
+        stem, is_writer = (name[: -len(".writer")], True) if name.endswith(".writer") else (name, False)
+        src = writer[(stem, "writer-docx")] if is_writer else office[(stem, "soffice-docx")]
+        md = md_cached(cache, page, ".html")
+        add(
+            stem,
+            "writer-soffice-html+markitdown" if is_writer else "soffice-html+markitdown",
+            md,
+            src.gold,
+            ".md",
+        )
+    return variants
+
+
+def build_chromium(
+    out: Path,
+    writer: dict[tuple[str, str], Variant],
+    corpus: Path = CORPUS,
+    cache: Cache | None = None,
+) -> dict[tuple[str, str], Variant]:
+    """Chromium's print-to-PDF of the HTML pages and of the writer's HTML; their layout text and markitdown."""
+    cache = cache or default_cache()
+    out.mkdir(parents=True, exist_ok=True)
+    golds = load_golds(corpus)
+    pages: dict[str, tuple[bytes, dict[str, Any], str]] = {}
+    for stem, g in golds.items():
+        if _folder(g) == "html":
+            pages[stem] = ((corpus / g["file"]).read_bytes(), g, "chromium-pdf")
+    for (stem, _kind), w in writer.items():
+        html = w.path.with_suffix(".html")
+        if html.exists():
+            pages[f"{stem}.writer"] = (html.read_bytes(), w.gold, "writer-chromium-pdf")
+    pdfs = chromium_print({k: v[0] for k, v in pages.items()}, cache)
+    variants: dict[tuple[str, str], Variant] = {}
+    for name, pdf in pdfs.items():
+        _, gold, base = pages[name]
+        stem = name[: -len(".writer")] if name.endswith(".writer") else name
+        path = out / f"{stem}.{base}.pdf"
+        path.write_bytes(pdf)
+        variants[(stem, base)] = Variant(stem, base, path, dict(gold, variant=base))
+        layout = out / f"{stem}.{base}.layout.txt"
+        layout.write_text(pdftotext(path, layout=True), encoding="utf-8")
+        k = f"{base}+layout"
+        variants[(stem, k)] = Variant(stem, k, layout, dict(gold, variant=k))
+        md = out / f"{stem}.{base}.markitdown.md"
+        md.write_bytes(md_cached(cache, pdf, ".pdf"))
+        k = f"{base}+markitdown"
+        variants[(stem, k)] = Variant(stem, k, md, dict(gold, variant=k))
+    return variants
+
+
+def build_all(
+    out: Path,
+    corpus: Path = CORPUS,
+    slow: bool = True,
+    cache: Cache | None = None,
+    kinds: Callable[[str], bool] | None = None,
+) -> dict[tuple[str, str], Variant]:
+    """Every variant (or, with `kinds`, the stages those kinds need and the variants they match)."""
+    want = kinds or (lambda _k: True)
+    planned = {k for _, k in plan(corpus, slow=slow) if want(k)}
+    groups = {group_of(k) for k in planned}
+    need_writer = bool(groups - {"fast"})
+    need_office = bool(groups & {"office", "office-convert"})
+    variants: dict[tuple[str, str], Variant] = {}
+    if "fast" in groups:
+        variants.update(build_fast(out / "fast", corpus))
+    writer = build_writer(out / "writer", corpus) if need_writer else {}
+    variants.update(writer)
+    if slow and need_office:
+        office = build_office(out / "office", writer, corpus, cache)
+        variants.update(office)
+        if "office-convert" in groups:
+            variants.update(build_office_convert(out / "office-convert", office, writer, cache))
+    if slow and "convert" in groups:
+        variants.update(build_convert(out / "convert", writer, corpus, cache))
+    if slow and "chromium" in groups:
+        variants.update(build_chromium(out / "chromium", writer, corpus, cache))
+    return {key: v for key, v in variants.items() if key[1] in planned}
 
 
 # ---------------------------------------------------------------------------------------- score
@@ -482,9 +930,13 @@ def perfect(s: dict[str, Any]) -> bool:
 
 def acceptable(variant: Variant, s: dict[str, Any]) -> bool:
     """Perfect, or for a lossy conversion at least no silent error and the metadata right."""
-    if (variant.source, variant.kind) in LOSSY or variant.kind in DEGRADED_KINDS:
+    if (variant.source, variant.kind) in LOSSY or variant.kind in DEGRADED_KINDS or variant.lossy:
         return s["error"] is None and s["silent"] == 0 and s["meta_ok"]
     return perfect(s)
+
+
+def flagged_cells(s: dict[str, Any]) -> set[str]:
+    return {c for f in (s.get("out") or {}).get("findings") or [] for c in f.get("cells") or []}
 
 
 def describe(variant: Variant, s: dict[str, Any], limit: int = 12) -> str:
@@ -558,6 +1010,13 @@ def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[st
         *HTML_OFFICE_KINDS,
         *WRITER_KINDS,
         *WRITER_OFFICE_KINDS,
+        *PDF_CONVERT_KINDS,
+        *HTML_CONVERT_KINDS,
+        *HTML_OFFICE_CONVERT_KINDS,
+        *HTML_CHROMIUM_KINDS,
+        *WRITER_CONVERT_KINDS,
+        *WRITER_OFFICE_CONVERT_KINDS,
+        *WRITER_CHROMIUM_KINDS,
     ]
     return sorted(rows.values(), key=lambda r: order.index(r["kind"]) if r["kind"] in order else len(order))
 
@@ -596,11 +1055,36 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
     return head + "\n" + "\n".join(body)
 
 
+def kind_filter(spec: str | None) -> Callable[[str], bool] | None:
+    """`--kind a,b*`: exact kind names or shell patterns."""
+    if not spec:
+        return None
+    pats = [x.strip() for x in spec.split(",") if x.strip()]
+    return lambda k: any(fnmatch.fnmatchcase(k, p) for p in pats)
+
+
+def keep_files(results: list[tuple[Variant, dict[str, Any]]], dest: Path) -> None:
+    """Copy every variant to DEST/<kind>/ with its gold beside it, for whoever fixes the parser."""
+    for v, s in results:
+        folder = dest / v.kind.replace("+", "_")
+        folder.mkdir(parents=True, exist_ok=True)
+        if v.path.exists():
+            shutil.copyfile(v.path, folder / v.path.name)
+        gold = dict(v.gold, file=v.path.name, acceptable=acceptable(v, s), lossy=v.lossy)
+        (folder / f"{v.path.name}.gold.json").write_text(
+            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--out", type=Path, default=None, help="keep the variants here (default: a temp dir)")
-    ap.add_argument("--fast", action="store_true", help="skip the LibreOffice variants")
+    ap.add_argument("--fast", action="store_true", help="skip LibreOffice, Chromium, markitdown and pandoc")
+    ap.add_argument("--kind", default=None, help="only these kinds (comma-separated names or patterns)")
+    ap.add_argument("--cache", type=Path, default=None, help="keep conversion outputs here between runs")
+    ap.add_argument("--files", type=Path, default=None, help="copy each variant and its gold to DIR/<kind>/")
+    ap.add_argument("--json", type=Path, default=None, help="write every variant's score here")
     ap.add_argument("-v", "--verbose", action="store_true", help="describe every imperfect variant")
     args = ap.parse_args()
     tmp = None
@@ -608,18 +1092,44 @@ def main() -> int:
     if out is None:
         tmp = tempfile.TemporaryDirectory(prefix="nianbao-variants-")
         out = Path(tmp.name)
-    started = time.perf_counter()
-    variants = build_all(out, args.corpus, slow=not args.fast)
-    built = time.perf_counter()
+    cache = Cache(args.cache) if args.cache else default_cache()
+    started = time.process_time()
+    wall = time.perf_counter()
+    variants = build_all(out, args.corpus, slow=not args.fast, cache=cache, kinds=kind_filter(args.kind))
+    built = time.process_time()
     results = [(v, score(v)) for _, v in sorted(variants.items())]
-    done = time.perf_counter()
+    done = time.process_time()
     if args.verbose:
         for v, s in results:
             if not acceptable(v, s):
                 print(describe(v, s))
+    if args.files:
+        keep_files(results, args.files)
+    if args.json:
+        rows = [
+            dict(
+                id=v.id,
+                kind=v.kind,
+                source=v.source,
+                file=str(v.path),
+                lossy=v.lossy,
+                acceptable=acceptable(v, s),
+                scored=s["scored"],
+                right=s["right"],
+                silent=s["silent"],
+                meta_ok=s["meta_ok"],
+                error=s["error"],
+                wrong=[[*map(str, w), w[0] in flagged_cells(s)] for w in s["wrong"]],
+                missed=sorted(s["expected"] - s["found"]),
+                false_errors=sorted(s["false_errors"]),
+            )
+            for v, s in results
+        ]
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown_table(summarize(results)))
     print(
-        f"\n{len(results)} variants · built in {built - started:.1f}s · parsed and scored in {done - built:.1f}s"
+        f"\n{len(results)} variants · built in {built - started:.1f}s CPU (this process; tools are"
+        f" child processes) · parsed and scored in {done - built:.1f}s CPU · {time.perf_counter() - wall:.0f}s wall"
     )
     if tmp is not None:
         tmp.cleanup()

@@ -1,5 +1,6 @@
 """Session fixtures: every variant of the labelled corpus is built once per test session, in a
-temp dir, with one LibreOffice call per conversion stage (see bench/make_variants.py)."""
+temp dir, with one LibreOffice call per conversion stage and one Chromium for all the prints
+(see bench/make_variants.py). NIANBAO_VARIANTS_CACHE=DIR keeps the conversions between runs."""
 
 from __future__ import annotations
 
@@ -42,16 +43,59 @@ def office_variants(
 
 
 @pytest.fixture(scope="session")
+def convert_variants(
+    mv: ModuleType, corpus_dir: Path, writer_variants: dict, tmp_path_factory: pytest.TempPathFactory
+) -> dict:
+    pytest.importorskip("markitdown")
+    try:
+        mv.pandoc_binary()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    return mv.build_convert(tmp_path_factory.mktemp("variants-convert"), writer_variants, corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def office_convert_variants(
+    mv: ModuleType,
+    office_variants: dict,
+    writer_variants: dict,
+    convert_variants: dict,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict:
+    return mv.build_office_convert(
+        tmp_path_factory.mktemp("variants-office-convert"), office_variants, writer_variants
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_variants(
+    mv: ModuleType,
+    corpus_dir: Path,
+    writer_variants: dict,
+    convert_variants: dict,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict:
+    if not Path(mv.CHROMIUM).exists():
+        pytest.skip(f"chromium not installed: {mv.CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    return mv.build_chromium(tmp_path_factory.mktemp("variants-chromium"), writer_variants, corpus_dir)
+
+
+GROUP_FIXTURES = {
+    "fast": "fast_variants",
+    "writer": "writer_variants",
+    "office": "office_variants",
+    "convert": "convert_variants",
+    "office-convert": "office_convert_variants",
+    "chromium": "chromium_variants",
+}
+
+
+@pytest.fixture(scope="session")
 def variant_of(request: pytest.FixtureRequest, mv: ModuleType):
     """(source, kind) -> the built Variant, building only the groups a test asks for."""
 
     def get(source: str, kind: str):
-        if kind in mv.SLOW_KINDS:
-            group = request.getfixturevalue("office_variants")
-        elif kind in mv.WRITER_KINDS:
-            group = request.getfixturevalue("writer_variants")
-        else:
-            group = request.getfixturevalue("fast_variants")
-        return group[(source, kind)]
+        return request.getfixturevalue(GROUP_FIXTURES[mv.group_of(kind)])[(source, kind)]
 
     return get

@@ -3,7 +3,13 @@
 One test per (source document, variant kind). A copy carries the same report as its source, so
 the source's gold applies unchanged: every cell right, no silent error, the expected findings
 found, no false error and the metadata right. A conversion known to lose part of a table
-(`LOSSY` in bench/make_variants.py) must at least leave no silent error.
+(`LOSSY` in bench/make_variants.py, or a variant marked lossy when built) must at least leave no
+silent error.
+
+`KNOWN_FAILING` lists the copies the parser does not read yet, by failure class (the classes of
+docs/generalization.md; the snippets are in the report the variants engineer keeps for the
+extractor). They are strict xfails: when a fix makes one pass, its test turns red and its entry
+is removed here.
 """
 
 from __future__ import annotations
@@ -13,15 +19,103 @@ from _generalization import load_variants_module
 
 mv = load_variants_module()
 
+C1 = "C1 markitdown of a PDF: one pipe table per row, labels outside, two columns in one cell (`447 7`)"
+C2 = "C2 a table lost by the converter: TABLE_MISSING must name the cells it leaves null"
+C3 = "C3 raw HTML <table> inside Markdown (pandoc -t gfm of merged cells)"
+C4 = "C4 pandoc grid tables (+---+ borders, cells wrapped over lines)"
+C5 = "C5 pipe rows without a separator line, rows short by their row-spanned cells, <u> in cells, Markdown in .txt"
+C6 = "C6 python-docx row.cells: a merged cell repeated in every grid column it spans"
+C7 = "C7 docx2txt: one cell per paragraph, empty cells only as extra blank lines"
+C8 = "C8 ruled PDF: a vertical group label sharing its grid row with the first sub-row"
+C9 = "C9 Chromium print: 表三 crossing a page, print header/footer inside the table"
+C10 = "C10 a spreadsheet's Markdown: sheet heading taken as the organ, sections missing"
+C11 = "C11 clean pipe table: 表三's last row and 表二's last block lost (pingtan-2023)"
+C13 = "C13 a table or cells printed blank, in a text dump: TABLE_INCOMPLETE instead of CELL_BLANK"
+
+ALL = "*"
+# kind -> {source or ALL: failure class}
+KNOWN_FAILING: dict[str, dict[str, str]] = {
+    "markitdown-pdf": {ALL: C1},
+    "soffice-pdf+markitdown": {ALL: C1},
+    "chromium-pdf+markitdown": {ALL: C1},
+    "writer-pdf+markitdown": {ALL: C1},
+    "writer-chromium-pdf+markitdown": {
+        s: C1
+        for s in (
+            "000_99c313048ea6a297",
+            "003_9062bfdbeadefa61",
+            "huaian-city-2024",
+            "huaian-hongze-2023",
+            "pingtan-2025-html",
+            "shanghai-gov-office-2019",
+        )
+    },
+    "soffice-docx+pandoc-gfm-noraw": {ALL: C2},
+    "soffice-docx+pandoc-gfm": {ALL: C3},
+    "writer-docx+pandoc-gfm": {ALL: C3},
+    "pandoc-html-gfm": {"shanghai-gov-office-2019": C3, "pingtan-2023-html": C11},
+    "soffice-docx+pandoc-plain": {ALL: C4},
+    "soffice-docx+pandoc-markdown": {ALL: C4},
+    "soffice-docx+pandoc-rst": {ALL: C4},
+    "writer-docx+pandoc-plain": {ALL: C4},
+    "writer-docx+pandoc-markdown": {ALL: C4},
+    "writer-docx+pandoc-rst": {ALL: C4},
+    "pandoc-html-plain": {ALL: C4},
+    "soffice-html+markitdown": {ALL: C5},
+    "writer-soffice-html+markitdown": {ALL: C5},
+    "markitdown-html-as-txt": {ALL: C5},
+    "soffice-docx+markitdown": {"pingtan-2019-html": C5, "pingtan-2023-html": C11},
+    "soffice-docx+python-docx": {ALL: C6},
+    "writer-docx+python-docx": {ALL: C6},
+    "writer-docx+docx2txt": {
+        "001_39f905e0d0162760": C13,
+        "003_9062bfdbeadefa61": C13,
+        "huaian-hongze-2023": C13,
+        "shanghai-gov-office-2019": C7,
+    },
+    "writer-chromium-pdf": {ALL: C8},
+    "chromium-pdf": {"pingtan-2025-html": C9},
+    "chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
+    "writer-chromium-pdf+layout": {
+        s: C13
+        for s in (
+            "001_39f905e0d0162760",
+            "003_9062bfdbeadefa61",
+            "huaian-hongze-2023",
+            "shanghai-gov-office-2019",
+        )
+    },
+    "writer-pdf+layout": {
+        "001_39f905e0d0162760": C13,
+        "003_9062bfdbeadefa61": C13,
+        "huaian-city-2024": C8,
+        "huaian-hongze-2023": C13,
+        "shanghai-gov-office-2019": C13,
+    },
+    "writer-xlsx+markitdown": {ALL: C10},
+    "markitdown-html": {"pingtan-2023-html": C11},
+}
+
+
+def known_failure(source: str, kind: str) -> str | None:
+    entry = KNOWN_FAILING.get(kind, {})
+    return entry.get(source) or entry.get(ALL)
+
 
 def _params() -> list:
     if not (mv.CORPUS / "gold").is_dir():
         return [pytest.param("-", "-", marks=pytest.mark.skip(reason="shared corpus not present"))]
     params = []
     for source, kind in mv.plan(mv.CORPUS):
-        marks = [pytest.mark.slow] if kind in mv.SLOW_KINDS or kind in mv.WRITER_KINDS else []
-        if kind in mv.SLOW_KINDS:
+        group = mv.group_of(kind)
+        marks = [] if group == "fast" else [pytest.mark.slow]
+        if group in ("office", "office-convert"):
             marks.append(pytest.mark.libreoffice)
+        if group == "chromium":
+            marks.append(pytest.mark.browser)
+        reason = known_failure(source, kind)
+        if reason:
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
         params.append(pytest.param(source, kind, marks=marks, id=f"{source}-{kind}"))
     return params
 
@@ -32,3 +126,13 @@ def test_variant_parses_like_its_source(source: str, kind: str, variant_of) -> N
     assert variant.path.exists(), f"{kind}: the conversion produced no file"
     score = mv.score(variant)
     assert mv.acceptable(variant, score), mv.describe(variant, score, limit=20)
+
+
+def test_known_failing_names_planned_variants() -> None:
+    """An entry for a kind or source that no longer exists would hide nothing and mislead."""
+    planned = {}
+    for source, kind in mv.plan(mv.CORPUS):
+        planned.setdefault(kind, set()).add(source)
+    for kind, entry in KNOWN_FAILING.items():
+        assert kind in planned, kind
+        assert set(entry) - {ALL} <= planned[kind], (kind, set(entry) - planned[kind])

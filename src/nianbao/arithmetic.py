@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .templates import TABLE_IDS, Role, TableDef, Template, get_template
+from .templates import BALANCE_ROLES, TABLE_IDS, Role, TableDef, Template, get_template
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _relations(template: Template, table: TableDef) -> list[Relation]:
                         f"{title}“{col.label.official}”列",
                     )
                 )
-    if {row.role for row in table.rows} >= set(Role):
+    if {row.role for row in table.rows} >= set(BALANCE_ROLES):
         # 一 + 二 = （七）总计 + 四: the relation the template itself prints above the table
         for col in table.blocks[0].value_columns:
             out.append(

@@ -9,12 +9,13 @@ from datetime import date
 from ..findings import Finding
 from ..model import Report
 from ..plugins import rule
+from ..templates import Role, template_for_year
 from ._common import cjk_count, compact, fmt, number, report_year, row_total, template_of
 
-# 国办公开办函〔2021〕30号: 总体情况 "篇幅原则上不超过一千字". We count CJK ideographs only (no
-# punctuation, digits or Latin letters — the most lenient way to count 字) and allow 10 % for
-# "原则上": the seed 004 overview (1,400 ideographs) is flagged, 淮安市 2024 (about 1,090) is not.
-OVERVIEW_MAX_CHARS = 1000
+# 国办公开办函〔2021〕30号: 总体情况 "篇幅原则上不超过一千字" (the template's `overview_max_chars`).
+# We count CJK ideographs only (no punctuation, digits or Latin letters — the most lenient way to
+# count 字) and allow 10 % for "原则上": the seed 004 overview (1,400 ideographs) is flagged,
+# 淮安市 2024 (about 1,090) is not.
 OVERVIEW_TOLERANCE = 1.10
 
 # （六）其他处理 is "large" when it is more than this share of all results AND at least this many
@@ -29,15 +30,19 @@ _FEE = re.compile(r"处理费|收费|(?:收取|收缴|缴纳|征收)[^。；]{0,
 def check_overview_length(report: Report) -> Iterator[Finding]:
     year = report_year(report)
     overview = report.section("overview")
-    if year is None or year < 2021 or overview is None:
+    if year is None or overview is None:
+        return
+    tpl = template_for_year(year)
+    limit = tpl.overview_max_chars
+    if limit is None:
         return
     chars = cjk_count(overview.text)
-    if chars > OVERVIEW_MAX_CHARS * OVERVIEW_TOLERANCE:
+    if chars > limit * OVERVIEW_TOLERANCE:
         yield Finding(
             "OVERVIEW_TOO_LONG",
-            f"“总体情况”约 {chars} 字（按汉字计），超过2021年格式“篇幅原则上不超过一千字”的要求",
+            f"“总体情况”约 {chars} 字（按汉字计），超过{tpl.id}年格式篇幅原则上不超过 {limit} 字的要求",
             where=overview.heading,
-            data={"chars": chars, "limit": OVERVIEW_MAX_CHARS},
+            data={"chars": chars, "limit": limit},
         )
 
 
@@ -45,7 +50,7 @@ def check_overview_length(report: Report) -> Iterator[Finding]:
 def check_fee(report: Report) -> Iterator[Finding]:
     """2021 format: 信息处理费 collected is reported in part 六 (saying none was collected counts)."""
     year = report_year(report)
-    if year is None or year < 2021:
+    if year is None or not template_for_year(year).fee_reported:
         return
     other = report.section("other")
     if other is not None:
@@ -66,20 +71,19 @@ def check_other_processing(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None or "t3" not in report.tables_present:
         return
-    table = template.table("t3")
-    block = table.blocks[0]
-    columns = [c.key for c in block.value_columns if not c.total_of]
+    columns = [c.key for c in template.applicants]
     # 2019: the single （六）其他处理 row; 2021: its three sub-rows
-    rows = [r.key for r in block.data_rows if r.result and (r.key == "other" or r.key.startswith("other."))]
+    rows = list(template.result_group(Role.OTHER_PROCESSING).rows)
     parts = [row_total(report, "t3", r, columns) for r in rows]
     known = [p for p in parts if p is not None]
-    results = row_total(report, "t3", "results_total", columns)
+    results_row = template.role_row(Role.RESULTS_TOTAL).key
+    results = row_total(report, "t3", results_row, columns)
     if not known or not results:
         return
     other = sum(known)
     share = other / results
     if other >= OTHER_MIN_CASES and share > OTHER_SHARE:
-        keys = [f"t3.{r}.total" for r in rows] + ["t3.results_total.total"]
+        keys = [f"t3.{r}.total" for r in rows] + [template.role_key(Role.RESULTS_TOTAL)]
         yield Finding(
             "OTHER_PROCESSING_HIGH",
             f"表三“（六）其他处理”共 {fmt(other)} 件，占本年度办理结果总计 {fmt(results)} 件的 "

@@ -39,12 +39,17 @@ TEMPLATES_ENV = "NIANBAO_TEMPLATES"
 
 
 class Role(StrEnum):
-    """What a 表三 row is for, whatever its key: the rows of the balance 一 + 二 = （七） + 四."""
+    """What a 表三 row is for, whatever its key."""
 
-    RECEIVED = "received"
-    CARRIED_OVER = "carried_over"
-    RESULTS_TOTAL = "results_total"
-    CARRIED_FORWARD = "carried_forward"
+    RECEIVED = "received"  # 一、本年新收
+    CARRIED_OVER = "carried_over"  # 二、上年结转
+    RESULTS_TOTAL = "results_total"  # （七）总计
+    CARRIED_FORWARD = "carried_forward"  # 四、结转下年度继续办理
+    OTHER_PROCESSING = "other_processing"  # （六）其他处理, a row (2019) or a group (2021)
+
+
+# the rows of the balance the template prints above 表三: 一 + 二 = （七） + 四
+BALANCE_ROLES = (Role.RECEIVED, Role.CARRIED_OVER, Role.RESULTS_TOTAL, Role.CARRIED_FORWARD)
 
 
 class ColumnRole(StrEnum):
@@ -117,6 +122,7 @@ class ResultGroup:
     short: str
     name: str
     rows: tuple[str, ...]  # row keys of its result rows: itself, or its sub-rows
+    role: Role | None = None
 
     def cell_keys(self, column: str = "total") -> tuple[str, ...]:
         return tuple(f"t3.{r}.{column}" for r in self.rows)
@@ -291,6 +297,8 @@ class Template:
     last_year: int | None
     tables: dict[str, TableDef] = field(hash=False)
     cross_year: tuple[CrossYearRelation, ...] = ()
+    overview_max_chars: int | None = None  # the notice's limit on 总体情况, if any
+    fee_reported: bool = False  # the notice asks for 信息处理费 in part 六
 
     @property
     def cell_keys(self) -> tuple[str, ...]:
@@ -341,8 +349,14 @@ class Template:
                     continue  # 三、本年度办理结果: a heading, not an outcome
             else:
                 continue
-            out.append(ResultGroup(row.key, row.label.short, row.label.name, members))
+            out.append(ResultGroup(row.key, row.label.short, row.label.name, members, row.role))
         return tuple(out)
+
+    def result_group(self, role: Role | str) -> ResultGroup:
+        for g in self.result_groups:
+            if g.role == role:
+                return g
+        raise KeyError(f"template {self.id} has no result group for role {role!r}")
 
     def cross_year_for(self, code: str) -> tuple[CrossYearRelation, ...]:
         return tuple(r for r in self.cross_year if r.code == code)
@@ -520,6 +534,8 @@ def templates() -> dict[str, Template]:
             last_year=last,
             tables=tables,
             cross_year=_cross_year(raw.get("cross_year", ()), tables),
+            overview_max_chars=raw.get("requires", {}).get("overview_max_chars"),
+            fee_reported=bool(raw.get("requires", {}).get("fee_reported", False)),
         )
     return out
 
@@ -645,6 +661,7 @@ def all_cell_keys() -> set[str]:
 __all__ = [
     "TABLE_IDS",
     "TEMPLATES_ENV",
+    "BALANCE_ROLES",
     "BlockDef",
     "ColumnDef",
     "ColumnRole",

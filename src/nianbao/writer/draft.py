@@ -5,7 +5,7 @@ Row and column names come from the template labels; only the sentence frames are
 
 from __future__ import annotations
 
-from ..templates import Role, Template, bare_name, get_template
+from ..templates import BALANCE_ROLES, Role, Template, bare_name, get_template
 from .data import Number, ReportData, format_value
 
 short_label = bare_name  # kept for callers of the old name
@@ -25,7 +25,7 @@ def draft_requests(data: ReportData, template: Template | None = None) -> str:
     tpl = template or get_template(data.template_id)
     total = tpl.table("t3").total_columns[0].key
     v = data.value
-    if any(v(tpl.role_key(role)) is None for role in Role):
+    if any(v(tpl.role_key(role)) is None for role in BALANCE_ROLES):
         return ""  # never print a figure the table does not give
     text = f"本年度共新收政府信息公开申请{_n(v(tpl.role_key(Role.RECEIVED)))}"
     text += _breakdown([(c.label.name, v(tpl.role_key(Role.RECEIVED, c.key))) for c in tpl.applicants])

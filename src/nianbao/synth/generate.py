@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from ..arithmetic import all_relations
-from ..templates import get_template, template_for_year
+from ..templates import Role, get_template, template_for_year
 from ..writer.data import ReportData, complete_totals
 
 PLACES = ("青山", "白河", "安平", "临川", "东湖", "西岭", "南溪", "北塘", "长宁", "永丰", "和平", "兴隆")
@@ -69,26 +69,25 @@ def consistent_cells(template_id: str, rng: random.Random, high: int = 20) -> di
             cells[key] = rng.randint(-high, high)
         else:
             cells[key] = rng.choice((0, rng.randint(0, high * 5)))
-    for row in ("rules", "normative_docs"):  # the plausibility the rules check
-        if template_id == "2019":
-            cells[f"t2.{row}.total_published"] += cells[f"t2.{row}.published"]
-        else:
-            cells[f"t2.{row}.in_force"] += max(0, cells[f"t2.{row}.issued"] - cells[f"t2.{row}.repealed"])
-    cols = [c.key for c in t3.blocks[0].value_columns if not c.total_of]
-    weights = {"natural_person": 1.0}
+    for bound in t2.lower_bounds:  # the plausibility the rules check
+        cells[bound.cell] += max(0, bound.minimum(cells) or 0)  # type: ignore[operator]
+    cols = [c.key for c in tpl.applicants]
+    weights = {cols[0]: 1.0}  # the first kind of applicant (自然人) dominates
+    totals = {c.key for c in t3.total_columns}
+    derived = {tpl.role_row(Role.RESULTS_TOTAL).key, tpl.role_row(Role.RECEIVED).key}
     for key in t3.cell_keys:
         row_key = key[3:].rsplit(".", 1)[0]
         col = key.rsplit(".", 1)[1]
-        if col == "total" or row_key in ("results_total", "new_received"):
+        if col in totals or row_key in derived:
             continue
         scale = weights.get(col, 0.3)
         cells[key] = _small(rng, high) if rng.random() < scale else 0
     for col in cols:
-        results = sum(cells[f"t3.{r.key}.{col}"] for r in t3.blocks[0].data_rows if r.result)
-        forward = cells[f"t3.carried_forward.{col}"]
-        carried = min(cells[f"t3.carried_over.{col}"], results + forward)
-        cells[f"t3.carried_over.{col}"] = carried
-        cells[f"t3.new_received.{col}"] = results + forward - carried
+        results = sum(cells[f"t3.{r.key}.{col}"] for r in t3.result_rows)
+        forward = cells[tpl.role_key(Role.CARRIED_FORWARD, col)]
+        carried = min(cells[tpl.role_key(Role.CARRIED_OVER, col)], results + forward)
+        cells[tpl.role_key(Role.CARRIED_OVER, col)] = carried
+        cells[tpl.role_key(Role.RECEIVED, col)] = results + forward - carried
     for key in tpl.table("t4").cell_keys:
         if not key.endswith(".total"):
             cells[key] = rng.choice((0, 0, rng.randint(0, 3)))
@@ -112,7 +111,8 @@ def random_data(rng: random.Random, year: int | None = None, template_id: str | 
         sections={
             "overview": OVERVIEW[0].format(year=year, organ=organ) + overview,
             "problems": "".join(rng.sample(PROBLEMS, rng.randint(1, 3))),
-            "other": rng.choice(OTHER) if template_id == "2019" else OTHER[0],
+            # a notice that asks for the fee gets the sentence that reports it
+            "other": OTHER[0] if get_template(template_id).fee_reported else rng.choice(OTHER),
         },
         cells=consistent_cells(template_id, rng),
     )
@@ -133,7 +133,7 @@ def break_data(rng: random.Random, data: ReportData) -> Breakage:
     kind = rng.choice(("t3_cell", "t4_total", "blank", "section", "narrative"))
     if kind == "narrative":
         # a figure typed into the overview by hand that disagrees with 表三
-        stated = (cells.get("t3.new_received.total") or 0) + rng.randint(1, 9)
+        stated = (cells.get(tpl.role_key(Role.RECEIVED)) or 0) + rng.randint(1, 9)
         overview = data.sections.get("overview", "") + f"全年共收到政府信息公开申请{stated}件。"
         return Breakage(
             data.model_copy(update={"sections": {**data.sections, "overview": overview}}),
@@ -157,7 +157,11 @@ def break_data(rng: random.Random, data: ReportData) -> Breakage:
         key = rng.choice([k for k in tpl.table("t4").cell_keys if k.endswith(".total")])
     else:
         key = rng.choice(
-            [k for k in tpl.table("t3").cell_keys if not k.endswith(".total") and ".results_total." not in k]
+            [
+                k
+                for k in tpl.table("t3").cell_keys
+                if not k.endswith(".total") and not k.startswith(tpl.role_key(Role.RESULTS_TOTAL, ""))
+            ]
         )
     cells[key] = (cells[key] or 0) + rng.randint(1, 5)
     codes = sorted({r.code for r in all_relations(tpl.id) if key in r.keys and r.holds(cells) is False})

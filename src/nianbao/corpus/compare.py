@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..model import Report
 from ..store import ReportFilter, Store, StoredReport
-from ..templates import get_template, sections
+from ..templates import sections, template_of
 from .indicators import INDICATORS, Indicator, compute_all
 from .similarity import ratio
 
@@ -34,16 +34,11 @@ class PartDiff:
 
 
 def cell_label(template_id: str | None, key: str) -> str:
-    """表三“（一）予以公开”·自然人 — the Chinese name of a cell, from the template."""
+    """表三 （一）予以公开｜自然人 — the Chinese name of a cell, from the template."""
     try:
-        tdef = get_template(template_id or "2021").table(key.split(".", 1)[0])
-        row, col = tdef.row(key), tdef.column(key)
+        return template_of(template_id).cell_heading(key)
     except KeyError:
         return key
-    block = next((b for b in tdef.blocks if row in b.rows and col in b.columns), None)
-    head = f"{block.heading} " if block is not None and block.heading else ""
-    parent = f"{col.parent}·" if col.parent else ""
-    return f"{tdef.title} {head}{row.label.official.split('（区分')[0]}｜{parent}{col.label.official}"
 
 
 def cell_deltas(a: Report, b: Report, changed_only: bool = True) -> list[CellDelta]:

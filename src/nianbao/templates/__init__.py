@@ -371,8 +371,13 @@ class Template:
         return _cell_place(self.id, key)
 
     def cell_title(self, key: str) -> str:
-        """表三 · 一、本年新收政府信息公开申请数量 · 自然人 — a cell as a page or an export heads it."""
+        """表三 · 一、本年新收政府信息公开申请数量 · 自然人 — a cell as a page heads it."""
         return _cell_title(self.id, key)
+
+    def cell_heading(self, key: str) -> str:
+        """表三 （一）予以公开｜自然人 — a cell as a comparison or a spreadsheet column heads it
+        (表二's cells name their block: 表二 第二十条第（一）项 规章｜本年制发件数)."""
+        return _cell_heading(self.id, key)
 
 
 @lru_cache(maxsize=8192)
@@ -399,6 +404,15 @@ def _cell_title(template_id: str, key: str) -> str:
         parts.append(col.parent)
     parts.append(col.label.official)
     return " · ".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def _cell_heading(template_id: str, key: str) -> str:
+    table = get_template(template_id).table(key.split(".", 1)[0])
+    block, row, col = table.block(key), table.row(key), table.column(key)
+    head = f"{block.heading} " if block.heading else ""
+    parent = f"{col.parent}·" if col.parent else ""
+    return f"{table.title} {head}{row.label.short}｜{parent}{col.label.official}"
 
 
 def _label(raw: dict[str, Any]) -> Label:
@@ -542,7 +556,18 @@ def templates() -> dict[str, Template]:
 
 def reload() -> None:
     """Read the definitions again (after `NIANBAO_TEMPLATES` changed in this process)."""
-    for fn in (_raw, templates, sections, _blank_markers, _cell_label, _cell_place, _cell_title, table_title):
+    for fn in (
+        _raw,
+        templates,
+        sections,
+        _blank_markers,
+        _cell_label,
+        _cell_place,
+        _cell_title,
+        _cell_heading,
+        table_title,
+        ledger_words,
+    ):
         fn.cache_clear()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..findings import CATALOGUE
 from ..store import StoredReport
-from ..templates import get_template
+from ..templates import Role, get_template
 
 # preferred CJK families, best first (fonts-noto-cjk, then the arphic fallback scripts/install.sh adds)
 _CJK_FAMILIES = (
@@ -66,33 +66,23 @@ def summarise(reports: list[StoredReport]) -> Summary:
         tid = r.table_templates.get("t3") or r.template
         if not tid:
             continue
-        block = get_template(tid).table("t3").blocks[0]
-        for col in block.value_columns:
-            if col.total_of:
-                continue
-            v = r.value(f"t3.new_received.{col.key}")
+        tpl = get_template(tid)
+        for col in tpl.applicants:
+            v = r.value(tpl.role_key(Role.RECEIVED, col.key))
             if v is not None:
-                applicant[col.label.official if col.key != "other_org" else "其他组织"] += v
-        groups = {row.key: row.label.official for row in block.rows if row.group or row.result}
-        for row in block.data_rows:
-            if not row.result:
-                continue
-            v = r.value(f"t3.{row.key}.total")
-            if v is None:
-                continue
-            top = row.key.split(".", 1)[0]
-            outcome[_short(groups.get(top, row.label.official))] += v
-        total = r.value("t3.new_received.total")
+                applicant[col.label.name] += v
+        for group in tpl.result_groups:
+            for key in group.cell_keys():
+                v = r.value(key)
+                if v is not None:
+                    outcome[group.name] += v
+        total = r.value(tpl.role_key(Role.RECEIVED))
         if total is not None and r.year is not None:
             per_year[r.year] += total
     s.by_applicant = dict(applicant)
     s.by_outcome = dict(outcome)
     s.applications_by_year = dict(sorted(per_year.items()))
     return s
-
-
-def _short(label: str) -> str:
-    return label.split("（区分")[0].lstrip("（一二三四五六七）)")
 
 
 def write_charts(summary: Summary, out_dir: str | Path) -> list[Path]:

@@ -3,16 +3,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, quote, urlencode
+
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from ...store.schema import FindingRow
+from ...findings import CATALOGUE
+from ...review.labels import beijing, number
+from ...store import review as repo
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render, visible_report
-from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report
+from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report, table_bytes
 from ..jobs import upload_scope
-from ..service import list_reports, recheck_corpus, report_view, revalidate, set_comment, years
+from ..service import recheck_corpus, revalidate, set_comment
 from ..uploads import read_upload
+from ..views.notices import notice
+from ..views.queue import Filters, all_matching, finding_table, findings_page, scope_of, work_queue
+from ..views.report import accepted_details
+from ..views.report import report_page as report_view_page
 
 router = APIRouter()
 
@@ -60,24 +68,14 @@ def job_progress(request: Request, job_id: str, p: Principal = Depends(page_user
     return render(request, "_job_progress.html", p, job=_job(request, p, job_id))
 
 
-# --- report list -----------------------------------------------------------------------------
-def _filters(request: Request) -> dict:
-    q = request.query_params
-    year = q.get("year")
-    return {
-        "region": q.get("region") or None,
-        "year": int(year) if year and year.isdigit() else None,
-        "organ": q.get("organ") or None,
-        "status": q.get("status") if q.get("status") in ("error", "warning", "ok") else None,
-    }
-
-
+# --- the work queue and the findings page -----------------------------------------------------
 @router.get("/reports")
 def reports(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
     store = get_store(request)
-    flt = _filters(request)
-    rows = list_reports(store, p, **flt)
-    return render(request, "reports.html", p, rows=rows, flt=flt, years=years(store), query=request.url.query)
+    f = Filters.parse(request.query_params)
+    return render(
+        request, "reports.html", p, v=work_queue(store, p, f), f=f, msg=notice(request.query_params)
+    )
 
 
 @router.get("/reports/export.{fmt}")
@@ -85,9 +83,87 @@ def reports_export(request: Request, fmt: str, p: Principal = Depends(page_user)
     if fmt not in LIST_FORMATS:
         raise HTTPException(404, "不支持的导出格式")
     store = get_store(request)
-    rows = list_reports(store, p, **_filters(request), limit=100000)
-    audit(store, p.username, "export", f"reports.{fmt}", {"n": len(rows)}, client_ip(request))
-    return _download(export_list(store, rows, fmt), LIST_FORMATS[fmt], f"reports.{fmt}")
+    ids = all_matching(store, p, Filters.parse(request.query_params))
+    audit(store, p.username, "export", f"reports.{fmt}", {"n": len(ids)}, client_ip(request))
+    return _download(export_list(store, [_Id(i) for i in ids], fmt), LIST_FORMATS[fmt], f"reports.{fmt}")
+
+
+class _Id:
+    def __init__(self, id: int) -> None:  # noqa: A002 - what export_list reads
+        self.id = id
+
+
+@router.post("/reports/batch")
+async def reports_batch(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    """Batch actions on the selected reports (or on every report that matches the filters)."""
+    from ...review.opinion import default_reviewer, opinions, zip_bytes
+
+    store = get_store(request)
+    form = await request.form()
+    back = str(form.get("back") or "")
+    f = Filters.parse(dict(parse_qsl(back)))
+    if form.get("all_matching") == "1":
+        ids = all_matching(store, p, f)
+    else:
+        ids = repo.visible_ids(store, scope_of(p), [int(i) for i in form.getlist("ids") if str(i).isdigit()])
+    action = str(form.get("action") or "")
+
+    def again(**params: object) -> RedirectResponse:
+        extra = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+        return RedirectResponse(f"/reports?{back}{'&' if back and extra else ''}{extra}", status_code=303)
+
+    if not ids:
+        return again(done="none_selected")
+    if action == "accept":
+        code, reason = str(form.get("code") or ""), str(form.get("reason") or "").strip()[:2000]
+        if code not in CATALOGUE or not reason:
+            return again(done="need_code")
+        n = repo.accept_code(store, ids, code, reason, p.username)
+        audit(
+            store,
+            p.username,
+            "accept_findings",
+            f"code:{code}",
+            {"reports": len(ids), "n": n},
+            client_ip(request),
+        )
+        return again(done="accepted" if n else "accepted_none", n=n, code=code)
+    if action in ("reviewed", "rework", "unreviewed"):
+        n = repo.set_state(store, ids, action, p.username)
+        audit(store, p.username, "review_state", action, {"reports": len(ids)}, client_ip(request))
+        return again(done=action, n=n)
+    if action == "export":
+        audit(store, p.username, "export", "reports.xlsx", {"n": len(ids)}, client_ip(request))
+        return _download(
+            export_list(store, [_Id(i) for i in ids], "xlsx"), LIST_FORMATS["xlsx"], "所选报告.xlsx"
+        )
+    if action == "opinions":
+        states = {rid: repo.STATES[s.state] for rid, s in repo.states(store, ids).items()}
+        ops = opinions(store, ids, default_reviewer(reviewer_region(store, p)), None, states)
+        audit(store, p.username, "opinions", "zip", {"n": len(ops)}, client_ip(request))
+        return _download(zip_bytes(ops), "application/zip", "审核意见.zip")
+    raise HTTPException(422, "未知的操作")
+
+
+def reviewer_region(store, p: Principal) -> str | None:  # noqa: ANN001
+    return repo.region_name(store, p.region_id) if p.region_id else None
+
+
+@router.get("/findings")
+def findings_list(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+    store = get_store(request)
+    f = Filters.parse(request.query_params)
+    return render(request, "findings.html", p, v=findings_page(store, p, f), f=f, msg=None)
+
+
+@router.get("/findings/export.{fmt}")
+def findings_export(request: Request, fmt: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+    if fmt not in ("xlsx", "csv"):
+        raise HTTPException(404, "不支持的导出格式")
+    store = get_store(request)
+    header, rows = finding_table(store, p, Filters.parse(request.query_params))
+    audit(store, p.username, "export", f"findings.{fmt}", {"n": len(rows)}, client_ip(request))
+    return _download(table_bytes(header, rows, fmt), LIST_FORMATS[fmt], f"问题清单.{fmt}")
 
 
 def _download(content: bytes, media: str, filename: str) -> Response:
@@ -105,31 +181,53 @@ def _download(content: bytes, media: str, filename: str) -> Response:
 def report_page(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
     store = get_store(request)
     stored = visible_report(store, p, report_id)
-    view = report_view(stored, store.cell_edits(report_id))
-    accepted = {f.id: f for f in store.findings(report_id=report_id) if f.accepted}
-    return render(request, "report.html", p, v=view, accepted=accepted)
+    view = report_view_page(store, stored)
+    template = stored.report.template
+    return render(
+        request,
+        "report.html",
+        p,
+        v=view,
+        accepted=accepted_details(store, report_id),
+        msg=notice(request.query_params, template),
+    )
+
+
+def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: object):  # noqa: ANN202
+    store = get_store(request)
+    stored = visible_report(store, p, report_id)
+    view = report_view_page(store, stored)
+    cell = view["cells"].get(key)
+    if cell is None:
+        raise HTTPException(404, "单元格不存在")
+    edits = [e for e in store.cell_edits(report_id) if e.key == key]
+    shown = [
+        {
+            "who": e.who,
+            "at": beijing(e.at),
+            "old": number(e.old_value) if e.old_value is not None else "（空）",
+            "new": number(e.new_value) if e.new_value is not None else "（空）",
+        }
+        for e in edits
+    ]
+    return render(request, "_cell_panel.html", p, cell=cell, report_id=report_id, edits=shown, **extra)
 
 
 @router.get("/reports/{report_id}/cells/{key}")
 def cell_panel(request: Request, report_id: int, key: str, p: Principal = Depends(page_user)):  # noqa: ANN201
-    store = get_store(request)
-    stored = visible_report(store, p, report_id)
-    view = report_view(stored, store.cell_edits(report_id))
-    cell = next((t["cells"][key] for t in view["tables"] if not t["missing"] and key in t["cells"]), None)
-    if cell is None:
-        raise HTTPException(404, "单元格不存在")
-    edits = [e for e in view["edits"] if e.key == key]
-    return render(request, "_cell_panel.html", p, cell=cell, report_id=report_id, edits=edits)
+    return _panel(request, p, report_id, key)
 
 
 def parse_number(text: str) -> float | int | None:
-    text = text.strip().replace(",", "").replace("，", "")
+    text = text.strip().replace(",", "").replace("，", "").replace(" ", "")
     if text == "":
         return None
     try:
         v = float(text)
     except ValueError:
-        raise HTTPException(422, f"“{text[:40]}”不是数字") from None
+        raise HTTPException(422, f"“{text[:40]}”不是数字，请输入阿拉伯数字（如 12 或 3.5）") from None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise HTTPException(422, f"“{text[:40]}”不是有效的数字")
     return int(v) if v.is_integer() else v
 
 
@@ -139,9 +237,16 @@ def correct_cell(
 ):  # noqa: ANN201
     store = get_store(request)
     stored = visible_report(store, p, report_id)
-    if key not in stored.report.cells:
+    if key not in stored.report.cells and key not in report_view_page(store, stored)["cells"]:
         raise HTTPException(404, "单元格不存在")
-    new = parse_number(value)
+    htmx = bool(request.headers.get("hx-request"))
+    try:
+        new = parse_number(value)
+    except HTTPException as exc:
+        if not htmx:
+            raise
+        # the bad value is said next to the field; the page stays where it is
+        return _panel(request, p, report_id, key, error=exc.detail, value=value[:40])
     old = stored.report.value(key)
     store.edit_cell(report_id, key, new, who=p.username)
     revalidate(store, report_id)
@@ -154,13 +259,90 @@ def correct_cell(
         {"old": old, "new": new},
         client_ip(request),
     )
-    return RedirectResponse(f"/reports/{report_id}#cell-{key}", status_code=303)
+    target = f"/reports/{report_id}?{urlencode({'done': 'corrected', 'cell': key})}#cell-{key}"
+    if htmx:
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/reports/{report_id}/state")
+def report_state(
+    request: Request, report_id: int, state: str = Form(""), p: Principal = Depends(page_reviewer)
+):  # noqa: ANN201
+    store = get_store(request)
+    visible_report(store, p, report_id)
+    if state not in ("reviewed", "rework", "unreviewed"):
+        raise HTTPException(422, "未知的审核状态")
+    repo.set_state(store, [report_id], state, p.username)
+    audit(store, p.username, "review_state", f"report:{report_id}", {"state": state}, client_ip(request))
+    return RedirectResponse(f"/reports/{report_id}?done=state_{state}", status_code=303)
+
+
+@router.post("/reports/{report_id}/authoritative")
+def report_authoritative(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    store = get_store(request)
+    visible_report(store, p, report_id)
+    others = [v["id"] for v in repo.versions(store, report_id) if v["id"] != report_id]
+    others = repo.visible_ids(store, scope_of(p), others)
+    repo.choose_version(store, report_id, others, p.username)
+    audit(store, p.username, "choose_version", f"report:{report_id}", {"others": others}, client_ip(request))
+    return RedirectResponse(f"/reports/{report_id}?done=version_chosen", status_code=303)
+
+
+@router.get("/reports/{report_id}/opinion.docx")
+def report_opinion(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    from ...review.opinion import default_reviewer, opinions, to_docx
+
+    store = get_store(request)
+    visible_report(store, p, report_id)
+    states = {rid: repo.STATES[s.state] for rid, s in repo.states(store, [report_id]).items()}
+    ops = opinions(store, [report_id], default_reviewer(reviewer_region(store, p)), None, states)
+    if not ops:
+        raise HTTPException(404, "汇总报告不出具审核意见")
+    audit(store, p.username, "opinions", f"report:{report_id}", ip=client_ip(request))
+    return _download(to_docx(ops[0]), REPORT_FORMATS["docx"], f"{ops[0].filename}.docx")
+
+
+@router.get("/reports/{report_id}/original")
+def report_original(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+    from ...review import originals
+
+    store = get_store(request)
+    stored = visible_report(store, p, report_id)
+    found = originals.find(store, report_id)
+    if found is None:
+        return render(request, "original_missing.html", p, report=stored.report)
+    data, media, name = originals.viewable(found)
+    # the unit's own HTML must not run in our origin: a sandboxed, script-less view of it
+    headers = {
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        "X-Frame-Options": "SAMEORIGIN",
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}",
+    }
+    return Response(data, media_type=media, headers=headers)
+
+
+@router.get("/reports/{report_id}/annotated")
+def report_annotated(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+    from ...review import annotate, originals
+
+    store = get_store(request)
+    stored = visible_report(store, p, report_id)
+    found = originals.find(store, report_id)
+    if found is None:
+        return render(request, "original_missing.html", p, report=stored.report)
+    try:
+        data, suffix = annotate.annotate_bytes(found.read_bytes(), found.name, stored.report)
+    except annotate.CannotAnnotate as exc:
+        raise HTTPException(415, str(exc)) from None
+    audit(store, p.username, "export", f"report:{report_id}.annotated", ip=client_ip(request))
+    return _download(
+        data, annotate.MEDIA.get(suffix, "application/octet-stream"), f"{found.stem}-标注{suffix}"
+    )
 
 
 def finding_report(store, p: Principal, finding_id: int) -> int:  # noqa: ANN001
-    with store.session() as s:
-        row = s.get(FindingRow, finding_id)
-        rid = row.report_id if row else None
+    rid = repo.finding_report_id(store, finding_id)
     if rid is None:
         raise HTTPException(404, "问题不存在")
     visible_report(store, p, rid)
@@ -177,6 +359,8 @@ def accept(
 ):  # noqa: ANN201
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
+    if accepted == "1" and not comment.strip():
+        raise HTTPException(422, "接受问题时必须填写理由")
     store.accept_finding(finding_id, p.username, comment.strip()[:2000] or None, accepted == "1")
     audit(
         store,
@@ -186,7 +370,8 @@ def accept(
         {"comment": comment[:200]},
         client_ip(request),
     )
-    return RedirectResponse(f"/reports/{rid}#findings", status_code=303)
+    done = "finding_accepted" if accepted == "1" else "finding_reopened"
+    return RedirectResponse(f"/reports/{rid}?done={done}#finding-{finding_id}", status_code=303)
 
 
 @router.post("/findings/{finding_id}/comment")
@@ -196,7 +381,7 @@ def comment(
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
     set_comment(store, finding_id, comment.strip()[:2000] or None)
-    return RedirectResponse(f"/reports/{rid}#findings", status_code=303)
+    return RedirectResponse(f"/reports/{rid}?done=comment_saved#finding-{finding_id}", status_code=303)
 
 
 @router.get("/reports/{report_id}/export.{fmt}")

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from ...errors import NianbaoError
 from ...findings import Severity
+from ...review.labels import cell_label
 from ...store.schema import Organ, utcnow
 from ...templates import sections, template_for_year
 from ...writer import ReportData, ReportNotWritten, check, render_report
@@ -99,6 +100,7 @@ def _form_page(
         data=data,
         values=values,
         grids={t: grid(tpl.id, t) for t in tpl.tables},
+        labels={k: cell_label(tpl.id, k) or k for k in tpl.cell_keys},
         table_names=TABLE_NAMES,
         sections=sections(),
         organ=organ,

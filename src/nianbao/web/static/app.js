@@ -57,3 +57,160 @@ document.addEventListener("htmx:afterSwap", function () {
     if (sev) td.classList.add("sev-" + sev);
   });
 });
+
+// --- work queue: select all, count the selection ----------------------------------------------
+(function () {
+  function update() {
+    var n = document.querySelectorAll('#queue input[name="ids"]:checked').length;
+    var out = document.getElementById("selected-count");
+    if (out) out.textContent = String(n);
+  }
+  document.addEventListener("change", function (ev) {
+    var t = ev.target;
+    if (t && t.id === "select-all") {
+      document.querySelectorAll('#queue input[name="ids"]').forEach(function (b) { b.checked = t.checked; });
+    }
+    if (t && (t.id === "select-all" || t.name === "ids")) update();
+  });
+  document.addEventListener("DOMContentLoaded", update);
+})();
+
+// --- report page: cells reachable by keyboard, the cell panel as a dialog beside the cell -----
+(function () {
+  var lastCell = null;
+
+  function cellsOf(table) { return Array.prototype.slice.call(table.querySelectorAll("button.cell")); }
+
+  function roving() {
+    document.querySelectorAll("table.official").forEach(function (table) {
+      cellsOf(table).forEach(function (b, i) { b.tabIndex = i === 0 ? 0 : -1; });
+    });
+  }
+
+  function rowOf(button) { return button.closest("tr"); }
+
+  function move(button, key) {
+    var table = button.closest("table");
+    var all = cellsOf(table);
+    var i = all.indexOf(button);
+    var target = null;
+    if (key === "ArrowRight") target = all[i + 1];
+    else if (key === "ArrowLeft") target = all[i - 1];
+    else if (key === "Home") target = all[0];
+    else if (key === "End") target = all[all.length - 1];
+    else if (key === "ArrowDown" || key === "ArrowUp") {
+      var r = button.getBoundingClientRect();
+      var x = r.left + r.width / 2;
+      var down = key === "ArrowDown";
+      var row = rowOf(button);
+      var best = null, bestDy = Infinity, bestDx = Infinity;
+      all.forEach(function (b) {
+        if (rowOf(b) === row) return;
+        var q = b.getBoundingClientRect();
+        var dy = down ? q.top - r.top : r.top - q.top;
+        if (dy <= 1) return;
+        var dx = Math.abs(q.left + q.width / 2 - x);
+        if (dy < bestDy - 1 || (Math.abs(dy - bestDy) <= 1 && dx < bestDx)) { best = b; bestDy = dy; bestDx = dx; }
+      });
+      target = best;
+    }
+    if (target) {
+      button.tabIndex = -1;
+      target.tabIndex = 0;
+      target.focus();
+    }
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    var b = ev.target;
+    if (!b || !b.matches || !b.matches("button.cell")) return;
+    if (["ArrowRight", "ArrowLeft", "ArrowUp", "ArrowDown", "Home", "End"].indexOf(ev.key) >= 0) {
+      ev.preventDefault();
+      move(b, ev.key);
+    }
+  });
+
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button.cell");
+    if (b) {
+      lastCell = b;
+      var table = b.closest("table");
+      cellsOf(table).forEach(function (x) { x.tabIndex = x === b ? 0 : -1; });
+    }
+    if (ev.target.closest && ev.target.closest("#cell-close")) {
+      var dlg = document.getElementById("cell-dialog");
+      if (dlg && dlg.open) dlg.close();
+    }
+    var link = ev.target.closest && ev.target.closest("a[data-cell]");
+    if (link) {
+      var td = document.getElementById("cell-" + link.getAttribute("data-cell"));
+      var btn = td && td.querySelector("button.cell");
+      if (btn) {
+        ev.preventDefault();
+        btn.scrollIntoView({ block: "center" });
+        btn.focus();
+        btn.click();
+      }
+    }
+  });
+
+  // beside the cell when there is room, always inside the viewport
+  function place(dlg, anchor) {
+    var pad = 8, vw = window.innerWidth, vh = window.innerHeight;
+    var w = dlg.offsetWidth, h = dlg.offsetHeight;
+    var left = (vw - w) / 2, top = (vh - h) / 2;
+    if (anchor) {
+      var r = anchor.getBoundingClientRect();
+      if (r.right + pad + w <= vw - pad) left = r.right + pad;
+      else if (r.left - pad - w >= pad) left = r.left - pad - w;
+      else left = Math.min(Math.max(r.left, pad), vw - w - pad);
+      top = r.top;
+      if (left === Math.min(Math.max(r.left, pad), vw - w - pad)) {
+        top = r.bottom + pad + h <= vh - pad ? r.bottom + pad : r.top - pad - h;
+      }
+    }
+    left = Math.max(pad, Math.min(left, vw - w - pad));
+    top = Math.max(pad, Math.min(top, vh - h - pad));
+    dlg.style.left = left + "px";
+    dlg.style.top = top + "px";
+  }
+
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    if (!ev.detail || !ev.detail.target || ev.detail.target.id !== "cell-panel") return;
+    var dlg = document.getElementById("cell-dialog");
+    if (!dlg) return;
+    if (!dlg.open) dlg.showModal();
+    place(dlg, lastCell);
+    var input = document.getElementById("correct-value");
+    var focus = input || document.getElementById("cell-close");
+    if (focus) {
+      focus.focus();
+      if (input && !document.getElementById("correct-error")) input.select();
+    }
+  });
+
+  document.addEventListener("close", function (ev) {
+    if (ev.target && ev.target.id === "cell-dialog" && lastCell) lastCell.focus();
+  }, true);
+
+  window.addEventListener("resize", function () {
+    var dlg = document.getElementById("cell-dialog");
+    if (dlg && dlg.open) place(dlg, lastCell);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    roving();
+    // a link to #cell-… (from the findings page, or after a correction) focuses that cell
+    var m = /^#cell-(.+)$/.exec(window.location.hash);
+    if (m) {
+      var td = document.getElementById("cell-" + decodeURIComponent(m[1]));
+      var btn = td && td.querySelector("button.cell");
+      if (btn) {
+        btn.closest("table").querySelectorAll("button.cell").forEach(function (x) { x.tabIndex = -1; });
+        btn.tabIndex = 0;
+        btn.focus({ preventScroll: false });
+        lastCell = btn;
+      }
+    }
+  });
+})();

@@ -68,6 +68,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "METADATA_MISSING": (W, "无法识别机关名称或报告年度"),
     "CELL_OCR_REPAIRED": (I, "识别错误的字符已按勾稽关系更正"),
     "CELL_OCR_UNCERTAIN": (W, "识别结果不确定，请核对原件"),
+    "VALUE_UNPLACED": (W, "表格中的数字未能对应到栏目"),
+    "TEMPLATE_EVIDENCE_CONFLICT": (W, "表格格式判断依据相互矛盾"),
+    "CELL_UNREAD": (W, "单元格未能读取"),
 }
 
 

@@ -9,20 +9,24 @@ cells   = numbers read, run-together rows split by the arithmetic, everything wi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..arithmetic import relations
-from ..document import Document, Paragraph
+from ..document import Document, Paragraph, Provenance
 from ..findings import CATALOGUE, Finding
 from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
 from . import segment
+from .evidence import TableChoice, choose_tables
+from .fragments import fragments_of
+from .gridmap import GridRead, LabelRow, Unplaced
 from .labels import EXACT
 from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
 from .numbers import CellStatus, parse_number
 from .parts import split_parts
-from .tables import CellRead, Chunk, TableRead, assign, best_read
-from .tokens import tokenize
+from .tables import CellRead, Chunk, assign, best_read
+from .tokens import Token, tokenize
 
 _CRAWL_BODY_RE = re.compile(r"^=+\s*正文\s*=+$")
 
@@ -45,22 +49,92 @@ def extract(doc: Document) -> Report:
 
     regions = split_parts(tokens, report)
     year_template = template_for_year(year).id if year else None
-    reads: dict[str, TableRead] = {}
-    for tid in TABLE_IDS:
-        candidates = [t.tables[tid] for t in templates().values()]
-        read = best_read(regions.get(tid, []), candidates, prefer=year_template)
-        if read is not None and (read.rows or len(read.flat_values) >= 3):
-            reads[tid] = read
-            report.table_templates[tid] = read.table.template_id
+    readings = _read_tables(doc, regions, year_template)
+    for tid, reading in readings.items():
+        report.table_templates[tid] = reading.table.template_id
     report.template = _report_template(report.table_templates, year_template)
-    report.tables_present = set(reads)
+    report.tables_present = set(readings)
     template = get_template(report.template)
-    for tid, read in reads.items():
-        _fill_table(report, template.tables[tid], read)
+    for tid, reading in readings.items():
+        _fill_table(report, template.tables[tid], reading)
     if not report.organ or not report.year:
         missing = "机关名称" if not report.organ else "报告年度"
         report.add(Finding("METADATA_MISSING", f"未能从标题中识别{missing}，请核对报告标题"))
     return report
+
+
+@dataclass
+class _Reading:
+    """One table as read, by its grid or by the token walk, onto one definition."""
+
+    table: TableDef
+    cells: dict[str, CellRead]
+    chunks: list[Chunk]
+    labels: list[LabelRow]
+    unplaced: list[Unplaced] = field(default_factory=list)
+    conflict: dict[str, GridRead] | None = None  # both readings, when the evidence conflicts
+
+    @property
+    def placed(self) -> int:
+        return sum(1 for c in self.cells.values() if c.column.canonical) + sum(
+            len(c.keys) for c in self.chunks
+        )
+
+    @property
+    def broken_relations(self) -> int:
+        values = {k: parse_number(c.raw or "", c.column.unit).value for k, c in self.cells.items()}
+        return sum(1 for r in relations(self.table.template_id, self.table.id) if r.holds(values) is False)
+
+
+def _read_tables(
+    doc: Document, regions: dict[str, list[Token]], year_template: str | None
+) -> dict[str, _Reading]:
+    """Each table by its grid when the document prints one, else by walking its region's tokens."""
+    grids = choose_tables(fragments_of(doc), prefer=year_template)
+    out: dict[str, _Reading] = {}
+    for tid in TABLE_IDS:
+        grid = grids.get(tid)
+        by_grid = _grid_reading(grid) if grid is not None and grid.read.rows_matched else None
+        if by_grid is not None and by_grid.placed >= len(by_grid.table.cell_keys):
+            out[tid] = by_grid  # the grid gives every cell: the token walk has nothing to add
+            continue
+        taken = {b for other, c in grids.items() if other != tid for f in c.fragments for b in f.blocks}
+        by_tokens = _token_reading(
+            [t for t in regions.get(tid, []) if t.block not in taken], tid, year_template
+        )
+        candidates = [r for r in (by_grid, by_tokens) if r is not None]
+        if candidates:
+            # the reading that keeps the table's arithmetic, then the one that places more
+            out[tid] = max(candidates, key=lambda r: (-r.broken_relations, r.placed))
+    return out
+
+
+def _grid_reading(choice: TableChoice) -> _Reading:
+    g = choice.read
+    unplaced = list(g.unplaced)
+    for other in choice.others:
+        for cell in other.cells.values():
+            if cell.raw and any(ch.isdigit() for ch in cell.raw):
+                unplaced.append(
+                    Unplaced(cell.raw, cell.prov or Provenance(), f"另一张{g.table.title}中的数字，未采用")
+                )
+    return _Reading(
+        g.table, g.cells, g.chunks, g.labels, unplaced, choice.readings if choice.conflict else None
+    )
+
+
+def _token_reading(region: list[Token], tid: str, year_template: str | None) -> _Reading | None:
+    candidates = [t.tables[tid] for t in templates().values()]
+    read = best_read(region, candidates, prefer=year_template)
+    if read is None or not (read.rows or len(read.flat_values) >= 3):
+        return None
+    cells, chunks = assign(read)
+    labels = [
+        LabelRow(r.row, r.block, r.label.text, r.label.prov, r.quality)
+        for r in read.rows
+        if r.label is not None
+    ]
+    return _Reading(read.table, cells, chunks, labels)
 
 
 def _strip_crawl_header(doc: Document) -> Document:
@@ -87,20 +161,21 @@ def _report_template(table_templates: dict[str, str], year_template: str | None)
 # --- cells ------------------------------------------------------------------------------------
 
 
-def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
-    cells, chunks = assign(read)
-    solved = _solve_chunks(report, read, cells, chunks)
-    for row in read.rows:
-        if row.quality != EXACT and row.label is not None:
+def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
+    cells, chunks = read.cells, read.chunks
+    solved = _solve_chunks(report, read.table, cells, chunks)
+    for row in read.labels:
+        if row.quality != EXACT:
             report.add(
                 Finding(
                     "ROW_LABEL_NONSTANDARD",
-                    f"{table.title}栏目“{row.label.text.strip()}”与规定名称“{row.row.label.official}”不一致",
+                    f"{table.title}栏目“{row.text.strip()}”与规定名称“{row.row.label.official}”不一致",
                     cells=[f"{table.id}.{row.row.key}.{c.key}" for c in row.block.value_columns],
-                    where=row.label.prov.describe() or None,
-                    data={"printed": row.label.text.strip(), "official": row.row.label.official},
+                    where=row.prov.describe() or None,
+                    data={"printed": row.text.strip(), "official": row.row.label.official},
                 )
             )
+    _report_unplaced(report, read)
     converted: list[str] = []
     for key, _block, _row, col in table.cells():
         if key in solved:
@@ -126,6 +201,8 @@ def _fill_table(report: Report, table: TableDef, read: TableRead) -> None:
         )
     if read.table.template_id != table.template_id:
         _map_split_rows(report, table, read.table, cells)
+    if read.conflict:
+        _report_template_conflict(report, table, read.conflict)
 
 
 def _map_split_rows(
@@ -176,11 +253,10 @@ def _map_split_rows(
 
 
 def _solve_chunks(
-    report: Report, read: TableRead, cells: dict[str, CellRead], chunks: list[Chunk]
+    report: Report, table: TableDef, cells: dict[str, CellRead], chunks: list[Chunk]
 ) -> dict[str, CellValue]:
     if not chunks:
         return {}
-    table = read.table
     seg_chunks = []
     for ch in chunks:
         decimal = frozenset(k for k, c in zip(ch.keys, ch.columns, strict=True) if not c.integer)
@@ -276,6 +352,46 @@ def _report_short_runs(report: Report, title: str, chunks: list[Chunk]) -> None:
                     cells=keys,
                 )
             )
+
+
+def _report_unplaced(report: Report, read: _Reading) -> None:
+    """Numbers printed inside the table that no cell took: never dropped without a word."""
+    if not read.unplaced:
+        return
+    title = read.table.title
+    items = [f"“{u.text}”（{u.prov.describe() or '位置不明'}，{u.reason}）" for u in read.unplaced[:12]]
+    more = f"等 {len(read.unplaced)} 处" if len(read.unplaced) > 12 else ""
+    report.add(
+        Finding(
+            "VALUE_UNPLACED",
+            f"{title}中有数字未能对应到表格栏目，未予采用，请核对原表：" + "；".join(items) + more,
+            where=title,
+            data={
+                "values": [
+                    {"text": u.text, "where": u.prov.to_dict(), "reason": u.reason} for u in read.unplaced
+                ]
+            },
+        )
+    )
+
+
+def _report_template_conflict(report: Report, table: TableDef, readings: dict[str, GridRead]) -> None:
+    """Headers point to one template and the rows to another: say which was taken, show both."""
+    chosen = report.table_templates.get(table.id)
+    summary = {
+        tid: {k: c.raw for k, c in g.cells.items() if c.column.canonical} for tid, g in readings.items()
+    }
+    names = "、".join(f"{tid}年格式" for tid in readings)
+    keys = [k for k in table.cell_keys]
+    report.add(
+        Finding(
+            "TEMPLATE_EVIDENCE_CONFLICT",
+            f"{table.title}的栏目标题与各行数据分别符合不同的表格格式（{names}），已按{chosen}年格式读取，请核对",
+            cells=keys,
+            where=table.title,
+            data={"readings": summary},
+        )
+    )
 
 
 __all__ = ["extract"]

@@ -32,6 +32,7 @@ class Token:
     group: int
     kind: str  # cell | line | piece
     label_cut: bool = False  # this piece was cut out of run-together text as a label
+    block: int = -1  # index of the document block it came from
 
     @property
     def empty(self) -> bool:
@@ -49,10 +50,12 @@ def tokenize(doc: Document) -> list[Token]:
                     prov = cell.prov
                     if prov.table is None:
                         prov = replace(prov, table=t_index, row=cell.row, col=cell.col)
-                    tokens.append(Token(cell.text.strip(), prov, group, CELL))
+                    tokens.append(Token(cell.text.strip(), prov, group, CELL, block=t_index))
         elif isinstance(block, Paragraph):
             group += 1
-            tokens.extend(_line_tokens(block.text, block.prov, group))
+            for tok in _line_tokens(block.text, block.prov, group):
+                tok.block = t_index
+                tokens.append(tok)
     return tokens
 
 

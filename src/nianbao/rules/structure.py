@@ -143,9 +143,11 @@ def check_tables(report: Report) -> Iterator[Finding]:
         if tid not in report.tables_present:
             section = template.table(tid).section if template else None
             where = f"（应在“{_section_name(section)}”部分）" if section else ""
+            # the cells it leaves without a value are named, so that none is silently absent
             yield Finding(
                 "TABLE_MISSING",
                 f"报告缺少{TABLE_NAMES[tid]}{where}",
+                cells=list(template.table(tid).cell_keys) if template else [],
                 where=TABLE_NAMES[tid],
                 data={"table": tid},
             )

@@ -1,0 +1,223 @@
+"""Grids as the extractor sees them: fragments of rows of cells, and runs of fragments.
+
+A *fragment* is one physical grid of the document: a `Table` block (HTML, DOCX, PDF ruling lines,
+spreadsheets, OCR, Markdown pipe or grid tables), or a block of consecutive tab-separated lines.
+Each row lists the distinct cells that cover it, left to right, so that a label spanning rows
+(三、本年度办理结果, （三）不予公开) heads every row it covers.
+
+Converters cut one logical table into many fragments (a table per page, per row, per group; a
+header band printed as a table of its own; a row label printed outside its one-row table), so
+fragments that follow each other with only *glue* between them — blank lines, page numbers, 续表,
+a unit line, a lone row label — form a *run*, which the grid reader walks as one table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from ..document import Document, Paragraph, Provenance, Table
+from .normalize import has_cjk
+from .numbers import is_blank, looks_like_value
+
+
+class Kind(Enum):
+    NUM = "num"  # a number, possibly annotated (22（其中修订16件）, 270.6万元)
+    MULTI = "multi"  # several numbers in one cell: adjacent columns merged by a converter ("447 7")
+    BLANK = "blank"  # empty, or a blank marker (/, —, 无)
+    TEXT = "text"  # words: a label, a header, a remark
+
+
+_MULTI_RE = re.compile(r"^[+-]?\d[\d.,]*(?:\s+[+-]?\d[\d.,]*)+$")
+_HAS_DIGIT_RE = re.compile(r"\d")
+
+
+def kind_of(text: str) -> Kind:
+    t = unicodedata.normalize("NFKC", text).strip()
+    if not t or is_blank(t):
+        return Kind.BLANK
+    if _MULTI_RE.match(t):
+        return Kind.MULTI
+    if looks_like_value(t) and _HAS_DIGIT_RE.search(t):
+        return Kind.NUM
+    return Kind.TEXT
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    prov: Provenance
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    kind: Kind = Kind.TEXT
+
+    @property
+    def end(self) -> int:
+        return self.col + self.colspan
+
+    @property
+    def has_digits(self) -> bool:
+        return self.kind in (Kind.NUM, Kind.MULTI)
+
+
+@dataclass
+class Fragment:
+    """One grid: `rows[r]` are the distinct cells covering physical row r, left to right."""
+
+    rows: list[list[Cell]]
+    width: int
+    prov: Provenance
+    block: int  # index of the first document block it came from
+    label_before: Paragraph | None = None  # a lone row label printed just above a one-row table
+    blocks: tuple[int, ...] = ()  # every document block it came from
+    # whether a cell's column index means the same column in every row: true for real grids,
+    # false for tab-separated lines, whose merged cells leave a varying number of tabs
+    aligned: bool = True
+
+    @property
+    def cells(self) -> list[Cell]:
+        seen: dict[int, Cell] = {}
+        for row in self.rows:
+            for c in row:
+                seen.setdefault(id(c), c)
+        return list(seen.values())
+
+
+@dataclass
+class Run:
+    """Fragments that follow each other with only glue between them."""
+
+    fragments: list[Fragment] = field(default_factory=list)
+
+
+def _table_fragment(table: Table, block: int) -> Fragment | None:
+    n_rows, n_cols = table.n_rows, table.n_cols
+    if n_rows == 0 or n_cols == 0:
+        return None
+    grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    for tc in table.cells:
+        prov = tc.prov
+        if prov.table is None:
+            prov = replace(prov, table=block, row=tc.row, col=tc.col)
+        cell = Cell(tc.text.strip(), prov, tc.row, tc.col, tc.rowspan, tc.colspan, kind_of(tc.text))
+        for r in range(tc.row, min(tc.row + tc.rowspan, n_rows)):
+            for k in range(tc.col, min(tc.col + tc.colspan, n_cols)):
+                grid[r][k] = cell
+    rows = []
+    for r in range(n_rows):
+        seen: list[Cell] = []
+        for c in grid[r]:
+            if c is not None and (not seen or seen[-1] is not c) and all(s is not c for s in seen):
+                seen.append(c)
+        rows.append(seen)
+    return Fragment(
+        rows,
+        n_cols,
+        table.prov if table.prov.table is not None else replace(table.prov, table=block),
+        block,
+        blocks=(block,),
+    )
+
+
+def _tab_row(paragraph: Paragraph) -> list[Cell] | None:
+    """A tab-separated line as a row of cells. Leading tabs are indentation; trailing ones are
+    the empty cells of the row (「行政强制\t\t\t」 is a label and three blank cells)."""
+    text = paragraph.text.rstrip("\r\n")
+    if "\t" not in text:
+        return None
+    pieces = text.split("\t")
+    while pieces and not pieces[0].strip(" \u3000\u00a0"):
+        pieces.pop(0)
+    if len(pieces) < 2:
+        return None
+    return [
+        Cell(p.strip(" \u3000\u00a0\r"), replace(paragraph.prov, col=i), 0, i, 1, 1, kind_of(p))
+        for i, p in enumerate(pieces)
+    ]
+
+
+# glue: what may stand between two fragments of one table
+_PAGE_NO_RE = re.compile(
+    r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
+)
+_GLUE_WORDS_RE = re.compile(r"^\s*(?:[（(]?续表?[)）]?|单位[:：].{0,6}|[（(]单位[:：].{0,6}[)）])\s*$")
+_RULE_RE = re.compile(r"^[\s\-=_+|:—–]*$")
+
+
+def is_glue(text: str) -> bool:
+    t = text.strip()
+    return not t or bool(_PAGE_NO_RE.match(t) or _GLUE_WORDS_RE.match(t) or _RULE_RE.match(t))
+
+
+def _may_be_label(text: str) -> bool:
+    """A short line that could be a row label printed outside its one-row table."""
+    t = text.strip()
+    return 2 <= len(t) <= 60 and has_cjk(t) and not re.search(r"[。；！？]", t)
+
+
+def fragments_of(doc: Document) -> list[Run]:
+    """Every grid of the document, in reading order, grouped into runs."""
+    runs: list[Run] = []
+    current = Run()
+    pending_label: Paragraph | None = None
+    tab_rows: list[list[Cell]] = []
+    tab_start = -1
+    tab_blocks: list[int] = []
+
+    def flush_tabs() -> None:
+        nonlocal tab_rows, tab_blocks
+        if tab_rows:
+            width = max(c.end for row in tab_rows for c in row)
+            rows = [[replace(c, row=r) for c in row] for r, row in enumerate(tab_rows)]
+            current.fragments.append(
+                Fragment(rows, width, rows[0][0].prov, tab_start, blocks=tuple(tab_blocks), aligned=False)
+            )
+        tab_rows, tab_blocks = [], []
+
+    def close_run() -> None:
+        nonlocal current
+        flush_tabs()
+        if current.fragments:
+            runs.append(current)
+        current = Run()
+
+    for i, block in enumerate(doc.blocks):
+        if isinstance(block, Table):
+            flush_tabs()
+            frag = _table_fragment(block, i)
+            if frag is None:
+                continue
+            if pending_label is not None and len(frag.rows) <= 2:
+                frag.label_before = pending_label
+            pending_label = None
+            current.fragments.append(frag)
+            continue
+        row = _tab_row(block)
+        if row is not None:
+            if not tab_rows:
+                tab_start = i
+            tab_rows.append(row)
+            tab_blocks.append(i)
+            pending_label = None
+            continue
+        text = block.text
+        if is_glue(text):
+            continue
+        flush_tabs()
+        if _may_be_label(text) and current.fragments:
+            # keep the run open: the label may belong to the next one-row table
+            if pending_label is not None:
+                close_run()
+            pending_label = block
+            continue
+        pending_label = block if _may_be_label(text) else None
+        close_run()
+    close_run()
+    return runs
+
+
+__all__ = ["Cell", "Fragment", "Kind", "Run", "fragments_of", "is_glue", "kind_of"]

@@ -1,0 +1,546 @@
+"""Reading a run of grid fragments onto one table definition, cell by cell.
+
+A value is addressed by the labels that head its row and its column, never by its position in a
+stream:
+
+- a **block heading** row (第二十条第（一）项) selects the block of the definition;
+- **header rows** (no numbers, words naming columns) form the *header band*: for every column
+  position, the header cells above it, top to bottom (申请人情况 › 法人或其他组织 › 商业企业);
+- in a **data row**, the *label cells* (words before the values, including labels spanning rows)
+  name the row; each *value cell* takes the column its header path names. Without a usable header
+  the value count decides (the canonical columns, or those plus an optional 小计), or the row is
+  reported — never guessed;
+- a table whose rows are printed as column groups (表四: 行政复议 | 行政诉讼 › 未经复议直接起诉)
+  takes the row from the header path too, and the transposed print (a row per group) from the
+  row label.
+
+Every number is either placed in exactly one cell or returned in `unplaced` with its place and the
+reason; the caller turns those into findings. The per-definition figures (`header_exact`,
+`rows_matched`, `misfit`, …) are the evidence the template choice weighs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..document import Provenance
+from ..templates import BlockDef, ColumnDef, RowDef, TableDef
+from .fragments import Cell, Fragment, Kind
+from .headers import HeaderIndex, header_index
+from .labels import EXACT, LabelIndex, RowMatch, label_index
+from .tables import CellRead, Chunk
+
+_NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
+
+
+@dataclass
+class LabelRow:
+    """A row label as printed, for ROW_LABEL_NONSTANDARD."""
+
+    row: RowDef
+    block: BlockDef
+    text: str
+    prov: Provenance
+    quality: str
+
+
+@dataclass
+class Unplaced:
+    text: str
+    prov: Provenance
+    reason: str
+
+
+@dataclass
+class GridRead:
+    table: TableDef
+    cells: dict[str, CellRead] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+    unplaced: list[Unplaced] = field(default_factory=list)
+    labels: list[LabelRow] = field(default_factory=list)
+    header_exact: int = 0  # header cells naming a column of this definition in its own words
+    header_other: int = 0  # … in a variant or a close wording
+    rows_matched: int = 0  # data rows whose label names a row of this definition
+    rows_exact: int = 0
+    misfit: int = 0  # data rows whose values do not fit the row's columns
+    per_fragment: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def placed(self) -> int:
+        return sum(1 for c in self.cells.values() if c.column.canonical) + sum(
+            len(ch.keys) for ch in self.chunks
+        )
+
+    @property
+    def filled(self) -> int:
+        """Cells placed with a number in them: blank cells fit any reading and prove nothing."""
+        return sum(
+            1 for c in self.cells.values() if c.column.canonical and re.search(r"\d", c.raw or "")
+        ) + sum(len(ch.keys) for ch in self.chunks)
+
+    @property
+    def digits_unplaced(self) -> int:
+        return sum(1 for u in self.unplaced if re.search(r"\d", u.text))
+
+    @property
+    def score(self) -> float:
+        return (
+            self.filled
+            + 2 * self.rows_matched
+            + 0.5 * self.rows_exact
+            + 3 * self.header_exact
+            + self.header_other
+            - 2 * self.digits_unplaced
+            - 2 * self.misfit
+        )
+
+
+@dataclass
+class _Band:
+    """Header cells per column position, top to bottom, for fragments of one width."""
+
+    width: int
+    paths: dict[int, list[Cell]] = field(default_factory=dict)
+
+    def add_row(self, cells: list[Cell]) -> None:
+        for c in cells:
+            for pos in range(c.col, c.end):
+                path = self.paths.setdefault(pos, [])
+                if all(p is not c for p in path):
+                    path.append(c)
+
+    def path(self, cell: Cell) -> list[Cell]:
+        out: list[Cell] = []
+        for pos in range(cell.col, cell.end):
+            for c in self.paths.get(pos, ()):
+                if all(o is not c for o in out):
+                    out.append(c)
+        return out
+
+
+@dataclass
+class _State:
+    block: int | None = None
+    after: int = -1
+    band: _Band | None = None
+    pending: tuple[RowMatch, Cell | None] | None = None  # a label whose values may follow on the next row
+    pending_blanks: list[Cell] = field(default_factory=list)
+    aligned: bool = True  # the current fragment's column indexes can be trusted
+    optional_seen: set[str] = field(default_factory=set)  # optional columns (小计) a header names
+
+
+class _Reader:
+    def __init__(self, table: TableDef):
+        self.table = table
+        self.labels: LabelIndex = label_index(table.template_id, table.id)
+        self.headers: HeaderIndex = header_index(table.template_id, table.id)
+        self.out = GridRead(table)
+        self.state = _State()
+        self._fragment = 0
+
+    # --- the walk --------------------------------------------------------------------------------
+    def read(self, fragments: list[Fragment]) -> GridRead:
+        for fi, frag in enumerate(fragments):
+            self._fragment = fi
+            before = self.out.placed + 3 * self.out.header_exact
+            self._read_fragment(frag)
+            self.out.per_fragment[fi] = self.out.placed + 3 * self.out.header_exact - before
+        self._commit_pending()
+        return self.out
+
+    def _read_fragment(self, frag: Fragment) -> None:
+        st = self.state
+        if st.band is not None and st.band.width != frag.width:
+            st.band = None  # positions of another grid mean nothing here
+        st.aligned = frag.aligned
+        in_band = False
+        for r, cells in enumerate(frag.rows):
+            digits = [c for c in cells if c.has_digits]
+            texts = [c for c in cells if c.kind is Kind.TEXT]
+            if not digits and self._block_heading(texts):
+                in_band = False
+                continue
+            if not digits and self._is_header_row(texts):
+                if not in_band:
+                    st.band = _Band(frag.width)
+                    in_band = True
+                st.band.add_row(cells)  # type: ignore[union-attr]
+                self._note_headers(texts)
+                continue
+            in_band = False
+            outside = frag.label_before if r == 0 else None
+            self._read_row(
+                cells, outside.text if outside is not None else None, outside.prov if outside else None
+            )
+
+    def _block_heading(self, texts: list[Cell]) -> bool:
+        if len({c.text for c in texts}) != 1:
+            return False
+        b = self.labels.heading_index(texts[0].text)
+        if b is None:
+            return False
+        self._commit_pending()
+        st = self.state
+        st.block = b
+        first = self.table.blocks[b].rows[0].key
+        st.after = next(e.index for e in self.labels.entries if e.row.key == first) - 1
+        st.band = None
+        return True
+
+    def _note_headers(self, texts: list[Cell]) -> None:
+        """Header evidence that holds whatever the alignment: the template's own column words, and
+        which optional columns (小计) the table prints."""
+        for c in texts:
+            found = self.headers.columns(c.text)
+            if not found:
+                continue
+            if not self.state.aligned:
+                self._header_seen(c, found[0].quality)
+            for m in found:
+                if not m.column.canonical:
+                    self.state.optional_seen.add(m.column.key)
+
+    def _is_header_row(self, texts: list[Cell]) -> bool:
+        if not texts:
+            return False
+        columns = sum(1 for c in texts if self.headers.columns(c.text))
+        words = sum(1 for c in texts if self.headers.is_header_word(c.text))
+        if columns == 0 and words < 2:
+            return False
+        # a row of row labels (表四 transposed is data; 行政复议 | 行政诉讼 alone is a header)
+        return columns >= 1 or words >= 2
+
+    # --- one data row ---------------------------------------------------------------------------
+    def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
+        """(index cells before the label, label cells, value cells)."""
+        band = self.state.band if self.state.aligned else None
+        if band is not None:
+            positions = [
+                p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
+            ]
+            if positions:
+                start, stop = min(positions), max(positions)
+                labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
+                prefix = [c for c in cells if c.end <= start and c.kind is not Kind.TEXT]
+                values = [c for c in cells if c.col >= start and c.col <= stop]
+                extra = [c for c in cells if c.col > stop and c.has_digits]
+                for c in extra:
+                    self._unplaced(c, "数字位于表格规定栏目之外")
+                return prefix, labels, values
+        first_text = next((i for i, c in enumerate(cells) if c.kind is Kind.TEXT), None)
+        if first_text is None:
+            return [], [], cells
+        end = first_text
+        i = first_text
+        while i < len(cells):
+            if cells[i].kind is Kind.TEXT:
+                end = i
+                i += 1
+            elif cells[i].kind is Kind.BLANK and i + 1 < len(cells) and cells[i + 1].kind is Kind.TEXT:
+                i += 1
+            else:
+                break
+        return (
+            cells[:first_text],
+            [c for c in cells[first_text : end + 1] if c.kind is Kind.TEXT],
+            cells[end + 1 :],
+        )
+
+    def _read_row(self, cells: list[Cell], outside: str | None, outside_prov: Provenance | None) -> None:
+        st = self.state
+        prefix, label_cells, values = self._split(cells)
+        for c in prefix:
+            if c.has_digits:
+                self._unplaced(c, "表格栏目前的数字（视为序号）")
+        has_digits = any(c.has_digits for c in values)
+        match: tuple[RowMatch, Cell | None] | None = None
+        if label_cells:
+            match = self._match_label(label_cells)
+            if match is None:
+                self._commit_pending()
+                for c in values:
+                    if c.has_digits:
+                        self._unplaced(c, f"栏目“{_short(label_cells[-1].text)}”不是{self.table.title}的栏目")
+                return
+        elif outside is not None:
+            m = self._match_text(outside)
+            if m is not None:
+                match = (m, None)
+        if match is None and not label_cells and st.pending is not None and has_digits:
+            match = st.pending
+            st.pending, st.pending_blanks = None, []
+        if match is None:
+            self._commit_pending()
+            if not has_digits:
+                return
+            if self.table.layout == "flat":
+                self._flat_row(values)
+                return
+            for c in values:
+                if c.has_digits:
+                    self._unplaced(c, "这一行没有栏目名称，无法确定数字所属的行")
+            return
+        m, label_cell = match
+        self._commit_pending()
+        st.after = m.index
+        st.block = m.block
+        if m.row.group:
+            for c in values:
+                if c.has_digits:
+                    self._unplaced(c, f"“{_short(m.row.label.official)}”是分组栏目，不应填写数字")
+            if has_digits:
+                self.out.misfit += 1
+            return
+        if not values or not has_digits:
+            if label_cell is not None and not values:
+                st.pending = (m, label_cell)
+                return
+            if label_cell is not None and all(c.kind is Kind.BLANK for c in values):
+                # printed blank — unless the next row carries this label's numbers (a wrapped label)
+                st.pending, st.pending_blanks = (m, label_cell), values
+                return
+        self._place_row(m, label_cell, values)
+
+    def _commit_pending(self) -> None:
+        """A label row with blank values and no numbers after it: the blanks are its cells."""
+        st = self.state
+        pending, blanks = st.pending, st.pending_blanks
+        st.pending, st.pending_blanks = None, []
+        if pending is not None and blanks:
+            self._place_row(pending[0], pending[1], blanks)
+
+    def _match_label(self, label_cells: list[Cell]) -> tuple[RowMatch, Cell] | None:
+        for i, c in enumerate(reversed(label_cells)):
+            m = self._match_text(c.text)
+            if m is not None:
+                if i > 0 and not m.row.group:
+                    # the row's own label was not recognised, only a label spanning rows beside it
+                    continue
+                return m, c
+        joined = "".join(c.text for c in label_cells)
+        m = self._match_text(joined)
+        if m is not None and len(label_cells) > 1:
+            return m, label_cells[-1]
+        return None
+
+    def _match_text(self, text: str) -> RowMatch | None:
+        st = self.state
+        m = self.labels.match_row(text, st.after)
+        if m is None and st.after >= 0:
+            m = self.labels.match_row(text, -1)
+        return m
+
+    # --- values onto columns --------------------------------------------------------------------
+    def _place_row(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
+        block = self.table.blocks[m.block]
+        self.out.rows_matched += 1
+        if m.quality == EXACT:
+            self.out.rows_exact += 1
+        if label_cell is not None:
+            self.out.labels.append(LabelRow(m.row, block, label_cell.text, label_cell.prov, m.quality))
+        printed = label_cell.text if label_cell is not None and m.quality != EXACT else None
+        assigned = self._columns(m.block, block, values)
+        if assigned is None:
+            self.out.misfit += 1
+            for c in values:
+                if c.has_digits:
+                    self._unplaced(
+                        c, f"“{_short(m.row.label.official)}”行的数字个数与栏目不符，无法确定所属栏目"
+                    )
+            return
+        if isinstance(assigned, Chunk):
+            keys = [f"{self.table.id}.{m.row.key}.{c.key}" for c in assigned.columns]
+            self.out.chunks.append(Chunk(keys, assigned.text, assigned.prov, assigned.columns, assigned.unit))
+            return
+        for cell, col in assigned:
+            if col is None:
+                if cell.has_digits:
+                    self._unplaced(cell, f"“{_short(m.row.label.official)}”行的这个数字无法对应到栏目")
+                continue
+            self._put(f"{self.table.id}.{m.row.key}.{col.key}", cell, col, printed)
+
+    def _flat_row(self, values: list[Cell]) -> None:
+        """A row of a column-group table (表四) without a row label: rows from the header path."""
+        band = self.state.band if self.state.aligned else None
+        placed_any = False
+        if band is not None:
+            for cell in values:
+                group, col = None, None
+                for h in band.path(cell):
+                    g = self.headers.group(h.text)
+                    if g is not None:
+                        group = g
+                for h in reversed(band.path(cell)):
+                    if group is not None:
+                        found = self.headers.columns(h.text, block=group.block)
+                        if found:
+                            col = found[0].column
+                            break
+                if group is not None and col is not None:
+                    self._put(f"{self.table.id}.{group.row.key}.{col.key}", cell, col, None)
+                    placed_any = True
+                elif cell.has_digits:
+                    self._unplaced(cell, f"{self.table.title}的这个数字无法对应到栏目")
+            if placed_any:
+                self.out.rows_matched += 1
+            return
+        keys = [(k, col) for k, _b, _r, col in self.table.cells()]
+        filled = [c for c in values if c.kind is not Kind.BLANK or c.text]
+        cells = values if len(values) == len(keys) else filled
+        if len(cells) == len(keys):
+            for (key, col), cell in zip(keys, cells, strict=True):
+                self._put(key, cell, col, None)
+            self.out.rows_matched += 1
+            return
+        parts = _expand(values)
+        if parts is not None and len(parts) == len(keys):
+            self.out.chunks.append(
+                Chunk([k for k, _ in keys], " ".join(parts), values[0].prov, [c for _, c in keys])
+            )
+            return
+        self.out.misfit += 1
+        for c in values:
+            if c.has_digits:
+                self._unplaced(c, f"{self.table.title}的数字个数与栏目不符，无法确定所属栏目")
+
+    def _columns(
+        self, b: int, block: BlockDef, values: list[Cell]
+    ) -> list[tuple[Cell, ColumnDef | None]] | Chunk | None:
+        band = self.state.band if self.state.aligned else None
+        by_header: list[ColumnDef | None] = []
+        if band is not None:
+            by_header = [self._header_column(band, cell, b) for cell in values]
+        canonical = list(block.value_columns)
+        # optional columns (小计) only where the table's header prints them
+        every = [c for c in block.columns if c.canonical or c.key in self.state.optional_seen]
+        # header resolves every value cell, each to its own column (padding cells aside)
+        if by_header and all(c is not None for c in by_header):
+            deduped = _dedupe(values, by_header)
+            if all(col is not None for _, col in deduped):
+                return deduped
+        pairs = list(zip(values, by_header or [None] * len(values), strict=True))
+        for cols in (canonical, every) if every != canonical else (canonical,):
+            fitted = _fit(pairs, len(cols))
+            if fitted is not None and all(
+                h is None or h.key == c.key for (_, h), c in zip(fitted, cols, strict=True)
+            ):
+                return [(cell, col) for (cell, _), col in zip(fitted, cols, strict=True)]
+        parts = _expand([c for c, _ in (_fit(pairs, 0, edges_only=True) or pairs)])
+        if parts is not None:
+            for cols in (canonical, every):
+                if len(parts) == len(cols):
+                    return Chunk([], " ".join(parts), values[0].prov, cols)
+        if by_header and any(c is not None for c in by_header):
+            return _dedupe(values, by_header)
+        return None
+
+    def _header_column(self, band: _Band, cell: Cell, b: int) -> ColumnDef | None:
+        """The column the header band names above `cell`: per position covered, the lowest header
+        cell naming a column; a cell whose positions are named differently is not resolved."""
+        named: dict[str, ColumnDef] = {}
+        for pos in range(cell.col, cell.end):
+            for h in reversed(band.paths.get(pos, ())):
+                found = self.headers.columns(h.text, block=b)
+                if found:
+                    named.setdefault(found[0].column.key, found[0].column)
+                    self._header_seen(h, found[0].quality)
+                    break
+        return next(iter(named.values())) if len(named) == 1 else None
+
+    def _header_seen(self, cell: Cell, quality: str) -> None:
+        seen = self.__dict__.setdefault("_headers_counted", set())
+        if id(cell) in seen:
+            return
+        seen.add(id(cell))
+        if quality in (EXACT, "alias"):
+            self.out.header_exact += 1
+        else:
+            self.out.header_other += 1
+
+    def _put(self, key: str, cell: Cell, col: ColumnDef, printed: str | None) -> None:
+        have = self.out.cells.get(key)
+        if have is not None:
+            if have.raw != cell.text and cell.has_digits:
+                self._unplaced(cell, "同一单元格出现两次，且数字不同")
+            return
+        self.out.cells[key] = CellRead(key, cell.text, cell.prov, col, printed)
+
+    def _unplaced(self, cell: Cell, reason: str) -> None:
+        self.out.unplaced.append(Unplaced(cell.text, cell.prov, reason))
+
+
+def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell, ColumnDef | None]]:
+    """Value cells whose header names the same column (a span flattened into several cells): the
+    one with content is the cell, empty ones are padding."""
+    out: list[tuple[Cell, ColumnDef | None]] = []
+    seen: dict[str, int] = {}
+    for cell, col in zip(values, cols, strict=True):
+        if col is None:
+            out.append((cell, None))
+            continue
+        if col.key in seen:
+            j = seen[col.key]
+            if out[j][0].kind is Kind.BLANK and not out[j][0].text and cell.kind is not Kind.BLANK:
+                out[j] = (cell, col)
+            elif cell.kind is Kind.BLANK and not cell.text:
+                pass
+            else:
+                out.append((cell, None))
+            continue
+        seen[col.key] = len(out)
+        out.append((cell, col))
+    return out
+
+
+def _empty(cell: Cell) -> bool:
+    return cell.kind is Kind.BLANK and not cell.text
+
+
+def _fit(
+    pairs: list[tuple[Cell, ColumnDef | None]], n: int, edges_only: bool = False
+) -> list[tuple[Cell, ColumnDef | None]] | None:
+    """The row's value cells, fitted to `n` columns: empty cells at either end are padding (a
+    label column, trailing tabs); so are empty cells between values when dropping all of them
+    leaves exactly `n` (the filler cells of a span that a converter flattened)."""
+    out = list(pairs)
+    while len(out) > n and out and _empty(out[0][0]):
+        out.pop(0)
+    while len(out) > n and out and _empty(out[-1][0]):
+        out.pop()
+    if edges_only:
+        return out
+    if len(out) > n:
+        filled = [p for p in out if not _empty(p[0])]
+        if len(filled) == n:
+            out = filled
+    return out if len(out) == n else None
+
+
+def _expand(values: list[Cell]) -> list[str] | None:
+    """The numbers of a row whose cells hold several each (`447 7 | 0 0`), when every cell is a
+    number or numbers."""
+    if not any(c.kind is Kind.MULTI for c in values):
+        return None
+    parts: list[str] = []
+    for c in values:
+        if c.kind is Kind.BLANK:
+            return None
+        if c.kind is Kind.TEXT:
+            return None
+        parts.extend(_NUMBER_RE.findall(unicodedata.normalize("NFKC", c.text)))
+    return parts
+
+
+def _short(text: str) -> str:
+    t = text.strip().replace("\n", "")
+    return t if len(t) <= 24 else t[:22] + "…"
+
+
+def read_grid(fragments: list[Fragment], table: TableDef) -> GridRead:
+    """Read `fragments` (one logical table, in order) with `table`'s definition."""
+    return _Reader(table).read(fragments)
+
+
+__all__ = ["GridRead", "LabelRow", "Unplaced", "read_grid"]

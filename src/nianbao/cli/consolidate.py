@@ -12,6 +12,7 @@ from ..corpus.compare import cell_label
 from ..corpus.consolidate import consolidate
 from ..corpus.runner import run_corpus_rules
 from ..store import ReportFilter
+from ..templates import BALANCE_ROLES, Role, template_of
 from . import app
 
 
@@ -52,19 +53,21 @@ def consolidate_cmd(
     t = Table(title="汇总表主要数据")
     t.add_column("项目")
     t.add_column("汇总数", justify="right")
-    for key in (
-        "t3.new_received.total",
-        "t3.carried_over.total",
-        "t3.granted.total",
-        "t3.partially_granted.total",
-        "t3.results_total.total",
-        "t3.carried_forward.total",
-        "t4.review.total",
-        "t4.litigation_direct.total",
-        "t4.litigation_after_review.total",
-    ):
-        v = c.report.value(key)
-        t.add_row(cell_label(c.report.template, key), "—" if v is None else f"{v:g}")
+    tpl = template_of(c.report.template, c.report.year)
+    t3, t4 = tpl.table("t3"), tpl.table("t4")
+    main = [(cell_label(tpl.id, tpl.role_key(r)), [tpl.role_key(r)]) for r in BALANCE_ROLES[:2]]
+    main += [(f"{t3.title} {g.short}", list(g.cell_keys(t3.total_columns[0].key))) for g in tpl.result_groups]
+    main += [
+        (cell_label(tpl.id, tpl.role_key(r)), [tpl.role_key(r)])
+        for r in (Role.RESULTS_TOTAL, Role.CARRIED_FORWARD)
+    ]
+    main += [
+        (cell_label(tpl.id, k), [k]) for k in (f"t4.{r.key}.{t4.total_columns[0].key}" for r in t4.data_rows)
+    ]
+    for label, keys in main:
+        values = [c.report.value(k) for k in keys]
+        shown = "—" if any(v is None for v in values) else f"{sum(v for v in values if v is not None):g}"
+        t.add_row(label, shown)
     console.print(t)
     if check_report is not None:
         store.set_consolidated(check_report)

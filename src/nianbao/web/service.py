@@ -19,7 +19,7 @@ from ..model import Report
 from ..rules import validate
 from ..store import Store, StoredReport
 from ..store.schema import CellRow, FindingRow, Organ, Region, ReportRow, utcnow
-from ..templates import get_template, sections, template_for_year
+from ..templates import Role, get_template, sections, template_of, templates
 from ..writer.data import format_value
 from .auth import Principal
 from .tables import TABLE_NAMES, cell_label, grid
@@ -115,9 +115,7 @@ def years(store: Store) -> list[int]:
 
 # --- one report ----------------------------------------------------------------------------
 def table_template(report: Report, table_id: str) -> str:
-    return (
-        report.table_templates.get(table_id) or report.template or template_for_year(report.year or 2021).id
-    )
+    return report.table_templates.get(table_id) or template_of(report.template, report.year).id
 
 
 def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
@@ -413,15 +411,29 @@ def year_over_year(store: Store, organ_id: int) -> list[dict[str, Any]]:
 
 
 # --- dashboard ------------------------------------------------------------------------------
-APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
-OUTCOME_GROUPS = {
-    "granted": "予以公开",
-    "partially_granted": "部分公开",
-    "denied": "不予公开",
-    "unable": "无法提供",
-    "not_processed": "不予处理",
-    "other": "其他处理",
-}
+def _dashboard_keys() -> tuple[
+    dict[str, str], dict[str, str], dict[str, str], dict[str, str], dict[str, str]
+]:
+    """Over every template: cell key -> applicant column, -> outcome group, -> yearly series; and
+    the display names of applicants and outcome groups (the newest template's order and wording)."""
+    applicant_of: dict[str, str] = {}
+    group_of: dict[str, str] = {}
+    series_of: dict[str, str] = {}
+    applicant_names: dict[str, str] = {}
+    group_names: dict[str, str] = {}
+    for tpl in sorted(templates().values(), key=lambda t: -t.first_year):
+        for col in tpl.applicants:
+            applicant_of[tpl.role_key(Role.RECEIVED, col.key)] = col.key
+            applicant_names.setdefault(col.key, col.label.official)
+        for g in tpl.result_groups:
+            group_names.setdefault(g.key, g.name)
+            for k in g.cell_keys():
+                group_of[k] = g.key
+        series_of[tpl.role_key(Role.RECEIVED)] = "新收申请"
+        t4 = tpl.table("t4")
+        for row in t4.data_rows:  # 行政复议; 行政诉讼 (its two rows together)
+            series_of[f"t4.{row.key}.{t4.total_columns[0].key}"] = row.parent or row.label.official
+    return applicant_of, group_of, series_of, applicant_names, group_names
 
 
 def dashboard(store: Store, principal: Principal, year: int | None = None) -> dict[str, Any]:
@@ -433,7 +445,7 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
         year_of = {r.id: r.year for r in rows}
         region_of = {r.id: r.region_id for r in rows}
         regions = {r.id: r.name for r in s.scalars(select(Region))}
-        t3_labels = get_template("2021").table("t3")
+        applicant_of, group_of, series_of, applicant_names, group_names = _dashboard_keys()
         applicants = Counter()
         outcomes = Counter()
         by_year: dict[int, Counter[str]] = defaultdict(Counter)
@@ -445,23 +457,17 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
         ):
             if value is None:
                 continue
-            if key == "t3.new_received.total":
-                by_year[year_of[rid] or 0]["新收申请"] += value
-                if rid in ids:
+            series = series_of.get(key)
+            if series is not None:
+                by_year[year_of[rid] or 0][series] += value
+                if series == "新收申请" and rid in ids:
                     by_region[regions.get(region_of[rid], "未知地区")] += value
-            elif key == "t4.review.total":
-                by_year[year_of[rid] or 0]["行政复议"] += value
-            elif key in ("t4.litigation_direct.total", "t4.litigation_after_review.total"):
-                by_year[year_of[rid] or 0]["行政诉讼"] += value
             if rid not in ids:
                 continue
-            parts = key.split(".")
-            if len(parts) >= 3 and parts[0] == "t3":
-                if parts[1] == "new_received" and parts[-1] in APPLICANTS:
-                    applicants[parts[-1]] += value
-                group = parts[1]
-                if parts[-1] == "total" and group in OUTCOME_GROUPS:
-                    outcomes[group] += value
+            if key in applicant_of:
+                applicants[applicant_of[key]] += value
+            if key in group_of:
+                outcomes[group_of[key]] += value
         finding_counts = Counter(
             dict(
                 s.execute(
@@ -471,14 +477,13 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
                 ).all()
             )
         )
-    applicant_names = {c.key: c.label.official for c in t3_labels.blocks[0].value_columns}
     ys = sorted(y for y in by_year if y)
-    series_names = ["新收申请", "行政复议", "行政诉讼"]
+    series_names = list(dict.fromkeys(series_of.values()))
     return {
         "year": year,
         "reports": len(ids),
-        "applicants": [{"name": applicant_names.get(k, k), "value": applicants[k]} for k in APPLICANTS],
-        "outcomes": [{"name": v, "value": outcomes[k]} for k, v in OUTCOME_GROUPS.items()],
+        "applicants": [{"name": name, "value": applicants[k]} for k, name in applicant_names.items()],
+        "outcomes": [{"name": name, "value": outcomes[k]} for k, name in group_names.items()],
         "years": ys,
         "series": [{"name": n, "data": [by_year[y][n] for y in ys]} for n in series_names],
         "findings": [

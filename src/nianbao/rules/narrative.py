@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..findings import Finding
 from ..model import Report
 from ..plugins import rule
-from ..templates import Template
+from ..templates import Role, Template
 from ._common import compact, fmt, number, row_total, template_of
 
 _NUM = r"(?P<n>\d+|[零〇一二两三四五六七八九十百千万]+)"
@@ -42,7 +42,7 @@ class Claim:
     patterns: tuple[re.Pattern[str], ...]
     table: str  # t3 / t4: only checked when that table is present
     describe: str  # what the table figure is, for the message
-    rows: tuple[str, ...]  # rows whose totals are added up; prefixes end with "."
+    rows: tuple[str, ...]  # rows whose totals are added up: a role, a 表三 result group or a row key
     alternatives: tuple[tuple[str, ...], ...] = ()  # other row sets whose total is also accepted
     skip_after_qizhong: bool = False
 
@@ -61,8 +61,8 @@ CLAIMS: tuple[Claim, ...] = (
         ),
         "t3",
         "表三“一、本年新收政府信息公开申请数量”总计",
-        ("new_received",),
-        alternatives=(("new_received", "carried_over"),),
+        (Role.RECEIVED,),
+        alternatives=((Role.RECEIVED, Role.CARRIED_OVER),),
         skip_after_qizhong=True,
     ),
     Claim(
@@ -72,7 +72,7 @@ CLAIMS: tuple[Claim, ...] = (
         ),
         "t3",
         "表三“（七）总计”",
-        ("results_total",),
+        (Role.RESULTS_TOTAL,),
         skip_after_qizhong=True,
     ),
     Claim(
@@ -80,7 +80,7 @@ CLAIMS: tuple[Claim, ...] = (
         _p(rf"(?:上年度?|上一年度?)结转(?:的)?(?:政府信息公开)?(?:申请)?{_TOTAL}{_NUM}件"),
         "t3",
         "表三“二、上年结转政府信息公开申请数量”总计",
-        ("carried_over",),
+        (Role.CARRIED_OVER,),
     ),
     Claim(
         "carried_forward",
@@ -90,7 +90,7 @@ CLAIMS: tuple[Claim, ...] = (
         ),
         "t3",
         "表三“四、结转下年度继续办理”总计",
-        ("carried_forward",),
+        (Role.CARRIED_FORWARD,),
     ),
     Claim(
         "granted_or_partial",
@@ -112,28 +112,28 @@ CLAIMS: tuple[Claim, ...] = (
         _p(rf"不予公开{_TOTAL}{_NUM}件"),
         "t3",
         "表三“（三）不予公开”各项之和",
-        ("denied.",),
+        ("denied",),
     ),
     Claim(
         "unable",
         _p(rf"无法提供{_TOTAL}{_NUM}件"),
         "t3",
         "表三“（四）无法提供”各项之和",
-        ("unable.",),
+        ("unable",),
     ),
     Claim(
         "not_processed",
         _p(rf"不予处理{_TOTAL}{_NUM}件"),
         "t3",
         "表三“（五）不予处理”各项之和",
-        ("not_processed.",),
+        ("not_processed",),
     ),
     Claim(
         "other",
         _p(rf"其他处理{_TOTAL}{_NUM}件"),
         "t3",
         "表三“（六）其他处理”",
-        ("other",),
+        (Role.OTHER_PROCESSING,),
     ),
     Claim(
         "review",
@@ -153,15 +153,19 @@ CLAIMS: tuple[Claim, ...] = (
 
 
 def _rows(template: Template, table_id: str, spec: tuple[str, ...]) -> list[str]:
-    """Data rows named by `spec`: exact keys, or every result row under a prefix ending in '.'."""
-    block = template.table(table_id).blocks[0]
+    """Data rows named by `spec`: a row role, a 表三 result group (its result rows) or a row key."""
+    groups = {g.key: g for g in template.result_groups} if table_id == "t3" else {}
+    roles = {g.role: g for g in groups.values() if g.role}
     out: list[str] = []
     for item in spec:
-        for row in block.data_rows:
-            if row.key == item or (item.endswith(".") and row.key.startswith(item)):
-                out.append(row.key)
-            elif item == "other" and row.key.startswith("other.") and row.result:
-                out.append(row.key)  # 2021: （六）其他处理 is the sum of its three sub-rows
+        if item in roles:  # （六）其他处理: one row (2019) or the sum of its sub-rows (2021)
+            out.extend(roles[Role(item)].rows)
+        elif item in set(Role):
+            out.append(template.role_row(item).key)
+        elif item in groups:
+            out.extend(groups[item].rows)
+        else:
+            out.extend(r.key for r in template.table(table_id).data_rows if r.key == item)
     return out
 
 

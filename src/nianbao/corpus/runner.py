@@ -6,11 +6,15 @@ from collections import Counter
 
 from .. import plugins
 from ..store import ReportFilter, Store
+from ..templates import templates
 from . import aggregate, cross_year  # noqa: F401 - importing registers the built-in corpus rules
 from .context import CorpusContext
 
-# the cells the cross-year rules read; AGG_MISMATCH reloads consolidated reports in full
-CORPUS_CELLS = ("t2.", "t3.carried_over.", "t3.carried_forward.")
+
+def corpus_cells() -> tuple[str, ...]:
+    """The cells the templates' cross-year relations read; AGG_MISMATCH reloads consolidated
+    reports in full."""
+    return tuple(sorted({k for t in templates().values() for rel in t.cross_year for k in rel.keys}))
 
 
 def corpus_rules() -> list[plugins.RuleSpec]:
@@ -24,7 +28,7 @@ def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[s
     Previous findings of these rules are replaced, so running twice gives the same result.
     """
     # the context is the whole corpus: a filtered report still needs its previous year and its units
-    ctx = CorpusContext.build(store, store.load_reports(store.report_ids(), cell_prefixes=CORPUS_CELLS))
+    ctx = CorpusContext.build(store, store.load_reports(store.report_ids(), cell_prefixes=corpus_cells()))
     wanted = None if flt is None else set(store.report_ids(flt))
     specs = corpus_rules()
     found = []

@@ -274,12 +274,12 @@ def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
     Only the neighbours are loaded and replaced, not the whole database (`nianbao check-corpus`).
     """
     from ..corpus.context import CorpusContext
-    from ..corpus.runner import CORPUS_CELLS, corpus_rules
+    from ..corpus.runner import corpus_cells, corpus_rules
 
     targets, context = neighbours(store, report_id)
     if not targets:
         return Counter()
-    ctx = CorpusContext.build(store, store.load_reports(context, cell_prefixes=CORPUS_CELLS))
+    ctx = CorpusContext.build(store, store.load_reports(context, cell_prefixes=corpus_cells()))
     wanted = set(targets)
     specs = corpus_rules()
     found = [(rid, f) for spec in specs for rid, f in spec.check(ctx) if rid in wanted]  # type: ignore[attr-defined]

@@ -60,7 +60,7 @@ class Report:
     region: str | None = None
     year: int | None = None
     template: str | None = None  # the template of the report as a whole (by its tables, else its year)
-    table_templates: dict[str, str] = field(default_factory=dict)  # per table: "2019" / "2021"
+    table_templates: dict[str, str] = field(default_factory=dict)  # per table: its template id
     published: str | None = None  # ISO date signed at the end, when printed
     title: str | None = None
     sections: list[Section] = field(default_factory=list)

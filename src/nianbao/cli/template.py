@@ -15,7 +15,7 @@ def template_cmd(
     year: Annotated[int, typer.Option("--year", "-y", help="报告年度，如 2024")],
     output: Annotated[str, typer.Option("--output", "-o", help="输出的 .xlsx 文件")] = "填报表.xlsx",
     template: Annotated[
-        str | None, typer.Option("--template", help="表格格式 2019 或 2021（默认按年度）")
+        str | None, typer.Option("--template", help="表格格式的编号，见 formats.yaml（默认按报告年度）")
     ] = None,
     prefill: Annotated[
         str | None, typer.Option("--from", help="用已有数据（YAML/JSON/填报表）预先填好")

@@ -25,7 +25,9 @@ def write_cmd(
     ] = None,
     organ: Annotated[str | None, typer.Option("--organ", help="机关名称（覆盖数据文件）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="报告年度（覆盖数据文件）")] = None,
-    template: Annotated[str | None, typer.Option("--template", help="表格格式 2019 或 2021")] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="表格格式的编号（默认按报告年度）")
+    ] = None,
     published: Annotated[str | None, typer.Option("--published", help="发布日期，如 2025-01-20")] = None,
     allow_errors: Annotated[bool, typer.Option("--allow-errors", help="有错误也生成，并在附录列出")] = False,
     no_draft: Annotated[bool, typer.Option("--no-draft", help="不自动生成统计表述")] = False,

@@ -23,6 +23,6 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-EXTRAS=${NIANBAO_EXTRAS:-test,web,postgres,ray,ocr,acquire}
+EXTRAS=${NIANBAO_EXTRAS:-test,web,postgres,ray,ocr,acquire,research}
 .venv/bin/python -m pip install -q -e ".[${EXTRAS}]"
 echo "nianbao 已安装：$(.venv/bin/nianbao --help >/dev/null && echo .venv/bin/nianbao)"

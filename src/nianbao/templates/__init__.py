@@ -203,6 +203,8 @@ class TableDef:
     blocks: tuple[BlockDef, ...]
     anchors: tuple[str, ...] = ()  # printed text that starts the table when its part heading is missing
     lower_bounds: tuple[LowerBound, ...] = ()
+    header: str | None = None  # printed header text (表三 申请人情况, 表二 信息内容)
+    note: str | None = None  # printed note (表三's balance, in the corner of its grid)
 
     def cells(self) -> Iterator[tuple[str, BlockDef, RowDef, ColumnDef]]:
         """Every canonical cell of the table in reading order: (key, block, row, column)."""
@@ -494,6 +496,8 @@ def _table(table_id: str, template_id: str, raw: dict[str, Any]) -> TableDef:
         blocks=tuple(blocks),
         anchors=tuple(raw.get("anchors", ())),
         lower_bounds=tuple(bounds),
+        header=raw.get("header"),
+        note=raw.get("note"),
     )
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..document import Table, TableCell
-from ..templates import BlockDef, ColumnDef, RowDef, TableDef, Template
+from ..templates import BlockDef, ColumnDef, RowDef, TableDef, Template, latest_template
 
-T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-T3_APPLICANTS = "申请人情况"
-T2_ITEM_HEADER = "信息内容"
+# the printed header texts of the official grids (formats.yaml `header` / `note`)
+T3_NOTE = latest_template().table("t3").note or ""
+T3_APPLICANTS = latest_template().table("t3").header or ""
+T2_ITEM_HEADER = latest_template().table("t2").header or ""
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _block_layout(table: TableDef) -> TableLayout:
         if block.heading:
             lay.label(block.heading, row, 0, colspan=width + 1)
             row += 1
-        lay.label(T2_ITEM_HEADER, row, 0)
+        lay.label(table.header or "", row, 0)
         for i, col in enumerate(cols):
             lay.label(col.label.official, row, 1 + i, colspan=_stretch(i, len(cols), width))
         row += 1
@@ -109,8 +110,8 @@ def _applicant_layout(table: TableDef) -> TableLayout:
     label_cols = 3
     header_rows = 3 if any(c.parent for c in cols) else 2
     lay.header_rows = header_rows
-    lay.label(T3_NOTE, 0, 0, rowspan=header_rows, colspan=label_cols)
-    lay.label(T3_APPLICANTS, 0, label_cols, colspan=len(cols))
+    lay.label(table.note or "", 0, 0, rowspan=header_rows, colspan=label_cols)
+    lay.label(table.header or "", 0, label_cols, colspan=len(cols))
     _column_headers(lay, cols, top=1, left=label_cols, depth=header_rows - 1)
 
     rows = list(block.rows)

@@ -10,8 +10,9 @@ a sequence of paragraphs here; recognising the table is the extractor's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,7 @@ class Provenance:
     col: int | None = None  # 0-based grid column within the table
     offset: int | None = None  # character offset within the line or paragraph
     method: str | None = None  # how it was read when not plainly: "ocr", "segmentation", …
+    confidence: float | None = None  # the recogniser's confidence (0–1) for text read by OCR
 
     def describe(self) -> str:
         """A short Chinese description for messages: 第3页 第12行 表2第4行第5列."""
@@ -45,6 +47,19 @@ class Provenance:
 
     def to_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Provenance:
+        """The inverse of `to_dict`, from JSON: keys this version does not know are ignored (a
+        database written by a newer version still loads), a bbox list becomes a tuple again."""
+        known = {k: v for k, v in data.items() if k in _PROVENANCE_FIELDS}
+        bbox = known.get("bbox")
+        if bbox is not None:
+            known["bbox"] = tuple(float(x) for x in bbox)
+        return cls(**known)
+
+
+_PROVENANCE_FIELDS = frozenset(Provenance.__slots__)
 
 
 @dataclass(slots=True)

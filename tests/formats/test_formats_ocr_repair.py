@@ -7,9 +7,9 @@ from formats_fixtures import report_cells
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nianbao.document import Provenance
 from nianbao.model import CellValue, Report
 from nianbao.readers._ocr_repair import DIGIT_CONFUSIONS, LOOKALIKE_LETTERS, review
-from nianbao.readers.ocr import OcrProvenance
 from nianbao.templates import get_template
 
 TEMPLATE = "2021"
@@ -29,7 +29,7 @@ def scanned_report(
             parsed: int | float | None = float(raw) if "." in raw else int(raw)
         except ValueError:
             parsed = None
-        prov = OcrProvenance(page=2, method="ocr", confidence=conf)
+        prov = Provenance(page=2, method="ocr", confidence=conf)
         report.cells[key] = CellValue(parsed, raw, prov)
     return report
 

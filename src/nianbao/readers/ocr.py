@@ -17,7 +17,6 @@ downloaded at run time). It is an optional extra: `pip install 'nianbao[ocr]'`.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,17 +33,6 @@ OCR_HINT = "读取扫描件或图片需要安装 OCR 组件：pip install 'nianb
 MAX_SKEW_DEGREES = 8.0  # beyond this the page is not "slightly" rotated; leave it to the recogniser
 MIN_SKEW_DEGREES = 0.15
 MAX_SIDE = 3600  # pixels; about A4 at 300 dpi
-
-
-@dataclass(frozen=True, slots=True)
-class OcrProvenance(Provenance):
-    """Provenance of recognised text, with the recogniser's confidence (0–1)."""
-
-    confidence: float | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        values = ((f.name, getattr(self, f.name)) for f in dataclasses.fields(self))
-        return {k: v for k, v in values if v is not None}
 
 
 _engine: Any = None
@@ -289,7 +277,7 @@ def ocr_page_image(
                 confidence = 0.0  # something is printed there that could not be read
             else:
                 confidence = None
-            prov = OcrProvenance(
+            prov = Provenance(
                 page=page_no,
                 bbox=bbox(gc.box),
                 table=t_index,
@@ -299,7 +287,7 @@ def ocr_page_image(
                 confidence=confidence,
             )
             cells.append(TableCell(text, gc.row, gc.col, gc.rowspan, gc.colspan, prov))
-        table_prov = OcrProvenance(page=page_no, bbox=bbox(grid.box), table=t_index, method="ocr")
+        table_prov = Provenance(page=page_no, bbox=bbox(grid.box), table=t_index, method="ocr")
         placed.append((gy0, Table(cells, table_prov)))
     for line in _lines(free):
         box = (
@@ -309,7 +297,7 @@ def ocr_page_image(
             max(w.box[3] for w in line),
         )
         text = "".join(w.text for w in line)
-        prov = OcrProvenance(
+        prov = Provenance(
             page=page_no, bbox=bbox(box), method="ocr", confidence=round(min(w.score for w in line), 4)
         )
         placed.append((box[1], Paragraph(text, prov)))

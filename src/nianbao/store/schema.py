@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -50,6 +51,10 @@ class Region(Base):
     level: Mapped[str | None] = mapped_column(String(20))  # 省 / 市 / 县 / 乡镇
     code: Mapped[str | None] = mapped_column(String(20))  # 行政区划代码 when a CSV supplies it
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+
+
+# NULL parents are distinct in the constraint above; two top-level regions of one name are not
+Index("uq_regions_name_parent0", Region.name, func.coalesce(Region.parent_id, 0), unique=True)
 
 
 class Organ(Base):
@@ -128,6 +133,8 @@ class CellRow(Base):
 
 class FindingRow(Base):
     __tablename__ = "findings"
+    # concurrent writers insert with ON CONFLICT DO NOTHING on this: a finding is stored once
+    __table_args__ = (Index("uq_findings_report_fingerprint", "report_id", "fingerprint", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
@@ -143,6 +150,7 @@ class FindingRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     accepted_by: Mapped[str | None] = mapped_column(String(100))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fingerprint: Mapped[str | None] = mapped_column(String(40))  # findings.fingerprint() of the content
 
 
 class CellEdit(Base):
@@ -155,3 +163,78 @@ class CellEdit(Base):
     new_value: Mapped[float | None] = mapped_column(Float)
     who: Mapped[str | None] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- the web app's tables (migrations 0002, 0003, 0005) ---------------------------------------
+class User(Base):
+    __tablename__ = "web_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # admin / reviewer / writer
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))  # reviewer scope
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.id"))  # writer scope
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    __tablename__ = "web_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    username: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    target: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class Draft(Base):
+    __tablename__ = "web_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # a writer.ReportData dump
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class JobRow(Base):
+    """An upload job, so that its page works after a restart and from any worker process."""
+
+    __tablename__ = "web_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("web_users.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # queued / running / done / failed
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per-file results
+    error: Mapped[str | None] = mapped_column(Text)  # why the whole job failed
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid:token of the process running it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # heartbeat
+
+
+class Throttle(Base):
+    """A login-attempt counter (per account, per client, per both), updated atomically in SQL."""
+
+    __tablename__ = "web_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)  # attempts in the current window
+    reset_at: Mapped[float] = mapped_column(Float)  # epoch seconds when the window (or lock) ends
+    strikes: Mapped[int] = mapped_column(Integer, default=0)  # lock-outs so far: the back-off doubles

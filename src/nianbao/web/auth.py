@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request
-from sqlalchemy import delete, select
 
-from ..store import Store
-from ..store.schema import Region, utcnow
-from .models import AuditEntry, User, WebSession
+from ..store import Scope, Store, accounts
+from ..store import organs as organ_repo
+from .models import ROLES
 
 SESSION_COOKIE = "nianbao_session"
 LOGIN_CSRF_COOKIE = "nianbao_login_csrf"
@@ -77,20 +79,20 @@ class Principal:
     def can_review(self) -> bool:
         return self.role in ("admin", "reviewer")
 
+    @property
+    def scope(self) -> Scope:
+        """The reports this user may see, as the store's repositories take it."""
+        if self.role == "admin":
+            return Scope()
+        if self.role == "reviewer":
+            return Scope(region_ids=frozenset(self.region_ids))
+        if self.role == "writer" and self.organ_id is not None:
+            return Scope(organ_id=self.organ_id)
+        return Scope(region_ids=frozenset())
+
 
 def subtree(store: Store, region_id: int) -> set[int]:
-    with store.session() as s:
-        rows = list(s.execute(select(Region.id, Region.parent_id)))
-    children: dict[int | None, list[int]] = {}
-    for rid, parent in rows:
-        children.setdefault(parent, []).append(rid)
-    out, todo = set(), [region_id]
-    while todo:
-        cur = todo.pop()
-        if cur not in out:
-            out.add(cur)
-            todo.extend(children.get(cur, []))
-    return out
+    return organ_repo.subtree(store, region_id)
 
 
 def create_user(
@@ -101,62 +103,90 @@ def create_user(
     region_id: int | None = None,
     organ_id: int | None = None,
 ) -> int:
-    if role not in ("admin", "reviewer", "writer"):
+    if role not in ROLES:
         raise ValueError(f"未知角色：{role}")
     if role == "reviewer" and region_id is None:
         raise ValueError("审核人员必须指定所辖地区")
     if role == "writer" and organ_id is None:
         raise ValueError("填报人员必须指定所属机关")
-    with store.session() as s:
-        if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise ValueError(f"用户名“{username}”已存在")
-        user = User(
-            username=username,
-            password_hash=hash_password(password),
-            role=role,
-            region_id=region_id if role == "reviewer" else None,
-            organ_id=organ_id if role == "writer" else None,
-            active=True,
-        )
-        s.add(user)
-        s.flush()
-        return user.id
+    if accounts.user_by_name(store, username) is not None:
+        raise ValueError(f"用户名“{username}”已存在")
+    return accounts.add_user(
+        store,
+        username,
+        hash_password(password),
+        role,
+        region_id=region_id if role == "reviewer" else None,
+        organ_id=organ_id if role == "writer" else None,
+    )
 
 
 def user_count(store: Store) -> int:
-    with store.session() as s:
-        return len(list(s.scalars(select(User.id))))
+    return accounts.user_count(store)
 
 
-def authenticate(store: Store, username: str, password: str) -> User | None:
-    with store.session() as s:
-        user = s.scalar(select(User).where(User.username == username))
+def authenticate(store: Store, username: str, password: str) -> Any:
+    """The active user with this name and password, else None (in the same time either way)."""
+    user = accounts.user_by_name(store, username)
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
 
 
-MAX_FAILED_LOGINS = 10
+# Password guessing. Three counters, each taken atomically before the password is checked:
+# - one client against one account: PAIR_LIMIT attempts per window, then locked with back-off;
+# - one client against any account: CLIENT_LIMIT (a client spraying many names);
+# - one account from every client: past ACCOUNT_LIMIT failures only clients that have not
+#   failed may still try, so nobody can lock the owner (or the administrator) out by guessing.
+PAIR_LIMIT = 10
+CLIENT_LIMIT = 30
+ACCOUNT_LIMIT = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+MAX_LOCK = timedelta(hours=4)  # the back-off doubles the lock per lock-out, up to this
+MAX_FAILED_LOGINS = PAIR_LIMIT
+_now = time.time  # tests move the clock
 
 
-def too_many_failures(store: Store, username: str) -> bool:
-    """Password guessing: refuse a name after MAX_FAILED_LOGINS failures within the window."""
-    since = utcnow() - FAILED_LOGIN_WINDOW
-    with store.session() as s:
-        n = len(
-            list(
-                s.scalars(
-                    select(AuditEntry.id).where(
-                        AuditEntry.action == "login_failed",
-                        AuditEntry.username == username[:100],
-                        AuditEntry.at >= since,
-                    )
-                )
-            )
-        )
-    return n >= MAX_FAILED_LOGINS
+@dataclass
+class LoginResult:
+    user: Any = None  # the user when the password was right
+    retry_after: float = 0.0  # seconds: > 0 when the attempt was refused without checking
+
+    @property
+    def refused(self) -> bool:
+        return self.retry_after > 0
+
+    @property
+    def retry_minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+def attempt_login(store: Store, username: str, password: str, client: str | None) -> LoginResult:
+    """Check a password under the throttle; a refused attempt never reaches the password check."""
+    now = _now()
+    window = FAILED_LOGIN_WINDOW.total_seconds()
+    name, who = username[:100], (client or "unknown")[:100]
+    pair, by_client, account = f"pair:{name}|{who}", f"client:{who}", f"account:{name}"
+    client_failures, _ = accounts.throttle_state(store, by_client, now)
+    account_failures, account_left = accounts.throttle_state(store, account, now)
+    if client_failures and account_failures >= ACCOUNT_LIMIT:
+        return LoginResult(retry_after=account_left)
+    if accounts.throttle_reserve(store, pair, PAIR_LIMIT, window, now) is None:
+        return LoginResult(retry_after=max(1.0, accounts.throttle_state(store, pair, now)[1]))
+    if accounts.throttle_reserve(store, by_client, CLIENT_LIMIT, window, now) is None:
+        accounts.throttle_release(store, pair)
+        return LoginResult(retry_after=max(1.0, accounts.throttle_state(store, by_client, now)[1]))
+    user = authenticate(store, name, password)
+    if user is not None:
+        accounts.throttle_clear(store, [pair, account])
+        accounts.throttle_release(store, by_client)
+        return LoginResult(user=user)
+    accounts.throttle_add(store, account, window, now)
+    longest = MAX_LOCK.total_seconds()
+    accounts.throttle_lock(store, pair, PAIR_LIMIT, window, now, longest)
+    accounts.throttle_lock(store, by_client, CLIENT_LIMIT, window, now, longest)
+    return LoginResult()
 
 
 def _token_hash(token: str) -> str:
@@ -165,37 +195,28 @@ def _token_hash(token: str) -> str:
 
 def start_session(store: Store, user_id: int) -> str:
     token = secrets.token_urlsafe(32)
-    with store.session() as s:
-        s.execute(delete(WebSession).where(WebSession.expires_at < utcnow()))
-        s.add(
-            WebSession(
-                token_hash=_token_hash(token),
-                user_id=user_id,
-                csrf=secrets.token_urlsafe(32),
-                expires_at=utcnow() + timedelta(hours=SESSION_HOURS),
-            )
-        )
+    accounts.add_session(
+        store,
+        user_id,
+        _token_hash(token),
+        secrets.token_urlsafe(32),
+        datetime.now(UTC) + timedelta(hours=SESSION_HOURS),
+    )
     return token
 
 
 def end_session(store: Store, token: str | None) -> None:
     if token:
-        with store.session() as s:
-            s.execute(delete(WebSession).where(WebSession.token_hash == _token_hash(token)))
+        accounts.end_session(store, _token_hash(token))
 
 
 def principal_for(store: Store, token: str | None) -> Principal | None:
     if not token:
         return None
-    with store.session() as s:
-        row = s.execute(
-            select(WebSession, User)
-            .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_hash == _token_hash(token))
-        ).first()
-    if row is None:
+    found = accounts.session_user(store, _token_hash(token))
+    if found is None:
         return None
-    sess, user = row
+    sess, user = found
     expires = sess.expires_at if sess.expires_at.tzinfo else sess.expires_at.replace(tzinfo=UTC)
     if expires < datetime.now(UTC) or not user.active:
         return None
@@ -213,8 +234,7 @@ def audit(
     detail: dict | None = None,
     ip: str | None = None,
 ) -> None:
-    with store.session() as s:
-        s.add(AuditEntry(username=who, action=action, target=target, detail=detail or {}, ip=ip))
+    accounts.audit(store, who, action, target, detail, ip)
 
 
 def same(a: str | None, b: str | None) -> bool:

@@ -11,7 +11,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from ..store import Store, StoredReport
-from ..store.schema import ReportRow
+from ..store import reports as report_repo
 from .auth import SESSION_COOKIE, LoginRequired, Principal, check_csrf, principal_for
 from .models import ROLE_ZH
 
@@ -84,10 +84,8 @@ async def api_admin(p: Principal = Depends(api_user)) -> Principal:
 
 def visible_report(store: Store, p: Principal, report_id: int) -> StoredReport:
     """The report if this user may see it; 404 otherwise (not revealing that it exists)."""
-    with store.session() as s:
-        row = s.get(ReportRow, report_id)
-        scope = (row.region_id, row.organ_id) if row is not None else None
-    if scope is None or not p.can_see(*scope):
+    place = report_repo.place(store, report_id)
+    if place is None or not p.can_see(place.region_id, place.organ_id):
         raise HTTPException(404, "报告不存在或无权查看")
     (stored,) = store.load_reports([report_id])
     return stored

@@ -13,12 +13,11 @@ from ..auth import (
     SESSION_COOKIE,
     SESSION_HOURS,
     Principal,
+    attempt_login,
     audit,
-    authenticate,
     end_session,
     same,
     start_session,
-    too_many_failures,
 )
 from ..deps import client_ip, get_store, page_user, render
 
@@ -55,10 +54,13 @@ def login(
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise HTTPException(403, "安全校验失败（CSRF），请刷新页面后重试")
     store = get_store(request)
-    if too_many_failures(store, username.strip()):
+    result = attempt_login(store, username.strip(), password, client_ip(request))
+    if result.refused:
         audit(store, username.strip()[:100], "login_blocked", ip=client_ip(request))
-        return _login_page(request, "登录失败次数过多，请 15 分钟后再试", status=429)
-    user = authenticate(store, username.strip(), password)
+        response = _login_page(request, f"登录失败次数过多，请 {result.retry_minutes} 分钟后再试", status=429)
+        response.headers["Retry-After"] = str(int(result.retry_after) + 1)
+        return response
+    user = result.user
     if user is None:
         audit(store, username.strip()[:100], "login_failed", ip=client_ip(request))
         return _login_page(request, "用户名或密码错误", status=401)

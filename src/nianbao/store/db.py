@@ -1,0 +1,57 @@
+"""Engines for the two back ends, and the dialect-specific pieces the repositories share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.dml import Insert
+
+SQLITE_TIMEOUT_S = 60
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_TIMEOUT_S})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            # WAL: readers (the web app) never block the ingest writer; NORMAL is durable in WAL mode
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def locking_sqlite_engine(url: str) -> Engine:
+    """A SQLite engine whose transactions start with BEGIN IMMEDIATE.
+
+    pysqlite opens a transaction only before DML, so DDL runs outside any transaction: two
+    processes creating the schema of a new file at once both see it missing and one fails with
+    "table already exists". Taking the write lock first makes the second wait, then find the
+    schema at head. Used for migrations only; normal work keeps the driver's lazier locking.
+    """
+    engine = create_engine(url, connect_args={"timeout": SQLITE_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _manual(conn: Any, _record: Any) -> None:
+        conn.isolation_level = None  # the driver emits no BEGIN of its own
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def insert_ignore(table: Table, dialect: str, index_elements: list[str]) -> Insert:
+    """INSERT … ON CONFLICT (index_elements) DO NOTHING, on either back end."""
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=index_elements)

@@ -46,12 +46,15 @@ def test_pipe_table_and_paragraphs():
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "平潭综合实验区2023年度政府信息公开工作年度报告"
     assert texts[2] == "二、主动公开政府信息情况"
-    assert texts[-2:] == ["正文 | 不是表格的一行", "| a \\| b | c |"]
+    # a lone row is a line of text; Markdown renders its escaped bar as a bar
+    assert texts[-2:] == ["正文 | 不是表格的一行", "| a | b | c |"]
 
 
-def test_ragged_rows_are_padded_or_cut_to_the_header():
+def test_ragged_rows_keep_every_cell():
+    # a row longer than the header still holds data (markitdown: `| 行政事业性收费 | 5949.088667 | | |`
+    # under a two-cell header); cutting it to the header lost the value
     doc = read(b"|a|b|\n|-|-|\n|1|\n|1|2|3|\n", "t.md")
-    assert doc.tables[0].to_text_rows() == [["a", "b"], ["1", ""], ["1", "2"]]
+    assert doc.tables[0].to_text_rows() == [["a", "b"], ["1"], ["1", "2", "3"]]
 
 
 def test_escaped_bar():
@@ -62,3 +65,99 @@ def test_gbk_markdown():
     doc = read("|总计|\n|---|\n|859|\n".encode("gbk"), "t.md")
     assert doc.metadata["encoding"] == "gb18030"
     assert doc.tables[0].to_text_rows() == [["总计"], ["859"]]
+
+
+def test_pipe_rows_without_a_delimiter_line_are_a_table():
+    # markdownify (markitdown of LibreOffice HTML) writes `| --- |` only under a header row
+    text = (
+        "| 自然人 | | 法人或其他组织 | | | | | 总计 |\n"
+        "| 一、本年新收政府信息公开申请数量 | | | 64 | 0 | | 0 | 2 | 0 | 4 | 70 |\n"
+        "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | | 5 | 0 | | 0 | 0 | 0 | 0 | 5 |\n"
+    )
+    (table,) = read(text.encode(), "t.md").tables
+    rows = table.to_text_rows()
+    assert rows[1][-1] == "70" and len(rows[1]) == 11 and len(rows[2]) == 10
+
+
+def test_inline_markup_never_breaks_a_number():
+    text = "| <u>规章</u> | <u>2</u><u>3</u> | **0** | 1<br>2 | NaN |\n| --- | --- | --- | --- | --- |\n"
+    (table,) = read(text.encode(), "t.md").tables
+    assert table.to_text_rows() == [["规章", "23", "0", "1\n2", ""]]
+
+
+RAW_HTML = """三、收到和处理政府信息公开申请情况
+
+<table>
+<colgroup>
+<col style="width: 16%" />
+</colgroup>
+<tbody>
+<tr>
+<td colspan="2" style="text-align: left;">申请人情况</td>
+</tr>
+<tr>
+<td style="text-align: left;"><p>商业</p>
+<p>企业</p></td>
+<td rowspan="2" style="text-align: left;">总计</td>
+</tr>
+<tr>
+<td>64</td>
+</tr>
+</tbody>
+</table>
+
+四、政府信息公开行政复议、行政诉讼情况
+"""
+
+
+def test_raw_html_tables_inside_markdown_are_grids():
+    # pandoc -t gfm writes a table with merged cells as raw HTML, one tag per line
+    doc = read(RAW_HTML.encode(), "t.md")
+    (table,) = doc.tables
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [
+        ("申请人情况", 0, 0, 1, 2),
+        ("商业\n企业", 1, 0, 1, 1),
+        ("总计", 1, 1, 2, 1),
+        ("64", 2, 0, 1, 1),
+    ]
+    assert table.prov.line == 3 and table.cells[3].prov.line == 3  # the line of its <table>
+    assert doc.paragraphs[-1].text == "四、政府信息公开行政复议、行政诉讼情况"
+
+
+GRID = """+--------------------------+------------------+-----------+
+| 三、本年度办理结果       | （一）予以公开   | 27        |
+|                          +------------------+-----------+
+|                          | （二）部分公开   |  5        |
++--------------------------+------------------+-----------+
+| 四、结转下年度继续办理                      | 0         |
++=============================================+===========+
+"""
+
+
+def test_grid_tables_with_spans_and_wide_characters():
+    # pandoc -t plain / markdown / rst: borders in display columns (a CJK character is two wide)
+    (table,) = read(GRID.encode(), "t.md").tables
+    assert [(c.text, c.row, c.col, c.rowspan, c.colspan) for c in table.cells] == [
+        ("三、本年度办理结果", 0, 0, 2, 1),
+        ("（一）予以公开", 0, 1, 1, 1),
+        ("27", 0, 2, 1, 1),
+        ("（二）部分公开", 1, 1, 1, 1),
+        ("5", 1, 2, 1, 1),
+        ("四、结转下年度继续办理", 2, 0, 1, 2),
+        ("0", 2, 2, 1, 1),
+    ]
+
+
+def test_grid_table_cells_wrap_over_lines():
+    text = "+------+------+\n| 商业 | 科研 |\n|      |      |\n| 企业 | 机构 |\n+------+------+\n"
+    (table,) = read(text.encode(), "t.md").tables
+    assert table.to_text_rows() == [["商业\n企业", "科研\n机构"]]
+
+
+def test_markdown_saved_as_txt_is_read_as_markdown():
+    # content beats the extension: a converter's Markdown named .txt
+    text = "# 报告\n\n| 规章 | 0 | 0 | 0 |\n| --- | --- | --- | --- |\n| 行政许可 | 5 | | |\n| 行政处罚 | 1 | | |\n"
+    doc = read_document(text.encode(), "report.txt")
+    assert doc.format == "markdown" and len(doc.tables) == 1
+    plain = read_document("一、总体情况\n本机关……\n规章\t0\t0\t0\n".encode(), "report.txt")
+    assert plain.format == "text"

@@ -72,7 +72,9 @@ class Fragment:
     width: int
     prov: Provenance
     block: int  # index of the first document block it came from
-    label_before: Paragraph | None = None  # a lone row label printed just above a one-row table
+    # short lines printed between the previous fragment and this one: a row label printed outside
+    # its one-row table, or the halves of a wrapped label around it
+    before: list[Paragraph] = field(default_factory=list)
     blocks: tuple[int, ...] = ()  # every document block it came from
     # whether a cell's column index means the same column in every row: true for real grids,
     # false for tab-separated lines, whose merged cells leave a varying number of tabs
@@ -111,16 +113,14 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
     for r in range(n_rows):
         seen: list[Cell] = []
         for c in grid[r]:
-            if c is not None and (not seen or seen[-1] is not c) and all(s is not c for s in seen):
+            if c is not None and all(s is not c for s in seen):
                 seen.append(c)
         rows.append(seen)
-    return Fragment(
-        rows,
-        n_cols,
-        table.prov if table.prov.table is not None else replace(table.prov, table=block),
-        block,
-        blocks=(block,),
-    )
+    # a row shorter than the others (a converter left out the cells a label spans) puts its
+    # cells at other column indexes than the rows around it
+    widths = {sum(c.colspan for c in row) for row in rows if row}
+    prov = table.prov if table.prov.table is not None else replace(table.prov, table=block)
+    return Fragment(rows, n_cols, prov, block, blocks=(block,), aligned=len(widths) <= 1)
 
 
 def _tab_row(paragraph: Paragraph) -> list[Cell] | None:
@@ -159,27 +159,33 @@ def _may_be_label(text: str) -> bool:
     return 2 <= len(t) <= 60 and has_cjk(t) and not re.search(r"[。；！？]", t)
 
 
+_MAX_BETWEEN = 4  # short lines that may stand between two fragments of one table
+
+
 def fragments_of(doc: Document) -> list[Run]:
     """Every grid of the document, in reading order, grouped into runs."""
     runs: list[Run] = []
     current = Run()
-    pending_label: Paragraph | None = None
+    between: list[Paragraph] = []
     tab_rows: list[list[Cell]] = []
     tab_start = -1
     tab_blocks: list[int] = []
 
     def flush_tabs() -> None:
-        nonlocal tab_rows, tab_blocks
+        nonlocal tab_rows, tab_blocks, between
         if tab_rows:
             width = max(c.end for row in tab_rows for c in row)
             rows = [[replace(c, row=r) for c in row] for r, row in enumerate(tab_rows)]
-            current.fragments.append(
-                Fragment(rows, width, rows[0][0].prov, tab_start, blocks=tuple(tab_blocks), aligned=False)
+            widths = {sum(c.colspan for c in row) for row in rows}
+            frag = Fragment(
+                rows, width, rows[0][0].prov, tab_start, between, tuple(tab_blocks), aligned=len(widths) <= 1
             )
+            current.fragments.append(frag)
+            between = []
         tab_rows, tab_blocks = [], []
 
     def close_run() -> None:
-        nonlocal current
+        nonlocal current, between
         flush_tabs()
         if current.fragments:
             runs.append(current)
@@ -191,9 +197,8 @@ def fragments_of(doc: Document) -> list[Run]:
             frag = _table_fragment(block, i)
             if frag is None:
                 continue
-            if pending_label is not None and len(frag.rows) <= 2:
-                frag.label_before = pending_label
-            pending_label = None
+            frag.before = between
+            between = []
             current.fragments.append(frag)
             continue
         row = _tab_row(block)
@@ -202,20 +207,15 @@ def fragments_of(doc: Document) -> list[Run]:
                 tab_start = i
             tab_rows.append(row)
             tab_blocks.append(i)
-            pending_label = None
             continue
-        text = block.text
-        if is_glue(text):
+        if is_glue(block.text):
             continue
         flush_tabs()
-        if _may_be_label(text) and current.fragments:
-            # keep the run open: the label may belong to the next one-row table
-            if pending_label is not None:
-                close_run()
-            pending_label = block
+        if _may_be_label(block.text) and len(between) < _MAX_BETWEEN:
+            between.append(block)
             continue
-        pending_label = block if _may_be_label(text) else None
         close_run()
+        between = [block] if _may_be_label(block.text) else []
     close_run()
     return runs
 

@@ -170,10 +170,7 @@ class _Reader:
                 self._note_headers(texts)
                 continue
             in_band = False
-            outside = frag.label_before if r == 0 else None
-            self._read_row(
-                cells, outside.text if outside is not None else None, outside.prov if outside else None
-            )
+            self._read_row(cells, [p.text for p in frag.before] if r == 0 else [])
 
     def _block_heading(self, texts: list[Cell]) -> bool:
         if len({c.text for c in texts}) != 1:
@@ -248,7 +245,9 @@ class _Reader:
             cells[end + 1 :],
         )
 
-    def _read_row(self, cells: list[Cell], outside: str | None, outside_prov: Provenance | None) -> None:
+    def _read_row(self, cells: list[Cell], outside: list[str]) -> None:
+        """`outside`: short lines printed just before this row's fragment (labels outside a
+        one-row table, halves of a wrapped label)."""
         st = self.state
         prefix, label_cells, values = self._split(cells)
         for c in prefix:
@@ -258,14 +257,18 @@ class _Reader:
         match: tuple[RowMatch, Cell | None] | None = None
         if label_cells:
             match = self._match_label(label_cells)
+            if match is None and outside:
+                m = self._match_outside(outside, label_cells[-1].text)
+                if m is not None:
+                    match = (m, label_cells[-1])
             if match is None:
                 self._commit_pending()
                 for c in values:
                     if c.has_digits:
                         self._unplaced(c, f"栏目“{_short(label_cells[-1].text)}”不是{self.table.title}的栏目")
                 return
-        elif outside is not None:
-            m = self._match_text(outside)
+        elif outside:
+            m = self._match_outside(outside, "")
             if m is not None:
                 match = (m, None)
         if match is None and not label_cells and st.pending is not None and has_digits:
@@ -323,6 +326,16 @@ class _Reader:
         m = self._match_text(joined)
         if m is not None and len(label_cells) > 1:
             return m, label_cells[-1]
+        return None
+
+    def _match_outside(self, outside: list[str], own: str) -> RowMatch | None:
+        """A label printed around a one-row table: the nearest line alone, or a line joined with
+        the row's own label fragment (「（二）部分公开（区分处理」 + 「的，只计这一情形，不计其」).
+        Only rows after the last one read qualify: a stray wrapped tail never reaches back."""
+        for text in reversed(outside):
+            m = self.labels.match_row(text + own, self.state.after)
+            if m is not None:
+                return m
         return None
 
     def _match_text(self, text: str) -> RowMatch | None:

@@ -1,20 +1,61 @@
-"""Markdown: GitHub pipe tables become tables, every other line a paragraph.
+"""Markdown and the text that converters write: every kind of table they emit becomes a grid.
 
-Only the table syntax is interpreted; other lines are kept as written (heading markers and list
-bullets removed), since a report in Markdown is mostly a text dump with tables.
+Converters (markitdown, pandoc, markdownify, spreadsheet exporters) write tables four ways, and a
+report arrives in any of them, often in a file named `.txt`:
+
+- pipe tables, with or without the `| --- |` delimiter line (markdownify writes one only under a
+  header row), rows of any length (a row-spanned label is simply left out of the rows it spans);
+- raw HTML `<table>` blocks, one tag per line (pandoc's GFM for tables with merged cells), read by
+  the HTML reader's own grid builder;
+- grid tables drawn with `+---+` and `|` (pandoc `plain`, `markdown`, `rst`), where a cell spans
+  the columns and rows its borders enclose and wraps its text over lines. Widths are display
+  widths: a CJK character takes two columns;
+- inline markup inside cells and lines (`<u>23</u>`, `<br>`, `**…**`, links, `\\|`), removed so that
+  it never breaks a number.
+
+Every other line is a paragraph, with heading markers, list bullets and emphasis removed.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 
 from ..document import Document, Paragraph, Provenance, Table, TableCell
 from ..plugins import reader
+from ._encoding import decode_text, looks_like_text
 from .text import read_text
 
-_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$")
+_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|>)\s+")
 _SPLIT = re.compile(r"(?<!\\)\|")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BREAK_TAG = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_HTML_TABLE_OPEN = re.compile(r"<table\b", re.I)
+_HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+_EMPTY_MARKERS = frozenset({"NaN", "nan", "None"})  # pandas' empty cell in spreadsheet exports
+
+
+def inline_text(text: str) -> str:
+    """A line or cell without its Markdown/HTML inline markup."""
+    if "<" in text:
+        text = _BREAK_TAG.sub("\n", text)
+        text = _TAG.sub("", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub(r"\2", text)
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
 
 
 def split_row(line: str) -> list[str]:
@@ -34,37 +75,199 @@ def _is_delimiter(line: str) -> bool:
     return bool(cells) and all(_DELIMITER_CELL.match(c) for c in cells)
 
 
-def _is_row(line: str) -> bool:
-    return "|" in line and bool(line.strip())
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return len(s) >= 2 and s.startswith("|") and s.endswith("|")
 
 
-@reader("markdown", extensions=("md", "markdown"), priority=10)
-def read(data: bytes, source: str) -> Document:
-    doc, lines = read_text(data, source, fmt="markdown")
-    i = 0
-    while i < len(lines):
+def _cell(text: str) -> str:
+    t = inline_text(text).strip()
+    return "" if t in _EMPTY_MARKERS else t
+
+
+# --- grid tables ------------------------------------------------------------------------------
+
+
+def _display(line: str) -> list[str | None]:
+    """A line as display columns: a wide character fills two, the second holding None."""
+    out: list[str | None] = []
+    for ch in line.rstrip("\n"):
+        out.append(ch)
+        if unicodedata.east_asian_width(ch) in ("W", "F"):
+            out.append(None)
+    return out
+
+
+def _grid_cells(lines: list[str]) -> list[tuple[int, int, int, int, str]] | None:
+    """Cells of a grid table as (top, left, bottom, right, text) in display coordinates, or None
+    when the drawing is not a consistent grid."""
+    g = [_display(ln) for ln in lines]
+    height = len(g)
+
+    def at(r: int, c: int) -> str | None:
+        return g[r][c] if 0 <= r < height and 0 <= c < len(g[r]) else None
+
+    cells: list[tuple[int, int, int, int, str]] = []
+    seen: set[tuple[int, int]] = set()
+    corners = [(0, next((i for i, ch in enumerate(g[0]) if ch == "+"), 0))]
+    while corners:
+        top, left = corners.pop()
+        if (top, left) in seen or top >= height - 1:
+            continue
+        seen.add((top, left))
+        found = _scan_cell(at, top, left, height)
+        if found is None:
+            continue
+        bottom, right = found
+        text_lines = []
+        for r in range(top + 1, bottom):
+            piece = "".join(ch for ch in g[r][left + 1 : right] if ch is not None)
+            text_lines.append(piece.strip())
+        text = "\n".join(t for t in text_lines if t)
+        cells.append((top, left, bottom, right, text))
+        corners.append((top, right))
+        corners.append((bottom, left))
+    return cells or None
+
+
+def _scan_cell(at, top: int, left: int, height: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """From the top-left corner, the nearest bottom-right corner that closes a rectangle."""
+    c = left + 1
+    while at(top, c) in ("-", "=", ":", "+"):
+        if at(top, c) == "+":
+            # go down the right edge
+            r = top + 1
+            while at(r, c) in ("|", "+"):
+                if at(r, c) == "+" and _closes(at, top, left, r, c):
+                    return r, c
+                r += 1
+        c += 1
+    return None
+
+
+def _closes(at, top: int, left: int, bottom: int, right: int) -> bool:  # type: ignore[no-untyped-def]
+    for c in range(left + 1, right):
+        if at(bottom, c) not in ("-", "=", ":", "+"):
+            return False
+    for r in range(top + 1, bottom):
+        if at(r, left) not in ("|", "+"):
+            return False
+    return at(bottom, left) == "+"
+
+
+def grid_table(lines: list[str], first_line: int, index: int) -> Table | None:
+    cells = _grid_cells(lines)
+    if not cells:
+        return None
+    tops = sorted({t for t, _, _, _, _ in cells})
+    lefts = sorted({lf for _, lf, _, _, _ in cells})
+    row_of = {t: i for i, t in enumerate(tops)}
+    col_of = {lf: i for i, lf in enumerate(lefts)}
+    out = []
+    for top, left, bottom, right, text in sorted(cells):
+        r, c = row_of[top], col_of[left]
+        rowspan = max(1, sum(1 for t in tops if top <= t < bottom))
+        colspan = max(1, sum(1 for lf in lefts if left <= lf < right))
+        prov = Provenance(line=first_line + top + 1, table=index, row=r, col=c)
+        out.append(TableCell(_cell(text), r, c, rowspan, colspan, prov))
+    return Table(out, Provenance(line=first_line + 1, table=index))
+
+
+# --- raw HTML tables ----------------------------------------------------------------------------
+
+
+def _html_blocks(chunk: str, source: str, first_line: int) -> list[Paragraph | Table]:
+    from .html import read as read_html
+
+    doc = read_html(chunk.encode("utf-8"), source)
+    out: list[Paragraph | Table] = []
+    for block in doc.blocks:
+        line = (block.prov.line or 1) + first_line - 1
+        if isinstance(block, Table):
+            block.prov = Provenance(line=line, table=block.prov.table)
+            for c in block.cells:
+                c.prov = Provenance(line=line, table=c.prov.table, row=c.row, col=c.col)
+        else:
+            block.prov = Provenance(line=line)
+        out.append(block)
+    return out
+
+
+# --- the reader ---------------------------------------------------------------------------------
+
+
+def parse_lines(doc: Document, lines: list[str]) -> Document:
+    i, n = 0, len(lines)
+    while i < n:
         line = lines[i]
-        if (
-            _is_row(line)
-            and i + 1 < len(lines)
-            and _is_delimiter(lines[i + 1])
-            and len(split_row(line)) == len(split_row(lines[i + 1]))
-        ):
+        if _HTML_TABLE_OPEN.search(line):
+            depth, j = 0, i
+            while j < n:
+                depth += len(_HTML_TABLE_OPEN.findall(lines[j])) - len(_HTML_TABLE_CLOSE.findall(lines[j]))
+                j += 1
+                if depth <= 0:
+                    break
+            doc.blocks.extend(_html_blocks("\n".join(lines[i:j]), doc.source, i + 1))
+            i = j
+            continue
+        if _GRID_BORDER.match(line) and i + 1 < n and lines[i + 1].strip().startswith(("|", "+")):
+            j = i + 1
+            while j < n and lines[j].strip().startswith(("|", "+")):
+                j += 1
+            table = grid_table([ln.strip() for ln in lines[i:j]], i, len(doc.tables))
+            if table is not None:
+                doc.blocks.append(table)
+                i = j
+                continue
+        delimited = "|" in line and i + 1 < n and _is_delimiter(lines[i + 1])
+        if delimited or (_is_pipe_row(line) and i + 1 < n and _is_pipe_row(lines[i + 1])):
+            rows: list[tuple[int, list[str]]] = []
+            j = i
+            while j < n and (_is_pipe_row(lines[j]) or (delimited and "|" in lines[j] and lines[j].strip())):
+                if not _is_delimiter(lines[j]):
+                    rows.append((j, split_row(lines[j])))
+                j += 1
             index = len(doc.tables)
-            rows = [(i, split_row(line))]
-            i += 2
-            while i < len(lines) and _is_row(lines[i]):
-                rows.append((i, split_row(lines[i])))
-                i += 1
-            width = len(rows[0][1])
             cells = [
-                TableCell(text, r, c, prov=Provenance(line=n + 1, table=index, row=r, col=c))
-                for r, (n, row) in enumerate(rows)
-                for c, text in enumerate((row + [""] * width)[:width])  # GFM: pad or cut to header
+                TableCell(_cell(text), r, c, prov=Provenance(line=ln + 1, table=index, row=r, col=c))
+                for r, (ln, row) in enumerate(rows)
+                for c, text in enumerate(row)
             ]
-            doc.blocks.append(Table(cells, Provenance(line=rows[0][0] + 1, table=index)))
+            if cells:
+                doc.blocks.append(Table(cells, Provenance(line=rows[0][0] + 1, table=index)))
+            i = max(j, i + 1)
             continue
         m = _HEADING.match(line)
-        doc.blocks.append(Paragraph(m.group(1) if m else line, Provenance(line=i + 1)))
+        text = m.group(1) if m else _BULLET.sub("", line)
+        doc.blocks.append(Paragraph(inline_text(text), Provenance(line=i + 1)))
         i += 1
     return doc
+
+
+_PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$", re.M)
+_GRID_LINE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$", re.M)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """Tables a converter wrote: three pipe rows, a grid-table border, or a raw HTML table in text
+    that is not itself a web page."""
+    if len(_PIPE_LINE.findall(text)) >= 3 or len(_GRID_LINE.findall(text)) >= 2:
+        return True
+    head = text[:2048].lstrip().lower()
+    return "<table" in text.lower() and not head.startswith(("<!doctype", "<html", "<?xml"))
+
+
+def _sniff(data: bytes, name: str) -> bool:
+    if not looks_like_text(data):
+        return False
+    try:
+        text, _ = decode_text(data[: 1 << 20])
+    except Exception:
+        return False
+    return looks_like_markdown(text)
+
+
+@reader("markdown", extensions=("md", "markdown"), sniff=_sniff, priority=10)
+def read(data: bytes, source: str) -> Document:
+    doc, lines = read_text(data, source, fmt="markdown")
+    return parse_lines(doc, lines)

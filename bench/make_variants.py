@@ -33,6 +33,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -66,6 +67,17 @@ WRITER_SOURCES = (
     "pingtan-2025-html",
     "shanghai-gov-office-2019",
 )
+# the writer's report in every table layout of nianbao.synth.layouts (their names are listed there)
+SYNTH_FORMATS = ("md", "html", "docx")
+SYNTH_FAST_FORMATS = ("md", "html")
+
+
+def synth_kinds(formats: tuple[str, ...] = SYNTH_FORMATS) -> tuple[str, ...]:
+    from nianbao.synth.layouts import LAYOUTS
+
+    return tuple(f"synth-{layout}+{fmt}" for layout in LAYOUTS for fmt in formats)
+
+
 # conversions that lose part of a table, so only "no silent error" can be asked of the parser
 LOSSY = {
     ("shanghai-gov-office-2019", "soffice-pdf"): "LibreOffice keeps the page's fixed 表三 width: the PDF "
@@ -126,6 +138,7 @@ def plan(corpus: Path = CORPUS, *, slow: bool = True) -> list[tuple[str, str]]:
                 pairs += [(stem, k) for k in HTML_CONVERT_KINDS + HTML_OFFICE_CONVERT_KINDS]
                 pairs += [(stem, k) for k in HTML_CHROMIUM_KINDS]
         if stem in WRITER_SOURCES:
+            pairs += [(stem, k) for k in synth_kinds(SYNTH_FORMATS if slow else SYNTH_FAST_FORMATS)]
             pairs += [(stem, k) for k in WRITER_KINDS]
             if slow:
                 pairs += [(stem, k) for k in WRITER_OFFICE_KINDS]
@@ -136,6 +149,8 @@ def plan(corpus: Path = CORPUS, *, slow: bool = True) -> list[tuple[str, str]]:
 
 def group_of(kind: str) -> str:
     """Which build stage makes a kind: fast, writer, office, convert, office-convert, chromium."""
+    if kind.startswith("synth-"):
+        return "synth-docx" if kind.endswith("+docx") else "synth"
     if kind in CHROMIUM_KINDS:
         return "chromium"
     if kind in OFFICE_CONVERT_KINDS:
@@ -333,15 +348,68 @@ def build_fast(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Varian
 _NARRATIVE_PARTS = ("overview", "problems", "other")
 
 
+def writer_data(gold: dict[str, Any], corpus: Path = CORPUS) -> Any:
+    """The gold cells and the report's own narrative as the writer's input."""
+    import nianbao
+    from nianbao.writer import ReportData
+
+    original = nianbao.parse(corpus / gold["file"])
+    sections = {s.key: s.text for s in original.sections if s.key in _NARRATIVE_PARTS and s.text}
+    cells = {k: v for k, v in gold["cells"].items() if v is not None}
+    return ReportData(
+        organ=gold["organ"], year=gold["year"], template=str(gold["template"]), sections=sections, cells=cells
+    )
+
+
+def build_synth(
+    out: Path, corpus: Path = CORPUS, formats: tuple[str, ...] = SYNTH_FORMATS
+) -> dict[tuple[str, str], Variant]:
+    """The writer's report of each WRITER_SOURCES entry in every table layout of nianbao.synth.layouts.
+
+    The truth is what was printed (`LaidOut.data`), the expected findings the writer check's errors.
+    """
+    from nianbao.synth.corpus import _stable_zip
+    from nianbao.synth.layouts import LAYOUTS, compose_layout
+    from nianbao.templates import get_template
+    from nianbao.writer import check
+    from nianbao.writer.render import render
+
+    out.mkdir(parents=True, exist_ok=True)
+    variants: dict[tuple[str, str], Variant] = {}
+    for stem, gold in load_golds(corpus).items():
+        if stem not in WRITER_SOURCES:
+            continue
+        data = writer_data(gold, corpus)
+        for i, layout in enumerate(LAYOUTS):
+            laid = compose_layout(data, layout, rng=random.Random(f"{stem}:{i}"))
+            tpl = get_template(laid.data.template_id)
+            truth = {
+                "file": "",
+                "organ": gold["organ"],
+                "year": gold["year"],
+                "template": gold["template"],
+                "cells": {k: laid.data.cells.get(k) for k in tpl.cell_keys},
+                "unknown": [],
+                "absent": [],
+                "findings": sorted({f.code for f in check(laid.data, draft=False) if f.severity == "error"}),
+            }
+            for fmt in formats:
+                kind = f"synth-{layout}+{fmt}"
+                content = render(laid.comp, fmt)
+                path = out / f"{stem}.synth-{layout}.{fmt}"
+                path.write_bytes(_stable_zip(content) if fmt == "docx" else content)
+                variants[(stem, kind)] = Variant(stem, kind, path, dict(truth, file=path.name, variant=kind))
+    return variants
+
+
 def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Variant]:
     """Official-layout DOCX from the gold cells and the report's own narrative, via nianbao.writer.
 
     The truth of such a file is what the writer wrote (it fills missing totals), its expected
     findings the errors the writer's own check reports on those cells.
     """
-    import nianbao
     from nianbao.synth.corpus import _stable_zip
-    from nianbao.writer import ReportData, render_report
+    from nianbao.writer import render_report
     from nianbao.writer.workbook import build_workbook
 
     out.mkdir(parents=True, exist_ok=True)
@@ -349,16 +417,7 @@ def build_writer(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Vari
     for stem, gold in load_golds(corpus).items():
         if stem not in WRITER_SOURCES:
             continue
-        original = nianbao.parse(corpus / gold["file"])
-        sections = {s.key: s.text for s in original.sections if s.key in _NARRATIVE_PARTS and s.text}
-        cells = {k: v for k, v in gold["cells"].items() if v is not None}
-        data = ReportData(
-            organ=gold["organ"],
-            year=gold["year"],
-            template=str(gold["template"]),
-            sections=sections,
-            cells=cells,
-        )
+        data = writer_data(gold, corpus)
         written = render_report(data, "docx", draft=False, allow_errors=True)
         path = out / f"{stem}.writer-docx.docx"
         path.write_bytes(_stable_zip(written.content))
@@ -838,11 +897,14 @@ def build_all(
     want = kinds or (lambda _k: True)
     planned = {k for _, k in plan(corpus, slow=slow) if want(k)}
     groups = {group_of(k) for k in planned}
-    need_writer = bool(groups - {"fast"})
+    need_writer = bool(groups - {"fast", "synth", "synth-docx"})
     need_office = bool(groups & {"office", "office-convert"})
     variants: dict[tuple[str, str], Variant] = {}
     if "fast" in groups:
         variants.update(build_fast(out / "fast", corpus))
+    if groups & {"synth", "synth-docx"}:
+        formats = SYNTH_FORMATS if "synth-docx" in groups else SYNTH_FAST_FORMATS
+        variants.update(build_synth(out / "synth", corpus, formats))
     writer = build_writer(out / "writer", corpus) if need_writer else {}
     variants.update(writer)
     if slow and need_office:
@@ -1017,6 +1079,7 @@ def summarize(results: Iterable[tuple[Variant, dict[str, Any]]]) -> list[dict[st
         *WRITER_CONVERT_KINDS,
         *WRITER_OFFICE_CONVERT_KINDS,
         *WRITER_CHROMIUM_KINDS,
+        *synth_kinds(),
     ]
     return sorted(rows.values(), key=lambda r: order.index(r["kind"]) if r["kind"] in order else len(order))
 

@@ -81,7 +81,15 @@ def chromium_variants(
     return mv.build_chromium(tmp_path_factory.mktemp("variants-chromium"), writer_variants, corpus_dir)
 
 
+@pytest.fixture(scope="session")
+def synth_variants(mv: ModuleType, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    pytest.importorskip("nianbao.writer.render.docx")
+    return mv.build_synth(tmp_path_factory.mktemp("variants-synth"), corpus_dir, mv.SYNTH_FORMATS)
+
+
 GROUP_FIXTURES = {
+    "synth": "synth_variants",
+    "synth-docx": "synth_variants",
     "fast": "fast_variants",
     "writer": "writer_variants",
     "office": "office_variants",

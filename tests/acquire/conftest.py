@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from nianbao.acquire.fixture_site import Expected, FixtureSite, cms_site
+from nianbao.acquire.fixture_site import Expected, FixtureSite, cms_site, sites_csv
 from nianbao.acquire.policy import FetchPolicy
 
 CAP_MB = 2
@@ -42,3 +42,21 @@ def cms(corpus_dir) -> Iterator[tuple[FixtureSite, list[Expected]]]:  # noqa: AN
 
 def run(*args: object, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def watched(cms: tuple[FixtureSite, list[Expected]], tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The CLI run twice over the site, with a database."""
+    site, expected = cms
+    d = tmp_path_factory.mktemp("watch")
+    csv = d / "SITES.csv"
+    csv.write_text(sites_csv(site.base, expected), encoding="utf-8")
+    db = f"sqlite:///{d / 'nb.db'}"
+    args = ("watch", csv, "--year", 2024, "--db", db, "--out", d / "w", *FAST, "--per-host", 4, "-q")
+    site.reset_counts()
+    first = run(*args)
+    first_bodies = dict(site.bodies)
+    site.reset_counts()
+    second = run(*args)
+    second_bodies = dict(site.bodies)
+    return d, db, expected, first, second, first_bodies, second_bodies

@@ -7,35 +7,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from nianbao.acquire.fixture_site import Expected, FixtureSite, sites_csv
+from nianbao.acquire.fixture_site import sites_csv
 from nianbao.acquire.sites import parse_sites
 from nianbao.acquire.warc import iter_responses, read_record
 from nianbao.acquire.watch import WatchOptions, run_watch
 from nianbao.store import Store
 from nianbao.store import acquire as acquire_db
 
-from .conftest import FAST, fast_policy, run
+from .conftest import fast_policy
 
 # the slow page is answered after the client gave up, and robots.txt is read once per run
 _NOT_CONTENT = {"/robots.txt", "/hzjt/nb/index.html"}
-
-
-@pytest.fixture(scope="module")
-def watched(cms: tuple[FixtureSite, list[Expected]], tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """The CLI run twice over the site, with a database."""
-    site, expected = cms
-    d = tmp_path_factory.mktemp("watch")
-    csv = d / "SITES.csv"
-    csv.write_text(sites_csv(site.base, expected), encoding="utf-8")
-    db = f"sqlite:///{d / 'nb.db'}"
-    args = ("watch", csv, "--year", 2024, "--db", db, "--out", d / "w", *FAST, "--per-host", 4, "-q")
-    site.reset_counts()
-    first = run(*args)
-    first_bodies = dict(site.bodies)
-    site.reset_counts()
-    second = run(*args)
-    second_bodies = dict(site.bodies)
-    return d, db, expected, first, second, first_bodies, second_bodies
 
 
 def test_watch_states_dates_and_reasons(watched) -> None:  # noqa: ANN001

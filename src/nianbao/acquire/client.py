@@ -162,7 +162,9 @@ class Fetcher:
                 return FetchResult(url, current, 304, None, ctype, "unchanged", headers, _now(), chain, True)
             if raw.status >= 400:
                 zh = _STATUS_ZH.get(raw.status, "请求失败")
-                raise FetchError("http", f"服务器返回 HTTP {raw.status}（{zh}）：{current}", url)
+                error = FetchError("http", f"服务器返回 HTTP {raw.status}（{zh}）：{current}", url)
+                error.evidence = raw.evidence  # what the site said, kept as proof of the failure
+                raise error
             return FetchResult(
                 url,
                 current,

@@ -12,6 +12,7 @@ class FetchError(NianbaoError):
         super().__init__(message)
         self.kind = kind
         self.url = url
+        self.evidence: object | None = None  # the WarcRef of the error page, when one was recorded
 
     @property
     def message(self) -> str:

@@ -322,6 +322,8 @@ async def _check_unit(
         walk = await walk_column(crawler, u.url, u.organ, year, opts.max_pages)
     except FetchError as exc:
         r.state, r.reason = UNREACHABLE, str(exc)
+        ev = exc.evidence
+        r.evidence = [ev.path, ev.offset] if ev is not None else None  # type: ignore[attr-defined]
         return r
     r.evidence = list(walk.evidence) if walk.evidence else None
     if walk.link is None:

@@ -96,6 +96,9 @@ def create_app(
     for module in (auth_pages, report_pages, corpus_pages, write_pages, admin):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api", tags=["api"])
+    from .routes import progress_pages  # 报送进度, fed by nianbao watch
+
+    app.include_router(progress_pages.router, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Any:

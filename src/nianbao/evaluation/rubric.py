@@ -114,6 +114,17 @@ class Indicator:
             return f"{int(v)}{self.unit}"
         return f"{v:.2f}{self.unit}"
 
+    def verdict(self, v: float) -> str:
+        """`复议纠错率 25.0%（红：> 15.0%）`: the value and the bound it crossed, for a card."""
+        colour = self.colour(v)
+        if colour == "green":
+            bound = f"绿：{'≥' if self.better == 'higher' else '≤'} {self.format(self.green)}"
+        elif colour == "yellow":
+            bound = f"黄：{'<' if self.better == 'higher' else '>'} {self.format(self.green)}"
+        else:
+            bound = f"红：{'<' if self.better == 'higher' else '>'} {self.format(self.yellow)}"
+        return f"{self.name} {self.format(v)}（{bound}）"
+
     def threshold_text(self) -> str:
         g, y = self.format(self.green), self.format(self.yellow)
         if self.better == "higher":
@@ -451,9 +462,8 @@ def _indicator(key: str, f: dict[str, Field], bad: Any) -> Indicator | None:
         if required not in f:
             bad(key_origin, f"指标“{key}”缺少字段 {required}")
             ok = False
-    if not ok:
-        return None
-    better, b_origin = f["better"]
+    # go on checking what is there, so that one run lists every problem of the file
+    better, b_origin = f.get("better", ("higher", key_origin))
     if better not in ("higher", "lower"):
         bad(b_origin, f"指标“{key}”的 better 应为 higher（越高越好）或 lower（越低越好），而不是“{better}”")
         ok = False
@@ -469,7 +479,7 @@ def _indicator(key: str, f: dict[str, Field], bad: Any) -> Indicator | None:
     yellow = _number(f, "yellow", 0.0, local_bad, percent=percent)
     weight = _number(f, "weight", 0.0, local_bad, minimum=0)
     min_sample = _number(f, "min_sample", -1.0, local_bad, minimum=0) if "min_sample" in f else None
-    if not errors_before and better in ("higher", "lower"):
+    if not errors_before and better in ("higher", "lower") and "green" in f and "yellow" in f:
         if better == "higher" and green < yellow:
             bad(f["green"][1], f"指标“{key}”越高越好，绿色阈值 green 应不低于黄色阈值 yellow")
             ok = False
@@ -480,7 +490,7 @@ def _indicator(key: str, f: dict[str, Field], bad: Any) -> Indicator | None:
         if text_field in f and not isinstance(f[text_field][0], str):
             bad(f[text_field][1], f"指标“{key}”的 {text_field} 应为文字")
             ok = False
-    value = _formula(f["value"], "value", key, bad)
+    value = _formula(f["value"], "value", key, bad) if "value" in f else None
     sample = _formula(f["sample"], "sample", key, bad) if "sample" in f else None
     score = _formula(f["score"], "score", key, bad, names=("value", "sample")) if "score" in f else None
     if value is None or ("sample" in f and sample is None) or ("score" in f and score is None):

@@ -152,6 +152,11 @@ def _why_undefined(evidence: tuple[Evidence, ...]) -> str:
     for e in evidence:
         if e.kind == "meta" and e.value is None:
             return e.text
+    missing = sorted(
+        {e.text.split("“")[0] for e in evidence if e.kind == "cell" and e.text.endswith("= 缺表")}
+    )
+    if missing:
+        return f"报告缺少{'、'.join(missing)}，无法计算"
     blanks = [e.text for e in evidence if e.kind == "cell" and e.value is None]
     if blanks:
         return "所需单元格无数值：" + "；".join(blanks[:3])

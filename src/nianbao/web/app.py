@@ -91,9 +91,9 @@ def create_app(
     app.state.max_upload = max_upload
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from .routes import admin, api, auth_pages, corpus_pages, report_pages, write_pages
+    from .routes import admin, api, auth_pages, corpus_pages, evaluation_pages, report_pages, write_pages
 
-    for module in (auth_pages, report_pages, corpus_pages, write_pages, admin):
+    for module in (auth_pages, report_pages, corpus_pages, write_pages, admin, evaluation_pages):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api", tags=["api"])
     from .routes import progress_pages  # 报送进度, fed by nianbao watch

@@ -1,7 +1,8 @@
-"""Finding codes: the rule catalogue of the spec plus the few codes the parser adds.
+"""Findings and their codes: the rule catalogue of the spec plus the few codes the parser adds.
 
-The severity of a code is fixed here, once; rules and the extractor only choose the message and
-the cells a finding concerns.
+The severity of a code is fixed once, where the code is declared (a rule's registration, or the
+list below for codes no rule owns); rules and the extractor only choose the message and the cells
+a finding concerns.
 """
 
 from __future__ import annotations
@@ -26,38 +27,87 @@ class Severity(StrEnum):
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-# code -> (severity, short Chinese name shown in summaries)
-CATALOGUE: dict[str, tuple[Severity, str]] = {
-    "SECTION_MISSING": (E, "缺少报告组成部分"),
-    "SECTION_EXTRA": (W, "多出的报告组成部分"),
-    "SECTION_ORDER": (W, "组成部分顺序不规范"),
-    "SECTION_NUMBERING": (I, "组成部分编号不规范"),
-    "TITLE_NONSTANDARD": (I, "标题不规范"),
-    "TEMPLATE_YEAR_MISMATCH": (E, "表格格式与报告年度不符"),
-    "TABLE_MISSING": (E, "缺少统计表"),
-    "TABLE_INCOMPLETE": (E, "统计表数据不全"),
-    "CELL_BLANK": (W, "单元格空白"),
-    "CELL_NOT_NUMERIC": (E, "单元格不是数字"),
-    "CELL_ANNOTATED": (I, "单元格数字带有附注"),
-    "CELL_NEGATIVE": (E, "单元格为负数"),
-    "CELL_NOT_INTEGER": (E, "件数不是整数"),
+@dataclass(frozen=True)
+class Code:
+    """A finding code: its fixed severity and the short Chinese name shown in summaries."""
+
+    code: str
+    severity: Severity
+    title: str
+
+
+class Catalogue(dict[str, tuple[Severity, str]]):
+    """code -> (severity, title), built from declarations: the rules' (`nianbao.plugins`) and the
+    codes below that no rule owns. A lookup of a code not declared yet loads the rules first, so
+    `CATALOGUE[code]` works before any rule module was imported."""
+
+    _complete = False
+
+    def _load_rules(self) -> None:
+        if not Catalogue._complete:
+            Catalogue._complete = True
+            from . import plugins
+
+            plugins.load()
+            plugins.corpus_rules()
+
+    def __missing__(self, code: str) -> tuple[Severity, str]:
+        self._load_rules()
+        if dict.__contains__(self, code):
+            return dict.__getitem__(self, code)
+        raise KeyError(code)
+
+    def __contains__(self, code: object) -> bool:
+        if not dict.__contains__(self, code):
+            self._load_rules()
+        return dict.__contains__(self, code)
+
+    def get(self, code: str, default: tuple[Severity, str] | None = None) -> tuple[Severity, str] | None:  # type: ignore[override]
+        return self[code] if code in self else default
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._load_rules()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._load_rules()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._load_rules()
+        return dict.keys(self)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._load_rules()
+        return dict.items(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._load_rules()
+        return dict.values(self)
+
+
+CATALOGUE: Catalogue = Catalogue()
+_DECLARED_BY: dict[str, str] = {}
+
+
+def declare(code: Code, by: str = "nianbao") -> Code:
+    """Add a code to the catalogue; declaring it again is fine only with the same severity and title."""
+    known = dict.get(CATALOGUE, code.code)
+    if known is not None and known != (code.severity, code.title):
+        raise ValueError(
+            f"finding code {code.code} declared by {by} as {code.severity}/{code.title}, "
+            f"but {_DECLARED_BY.get(code.code)} declared it as {known[0]}/{known[1]}"
+        )
+    dict.__setitem__(CATALOGUE, code.code, (Severity(code.severity), code.title))
+    _DECLARED_BY.setdefault(code.code, by)
+    return code
+
+
+# Codes no report or corpus rule emits: the parser's, the consolidation's. A rule declares its own
+# codes where it is registered (`@report_rule(..., codes=[Code(...)])`); adding one here is fine
+# too (one entry per code), for codes raised outside a rule.
+_OWN: dict[str, tuple[Severity, str]] = {
     "ROW_LABEL_NONSTANDARD": (I, "表格栏目名称不规范"),
-    "T3_ROW_TOTAL": (E, "表三行总计不等于各类申请人之和"),
-    "T3_RESULTS_TOTAL": (E, "表三（七）总计不等于各办理结果之和"),
-    "T3_BALANCE": (E, "表三勾稽关系不成立"),
-    "T4_GROUP_TOTAL": (E, "表四总计不等于各结果之和"),
-    "T2_IMPLAUSIBLE": (W, "表二数据相互矛盾"),
-    "NARRATIVE_MISMATCH": (W, "正文数字与表格不一致"),
-    "REGULATION_MISCITED": (I, "条例名称引用错误"),
-    "OVERVIEW_TOO_LONG": (I, "总体情况篇幅过长"),
-    "FEE_NOT_REPORTED": (W, "未报告信息处理费收取情况"),
-    "OTHER_PROCESSING_HIGH": (W, "“其他处理”占比过高"),
-    "LATE_PUBLICATION": (W, "发布日期晚于规定时限"),
-    "XY_CARRY_MISMATCH": (E, "上年结转与上年度报告不衔接"),
-    "XY_IN_FORCE_MISMATCH": (W, "现行有效件数与上年度不衔接"),
-    "XY_PROJECT_COUNT_MISMATCH": (W, "上一年项目数量与上年度不衔接"),
-    "XY_TEXT_REUSE": (W, "与上年度报告内容雷同"),
-    "AGG_MISMATCH": (E, "汇总数与下级单位之和不符"),
     "CONSOLIDATION_MISSING_UNIT": (W, "下级单位未报送"),
     "CONSOLIDATION_UNRELIABLE_UNIT": (W, "下级单位数据有误，汇总数不可靠"),
     # added by nianbao
@@ -66,12 +116,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "CELL_INFERRED": (I, "单元格数值由表内关系推定"),
     "CELL_UNIT_CONVERTED": (I, "金额单位已换算为万元"),
     "METADATA_MISSING": (W, "无法识别机关名称或报告年度"),
-    "CELL_OCR_REPAIRED": (I, "识别错误的字符已按勾稽关系更正"),
-    "CELL_OCR_UNCERTAIN": (W, "识别结果不确定，请核对原件"),
     "VALUE_UNPLACED": (W, "表格中的数字未能对应到栏目"),
     "TEMPLATE_EVIDENCE_CONFLICT": (W, "表格格式判断依据相互矛盾"),
     "CELL_UNREAD": (W, "单元格未能读取"),
 }
+for _code, (_severity, _title) in _OWN.items():
+    declare(Code(_code, _severity, _title), by="nianbao.findings")
 
 
 @dataclass

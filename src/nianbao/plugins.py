@@ -1,27 +1,56 @@
-"""Registration hooks for readers and rules.
+"""Hook specifications for readers and rules.
 
 Built-in readers and rules register themselves through exactly these hooks, the way a third-party
 plugin would: a new input format is one module with a `@reader`, a new check one module with a
-`@rule`. Third-party packages expose modules under the `nianbao.plugins` entry-point group.
+`@report_rule` (one report at a time) or a `@corpus_rule` (a report against the corpus: the same
+organ's other years, a region's units). Third-party packages expose modules under the
+`nianbao.plugins` entry-point group.
+
+Each hook has its own signature:
+
+    @reader("odt", extensions=["odt"])                     # (data: bytes, source: str) -> Document
+    @report_rule("my_check", codes=[Code("MY_CODE", Severity.WARNING, "我的检查")])
+    def check(report: Report) -> Iterable[Finding]: ...
+    @corpus_rule("my_xy", codes=["XY_CARRY_MISMATCH"])      # (ctx: CorpusContext) -> (report id, Finding)
+
+A rule declares the finding codes it may emit. A `Code(code, severity, title)` declares a new code
+(the catalogue in `nianbao.findings` is built from these declarations; a plugin never edits it); a
+bare string names a code declared elsewhere. Report rules run by stage, `Stage.REPAIR` (rules that
+may correct cell values, such as the OCR repair) before `Stage.CHECK`, then in registration order.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from .findings import Code, declare
 
 if TYPE_CHECKING:
+    from .corpus.context import CorpusContext
     from .document import Document
     from .findings import Finding
     from .model import Report
 
 ReadFn = Callable[[bytes, str], "Document"]
 SniffFn = Callable[[bytes, str], bool]
-RuleFn = Callable[["Report"], Iterable["Finding"]]
+ReportRuleFn = Callable[["Report"], Iterable["Finding"]]
+CorpusRuleFn = Callable[["CorpusContext"], Iterable[tuple[int, "Finding"]]]
+RuleFn = ReportRuleFn  # the name before report and corpus rules had their own specs
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class Stage(IntEnum):
+    """When a report rule runs. Lower first: a repair changes values the checks then judge."""
+
+    REPAIR = 10
+    CHECK = 20
 
 
 @dataclass(frozen=True)
@@ -34,16 +63,47 @@ class ReaderSpec:
 
 
 @dataclass(frozen=True)
-class RuleSpec:
+class ReportRuleSpec:
     name: str
-    check: RuleFn
+    check: ReportRuleFn
     codes: tuple[str, ...]  # finding codes the rule may emit
-    scope: str  # "report": one report at a time; corpus rules live with the store
+    stage: Stage = Stage.CHECK
+    scope: ClassVar[str] = "report"
 
+
+@dataclass(frozen=True)
+class CorpusRuleSpec:
+    name: str
+    check: CorpusRuleFn
+    codes: tuple[str, ...]
+    scope: ClassVar[str] = "corpus"
+
+
+RuleSpec = ReportRuleSpec | CorpusRuleSpec
 
 READERS: dict[str, ReaderSpec] = {}
-RULES: dict[str, RuleSpec] = {}
+REPORT_RULES: dict[str, ReportRuleSpec] = {}
+CORPUS_RULES: dict[str, CorpusRuleSpec] = {}
 _loaded = False
+
+
+class _AllRules(Mapping[str, RuleSpec]):
+    """Report and corpus rules by name, read-only (for callers that list every rule's codes)."""
+
+    def __getitem__(self, name: str) -> RuleSpec:
+        if name in REPORT_RULES:
+            return REPORT_RULES[name]
+        return CORPUS_RULES[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from REPORT_RULES
+        yield from CORPUS_RULES
+
+    def __len__(self) -> int:
+        return len(REPORT_RULES) + len(CORPUS_RULES)
+
+
+RULES: Mapping[str, RuleSpec] = _AllRules()
 
 
 def reader(
@@ -59,14 +119,57 @@ def reader(
     return register
 
 
-def rule(name: str, codes: Iterable[str], scope: str = "report") -> Callable[[RuleFn], RuleFn]:
-    """Register `fn(report) -> findings` as a validation rule."""
+def _declare(codes: Iterable[str | Code], rule: str) -> tuple[str, ...]:
+    return tuple(c if isinstance(c, str) else declare(c, by=rule).code for c in codes)
 
-    def register(fn: RuleFn) -> RuleFn:
-        RULES[name] = RuleSpec(name, fn, tuple(codes), scope)
+
+def report_rule(
+    name: str, codes: Iterable[str | Code], stage: Stage = Stage.CHECK
+) -> Callable[[ReportRuleFn], ReportRuleFn]:
+    """Register `fn(report) -> findings` as a check of one report."""
+    declared = _declare(codes, name)
+
+    def register(fn: ReportRuleFn) -> ReportRuleFn:
+        REPORT_RULES[name] = ReportRuleSpec(name, fn, declared, Stage(stage))
         return fn
 
     return register
+
+
+def corpus_rule(name: str, codes: Iterable[str | Code]) -> Callable[[CorpusRuleFn], CorpusRuleFn]:
+    """Register `fn(ctx) -> (report id, finding)…` as a check of reports against the corpus."""
+    declared = _declare(codes, name)
+
+    def register(fn: CorpusRuleFn) -> CorpusRuleFn:
+        CORPUS_RULES[name] = CorpusRuleSpec(name, fn, declared)
+        return fn
+
+    return register
+
+
+def rule(name: str, codes: Iterable[str | Code], scope: str = "report") -> Callable[[F], F]:
+    """The former single hook: `report_rule` or `corpus_rule` by `scope`. Prefer those."""
+
+    def register(fn: F) -> F:
+        if scope == "corpus":
+            corpus_rule(name, codes)(fn)  # type: ignore[arg-type]
+        else:
+            report_rule(name, codes)(fn)  # type: ignore[arg-type]
+        return fn
+
+    return register
+
+
+def report_rules() -> list[ReportRuleSpec]:
+    """Every report rule in the order they run: by stage, then as registered."""
+    load()
+    return sorted(REPORT_RULES.values(), key=lambda spec: spec.stage)
+
+
+def corpus_rules() -> list[CorpusRuleSpec]:
+    load()
+    importlib.import_module("nianbao.corpus.runner")  # the built-in corpus rules (they need the store)
+    return list(CORPUS_RULES.values())
 
 
 def _import_package(package: str) -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from nianbao.document import Provenance
 from nianbao.model import CellValue, Report
-from nianbao.readers._ocr_repair import DIGIT_CONFUSIONS, LOOKALIKE_LETTERS, review
+from nianbao.rules.ocr_repair import DIGIT_CONFUSIONS, LOOKALIKE_LETTERS, review
 from nianbao.templates import get_template
 
 TEMPLATE = "2021"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding
-from ..plugins import rule
+from ..findings import Code, Finding, Severity
+from ..plugins import corpus_rule
 from .consolidate import unit_sums
 from .context import CorpusContext
 
 MAX_LISTED = 8
 
 
-@rule("agg_mismatch", codes=["AGG_MISMATCH"], scope="corpus")
+@corpus_rule(
+    "agg_mismatch",
+    codes=[Code("AGG_MISMATCH", Severity.ERROR, "汇总数与下级单位之和不符")],
+)
 def agg_mismatch(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     for sr in ctx.reports:
         if not sr.consolidated or sr.region_id is None or sr.report.year is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ..findings import Finding
-from ..plugins import rule
+from ..findings import Code, Finding, Severity
+from ..plugins import corpus_rule
 from ..store import StoredReport
 from ..templates import TABLE_IDS, CrossYearRelation, Template, templates
 from .context import CorpusContext
@@ -46,7 +46,10 @@ def _applicable(
                 yield t_cur, rel
 
 
-@rule("xy_carry", codes=["XY_CARRY_MISMATCH"], scope="corpus")
+@corpus_rule(
+    "xy_carry",
+    codes=[Code("XY_CARRY_MISMATCH", Severity.ERROR, "上年结转与上年度报告不衔接")],
+)
 def carry(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """This year's 上年结转 = last year's 结转下年度继续办理, column by column."""
     for cur, prev in ctx.pairs(consecutive=True):
@@ -118,19 +121,28 @@ def _row_relations(ctx: CorpusContext, code: str) -> Iterator[tuple[int, Finding
             )
 
 
-@rule("xy_in_force", codes=["XY_IN_FORCE_MISMATCH"], scope="corpus")
+@corpus_rule(
+    "xy_in_force",
+    codes=[Code("XY_IN_FORCE_MISMATCH", Severity.WARNING, "现行有效件数与上年度不衔接")],
+)
 def in_force(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """2021 template: last year's 现行有效 + 本年制发 − 本年废止 = this year's 现行有效."""
     yield from _row_relations(ctx, "XY_IN_FORCE_MISMATCH")
 
 
-@rule("xy_project_count", codes=["XY_PROJECT_COUNT_MISMATCH"], scope="corpus")
+@corpus_rule(
+    "xy_project_count",
+    codes=[Code("XY_PROJECT_COUNT_MISMATCH", Severity.WARNING, "上一年项目数量与上年度不衔接")],
+)
 def project_count(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """2019 template: last year's 上一年项目数量 + 本年增/减 = this year's 上一年项目数量."""
     yield from _row_relations(ctx, "XY_PROJECT_COUNT_MISMATCH")
 
 
-@rule("xy_text_reuse", codes=["XY_TEXT_REUSE"], scope="corpus")
+@corpus_rule(
+    "xy_text_reuse",
+    codes=[Code("XY_TEXT_REUSE", Severity.WARNING, "与上年度报告内容雷同")],
+)
 def text_reuse(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     """Part 五 (or the whole text) nearly identical to the organ's previous report (年年雷同)."""
     for cur, prev in ctx.pairs(consecutive=False):

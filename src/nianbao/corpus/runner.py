@@ -17,9 +17,8 @@ def corpus_cells() -> tuple[str, ...]:
     return tuple(sorted({k for t in templates().values() for rel in t.cross_year for k in rel.keys}))
 
 
-def corpus_rules() -> list[plugins.RuleSpec]:
-    plugins.load()  # third-party plugins may add corpus rules too
-    return [spec for spec in plugins.RULES.values() if spec.scope == "corpus"]
+def corpus_rules() -> list[plugins.CorpusRuleSpec]:
+    return plugins.corpus_rules()  # third-party plugins may add corpus rules too
 
 
 def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[str]:
@@ -33,7 +32,7 @@ def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[s
     specs = corpus_rules()
     found = []
     for spec in specs:
-        found.extend((rid, f) for rid, f in spec.check(ctx) if wanted is None or rid in wanted)  # type: ignore[attr-defined]
+        found.extend((rid, f) for rid, f in spec.check(ctx) if wanted is None or rid in wanted)
     codes = [c for spec in specs for c in spec.codes]
     store.replace_corpus_findings(codes, found, wanted)
     return Counter(f.code for _, f in found)

@@ -9,7 +9,7 @@ instead of reading a blank. Before any of that, `_ocr_orient` turns a page fed s
 down upright and flattens a photo taken at an angle.
 
 Text is kept as recognised: confusions such as O/0 or l/1 are repaired later, only where the
-table arithmetic confirms the repair (`_ocr_repair`).
+table arithmetic confirms the repair (the repair-stage rule `nianbao.rules.ocr_repair`).
 
 Recognition is rapidocr (PP-OCR models on onnxruntime, shipped inside the wheel: nothing is
 downloaded at run time). It is an optional extra: `pip install 'nianbao[ocr]'`.
@@ -21,10 +21,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import plugins
 from ..document import Block, Paragraph, Provenance, Table, TableCell
 from ..errors import MissingDependency
-from . import _ocr_repair
 
 if TYPE_CHECKING:
     import numpy as np
@@ -332,8 +330,3 @@ def _place(w: _Word, grid: Any, per_cell: dict[int, list[_Word]], erased: np.nda
         text, score = _recognise_line(erased[by0:by1, bx0:bx1])
         if text:
             per_cell[i].append(_Word(text, min(score, w.score), (bx0, by0, bx1, by1)))
-
-
-# Registered from here (readers load before rules) so that it runs before the arithmetic and cell
-# rules: they then see the repaired values. It only touches cells whose provenance says "ocr".
-plugins.rule("ocr_review", codes=["CELL_OCR_REPAIRED", "CELL_OCR_UNCERTAIN"])(_ocr_repair.review)

@@ -1,7 +1,8 @@
-"""Validation rules: one module per concern, each rule registered with `@nianbao.plugins.rule`.
+"""Validation rules: one module per concern, each registered with `@nianbao.plugins.report_rule`.
 
-`validate(report)` runs every report-scope rule and appends their findings to the report.
-Cross-document rules (XY_*, AGG_MISMATCH) need a corpus and live with the store.
+`validate(report)` runs every report rule, repair stage first (`ocr_repair` may correct values the
+checks then judge), and appends their findings to the report. Corpus rules (XY_*, AGG_MISMATCH)
+need the store and live in `nianbao.corpus`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,8 @@ from ..model import Report
 
 
 def validate(report: Report) -> list[Finding]:
-    plugins.load()
     added: list[Finding] = []
-    for spec in plugins.RULES.values():
-        if spec.scope != "report":
-            continue
+    for spec in plugins.report_rules():
         for finding in spec.check(report):
             report.add(finding)
             added.append(finding)

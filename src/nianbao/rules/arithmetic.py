@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import arithmetic
-from ..findings import Finding
+from ..findings import Code, Finding, Severity
 from ..model import Report
-from ..plugins import rule
+from ..plugins import report_rule
 from ..templates import Template
 from ._common import fmt, number, template_of
 
@@ -45,7 +45,15 @@ def _message(template: Template, rel: arithmetic.Relation, values: dict[str, flo
     return f"{rel.where}：不符合“第一项加第二项之和，等于第三项加第四项之和”：{left} ≠ {right}"
 
 
-@rule("table_arithmetic", codes=["T3_ROW_TOTAL", "T3_RESULTS_TOTAL", "T3_BALANCE", "T4_GROUP_TOTAL"])
+@report_rule(
+    "table_arithmetic",
+    codes=[
+        Code("T3_ROW_TOTAL", Severity.ERROR, "表三行总计不等于各类申请人之和"),
+        Code("T3_RESULTS_TOTAL", Severity.ERROR, "表三（七）总计不等于各办理结果之和"),
+        Code("T3_BALANCE", Severity.ERROR, "表三勾稽关系不成立"),
+        Code("T4_GROUP_TOTAL", Severity.ERROR, "表四总计不等于各结果之和"),
+    ],
+)
 def check_relations(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None:
@@ -72,7 +80,10 @@ def check_relations(report: Report) -> Iterator[Finding]:
             )
 
 
-@rule("t2_plausibility", codes=["T2_IMPLAUSIBLE"])
+@report_rule(
+    "t2_plausibility",
+    codes=[Code("T2_IMPLAUSIBLE", Severity.WARNING, "表二数据相互矛盾")],
+)
 def check_t2(report: Report) -> Iterator[Finding]:
     """Values of 表二 that cannot both hold: the template's lower bounds (`at_least`).
 

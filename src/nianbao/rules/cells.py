@@ -10,9 +10,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from ..findings import Finding
+from ..findings import Code, Finding, Severity
 from ..model import CellValue, Report
-from ..plugins import rule
+from ..plugins import report_rule
 from ..templates import TABLE_IDS, Template
 from ._common import TABLE_NAMES, cell_label, fmt, is_blank, is_blank_raw, list_places, number, template_of
 
@@ -29,7 +29,10 @@ def _cells(report: Report, template: Template, table_id: str) -> Iterator[tuple[
             yield key, cell
 
 
-@rule("cell_blank", codes=["CELL_BLANK"])
+@report_rule(
+    "cell_blank",
+    codes=[Code("CELL_BLANK", Severity.WARNING, "单元格空白")],
+)
 def check_blank(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None:
@@ -52,7 +55,15 @@ def _plain_number(raw: str) -> bool:
     return bool(_PLAIN.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw))))
 
 
-@rule("cell_values", codes=["CELL_NOT_NUMERIC", "CELL_ANNOTATED", "CELL_NEGATIVE", "CELL_NOT_INTEGER"])
+@report_rule(
+    "cell_values",
+    codes=[
+        Code("CELL_NOT_NUMERIC", Severity.ERROR, "单元格不是数字"),
+        Code("CELL_ANNOTATED", Severity.INFO, "单元格数字带有附注"),
+        Code("CELL_NEGATIVE", Severity.ERROR, "单元格为负数"),
+        Code("CELL_NOT_INTEGER", Severity.ERROR, "件数不是整数"),
+    ],
+)
 def check_values(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..findings import Finding
+from ..findings import Code, Finding, Severity
 from ..model import Report
-from ..plugins import rule
+from ..plugins import report_rule
 from ..templates import Role, template_for_year
 from ._common import cjk_count, compact, fmt, number, report_year, row_total, template_of
 
@@ -26,7 +26,10 @@ OTHER_MIN_CASES = 5
 _FEE = re.compile(r"处理费|收费|(?:收取|收缴|缴纳|征收)[^。；]{0,10}费用?")
 
 
-@rule("overview_length", codes=["OVERVIEW_TOO_LONG"])
+@report_rule(
+    "overview_length",
+    codes=[Code("OVERVIEW_TOO_LONG", Severity.INFO, "总体情况篇幅过长")],
+)
 def check_overview_length(report: Report) -> Iterator[Finding]:
     year = report_year(report)
     overview = report.section("overview")
@@ -46,7 +49,10 @@ def check_overview_length(report: Report) -> Iterator[Finding]:
         )
 
 
-@rule("fee_reported", codes=["FEE_NOT_REPORTED"])
+@report_rule(
+    "fee_reported",
+    codes=[Code("FEE_NOT_REPORTED", Severity.WARNING, "未报告信息处理费收取情况")],
+)
 def check_fee(report: Report) -> Iterator[Finding]:
     """2021 format: 信息处理费 collected is reported in part 六 (saying none was collected counts)."""
     year = report_year(report)
@@ -66,7 +72,10 @@ def check_fee(report: Report) -> Iterator[Finding]:
     yield Finding("FEE_NOT_REPORTED", message, where="六、其他需要报告的事项")
 
 
-@rule("other_processing", codes=["OTHER_PROCESSING_HIGH"])
+@report_rule(
+    "other_processing",
+    codes=[Code("OTHER_PROCESSING_HIGH", Severity.WARNING, "“其他处理”占比过高")],
+)
 def check_other_processing(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None or "t3" not in report.tables_present:
@@ -121,7 +130,10 @@ def deadline_for(organ: str | None, year: int) -> tuple[date, str] | None:
     return None
 
 
-@rule("publication_deadline", codes=["LATE_PUBLICATION"])
+@report_rule(
+    "publication_deadline",
+    codes=[Code("LATE_PUBLICATION", Severity.WARNING, "发布日期晚于规定时限")],
+)
 def check_deadline(report: Report) -> Iterator[Finding]:
     if not report.published or not report.year:
         return

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..findings import Finding
+from ..findings import Code, Finding, Severity
 from ..model import Report
-from ..plugins import rule
+from ..plugins import report_rule
 from ..templates import Role, Template
 from ._common import compact, fmt, number, row_total, template_of
 
@@ -201,7 +201,10 @@ def narrative_text(report: Report) -> str:
     return re.sub(r"[ \t\u3000\xa0]+", "", text)
 
 
-@rule("narrative", codes=["NARRATIVE_MISMATCH"])
+@report_rule(
+    "narrative",
+    codes=[Code("NARRATIVE_MISMATCH", Severity.WARNING, "正文数字与表格不一致")],
+)
 def check_narrative(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     if template is None or not report.sections:
@@ -264,7 +267,10 @@ _LOCAL = re.compile(r"^[^《》]{2,8}?(?:省|市|自治区|特别行政区)")
 _BARE = re.compile(r"中华人民共和国(?!政府信息公开条例)[^，。；、《》\s]{0,8}?公开条例")
 
 
-@rule("regulation_name", codes=["REGULATION_MISCITED"])
+@report_rule(
+    "regulation_name",
+    codes=[Code("REGULATION_MISCITED", Severity.INFO, "条例名称引用错误")],
+)
 def check_regulation(report: Report) -> Iterator[Finding]:
     text = compact(report.full_text) if report.sections else ""
     if report.title:

@@ -5,6 +5,8 @@ other (1/7, 3/8, 6/8 …). A doubtful reading is confirmed when every relation i
 holds and at least one of them involves only confidently read cells besides it; it is repaired when
 exactly one such substitution passes the same test. A doubtful cell the arithmetic does not confirm keeps its reading and is flagged
 `CELL_OCR_UNCERTAIN`, so nothing OCR was unsure of is ever passed on silently.
+
+A repair-stage rule: it runs before every check, so the checks judge the repaired values.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import re
 from collections.abc import Iterable, Iterator
 
 from ..arithmetic import Relation, relations
-from ..findings import Finding, Severity
+from ..findings import Code, Finding, Severity
 from ..model import CellValue, Report
+from ..plugins import Stage, report_rule
 
 LOW_CONFIDENCE = 0.9
 
@@ -80,6 +83,14 @@ def _checks(
     return n, ok
 
 
+@report_rule(
+    "ocr_review",
+    codes=[
+        Code("CELL_OCR_REPAIRED", Severity.INFO, "识别错误的字符已按勾稽关系更正"),
+        Code("CELL_OCR_UNCERTAIN", Severity.WARNING, "识别结果不确定，请核对原件"),
+    ],
+    stage=Stage.REPAIR,
+)
 def review(report: Report) -> Iterator[Finding]:
     """Repair confirmed OCR confusions in `report.cells` (in place) and flag the doubtful rest."""
     ocr_cells = {k: c for k, c in report.cells.items() if _is_ocr(c) and c.raw is not None}

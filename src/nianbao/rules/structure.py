@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..findings import Finding
+from ..findings import Code, Finding, Severity
 from ..model import Report, Section
-from ..plugins import rule
+from ..plugins import report_rule
 from ..templates import TABLE_IDS, Template, get_template, sections, template_for_year, templates
 from ._common import TABLE_NAMES, list_places, template_of
 
@@ -28,7 +28,14 @@ def _section_name(key: str) -> str:
     return f"{sec.number}、{sec.title}"
 
 
-@rule("sections", codes=["SECTION_MISSING", "SECTION_EXTRA", "SECTION_ORDER"])
+@report_rule(
+    "sections",
+    codes=[
+        Code("SECTION_MISSING", Severity.ERROR, "缺少报告组成部分"),
+        Code("SECTION_EXTRA", Severity.WARNING, "多出的报告组成部分"),
+        Code("SECTION_ORDER", Severity.WARNING, "组成部分顺序不规范"),
+    ],
+)
 def check_sections(report: Report) -> Iterator[Finding]:
     found = [s.key for s in report.sections if s.key]
     for sec in sections():
@@ -61,7 +68,10 @@ def check_sections(report: Report) -> Iterator[Finding]:
         )
 
 
-@rule("section_numbering", codes=["SECTION_NUMBERING"])
+@report_rule(
+    "section_numbering",
+    codes=[Code("SECTION_NUMBERING", Severity.INFO, "组成部分编号不规范")],
+)
 def check_section_numbering(report: Report) -> Iterator[Finding]:
     """The six parts are numbered 一、二、… ; 1、 / （一） / unnumbered / a mix is non-standard.
 
@@ -88,7 +98,10 @@ def check_section_numbering(report: Report) -> Iterator[Finding]:
 _TITLE = re.compile(r"^(?P<pre>.*?)(?:关于)?(?P<year>\d{4})年(?P<mid>.*?)政府信息公开工作(?:的)?年度报告$")
 
 
-@rule("title", codes=["TITLE_NONSTANDARD"])
+@report_rule(
+    "title",
+    codes=[Code("TITLE_NONSTANDARD", Severity.INFO, "标题不规范")],
+)
 def check_title(report: Report) -> Iterator[Finding]:
     if not report.title:
         return
@@ -110,7 +123,10 @@ def check_title(report: Report) -> Iterator[Finding]:
         )
 
 
-@rule("template_year", codes=["TEMPLATE_YEAR_MISMATCH"])
+@report_rule(
+    "template_year",
+    codes=[Code("TEMPLATE_YEAR_MISMATCH", Severity.ERROR, "表格格式与报告年度不符")],
+)
 def check_template_year(report: Report) -> Iterator[Finding]:
     if not report.year or not report.tables_present:
         return
@@ -136,7 +152,13 @@ def check_template_year(report: Report) -> Iterator[Finding]:
     )
 
 
-@rule("tables", codes=["TABLE_MISSING", "TABLE_INCOMPLETE"])
+@report_rule(
+    "tables",
+    codes=[
+        Code("TABLE_MISSING", Severity.ERROR, "缺少统计表"),
+        Code("TABLE_INCOMPLETE", Severity.ERROR, "统计表数据不全"),
+    ],
+)
 def check_tables(report: Report) -> Iterator[Finding]:
     template = template_of(report)
     for tid in TABLE_IDS:

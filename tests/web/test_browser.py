@@ -127,7 +127,7 @@ def test_upload_see_flag_correct_and_clear(page):  # noqa: ANN001
     shot(page, "02-report-flagged-cell")
     page.fill("#correct-value", "0")
     page.click("#cell-panel button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url("**done=corrected**")  # the correction is sent by htmx, then the page reloads
     cell = page.locator('td[data-key="t2.enforcement.decisions"]')
     assert "sev-warning" not in (cell.get_attribute("class") or "")
     assert "edited" in cell.get_attribute("class")
@@ -141,7 +141,7 @@ def test_upload_see_flag_correct_and_clear(page):  # noqa: ANN001
 def test_script_in_document_renders_as_text(page):  # noqa: ANN001
     log_in(page)
     page.goto("/reports?organ=洪泽区财政局&year=2024")
-    page.locator("table.list a").first.click()
+    page.locator("#queue tbody td.col-organ a").first.click()
     page.wait_for_url("**/reports/*")
     assert page.get_by_text('<script>alert("x")</script>', exact=False).count() >= 1
     page.wait_for_timeout(300)

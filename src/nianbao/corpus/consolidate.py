@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..findings import Finding, Severity
+from ..findings import CATALOGUE, Finding, Severity
 from ..model import CellValue, Report, Section
 from ..store import ReportFilter, Store, StoredReport
-from ..store.schema import Organ, Region
+from ..store import organs as organ_repo
+from ..store import reports as report_repo
 from ..templates import sections, template_for_year
 
-GOVERNMENT_KINDS = ("政府", "乡镇", "街道")
+GOVERNMENT_KINDS = organ_repo.GOVERNMENT_KINDS
 # findings that make a unit's numbers untrustworthy for a sum
 _TABLE_CODE_PREFIXES = ("T2_", "T3_", "T4_", "TABLE_", "CELL_", "TEMPLATE_")
 
@@ -37,7 +38,7 @@ class Unit:
 
 @dataclass
 class Consolidation:
-    region: str
+    region: str  # the region's name with its parents (甲市兴隆县): namesakes are told apart
     year: int
     report: Report  # the consolidated report, ready for nianbao.writer
     units: list[Unit]  # units that reported and were summed
@@ -45,39 +46,43 @@ class Consolidation:
     missing: list[Unit]  # expected units without a report for the year
     unreliable: list[Unit]  # summed, but with errors in their tables
 
+    region_id: int = 0
+
     @property
     def reliable(self) -> bool:
         return not self.missing and not self.unreliable
 
 
-def unit_reports(store: Store, region: str, year: int) -> tuple[Region, list[Unit], list[Unit]]:
-    """(the region, units with a report, expected units without one)."""
-    with store.session() as s:
-        from sqlalchemy import select
+def region_of(store: Store, region: int | str) -> int:
+    """A region id from an id or a user's name; a name shared by several regions is refused."""
+    if isinstance(region, int):
+        if organ_repo.region(store, region) is None:
+            raise LookupError(f"数据库中没有编号为 {region} 的地区")
+        return region
+    found = organ_repo.find_regions(store, region)
+    if not found:
+        raise LookupError(
+            f"数据库中没有地区“{region}”：请先导入报告或用 nianbao organs load-regions 加载区划"
+        )
+    if len(found) > 1:
+        names = "、".join(organ_repo.region_path(store, rid) for rid in found)
+        raise LookupError(
+            f"有 {len(found)} 个地区名为“{region}”（{names}）：请连同上级地区写出，如“{names.split('、')[0]}”"
+        )
+    return found[0]
 
-        candidates = list(s.scalars(select(Region).where(Region.name == region)))
-        if not candidates:
-            raise LookupError(
-                f"数据库中没有地区“{region}”：请先导入报告或用 nianbao organs load-regions 加载区划"
-            )
-        reg = candidates[0]
-        children = list(s.scalars(select(Region).where(Region.parent_id == reg.id).order_by(Region.id)))
-        own_organs = list(s.scalars(select(Organ).where(Organ.region_id == reg.id).order_by(Organ.id)))
-        child_govs = {
-            c.id: list(
-                s.scalars(
-                    select(Organ)
-                    .where(Organ.region_id == c.id, Organ.kind.in_(GOVERNMENT_KINDS))
-                    .order_by(Organ.id)
-                )
-            )
-            for c in children
-        }
+
+def unit_reports(store: Store, region: int | str, year: int) -> tuple[str, int, list[Unit], list[Unit]]:
+    """(the region's name, its id, units with a report, expected units without one)."""
+    region_id = region_of(store, region)
+    found_units = organ_repo.region_units(store, region_id)
+    assert found_units is not None
+    reg = found_units.region
     expected: list[Unit] = [
-        Unit(o.name, o.id, reg.name) for o in own_organs if o.kind not in GOVERNMENT_KINDS
+        Unit(o.name, o.id, reg.name) for o in found_units.own_organs if o.kind not in GOVERNMENT_KINDS
     ]
-    for child in children:
-        govs = child_govs[child.id]
+    for child in found_units.children:
+        govs = found_units.child_governments[child.id]
         if govs:
             expected.extend(Unit(o.name, o.id, child.name) for o in govs)
         else:  # a region known only from the CSV: its government has never reported
@@ -96,15 +101,17 @@ def unit_reports(store: Store, region: str, year: int) -> tuple[Region, list[Uni
         # a lower level's own consolidated report is what 逐级汇总 adds up; then the cleanest one
         unit.report = min(found, key=lambda r: (not r.consolidated, _errors(r), r.id))
         reported.append(unit)
-    return reg, reported, missing
+    return reg.name, region_id, reported, missing
 
 
 def _errors(sr: StoredReport) -> int:
     return sum(1 for f in sr.report.findings if f.severity == Severity.ERROR and not f.data.get("accepted"))
 
 
-def consolidate(store: Store, region: str, year: int) -> Consolidation:
-    reg, units, missing = unit_reports(store, region, year)
+def consolidate(store: Store, region: int | str, year: int) -> Consolidation:
+    """逐级汇总 of a region (an id, or a name that denotes one region) for a year."""
+    name, region_id, units, missing = unit_reports(store, region, year)
+    path = organ_repo.region_path(store, region_id)
     template = template_for_year(year)
     sums: dict[str, float] = {}
     for key in template.cell_keys:
@@ -132,14 +139,14 @@ def consolidate(store: Store, region: str, year: int) -> Consolidation:
         if unit.problems:
             unreliable.append(unit)
     report = Report(
-        source=f"consolidated:{reg.name}:{year}",
-        format="consolidated",
-        organ=f"{reg.name}人民政府",
-        region=reg.name,
+        source=f"consolidated:{path}:{year}",
+        format=report_repo.SAVED_CONSOLIDATION,
+        organ=f"{path}人民政府",
+        region=path,
         year=year,
         template=template.id,
         table_templates={t: template.id for t in template.tables},
-        title=f"{reg.name}{year}年政府信息公开工作年度报告（汇总）",
+        title=f"{name}{year}年政府信息公开工作年度报告（汇总）",
         tables_present=set(template.tables),
     )
     for key in template.cell_keys:
@@ -161,24 +168,26 @@ def consolidate(store: Store, region: str, year: int) -> Consolidation:
         report.add(
             Finding(
                 "CONSOLIDATION_UNRELIABLE_UNIT",
-                f"{unit.name}的报告存在错误（{'、'.join(unit.problems)}），汇总数可能不准确",
+                f"{unit.name}的报告存在错误（{'、'.join(CATALOGUE.get(c, (None, c))[1] for c in unit.problems)}），汇总数可能不准确",
                 severity=Severity.WARNING,
                 data={"unit": unit.name, "codes": unit.problems},
             )
         )
-    return Consolidation(reg.name, year, report, units, missing, unreliable)
+    return Consolidation(path, year, report, units, missing, unreliable, region_id)
+
+
+def save_consolidation(store: Store, c: Consolidation) -> int:
+    """Store a consolidation as its region's consolidated report for the year, replacing the one
+    saved before, filed under that very region (by id, never by its name)."""
+    return report_repo.replace_consolidation(store, c.report, c.region_id)
 
 
 def unit_sums(
     store: Store, region_id: int, year: int, keys: list[str]
 ) -> tuple[dict[str, float], int] | None:
     """The sums the AGG_MISMATCH rule compares a consolidated report with (None: no units)."""
-    with store.session() as s:
-        reg = s.get(Region, region_id)
-    if reg is None:
-        return None
     try:
-        c = consolidate(store, reg.name, year)
+        c = consolidate(store, region_id, year)
     except LookupError:
         return None
     if not c.units:

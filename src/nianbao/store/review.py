@@ -566,6 +566,18 @@ def versions(store: Store, report_id: int) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in s.execute(q)]
 
 
+def own_reports(store: Store, region_id: int, year: int, kinds: Collection[str]) -> list[dict[str, Any]]:
+    """The region's own government's reports for the year (its 本级 report, not a unit's)."""
+    with store.session() as s:
+        q = (
+            select(ReportRow.id, ReportRow.source, ReportRow.consolidated, Organ.name)
+            .join(Organ, Organ.id == ReportRow.organ_id)
+            .where(Organ.region_id == region_id, Organ.kind.in_(list(kinds)), ReportRow.year == year)
+            .order_by(ReportRow.id)
+        )
+        return [dict(r._mapping) for r in s.execute(q)]
+
+
 def organ_report_for_year(store: Store, organ_id: int, year: int) -> int | None:
     with store.session() as s:
         return s.scalar(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from ...store.schema import Organ
+from ...review.labels import cell_label, number
+from ...store import organs as organ_repo
 from ...templates import template_for_year
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render
@@ -20,10 +21,11 @@ from ..service import (
     year_over_year,
     years,
 )
-from ..tables import cell_label, grid
+from ..views.region import chase_list, region_view
 from .report_pages import _download
 
 router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _region_allowed(request: Request, p: Principal, region_id: int) -> None:
@@ -55,19 +57,29 @@ def _consolidation(request: Request, p: Principal, region_id: int, year: int):  
 @router.get("/regions/{region_id}/{year}")
 def region_year(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
     c = _consolidation(request, p, region_id, year)
-    tpl = template_for_year(year).id
-    audit(get_store(request), p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
+    store = get_store(request)
+    audit(store, p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
     return render(
         request,
         "region.html",
         p,
         c=c,
-        tpl=tpl,
-        grids={t: grid(tpl, t) for t in ("t2", "t3", "t4")},
+        v=region_view(store, c, region_id),
         region_id=region_id,
-        values={k: cv.value for k, cv in c.report.cells.items()},
-        saved=saved_consolidation(get_store(request), region_id, year),
+        saved=saved_consolidation(store, region_id, year),
     )
+
+
+@router.get("/regions/{region_id}/{year}/missing.{fmt}")
+def region_missing(
+    request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
+):  # noqa: ANN201
+    if fmt not in ("xlsx", "csv"):
+        raise HTTPException(404, "不支持的导出格式")
+    c = _consolidation(request, p, region_id, year)
+    header, rows = chase_list(c)
+    media = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    return _download(table_bytes(header, rows, fmt), media, f"{c.region}{year}催报清单.{fmt}")
 
 
 @router.post("/regions/{region_id}/{year}/save")
@@ -91,15 +103,18 @@ def region_export(
     request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
 ):  # noqa: ANN201
     c = _consolidation(request, p, region_id, year)
-    if fmt in ("csv", "xlsx"):
+    if fmt == "xlsx":
+        # the official table layout, as the fill-in workbook prints it, with the sums filled in
+        from ...writer import ReportData
+        from ...writer.workbook import build_workbook
+
+        content = build_workbook(year, c.report.template, ReportData.from_report(c.report))
+        media = XLSX
+    elif fmt == "csv":
         tpl = c.report.template or template_for_year(year).id
-        rows = [[k, cell_label(tpl, k), cv.value] for k, cv in c.report.cells.items()]
-        content = table_bytes(["单元格", "含义", "汇总数"], rows, fmt)
-        media = (
-            "text/csv; charset=utf-8"
-            if fmt == "csv"
-            else REPORT_FORMATS["docx"].replace("wordprocessingml.document", "spreadsheetml.sheet")
-        )
+        rows = [[cell_label(tpl, k) or k, number(cv.value)] for k, cv in c.report.cells.items()]
+        content = table_bytes(["栏目", "汇总数"], rows, fmt)
+        media = "text/csv; charset=utf-8"
     elif fmt in REPORT_FORMATS:
         try:
             content = export_report(c.report, fmt)
@@ -115,8 +130,7 @@ def region_export(
 @router.get("/organs/{organ_id}")
 def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
     store = get_store(request)
-    with store.session() as s:
-        organ = s.get(Organ, organ_id)
+    organ = organ_repo.organ(store, organ_id)
     if organ is None or not p.can_see(organ.region_id, organ.id):
         raise HTTPException(404, "机关不存在或无权查看")
     (yoy,) = year_over_year(store, organ_id)

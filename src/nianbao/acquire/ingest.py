@@ -16,6 +16,7 @@ import traceback
 
 from ..errors import NianbaoError
 from ..model import Report
+from ..review.identify import not_a_report
 from ..store import Store
 
 ParseResult = tuple[Report | None, str | None]
@@ -41,6 +42,9 @@ def parse_fetched(url: str, kind: str, data: bytes, metadata: dict[str, str]) ->
         doc.source = url
         doc.metadata.update({k: v for k, v in metadata.items() if v})
         report = parse_document(doc)
+        refused = not_a_report(report)  # a notice or a form taken for the report: an error row
+        if refused:
+            return None, refused
         report.source = url
         report.document = None  # large, and not stored
         return report, None

@@ -21,9 +21,10 @@ from pathlib import Path
 from nianbao.extract import extract
 from nianbao.readers import read_document
 from nianbao.rules import validate
+from nianbao.testing import corpus_dir
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CORPUS = Path(os.environ.get("NIANBAO_SHARED", HERE.parents[1] / "shared")) / "corpus"
+DEFAULT_CORPUS = corpus_dir()
 # CPU time of this process: on a shared or loaded machine wall time measures the neighbours
 CLOCK = time.process_time
 KINDS = {

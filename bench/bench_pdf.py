@@ -19,8 +19,9 @@ import tracemalloc
 from pathlib import Path
 
 from nianbao.readers.pdf import read
+from nianbao.testing import corpus_dir
 
-CORPUS = Path(os.environ.get("NIANBAO_CORPUS", "/work/shared/corpus")) / "pdf"
+CORPUS = corpus_dir() / "pdf"
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """Time each reader on the corpus: milliseconds per document and documents per second, one core.
 
-    python bench/bench_readers.py [--corpus /work/shared/corpus] [--repeat 30]
+    python bench/bench_readers.py [--corpus ../shared/corpus] [--repeat 30]
 
 Text and HTML are timed on the corpus files as they are. The corpus has no Word or Markdown
 files, so the Shanghai page's Document is written out as DOCX (python-docx) and Markdown and those
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import time
 from pathlib import Path
 
 from nianbao import plugins
 from nianbao.document import Document, Paragraph, Table
 from nianbao.readers import read_document
+from nianbao.testing import corpus_dir
 
 
 def _as_docx(doc: Document) -> bytes:
@@ -68,9 +68,7 @@ def _time(fmt: str, data: bytes, name: str, repeat: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "--corpus", type=Path, default=Path(os.environ.get("NIANBAO_CORPUS", "/work/shared/corpus"))
-    )
+    ap.add_argument("--corpus", type=Path, default=corpus_dir())
     ap.add_argument("--repeat", type=int, default=30)
     args = ap.parse_args()
     plugins.load()

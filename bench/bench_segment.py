@@ -1,6 +1,6 @@
 """Time and check nianbao.extract.segment on the four crawled 平潭 reports.
 
-    python bench/bench_segment.py [--repeat 50] [--corpus /work/shared/corpus]
+    python bench/bench_segment.py [--repeat 50] [--corpus ../shared/corpus]
 
 The chunks are cut from the crawl text with a small stand-in for the extractor (the row labels
 of the template, found in order, whitespace-tolerant); each table is then solved and compared
@@ -21,6 +21,7 @@ from pathlib import Path
 from nianbao.arithmetic import relations
 from nianbao.extract.segment import Chunk, solve
 from nianbao.templates import TableDef, get_template
+from nianbao.testing import corpus_dir
 
 CRAWLS = ("pingtan-2019", "pingtan-2021", "pingtan-2023", "pingtan-2025")
 STOPS = {"t2": r"三、\s*收到和处理", "t3": r"四、\s*(?:政府信息公开|因政府)", "t4": r"五、"}
@@ -93,7 +94,7 @@ def cut(text: str, template_id: str) -> dict[str, list[Chunk]]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=50)
-    ap.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
+    ap.add_argument("--corpus", type=Path, default=corpus_dir())
     args = ap.parse_args()
     print(f"{'report':14} {'table':5} {'chunks':>6} {'ms':>7} {'right':>5} {'null':>4} {'wrong':>5}  notes")
     for name in CRAWLS:

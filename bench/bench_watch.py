@@ -27,8 +27,9 @@ from nianbao.acquire.fixture_site import bench_site
 from nianbao.acquire.policy import FetchPolicy
 from nianbao.acquire.sites import parse_sites
 from nianbao.acquire.watch import WatchOptions, run_watch
+from nianbao.testing import corpus_dir
 
-CORPUS = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "corpus"
+CORPUS = corpus_dir()
 
 
 def _serve(units: int, hosts: int, latency: float, conn) -> None:  # noqa: ANN001 - a Pipe end

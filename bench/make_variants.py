@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Republish the labelled corpus reports the way real reports get republished, parse every copy
-and score it against the gold labels exactly as `/work/shared/eval/score.py` does.
+and score it against the gold labels exactly as `../shared/eval/score.py` does.
 
 Each labelled document becomes several *variants*, made with the real tools installed here:
 

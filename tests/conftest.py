@@ -5,20 +5,30 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from nianbao import testing
+
 # CI must be reproducible: the same examples every run (a new counterexample found while developing
 # becomes an explicit test). No deadlines anywhere: the machines are shared and timing is noise.
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", parent=settings.get_profile("dev"), derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-SHARED = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-CORPUS = SHARED / "corpus"
+# the one corpus locator: NIANBAO_SHARED, default ../shared beside the checkout (nianbao.testing)
+SHARED = testing.shared_dir()
+CORPUS = testing.corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("shared folder not present (set NIANBAO_SHARED)")
+    return SHARED
 
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    if not (CORPUS / "gold").is_dir():
-        pytest.skip("shared corpus not present")
+    if not testing.has_corpus():
+        pytest.skip("shared corpus not present (set NIANBAO_SHARED)")
     return CORPUS
 
 

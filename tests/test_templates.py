@@ -1,12 +1,12 @@
 import csv
-from pathlib import Path
 
 import pytest
 
 from nianbao.arithmetic import relations
 from nianbao.templates import get_template, template_for_year
+from nianbao.testing import spec_dir
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+SPEC = spec_dir()
 
 
 def spec_keys(template_id: str) -> list[str]:

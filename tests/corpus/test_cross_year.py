@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nianbao import plugins
@@ -13,8 +11,9 @@ from nianbao.model import CellValue, Section
 from nianbao.rules import validate
 from nianbao.store import ReportFilter, Store
 from nianbao.store.testing import gold_report
+from nianbao.testing import corpus_dir
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_dir()
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="corpus absent")
 
 

@@ -18,8 +18,9 @@ from nianbao.corpus.inputs import iter_items, list_inputs, member_name
 from nianbao.corpus.synthetic import make_report, to_text
 from nianbao.store import Store
 from nianbao.store.schema import Document
+from nianbao.testing import corpus_dir
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_dir()
 
 
 def _write_reports(folder: Path, n: int, start_year: int = 2021) -> list[Path]:

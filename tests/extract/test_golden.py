@@ -1,14 +1,13 @@
 """Golden tests: every labelled corpus report, held to the spec's scoring rules."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 import nianbao
+from nianbao.testing import corpus_dir
 
-CORPUS = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "corpus"
+CORPUS = corpus_dir()
 GOLD = sorted((CORPUS / "gold").glob("*.json")) if (CORPUS / "gold").is_dir() else []
 
 

@@ -1,17 +1,17 @@
-"""Splitting run-together numbers on real rows of the crawled 平潭 reports (/work/shared/corpus/crawl)."""
+"""Splitting run-together numbers on real rows of the crawled 平潭 reports (corpus/crawl of the shared folder)."""
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from nianbao.arithmetic import Relation, relations
 from nianbao.extract.segment import Chunk, Solution, chunk_for, findings, solve
 from nianbao.templates import get_template
+from nianbao.testing import corpus_dir
 
-CRAWL = Path("/work/shared/corpus/crawl")
+CRAWL = corpus_dir() / "crawl"
 
 T3_COLS = (
     "natural_person",

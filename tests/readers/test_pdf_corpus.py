@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from nianbao.document import Document, Paragraph, Table
 from nianbao.readers import read_document
 from nianbao.readers.pdf import PAGE_NUMBER
+from nianbao.testing import corpus_dir
 
-CORPUS = Path(os.environ.get("NIANBAO_CORPUS", "/work/shared/corpus")) / "pdf"
+CORPUS = corpus_dir() / "pdf"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not available")
 
 _cache: dict[str, Document] = {}

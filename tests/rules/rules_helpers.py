@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 import pytest
 
 from nianbao.findings import Finding
 from nianbao.model import CellValue, Report, Section
 from nianbao.templates import get_template
+from nianbao.testing import corpus_dir
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_dir()
 
 
 def make_report(

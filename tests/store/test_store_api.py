@@ -16,8 +16,9 @@ from nianbao.store import ReportFilter, Store, normalise_url
 from nianbao.store.migrate import alembic_config
 from nianbao.store.testing import gold_report
 from nianbao.templates import get_template
+from nianbao.testing import corpus_dir
 
-GOLD = Path("/work/shared/corpus/gold")
+GOLD = corpus_dir() / "gold"
 
 
 def test_migrations_create_every_table(db_url: str) -> None:

@@ -1,6 +1,5 @@
 import json
 import random
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -12,8 +11,9 @@ from nianbao.synth.ambiguity import undetermined_cells
 from nianbao.synth.corpus import generate_corpus
 from nianbao.synth.generate import break_data, consistent_cells, random_data
 from nianbao.templates import get_template
+from nianbao.testing import corpus_dir
 
-GOLD = Path("/work/shared/corpus/gold")
+GOLD = corpus_dir() / "gold"
 FAST_LAYOUTS = ("docx", "html", "md", "txt-rows", "txt-cells", "crawl")
 
 

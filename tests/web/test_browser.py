@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.store import Store
+from nianbao.testing import corpus_dir
 from nianbao.web import create_app
 from nianbao.web.auth import create_user
 
@@ -33,7 +34,7 @@ ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-CORPUS_FILE = Path("/work/shared/corpus/seeds/003_9062bfdbeadefa61.txt")  # gold: CELL_BLANK on 表二
+CORPUS_FILE = corpus_dir() / "seeds/003_9062bfdbeadefa61.txt"  # gold: CELL_BLANK on 表二
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from nianbao.templates import template_for_year
+from nianbao.testing import corpus_dir
 from nianbao.web.jobs import parse_with_timeout
 
 from .conftest import XSS, api_headers
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = corpus_dir()
 
 
 def _codes(client, rid):  # noqa: ANN001, ANN202

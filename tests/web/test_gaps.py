@@ -8,13 +8,13 @@ import socket
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from nianbao.corpus.runner import run_corpus_rules
 from nianbao.templates import get_template
+from nianbao.testing import corpus_dir
 from nianbao.web import create_app
 from nianbao.web.auth import create_user
 from nianbao.web.jobs import INTERRUPTED
@@ -137,7 +137,7 @@ def test_jobs_interrupted_by_a_restart_are_marked_failed(make_client, world):
 
 
 # --- uploads outside the reviewer's region -----------------------------------------------------
-SEED = Path("/work/shared/corpus/seeds/000_99c313048ea6a297.txt")  # 同江市乐业镇 2020
+SEED = corpus_dir() / "seeds/000_99c313048ea6a297.txt"  # 同江市乐业镇 2020
 
 
 def test_upload_outside_the_reviewers_region_is_refused(make_client, world):

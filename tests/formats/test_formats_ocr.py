@@ -111,10 +111,6 @@ def test_ocr_reads_at_least_99_percent_of_cells_and_flags_the_rest(scanned, writ
 
 @pytest.mark.slow
 def test_scanned_report_parses_end_to_end(scanned, written):
-    import nianbao
-
-    if not hasattr(nianbao, "parse"):
-        pytest.skip("nianbao.parse not available yet")
     from nianbao.api import parse_document
 
     report = parse_document(scanned)

@@ -130,17 +130,35 @@ def deadline_for(organ: str | None, year: int) -> tuple[date, str] | None:
     return None
 
 
+def publication_date(report: Report) -> tuple[date, str] | None:
+    """(the date the report was made public, what it is): the page's or the fetch's publication
+    date when known (document metadata), else the date signed at the end of the report."""
+    meta = report.document.metadata if report.document is not None else {}
+    for key, basis in (("published", "网页发布日期"), ("fetched_published", "采集记录的发布日期")):
+        value = (meta.get(key) or "").strip()
+        try:
+            return date.fromisoformat(value[:10]), basis
+        except ValueError:
+            continue
+    if report.published:
+        try:
+            return date.fromisoformat(report.published[:10]), "落款日期"
+        except ValueError:
+            return None
+    return None
+
+
 @report_rule(
     "publication_deadline",
     codes=[Code("LATE_PUBLICATION", Severity.WARNING, "发布日期晚于规定时限")],
 )
 def check_deadline(report: Report) -> Iterator[Finding]:
-    if not report.published or not report.year:
+    if not report.year:
         return
-    try:
-        published = date.fromisoformat(report.published[:10])
-    except ValueError:
+    known = publication_date(report)
+    if known is None:
         return
+    published, basis = known
     found = deadline_for(report.organ, report.year)
     if found is None:
         return
@@ -149,8 +167,13 @@ def check_deadline(report: Report) -> Iterator[Finding]:
         days = (published - deadline).days
         yield Finding(
             "LATE_PUBLICATION",
-            f"报告落款日期 {published.isoformat()} 晚于规定时限 {deadline.isoformat()}"
-            f"（{why}），迟了 {days} 天",
-            where="落款日期",
-            data={"published": published.isoformat(), "deadline": deadline.isoformat(), "days_late": days},
+            f"报告{basis} {published.isoformat()} 晚于规定时限 {deadline.isoformat()}"
+            f"（{why}），迟了 {days} 天（按{basis}判断）",
+            where=basis,
+            data={
+                "published": published.isoformat(),
+                "basis": basis,
+                "deadline": deadline.isoformat(),
+                "days_late": days,
+            },
         )

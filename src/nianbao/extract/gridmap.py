@@ -29,7 +29,8 @@ from ..document import Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
 from .headers import HeaderIndex, header_index
-from .labels import EXACT, LabelIndex, RowMatch, label_index
+from .labels import EXACT, VARIANT, LabelIndex, RowMatch, label_index
+from .normalize import normalize, strip_numbering
 from .tables import CellRead, Chunk
 
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
@@ -162,11 +163,13 @@ class _Reader:
             if not digits and self._block_heading(texts):
                 in_band = False
                 continue
-            if not digits and self._is_header_row(texts):
+            if not digits and self._is_header_row(
+                cells, frag.rows[r + 1] if r + 1 < len(frag.rows) else None
+            ):
                 if not in_band:
                     st.band = _Band(frag.width)
                     in_band = True
-                st.band.add_row(cells)  # type: ignore[union-attr]
+                self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
                 continue
             in_band = False
@@ -186,6 +189,23 @@ class _Reader:
         st.band = None
         return True
 
+    def _add_header_row(self, band: _Band, cells: list[Cell]) -> None:
+        """Add a header row; an empty cell right of a header text continues it (a converter wrote
+        a spanning header as the text and empty cells: `| 行政复议 | | | | |`), unless the column
+        already has a column label above (the empty cell under 总计 is not part of 其他)."""
+        band.add_row(cells)
+        last_text: Cell | None = None
+        for c in cells:
+            if c.kind is Kind.TEXT:
+                last_text = c
+            elif last_text is not None and not c.text:
+                for pos in range(c.col, c.end):
+                    path = band.paths.setdefault(pos, [])
+                    if not any(self.headers.columns(h.text) for h in path if h is not c):
+                        path.append(last_text)
+            else:
+                last_text = None
+
     def _note_headers(self, texts: list[Cell]) -> None:
         """Header evidence that holds whatever the alignment: the template's own column words, and
         which optional columns (小计) the table prints."""
@@ -199,15 +219,25 @@ class _Reader:
                 if not m.column.canonical:
                     self.state.optional_seen.add(m.column.key)
 
-    def _is_header_row(self, texts: list[Cell]) -> bool:
+    def _is_header_row(self, cells: list[Cell], below: list[Cell] | None = None) -> bool:
+        # a numbered text is a row label (3.其他, （七）总计), never a column header
+        texts = [c for c in cells if c.kind is Kind.TEXT and not strip_numbering(normalize(c.text))[0]]
         if not texts:
             return False
         columns = sum(1 for c in texts if self.headers.columns(c.text))
         words = sum(1 for c in texts if self.headers.is_header_word(c.text))
-        if columns == 0 and words < 2:
-            return False
-        # a row of row labels (表四 transposed is data; 行政复议 | 行政诉讼 alone is a header)
-        return columns >= 1 or words >= 2
+        groups = sum(1 for c in texts if self.headers.group(c.text) is not None)
+        # a row without numbers naming columns, or the column groups of a table whose rows are
+        # printed as column groups (行政复议 | 行政诉讼, or 行政诉讼（复议后起诉） over its columns)
+        if columns >= 1:
+            return True
+        # group names followed only by empty cells are that row's labels with blank values
+        # (行政诉讼 | 复议后起诉 | | | | |) — unless the columns they head are named on the next row
+        start = next((i for i, c in enumerate(cells) if c.kind is not Kind.BLANK), len(cells))
+        first_blank = next((i for i in range(start, len(cells)) if cells[i].kind is Kind.BLANK), len(cells))
+        if first_blank < len(cells) and all(c.kind is Kind.BLANK for c in cells[first_blank:]):
+            return below is not None and not any(c.has_digits for c in below) and self._is_header_row(below)
+        return words >= 2 or groups >= 1
 
     # --- one data row ---------------------------------------------------------------------------
     def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
@@ -276,6 +306,10 @@ class _Reader:
             st.pending, st.pending_blanks = None, []
         if match is None:
             self._commit_pending()
+            if self.table.layout == "flat" and (has_digits or (values and st.band is not None)):
+                # a column-group table's data row, numbers or blanks, under its header band
+                self._flat_row(values)
+                return
             if not has_digits:
                 return
             if self.table.layout == "flat":
@@ -343,6 +377,12 @@ class _Reader:
         m = self.labels.match_row(text, st.after)
         if m is None and st.after >= 0:
             m = self.labels.match_row(text, -1)
+        if m is None and self.table.layout == "flat":
+            # a column-group table printed a row per group: 行政诉讼（复议后起诉） | 12 | 1 | …
+            g = self.headers.group(text)
+            if g is not None:
+                e = next(e for e in self.labels.entries if e.row.key == g.row.key)
+                m = RowMatch(e.row, e.index, e.block, VARIANT)
         return m
 
     # --- values onto columns --------------------------------------------------------------------

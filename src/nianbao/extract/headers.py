@@ -98,8 +98,16 @@ class HeaderIndex:
         return out
 
     def group(self, text: str) -> GroupMatch | None:
-        found = self._groups.get(core(text))
-        return found[0] if found else None
+        """The row a column-group header names: its label, or the longest label inside it
+        (行政诉讼（未经复议直接起诉） names 未经复议直接起诉)."""
+        form = core(text)
+        found = self._groups.get(form)
+        if found:
+            return found[0]
+        inside = [
+            (len(label), m[0]) for label, m in self._groups.items() if len(label) >= 4 and label in form
+        ]
+        return max(inside, key=lambda t: t[0])[1] if inside else None
 
     def is_parent(self, text: str) -> bool:
         return core(text) in self.parents

@@ -207,3 +207,27 @@ def test_unknown_and_ambiguous_region(db_url: str) -> None:
     ev = evaluate_region(store, "测试县/城关镇", 2024)
     assert [u.unit.name for u in ev.units] == ["城关镇人民政府"]
     store.close()
+
+
+def test_the_sites_publication_date_comes_before_the_signature(db_url: str) -> None:
+    from nianbao.store import DocumentRecord, acquire
+
+    from .synthetic_region import A_GROUPS, build
+
+    store = Store(db_url)
+    signed_on_time = build("测试县民政局", 2024, "2025-01-20", A_GROUPS)
+    store.record_document("ab" * 32, "民政局.html", 100, signed_on_time)
+    store.record_documents(
+        [DocumentRecord("cd" * 32, "水利局.html", 100, build("测试县水利局", 2024, "2025-01-20", A_GROUPS))]
+    )
+    # the site put the 民政局 report online on 25 February: 25 days late whatever it says it was signed
+    acquire.record_fetch(
+        store, "ab" * 32, "http://127.0.0.1/mzj/2024.html", published="2025-02-25", published_source="页面"
+    )
+    ev = evaluate_region(store, "测试县", 2024)
+    got = {u.unit.name: u.score.results["timeliness"] for u in ev.units}
+    late, signed = got["测试县民政局"], got["测试县水利局"]
+    assert (late.value, late.colour, late.points) == (25, "yellow", pytest.approx(12 * (1 - 25 / 60)))
+    assert late.evidence[0].text.startswith("网站发布日期 2025-02-25")
+    assert (signed.value, signed.colour) == (-11, "green") and signed.evidence[0].text.startswith("落款日期")
+    store.close()

@@ -16,7 +16,7 @@ from datetime import date
 
 from ..findings import Severity
 from ..identity import normalise_text
-from ..store import Store, StoredReport
+from ..store import Store, StoredReport, acquire
 from ..store import evaluation as queries
 from ..store.evaluation import OrganNode, RegionNode
 from .facts import Publication, ReportFacts
@@ -261,12 +261,8 @@ def best_reports(reports: Iterable[StoredReport]) -> dict[tuple[int | None, int 
 
 def publication_dates(store: Store, report_ids: list[int]) -> dict[int, date]:
     """The date each report's site showed when it was fetched (`nianbao fetch` / `watch`)."""
-    try:
-        from ..store.acquire import AcquireRepository
-    except ImportError:  # the acquisition tables are not part of this installation
-        return {}
     out = {}
-    for rid, text in AcquireRepository(store).published_dates(report_ids).items():
+    for rid, text in acquire.published_dates(store, report_ids).items():
         d = _date(text)
         if d is not None:
             out[rid] = d

@@ -137,6 +137,34 @@ def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user
     return render(request, "organ.html", p, organ=organ, yoy=yoy)
 
 
+@router.get("/organs/{organ_id}/compare.{fmt}")
+def organ_compare(
+    request: Request, organ_id: int, fmt: str, a: int, b: int, p: Principal = Depends(page_user)
+):  # noqa: ANN201
+    """The comparison document of two of the organ's reports (逐年对比 as Word, PDF or a web page)."""
+    from ...review.compare import render as render_comparison
+    from ..deps import visible_report
+
+    if fmt not in ("docx", "pdf", "html"):
+        raise HTTPException(404, "不支持的导出格式")
+    store = get_store(request)
+    ra, rb = visible_report(store, p, a), visible_report(store, p, b)
+    if ra.organ_id != organ_id or rb.organ_id != organ_id:
+        raise HTTPException(404, "报告不属于该机关")
+    try:
+        content = render_comparison(ra.report, rb.report, fmt)
+    except Exception as exc:  # LibreOffice missing or failing (PDF)
+        raise HTTPException(503, f"无法生成对比文件：{exc}") from None
+    audit(store, p.username, "export", f"organ:{organ_id}:compare.{fmt}", ip=client_ip(request))
+    media = {
+        "html": "text/html; charset=utf-8",
+        "pdf": REPORT_FORMATS["pdf"],
+        "docx": REPORT_FORMATS["docx"],
+    }[fmt]
+    name = f"{ra.report.organ or '机关'}{ra.report.year}-{rb.report.year}对比.{fmt}"
+    return _download(content, media, name)
+
+
 @router.get("/dashboard")
 def dashboard_page(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
     store = get_store(request)

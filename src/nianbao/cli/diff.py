@@ -46,6 +46,9 @@ def diff_cmd(
     organ: Annotated[str | None, typer.Option("--organ", help="按年度比较同一机关（逐年指标与变化）")] = None,
     db: DbOption = None,
     text: Annotated[bool, typer.Option("--text/--no-text", help="显示各部分文字差异")] = True,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="写出对比文件：.docx / .pdf / .html（两年并排，变化处高亮）")
+    ] = None,
 ) -> None:
     """比较两份报告：统计表逐格差异和各部分文字差异；或用 --organ 比较同一机关历年报告。"""
     if organ:
@@ -55,6 +58,9 @@ def diff_cmd(
         err_console.print("[red]请给出两份报告（文件或编号），或使用 --organ[/red]")
         raise typer.Exit(2)
     ra, rb = _load(a, db), _load(b, db)
+    if out is not None:
+        _write_comparison(ra, rb, out)
+        return
     console.print(
         f"[bold]A[/bold] {ra.organ or '?'} {ra.year or '?'}年  ⇄  [bold]B[/bold] {rb.organ or '?'} {rb.year or '?'}年"
     )
@@ -91,3 +97,20 @@ def _year_over_year(organ: str, db: str | None) -> None:
     for key, ind in INDICATORS.items():
         t.add_row(ind.name, *[ind.format(vals[key]) for _, _, vals in rows])
     console.print(t)
+
+
+def _write_comparison(ra: Report, rb: Report, out: Path) -> None:
+    from ..review.compare import render
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("docx", "pdf", "html"):
+        err_console.print("[red]对比文件的扩展名应为 .docx、.pdf 或 .html[/red]")
+        raise typer.Exit(2)
+    try:
+        data = render(ra, rb, fmt)
+    except Exception as exc:  # LibreOffice missing or failing for PDF
+        err_console.print(f"[red]生成对比文件失败：{exc}[/red]")
+        raise typer.Exit(1) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    console.print(f"已写出对比文件 {out}")

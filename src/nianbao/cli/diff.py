@@ -47,7 +47,8 @@ def diff_cmd(
     db: DbOption = None,
     text: Annotated[bool, typer.Option("--text/--no-text", help="显示各部分文字差异")] = True,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="写出对比文件：.docx / .pdf / .html（两年并排，变化处高亮）")
+        Path | None,
+        typer.Option("--out", "-o", help="写出对比文件：.docx / .pdf / .html（两年并排，变化处高亮）"),
     ] = None,
 ) -> None:
     """比较两份报告：统计表逐格差异和各部分文字差异；或用 --organ 比较同一机关历年报告。"""

@@ -114,3 +114,6 @@ def crosscheck_cmd(
     """跨报告检查：上下年度衔接（结转、现行有效、项目数量）、内容雷同、汇总数与下级之和。"""
     store = open_store(db)
     _print_corpus_check(run_corpus_rules(store, ReportFilter(region=region, year=year)))
+    from .findings import print_corpus_findings  # what was found, report by report
+
+    print_corpus_findings(store, region, year)

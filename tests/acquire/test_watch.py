@@ -60,6 +60,13 @@ def test_watch_stores_each_report_once_with_url_source_and_site_date(watched, cm
         by_id = acquire_db.published_dates(store, [sr.id for sr in reports.values()])
         assert by_id[reports[site.url("/huaian/xxgk/P020250407.pdf")].id] == "2025-04-07"
         assert reports[site.url("/hongze/files/P020250120.pdf")].report.organ == "淮安市洪泽区人民政府"
+        # the site's date reached the rules: LATE_PUBLICATION judged by it (the PDF itself is unsigned)
+        late = [
+            f
+            for f in reports[site.url("/huaian/xxgk/P020250407.pdf")].report.findings
+            if f.code == "LATE_PUBLICATION"
+        ]
+        assert late and "2025-04-07" in late[0].message and "网页发布日期" in late[0].message
         fetched = acquire_db.site_published(store, _sha(d, "P020250120"))
         assert fetched is not None and fetched.page_url.endswith("t20250120_1001.html")
 

@@ -139,3 +139,22 @@ def test_cli(county, tmp_path: Path) -> None:  # noqa: ANN001
     assert r.returncode == 1 and "没有地区" in r.stderr
     r = _cli("--show-rubric")
     assert r.returncode == 0 and "实质公开率" in r.stdout
+
+
+@pytest.mark.libreoffice
+def test_unit_sheet_pdf(county) -> None:  # noqa: ANN001
+    import shutil
+
+    from pypdf import PdfReader
+
+    from nianbao.evaluation.sheet import sheet_pdf
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice not installed")
+    store, _, _ = county
+    ev = evaluate_region(store, "测试县", YEAR)
+    unit = next(u for u in ev.units if u.unit.name == "测试县财政局")
+    pdf = sheet_pdf(ev, unit)
+    assert pdf[:5] == b"%PDF-"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
+    assert "测试县财政局2024年政府信息公开工作年度报告评估表" in text and "复议纠错率" in text

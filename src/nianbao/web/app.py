@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import __version__
 from ..store import Store
 from .auth import LoginRequired
 from .deps import HERE, render
@@ -81,7 +82,7 @@ def create_app(
         title="年报 nianbao",
         description="政府信息公开工作年度报告的检查、汇总与编写。REST 接口需登录（会话 Cookie），"
         "修改类请求需在请求头 X-CSRF-Token 中携带 /api/me 返回的 csrf。",
-        version="0.1.0",
+        version=__version__,
         docs_url=None,  # Swagger UI would load from a CDN; the schema itself is at /openapi.json
         redoc_url=None,
     )

@@ -122,6 +122,8 @@ def test_robots_rules() -> None:
     rules = RobotsRules("User-agent: *\nDisallow: /private/\n")
     assert rules.allowed("http://a/x.html", "nianbao") and not rules.allowed("http://a/private/x", "nianbao")
     assert not RobotsRules(None, disallow_all=True).allowed("http://a/x", "nianbao")
+    assert RobotsRules("User-agent: *\nCrawl-delay: 3\n").crawl_delay("nianbao") == 3.0
+    assert rules.crawl_delay("nianbao") == 0.0
 
 
 def test_sniff_by_content_not_by_label() -> None:

@@ -141,6 +141,9 @@ class Fetcher:
             await check_address(current, self.policy.allow_private)
             if self.policy.respect_robots:
                 rules = await self.robots.rules(current)
+                delay = rules.crawl_delay(self.policy.user_agent)
+                if delay:  # honoured up to the policy's longest back-off: a site cannot stall a run
+                    self.limiter.slow_down(urlsplit(current).netloc, min(delay, self.policy.max_backoff))
                 if not rules.allowed(current, self.policy.user_agent):
                     why = f"（{rules.why}）" if rules.why else ""
                     raise FetchError("robots", f"网站的 robots.txt 不允许抓取该地址{why}：{current}", url)

@@ -13,10 +13,11 @@ from contextlib import asynccontextmanager
 
 
 class _Host:
-    def __init__(self, per_host: int) -> None:
+    def __init__(self, per_host: int, interval: float) -> None:
         self.slots = asyncio.Semaphore(max(per_host, 1))
         self.lock = asyncio.Lock()
         self.next_start = 0.0
+        self.interval = interval
 
 
 class HostLimiter:
@@ -24,15 +25,24 @@ class HostLimiter:
         self.per_host, self.min_interval = per_host, min_interval
         self._hosts: dict[str, _Host] = {}
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    def _host(self, host: str) -> _Host:
         h = self._hosts.get(host)
         if h is None:
-            h = self._hosts[host] = _Host(self.per_host)
+            h = self._hosts[host] = _Host(self.per_host, self.min_interval)
+        return h
+
+    def slow_down(self, host: str, interval: float) -> None:
+        """A site asked for more time between requests (robots.txt Crawl-delay)."""
+        h = self._host(host)
+        h.interval = max(h.interval, interval)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        h = self._host(host)
         async with h.slots:
             async with h.lock:
                 wait = h.next_start - time.monotonic()
                 if wait > 0:
                     await asyncio.sleep(wait)
-                h.next_start = time.monotonic() + self.min_interval
+                h.next_start = time.monotonic() + h.interval
             yield

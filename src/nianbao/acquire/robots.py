@@ -23,6 +23,13 @@ class RobotsRules:
         self.parser.parse((text or "").splitlines())
         self.disallow_all, self.why = disallow_all, why
 
+    def crawl_delay(self, agent: str) -> float:
+        try:
+            delay = self.parser.crawl_delay(agent)
+        except (TypeError, ValueError):
+            return 0.0
+        return float(delay) if delay else 0.0
+
     def allowed(self, url: str, agent: str) -> bool:
         if self.disallow_all:
             return False

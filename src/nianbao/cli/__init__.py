@@ -34,5 +34,19 @@ def _load_commands(argv: list[str] | None = None) -> None:
 
 
 def main() -> None:
-    _load_commands()
-    app()
+    """Run the command. No traceback reaches the user: an unexpected error prints one Chinese
+    line naming the log file that holds the details (`nianbao.errorlog`)."""
+    try:
+        _load_commands()
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n已中断\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        from ..errorlog import log_exception
+
+        where = log_exception(exc, " ".join(sys.argv))
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        hint = f"详细信息已写入 {where}" if where else "详细信息无法写入日志文件"
+        sys.stderr.write(f"内部错误（请报告此问题）：{detail}\n{hint}\n")
+        sys.exit(2)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-import signal
-import threading
-import traceback
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Annotated
 
-from ..errors import NianbaoError
+import typer
+
+from ..isolation import Limits
 from ..model import Report
+
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option("--timeout", help="每个文件的处理时限（秒；默认 300，或环境变量 NIANBAO_PARSE_TIMEOUT）"),
+]
+MemoryOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-memory", help="每个文件的解析进程内存上限（MB；默认 1536，或环境变量 NIANBAO_PARSE_MEMORY_MB）"
+    ),
+]
+
+
+def limits_from(timeout: float | None = None, memory_mb: int | None = None) -> Limits:
+    """The per-file limits: command-line options over environment variables over defaults.
+    A time limit given on the command line bounds CPU time as well as elapsed time."""
+    return Limits.from_env(wall_seconds=timeout, cpu_seconds=timeout, memory_mb=memory_mb)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[str]:
@@ -25,45 +41,13 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
             yield p
 
 
-class _TimedOut(Exception):
-    pass
+def parse_safely(
+    path: str, timeout: float | None = None, memory_mb: int | None = None
+) -> tuple[Report | None, str | None]:
+    """Parse one file in an isolated worker; never raises. `(report, None)` or `(None, a Chinese
+    error message)`: a crash, a memory or time limit costs this file only."""
+    from ..isolation import run_isolated
+    from ..isolation.tasks import parse_path
 
-
-@contextmanager
-def time_limit(seconds: float | None):
-    """Interrupt the work after `seconds` (main thread, Unix); elsewhere no limit is applied."""
-    usable = (
-        seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def _raise(signum, frame):  # noqa: ARG001
-        raise _TimedOut
-
-    previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def parse_safely(path: str, timeout: float | None = None) -> tuple[Report | None, str | None]:
-    """Parse one file; never raises. Returns (report, None) or (None, a Chinese error message)."""
-    from ..api import parse
-
-    try:
-        with time_limit(timeout):
-            return parse(path), None
-    except _TimedOut:
-        return None, f"处理超时（超过 {timeout:g} 秒），已跳过该文件"
-    except NianbaoError as exc:
-        return None, str(exc)
-    except MemoryError:
-        return None, "内存不足，无法处理该文件"
-    except Exception as exc:  # a bug must not lose the rest of the batch
-        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return None, f"内部错误（请报告此问题）：{detail}"
+    out = run_isolated(parse_path, path, limits=limits_from(timeout, memory_mb))
+    return out.value if out.ok else (None, out.error)

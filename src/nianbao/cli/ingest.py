@@ -19,12 +19,13 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..corpus.cli_support import DbOption, console, open_store
 from ..corpus.ingest import IngestStats, ingest
 from ..corpus.runner import run_corpus_rules
 from ..findings import CATALOGUE
 from ..store import ReportFilter
 from . import app
+from ._common import MemoryOption, TimeoutOption, limits_from
+from ._db import DbOption, console, open_store
 
 
 class _RateColumn(ProgressColumn):
@@ -45,8 +46,13 @@ def ingest_cmd(
         bool, typer.Option("--check/--no-check", help="导入后运行跨年度、汇总一致性检查")
     ] = True,
     retry_errors: Annotated[bool, typer.Option("--retry-errors", help="重新尝试以前失败的文件")] = False,
+    timeout: TimeoutOption = None,
+    memory: MemoryOption = None,
 ) -> None:
-    """批量导入报告到数据库：并行解析，按内容哈希去重，可中断后续跑。"""
+    """批量导入报告到数据库：并行解析，按内容哈希去重，可中断后续跑。
+
+    每个文件在独立的子进程中解析，受内存、CPU 时间和处理时限约束：某个文件导致崩溃或超限，
+    只记录该文件的错误，其余文件照常入库。"""
     store = open_store(db)
     if retry_errors:
         console.print(f"将重新尝试 {store.forget_errors()} 个以前失败的文件")
@@ -82,11 +88,16 @@ def ingest_cmd(
             engine=engine,
             address=address,
             progress=update,
+            limits=limits_from(timeout, memory),
         )
     console.print(
         f"完成：新导入 {stats.stored} 份，失败 {stats.errors} 份，已存在跳过 {stats.skipped} 份，"
         f"用时 {stats.seconds:.1f} 秒（{stats.rate:.1f} 份/秒）"
     )
+    if stats.retry_later:
+        console.print(
+            f"[yellow]{stats.retry_later} 个文件因解析进程故障未处理，下次导入时将自动重试[/yellow]"
+        )
     for name, error in stats.error_files[:20]:
         console.print(f"  [red]✗[/red] {name}：{error}")
     if len(stats.error_files) > 20:

@@ -13,7 +13,10 @@ from . import app
 
 @app.command("write")
 def write_cmd(
-    source: Annotated[str | None, typer.Argument(help="数据文件：YAML/JSON 或填报表 .xlsx")] = None,
+    source: Annotated[
+        str | None,
+        typer.Argument(help="数据文件：YAML/JSON、nianbao parse/export 输出的 JSON Lines，或填报表 .xlsx"),
+    ] = None,
     output: Annotated[
         str, typer.Option("--output", "-o", help="输出文件：.docx .pdf .html .md .txt")
     ] = "report.docx",
@@ -47,7 +50,7 @@ def write_cmd(
     console = Console(stderr=True, soft_wrap=True)
     try:
         if source:
-            data = load_data(source)
+            data = load_data(source, {"organ": organ, "year": year})
         elif organ and year:
             data = ReportData(organ=organ, year=year)
         else:

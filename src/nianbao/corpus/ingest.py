@@ -2,8 +2,12 @@
 
 Each file is stored in its own transaction keyed by its content hash, so a run killed at any
 point resumes where it stopped: stored files are skipped, nothing is stored twice. Parsing runs
-in worker processes (a local process pool, or Ray tasks); only the parent writes to the database,
-which keeps SQLite to one writer and the workers free of database connections.
+in isolated worker processes (`nianbao.isolation`: per-file memory, CPU and time limits; a crash
+costs only the file that caused it), locally or inside Ray tasks; only the parent writes to the
+database, which keeps SQLite to one writer and the workers free of database connections.
+
+A file whose error is the pool's, not its own (its worker could not be started, the run was
+interrupted), is not recorded, so the next run tries it again.
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import isolation
 from ..errors import NianbaoError
 from ..model import Report
 from ..review.identify import not_a_report
@@ -41,10 +45,17 @@ def parse_item(name: str, data: bytes) -> ParseResult:
     except NianbaoError as exc:
         return None, str(exc)
     except MemoryError:
-        return None, "内存不足，无法处理该文件"
+        return None, isolation.memory_exhausted()
     except Exception as exc:  # a parser bug must not lose the batch
+        from ..errorlog import log_exception
+
+        log_exception(exc, f"parse {name}")
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return None, f"内部错误（请报告此问题）：{detail}"
+
+
+# files recorded by earlier versions with an error that was a neighbour's crash, not their own
+_POOL_ERRORS = ("解析进程异常退出", "解析任务失败")
 
 
 @dataclass
@@ -54,7 +65,9 @@ class IngestStats:
     stored: int = 0
     errors: int = 0
     seconds: float = 0.0
+    retry_later: int = 0  # not recorded: the pool failed, not the file; the next run tries again
     error_files: list[tuple[str, str]] = field(default_factory=list)
+    peak_worker_mb: float = 0.0  # the largest resident memory a worker reached on one file
 
     @property
     def rate(self) -> float:
@@ -79,8 +92,11 @@ def ingest(
     address: str | None = None,
     progress: Progress | None = None,
     batch: int = 16,
+    limits: isolation.Limits | None = None,
 ) -> IngestStats:
-    """Ingest files, folders and ZIPs into `store`. Returns counts; errors are stored, not raised."""
+    """Ingest files, folders and ZIPs into `store`. Returns counts; errors are stored, not raised.
+
+    `limits`: what one file may cost (default `isolation.Limits.from_env()`)."""
     files = [f for f in list_inputs(paths) if not _is_own_database(f, store)]
     stats = IngestStats()
     known = store.known_hashes()
@@ -102,8 +118,14 @@ def ingest(
                 continue
             yield _Pending(item, sha, len(item.data))
 
-    def done(p: _Pending, result: ParseResult) -> None:
-        report, error = result
+    def done(p: _Pending, out: isolation.Outcome) -> None:
+        stats.peak_worker_mb = max(stats.peak_worker_mb, out.peak_rss_mb)
+        if not out.own:  # the pool's failure: leave the file for the next run
+            known.discard(p.sha)
+            stats.retry_later += 1
+            stats.error_files.append((p.item.name, out.error or ""))
+            return
+        report, error = out.value if out.ok else (None, out.error)
         if writer.add(DocumentRecord(p.sha, p.item.name, p.size, report, error)):
             stats.seconds = time.perf_counter() - start
             if progress:
@@ -113,7 +135,7 @@ def ingest(
     if engine not in ("local", "ray"):
         raise ValueError(f"未知的执行引擎：{engine}（可选 local、ray）")
     try:
-        runner(todo(), done, workers or os.cpu_count() or 1, address)
+        runner(todo(), done, workers or os.cpu_count() or 1, address, limits or isolation.Limits.from_env())
     finally:
         writer.flush()  # also on Ctrl-C: what was parsed is kept
     stats.seconds = time.perf_counter() - start
@@ -167,46 +189,36 @@ class _BatchWriter:
 
 def _run_local(
     items: Iterator[_Pending],
-    done: Callable[[_Pending, ParseResult], None],
+    done: Callable[[_Pending, isolation.Outcome], None],
     workers: int,
     _address: str | None,
+    limits: isolation.Limits,
 ) -> None:
-    if workers <= 1:
+    isolation.preload(__name__)
+
+    def jobs() -> Iterator[tuple[_Pending, tuple[str, bytes]]]:
         for p in items:
-            result = parse_item(p.item.name, p.item.data or b"")
-            p.item.data = None
-            done(p, result)
-        return
-    window = workers * 4  # bounded: a 100,000-file folder must not sit in memory as futures
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        running: dict[Future[ParseResult], _Pending] = {}
-        for p in items:
-            running[pool.submit(parse_item, p.item.name, p.item.data or b"")] = p
-            p.item.data = None  # the worker has its copy
-            if len(running) >= window:
-                _drain(running, done, FIRST_COMPLETED)
-        while running:
-            _drain(running, done, FIRST_COMPLETED)
+            data, p.item.data = p.item.data or b"", None  # the worker gets its copy; drop ours after
+            yield p, (p.item.name, data)
+
+    # bounded: a 100,000-file folder must not sit in memory; a worker's file waits in its pipe
+    with isolation.Pool(workers, limits) as pool:
+        for p, out in pool.imap_unordered(parse_item, jobs(), window=workers * 2):
+            done(p, out)
 
 
-def _drain(
-    running: dict[Future[ParseResult], _Pending], done: Callable[[_Pending, ParseResult], None], how: str
-) -> None:
-    finished, _ = wait(list(running), return_when=how)
-    for fut in finished:
-        p = running.pop(fut)
-        try:
-            result = fut.result()
-        except Exception as exc:  # a worker died (segfault in a C library, OOM kill)
-            result = (None, f"解析进程异常退出：{type(exc).__name__}")
-        done(p, result)
+def parse_item_isolated(name: str, data: bytes, limits: isolation.Limits) -> isolation.Outcome:
+    """`parse_item` in an isolated worker of the calling process (a Ray worker's own pool)."""
+    isolation.preload(__name__)
+    return isolation.run_isolated(parse_item, name, data, limits=limits)
 
 
 def _run_ray(
     items: Iterator[_Pending],
-    done: Callable[[_Pending, ParseResult], None],
+    done: Callable[[_Pending, isolation.Outcome], None],
     workers: int,
     address: str | None,
+    limits: isolation.Limits,
 ) -> None:
     try:
         import ray
@@ -219,7 +231,9 @@ def _run_ray(
         else:
             kwargs["num_cpus"] = workers
         ray.init(**kwargs)
-    remote = ray.remote(num_cpus=1, max_retries=1)(parse_item)
+    # each Ray task parses in an isolated worker of its own Ray worker process: the same limits,
+    # the same error rows as the local engine; a Ray worker that dies anyway is the pool's failure
+    remote = ray.remote(num_cpus=1, max_retries=1)(parse_item_isolated)
     window = max(int(ray.available_resources().get("CPU", workers)), 1) * 4
     running: dict[Any, _Pending] = {}
 
@@ -227,13 +241,16 @@ def _run_ray(
         for ref in refs:
             p = running.pop(ref)
             try:
-                result = ray.get(ref)
-            except Exception as exc:  # the task's worker died
-                result = (None, f"解析任务失败：{type(exc).__name__}")
-            done(p, result)
+                out = ray.get(ref)
+            except Exception as exc:  # the task's Ray worker died
+                why = f"Ray 任务失败：{type(exc).__name__}"
+                out = isolation.Outcome(
+                    error=isolation.NOT_STARTED.format(why=why), own=False, kind="not-started"
+                )
+            done(p, out)
 
     for p in items:
-        running[remote.remote(p.item.name, p.item.data or b"")] = p
+        running[remote.remote(p.item.name, p.item.data or b"", limits)] = p
         p.item.data = None
         if len(running) >= window:
             ready, _ = ray.wait(list(running), num_returns=1)

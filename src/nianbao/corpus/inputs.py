@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..readers import MAX_BYTES
+from ..readers import max_bytes
 
 MAX_MEMBERS = int(os.environ.get("NIANBAO_ZIP_MAX_MEMBERS", 20000))
 MAX_TOTAL = int(os.environ.get("NIANBAO_ZIP_MAX_TOTAL", 4 * 1024**3))  # uncompressed, per archive
@@ -98,17 +98,22 @@ def _zip_items(path: Path) -> Iterator[InputItem]:
         if total > MAX_TOTAL:
             yield InputItem(str(path), None, f"压缩包解压后过大（{total // 1048576} MB），疑似压缩炸弹")
             return
+        limit = max_bytes()
         for info in infos:
             name = member_name(info)
-            base = name.rsplit("/", 1)[-1]
-            if base.startswith(".") or name.startswith("__MACOSX/"):
+            if name.startswith("__MACOSX/"):  # the Mac archiver's resource forks, not files
                 continue
             shown = f"{path}!{name}"
-            if info.file_size > MAX_BYTES:
+            if any(part.startswith(".") and part not in (".", "..") for part in name.split("/")):
+                yield InputItem(
+                    shown, None, "隐藏文件（名称以“.”开头），未导入；如确为报告，请改名后重新导入"
+                )
+                continue
+            if info.file_size > limit:
                 yield InputItem(
                     shown,
                     None,
-                    f"文件过大（{info.file_size // 1048576} MB），上限为 {MAX_BYTES // 1048576} MB",
+                    f"文件过大（{info.file_size // 1048576} MB），上限为 {limit // 1048576} MB",
                 )
                 continue
             if info.file_size > 1048576 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -116,11 +121,11 @@ def _zip_items(path: Path) -> Iterator[InputItem]:
                 continue
             try:
                 with zf.open(info) as fh:
-                    data = fh.read(MAX_BYTES + 1)  # never trust the header's size alone
+                    data = fh.read(limit + 1)  # never trust the header's size alone
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 yield InputItem(shown, None, f"无法解压：{exc}")
                 continue
-            if len(data) > MAX_BYTES:
+            if len(data) > limit:
                 yield InputItem(shown, None, "解压后文件过大，已跳过")
                 continue
             yield InputItem(shown, data)
@@ -128,10 +133,10 @@ def _zip_items(path: Path) -> Iterator[InputItem]:
 
 def _file_item(path: Path) -> InputItem:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        size, limit = path.stat().st_size, max_bytes()
+        if size > limit:
             return InputItem(
-                str(path), None, f"文件过大（{size // 1048576} MB），上限为 {MAX_BYTES // 1048576} MB"
+                str(path), None, f"文件过大（{size // 1048576} MB），上限为 {limit // 1048576} MB"
             )
         return InputItem(str(path), path.read_bytes())
     except OSError as exc:

@@ -32,6 +32,9 @@ BLANK_MARKERS = frozenset(
     {"", "/", "／", "\\", "-", "—", "——", "－", "–", "─", "无", "空", "暂无", "null", "N/A", "n/a", "×", "*"}
 )
 
+# no count or amount in a report has more digits; a longer run is no number (and would overflow a
+# float beyond 308 digits or int() beyond 4,300)
+MAX_DIGITS = 15
 _NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _LEADING_NUM_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")
 _SPACES_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -53,6 +56,10 @@ def is_blank(raw: str) -> bool:
     return _blank(clean(raw))
 
 
+def _too_long(number: str) -> bool:
+    return sum(ch.isdigit() for ch in number.split(".", 1)[0]) > MAX_DIGITS or len(number) > 3 * MAX_DIGITS
+
+
 def _to_number(text: str) -> int | float:
     text = text.replace(",", "")
     if "." in text:
@@ -68,9 +75,11 @@ def parse_number(raw: str, unit: str | None = None) -> ParsedNumber:
     if _blank(text):
         return ParsedNumber(None, CellStatus.BLANK)
     if _NUM_RE.match(text):
+        if _too_long(text):
+            return ParsedNumber(None, CellStatus.NOT_NUMERIC)
         return ParsedNumber(_to_number(text), CellStatus.OK)
     m = _LEADING_NUM_RE.match(text)
-    if not m:
+    if not m or _too_long(m.group(1)):
         return ParsedNumber(None, CellStatus.NOT_NUMERIC)
     number, rest = _to_number(m.group(1)), m.group(2)
     if unit == "万元":

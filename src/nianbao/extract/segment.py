@@ -67,6 +67,8 @@ CHUNK_NODE_BUDGET = 100_000
 JOINT_NODE_BUDGET = 50_000
 
 _EPS = 1e-6
+#: No cell is longer (numbers.MAX_DIGITS digits, a sign, a point and decimals): bounds stay finite.
+_MAX_CELL_CHARS = 20
 _DEC = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _ALLOWED = re.compile(r"[0-9.+\-]+")
 _EMPTY: Mapping[str, Number | None] = MappingProxyType({})
@@ -134,6 +136,8 @@ def _normalise(text: str) -> str:
 
 def _parse(piece: str, decimal: bool, signed: bool) -> Number | None:
     """The value of one cell's text, or None when the text cannot be a single cell."""
+    if len(piece) > _MAX_CELL_CHARS:
+        return None
     sign = 1
     if signed and piece[:1] in "+-":
         sign = -1 if piece[0] == "-" else 1
@@ -250,6 +254,8 @@ def _enumerate(
     n = len(keys)
     if not tokens or len(tokens) > n or any(not _ALLOWED.fullmatch(t) for t in tokens):
         return _ChunkSplits([])
+    if sum(map(len, tokens)) > n * _MAX_CELL_CHARS:  # more characters than the cells can hold
+        return _ChunkSplits([])
     kinds = [(k in chunk.decimal_keys, k in chunk.signed_keys) for k in keys]
     # prefix i (keys 0..i) holds a decimal or signed cell: the digit-length lower bound fails there
     loose: list[bool] = []
@@ -266,7 +272,7 @@ def _enumerate(
     pmax = [0]
     for t in tokens:
         cum.append(cum[-1] + len(t))
-        pmax.append(max(pmax[-1], len(t)))
+        pmax.append(min(max(pmax[-1], len(t)), _MAX_CELL_CHARS))
     partial = [r.const for r in rels]
     digit_sum = [0]
     for ch in "".join(tokens):
@@ -379,7 +385,7 @@ def _enumerate(
             if i < ntok:  # a token left over with no cell for it
                 continue
             m = cum[j] + s
-            lmax = max(pmax[j], s)
+            lmax = min(max(pmax[j], s), _MAX_CELL_CHARS)
             values[i] = v
             for q, cf in enumerate(coefs):
                 partial[q] += cf * v

@@ -8,12 +8,21 @@ text stay as they are; recognising the template is the extractor's job.
 
 python-calamine (Rust) reads the values and the merged ranges of all four formats; an ET file it
 cannot open is converted to XLSX by LibreOffice first.
+
+calamine builds a dense grid from A1 to the last cell and aborts the process when it cannot
+allocate it (cells at A1 and XFD1048576: 17 billion cells, SIGABRT), and it inflates whatever the
+archive holds. So an XLSX or ODS is checked first: the archive as a DOCX is (`_zipguard`), then
+each sheet's extent, by streaming its XML: more than `NIANBAO_MAX_SHEET_CELLS` (1,000,000) cells
+from A1 to the last cell with content is refused. A BIFF .xls holds at most 65,536 × 256 cells;
+the isolated worker's memory limit bounds it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +30,7 @@ from .. import plugins
 from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import MissingDependency, ReadError
 from . import _libreoffice as lo
+from . import _zipguard
 
 _EXTENSIONS = ("xlsx", "xlsm", "xls", "et", "ett", "ods")
 # A one-cell row this close to table rows (and this short) is a table row, e.g. 表三's
@@ -79,7 +89,162 @@ class _Sheet:
     merges: list[tuple[int, int, int, int]]  # r0, c0, r1, c1 inclusive
 
 
+MAX_SHEET_CELLS = 1_000_000
+_XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+
+
+def _max_cells() -> int:
+    from . import env_limit
+
+    return env_limit("NIANBAO_MAX_SHEET_CELLS", MAX_SHEET_CELLS)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _too_many(rows: int, cols: int, sheet: str) -> ReadError:
+    return ReadError(
+        f"表格“{sheet}”范围过大：从 A1 到最后一个有内容的单元格共 {rows} 行 × {cols} 列"
+        f"（{rows * cols} 个单元格），上限为 {_max_cells()} 个单元格；文件可能已损坏或被恶意构造"
+    )
+
+
+def _iterparse(fh: object, tags: tuple[str, ...]):  # noqa: ANN202 - lxml's iterator
+    from lxml import etree
+
+    # no entities, no network, no DTD: a sheet is data, never instructions
+    return etree.iterparse(
+        fh,
+        events=("start", "end"),
+        tag=tags,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+
+
+def _drop(el: object) -> None:
+    """Free a streamed element and the siblings before it (else the tree still grows)."""
+    el.clear()  # type: ignore[attr-defined]
+    parent = el.getparent()  # type: ignore[attr-defined]
+    if parent is not None:
+        while el.getprevious() is not None:  # type: ignore[attr-defined]
+            del parent[0]
+
+
+def _check_xlsx_sheet(zf: zipfile.ZipFile, member: str) -> None:
+    """Rows × columns from A1 to the last cell that holds something (what calamine allocates)."""
+    from lxml import etree
+
+    max_row = max_col = -1
+    row = -1
+    col = -1
+    limit = _max_cells()
+    with zf.open(member) as fh:
+        try:
+            for event, el in _iterparse(fh, (f"{_XLSX_NS}row", f"{_XLSX_NS}c")):
+                if el.tag == f"{_XLSX_NS}row":
+                    if event == "start":
+                        r = el.get("r")
+                        row = int(r) - 1 if r and r.isdigit() else row + 1
+                        col = -1
+                    else:
+                        _drop(el)
+                    continue
+                if event == "start":
+                    continue
+                m = _CELL_REF.match(el.get("r") or "")
+                if m:
+                    col, row = _col_index(m.group(1)), int(m.group(2)) - 1
+                else:
+                    col += 1
+                if len(el) or el.text:  # a value, an inline string or a formula
+                    max_row, max_col = max(max_row, row), max(max_col, col)
+                    if (max_row + 1) * (max_col + 1) > limit:
+                        raise _too_many(max_row + 1, max_col + 1, member.rsplit("/", 1)[-1])
+                _drop(el)
+        except etree.XMLSyntaxError:
+            return  # calamine reports a broken sheet itself
+
+
+def _check_ods(zf: zipfile.ZipFile) -> None:
+    """The same extent for every table of content.xml, repeated rows and columns expanded."""
+    from lxml import etree
+
+    limit = _max_cells()
+    t_table, t_row, t_cell = f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row", f"{_ODS_TABLE}table-cell"
+    rows_rep, cols_rep = f"{_ODS_TABLE}number-rows-repeated", f"{_ODS_TABLE}number-columns-repeated"
+    value_type = f"{_ODS_OFFICE}value-type"
+
+    def count(el: object, attr: str) -> int:
+        raw = el.get(attr) or "1"  # type: ignore[attr-defined]
+        return max(int(raw), 1) if raw.isdigit() else 1
+
+    try:
+        fh = zf.open("content.xml")
+    except KeyError:
+        return
+    with fh:
+        name, row, col, max_row, max_col, row_has = "", 0, 0, -1, -1, False
+        try:
+            for event, el in _iterparse(fh, (t_table, t_row, t_cell, f"{_ODS_TABLE}covered-table-cell")):
+                if el.tag == t_table:
+                    if event == "start":
+                        name, row, max_row, max_col = el.get(f"{_ODS_TABLE}name") or "", 0, -1, -1
+                    else:
+                        _drop(el)
+                    continue
+                if el.tag == t_row:
+                    if event == "start":
+                        col, row_has = 0, False
+                        continue
+                    n = count(el, rows_rep)
+                    if row_has:
+                        max_row = row + n - 1
+                    row, row_has = row + n, False
+                    _drop(el)
+                elif event == "end":
+                    n = count(el, cols_rep)
+                    if el.get(value_type) or len(el):
+                        row_has = True
+                        max_col = max(max_col, col + n - 1)
+                    col += n
+                    _drop(el)
+                else:
+                    continue
+                # this row's own repetition is known only at its end: until then it counts once
+                rows = max(max_row, row if row_has else -1) + 1
+                if rows * (max_col + 1) > limit:
+                    raise _too_many(rows, max_col + 1, name)
+        except etree.XMLSyntaxError:
+            return
+
+
+def check_workbook(data: bytes) -> None:
+    """Refuse an XLSX or ODS that would make calamine inflate or allocate without bound."""
+    if data[:4] != b"PK\x03\x04":
+        return  # BIFF (.xls / .et): bounded by the format itself
+    zf = _zipguard.open_zip(data, "表格文件")
+    with zf:
+        names = zf.namelist()
+        if "content.xml" in names and "xl/workbook.xml" not in names:
+            _check_ods(zf)
+            return
+        for member in names:
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                _check_xlsx_sheet(zf, member)
+
+
 def _load_sheets(data: bytes) -> list[_Sheet]:
+    check_workbook(data)
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - a declared dependency

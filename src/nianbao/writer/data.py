@@ -176,11 +176,40 @@ def _cell_number(key: str, v: Any) -> Number | None:
         raise InputError(f"单元格“{key}”的值“{v}”不是数字") from None
 
 
-def data_from_mapping(raw: Mapping[str, Any], source: str = "<data>") -> ReportData:
-    """Build `ReportData` from a parsed YAML/JSON document; every problem is reported in Chinese."""
+# what `nianbao parse` and `nianbao export --format jsonl` add beside the report's data
+_OUTPUT_ONLY = ("source", "format", "table_templates", "findings", "provenance", "id", "organ_canonical")
+
+
+def _sections_of(raw: dict[str, Any]) -> Mapping[str, Any]:
+    """The parts' texts: a mapping (YAML, JSON written by hand), or nianbao's own output, where
+    `sections` is a list of {key, heading, number, chars} and the texts (with --provenance) are
+    in `section_text`."""
+    sections = raw.pop("sections", None) or {}
+    texts = raw.pop("section_text", None) or {}
+    if isinstance(sections, list):
+        keys = [s.get("key") for s in sections if isinstance(s, Mapping)]
+        return {k: texts.get(k, "") for k in keys if k}
+    return sections if isinstance(sections, Mapping) else {}
+
+
+def data_from_mapping(
+    raw: Mapping[str, Any], source: str = "<data>", overrides: Mapping[str, Any] | None = None
+) -> ReportData:
+    """Build `ReportData` from a parsed YAML/JSON document; every problem is reported in Chinese.
+
+    Accepts what nianbao itself writes (`nianbao parse` lines, with or without `--provenance`,
+    `nianbao export --format jsonl` lines) as well as hand-written data. `overrides` (organ, year,
+    … from the command line) apply before the data is checked."""
     if not isinstance(raw, Mapping):
         raise InputError(f"{source}：内容应为键值对（organ、year、cells …）")
     raw = dict(raw)
+    if raw.get("error") and not raw.get("cells"):
+        raise InputError(f"{source}：这是一条解析失败的记录（{raw['error']}），没有可写入报告的数据")
+    raw.pop("error", None)
+    for key in _OUTPUT_ONLY:
+        raw.pop(key, None)
+    # nianbao writes null for what it could not read; the command line may supply it
+    raw = {k: v for k, v in raw.items() if v is not None} | {k: v for k, v in (overrides or {}).items() if v}
     problems: list[str] = []
     cells: dict[str, Number | None] = {}
     for key, v in flatten_cells(raw.pop("cells", None) or {}).items():
@@ -189,7 +218,7 @@ def data_from_mapping(raw: Mapping[str, Any], source: str = "<data>") -> ReportD
         except InputError as exc:
             problems.extend(exc.problems)
     parts = {}
-    for k, text in (raw.pop("sections", None) or {}).items():
+    for k, text in _sections_of(raw).items():
         parts[_SECTION_NAMES.get(str(k), str(k))] = "" if text is None else str(text).strip()
     try:
         data = ReportData(**raw, sections=parts, cells=cells)
@@ -217,17 +246,44 @@ def _zh_pydantic(err: Any) -> str:
     }.get(kind, str(err.get("msg", kind)))
 
 
-def load_mapping_file(path: str | Path) -> ReportData:
+def _records(text: str, path: Path) -> list[Any]:
+    """The documents of a YAML, JSON or JSON Lines file (`nianbao parse` writes one line a file)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".json", ".jsonl", ".ndjson"):
+            try:
+                return [json.loads(text)]
+            except json.JSONDecodeError:
+                return [json.loads(line) for line in text.splitlines() if line.strip()]
+        return [yaml.safe_load(text)]
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"{path.name}：格式错误，无法解析（{exc}）") from None
+
+
+def load_mapping_file(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ReportData:
+    """A report's data from YAML, JSON or JSON Lines. A file of several reports (JSON Lines) needs
+    `overrides` naming the organ and/or year of the one to write."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
-    try:
-        raw = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{path.name}：格式错误，无法解析（{exc}）") from None
-    return data_from_mapping(raw, path.name)
+    records = _records(text, path)
+    if len(records) > 1:
+        want = {k: v for k, v in (overrides or {}).items() if k in ("organ", "year") and v}
+        chosen = [
+            r for r in records if isinstance(r, Mapping) and all(r.get(k) == v for k, v in want.items())
+        ]
+        if not want or len(chosen) != 1:
+            found = "、".join(
+                f"{r.get('organ') or '未识别机关'} {r.get('year') or ''}"
+                for r in records[:5]
+                if isinstance(r, Mapping)
+            )
+            why = "没有一条符合" if want and not chosen else "请用 --organ 和/或 --year 选定一条"
+            raise InputError(f"{path.name}：包含 {len(records)} 条报告记录（{found} …），{why}")
+        records = chosen
+    return data_from_mapping(records[0] if records else None, path.name, overrides)  # type: ignore[arg-type]
 
 
 def dump_mapping(data: ReportData) -> dict[str, Any]:

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .data import InputError, ReportData, load_mapping_file
 from .ledger import table3_from_ledger, table4_from_ledger
 from .workbook import read_workbook
 
 
-def load_data(path: str | Path) -> ReportData:
+def load_data(path: str | Path, overrides: Mapping[str, Any] | None = None) -> ReportData:
+    """`overrides`: organ, year … given on the command line; for a JSON Lines file of several
+    reports they select the one to write."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"文件不存在：{path}")
     ext = path.suffix.lower()
-    if ext in (".yaml", ".yml", ".json"):
-        return load_mapping_file(path)
+    if ext in (".yaml", ".yml", ".json", ".jsonl", ".ndjson"):
+        return load_mapping_file(path, overrides)
     if ext in (".xlsx", ".xlsm"):
         return read_workbook(path)
     raise InputError(
-        f"{path.name}：不支持的输入格式（可用 YAML、JSON 或 nianbao template 生成的 .xlsx 填报表）"
+        f"{path.name}：不支持的输入格式（可用 YAML、JSON、nianbao parse 输出的 JSON Lines，"
+        "或 nianbao template 生成的 .xlsx 填报表）"
     )
 
 

@@ -219,11 +219,41 @@ def write_workbook(
 
 
 # --- reading back -------------------------------------------------------------------------------
+def formula_totals(cells: dict[str, Any], template_id: str) -> dict[str, Any]:
+    """Every total as the workbook's own formula computes it: =SUM(parts), a blank part counting
+    as 0 (what Excel, WPS and LibreOffice show). Nested totals are summed from their parts."""
+    formulas = total_formulas(template_id)
+    out: dict[str, Any] = {}
+
+    def value(key: str, depth: int = 0) -> Any:
+        if key in out:
+            return out[key]
+        if key not in formulas or depth > 10:
+            v = cells.get(key)
+            return 0 if v is None else v
+        out[key] = _tidy(sum(value(p, depth + 1) for p in formulas[key]))
+        return out[key]
+
+    for key in formulas:
+        value(key)
+    return out
+
+
 def read_workbook(source: str | Path | bytes, name: str | None = None) -> ReportData:
-    """The data of a filled-in workbook. Totals (formulas) are recomputed, never trusted."""
+    """The data of a filled-in workbook.
+
+    Totals are computed from the template's arithmetic exactly as the workbook's formulas compute
+    them, whether or not the workbook holds their results: a workbook filled by a script
+    (openpyxl keeps the formulas but no results) gives the same report as one saved by Excel.
+    A result the workbook does hold (saved by a spreadsheet program, or a number typed over a
+    formula) that differs from the computed total is an error: the file was changed without
+    recalculation, or a total was overwritten."""
     label = name or (Path(source).name if not isinstance(source, bytes) else "填报表")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source)
+        cached_wb = openpyxl.load_workbook(
+            io.BytesIO(source) if isinstance(source, bytes) else source, data_only=True
+        )
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError(f"{label}：无法打开工作簿（{type(exc).__name__}）") from None
     if MAP_SHEET not in wb.sheetnames or META_SHEET not in wb.sheetnames:
@@ -247,15 +277,25 @@ def read_workbook(source: str | Path | bytes, name: str | None = None) -> Report
             v = v.date()
         raw[field] = v
     cells: dict[str, Any] = {}
-    formulas_skipped = set()
+    shown: dict[str, tuple[str, Any]] = {}  # total key -> (where, the result the workbook holds)
+    template_id = str(raw.get("template") or "") or None
+    try:
+        tpl = get_template(template_id) if template_id else template_for_year(int(raw.get("year") or 0))
+    except (KeyError, ValueError, TypeError):
+        tpl = None  # reported below by ReportData's own checks
+    formulas = total_formulas(tpl.id) if tpl is not None else {}
     for key, sheet, cell, _tpl in wb[MAP_SHEET].iter_rows(min_row=2, max_col=4, values_only=True):
         if key is None:
             continue
         v = wb[sheet][cell].value
         where = f"“{sheet}”工作表 {cell} 单元格（{key}）"
-        if isinstance(v, str) and v.startswith("="):
-            formulas_skipped.add(key)
+        if key in formulas:
+            held = cached_wb[sheet][cell].value if isinstance(v, str) and v.startswith("=") else v
+            if held is not None and not (isinstance(held, str) and not held.strip()):
+                shown[key] = (where, held)
             continue
+        if isinstance(v, str) and v.startswith("="):
+            continue  # a formula typed into an input cell: its inputs are what counts
         if v is None or (isinstance(v, str) and not v.strip()):
             cells[key] = None
         elif isinstance(v, bool) or not isinstance(v, (int, float, str)):
@@ -274,6 +314,20 @@ def read_workbook(source: str | Path | bytes, name: str | None = None) -> Report
         problems.append(f"“{META_SHEET}”工作表未填写机关名称")
     if raw.get("year") is None:
         problems.append(f"“{META_SHEET}”工作表未填写报告年度")
+    if tpl is not None:
+        computed = formula_totals(cells, tpl.id)
+        for key, (where, held) in shown.items():
+            try:
+                number = float(str(held).replace(",", "").strip())
+            except ValueError:
+                problems.append(f"{where}：合计“{held}”不是数字")
+                continue
+            if abs(number - computed[key]) > 1e-6:
+                problems.append(
+                    f"{where}：合计为 {held}，但按表格公式（各项之和）应为 {computed[key]}；"
+                    "请在 Excel/WPS 中重新计算并保存，或检查合计单元格是否被改写"
+                )
+        cells |= computed
     if problems:
         raise InputError([f"{label}：{p}" for p in problems])
     try:

@@ -1,8 +1,15 @@
-"""DOCX in the official layout: A4, 公文 margins, the template's merged cells exactly."""
+"""DOCX in the official layout: A4, 公文 margins, the template's merged cells exactly.
+
+Pagination follows the 公文 rules a reader checks: the page number in the footer (「－ 1 －」), a
+part heading never alone at the foot of a page (kept with what follows), no widowed or orphaned
+lines, and the 落款 (organ and date) never alone on the last page: the last paragraph before it is
+kept with it. The PDF is this DOCX laid out by LibreOffice, which honours the same properties.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -16,8 +23,14 @@ from docx.table import _Cell
 from ..compose import Composition
 from .fonts import Fonts
 
+# 「（一）…」「1. …」「一、…」 as a short line without a full stop
+_SUBHEADING = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]、)[^。；;]{0,30}$"
+)
+
 # 公文 sizes: 二号 title, 三号 text; the tables use 五号/小五 to fit A4
 TITLE_PT, TEXT_PT, TABLE_PT, WIDE_TABLE_PT = 22, 16, 10.5, 8
+PAGE_NUMBER_PT = 14  # 四号
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +53,41 @@ def _vertical(cell) -> None:  # type: ignore[no-untyped-def]
     tcpr.append(direction)
 
 
+def _page_number_footer(section, fonts: Fonts) -> None:  # type: ignore[no-untyped-def]
+    """「－ N －」centred in the footer, N a PAGE field (updated by every renderer)."""
+    footer = section.footer
+    para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(para.add_run("－ "), fonts.body, PAGE_NUMBER_PT)
+    run = para.add_run()
+    _font(run, fonts.body, PAGE_NUMBER_PT)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text.strip() == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+    _font(para.add_run(" －"), fonts.body, PAGE_NUMBER_PT)
+
+
+def _keeps_with_next(blocks: list, i: int) -> bool:  # type: ignore[type-arg]
+    """Whether block i must stay on the page of the block after it."""
+    kind = blocks[i].kind
+    nxt = blocks[i + 1].kind if i + 1 < len(blocks) else None
+    if kind in ("title", "heading", "appendix_heading"):
+        return nxt is not None
+    if nxt == "signature":  # the last paragraph, and the organ with its date: the 落款 block
+        return True
+    # a sub-heading the user wrote as a line of its own (「（一）主动公开方面」) leads its paragraph
+    return kind == "paragraph" and nxt == "paragraph" and _SUBHEADING.match(blocks[i].text) is not None
+
+
 def render_docx(comp: Composition, fonts: Fonts | None = None) -> bytes:
     fonts = fonts or Fonts()
     doc = new_docx()
@@ -54,14 +102,20 @@ def render_docx(comp: Composition, fonts: Fonts | None = None) -> bytes:
     normal.element.get_or_add_rPr()
     doc.core_properties.title = comp.title
     doc.core_properties.author = comp.data.organ
+    _page_number_footer(section, fonts)
 
-    for block in comp.blocks:
+    for i, block in enumerate(comp.blocks):
         if block.kind == "table" and block.table is not None:
             _table(doc, block.table, block.layout, fonts)
             continue
         p = doc.add_paragraph()
         run = p.add_run(block.text)
         fmt = p.paragraph_format
+        fmt.widow_control = True
+        if _keeps_with_next(comp.blocks, i):
+            fmt.keep_with_next = True
+            if block.kind != "paragraph":
+                fmt.keep_together = True
         if block.kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(run, fonts.title, TITLE_PT)

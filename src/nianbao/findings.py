@@ -7,8 +7,15 @@ a finding concerns.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar, overload
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
+
+_T = TypeVar("_T")
 
 
 class Severity(StrEnum):
@@ -26,6 +33,7 @@ class Severity(StrEnum):
 
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
 
 @dataclass(frozen=True)
 class Code:
@@ -62,10 +70,14 @@ class Catalogue(dict[str, tuple[Severity, str]]):
             self._load_rules()
         return dict.__contains__(self, code)
 
-    def get(self, code: str, default: tuple[Severity, str] | None = None) -> tuple[Severity, str] | None:  # type: ignore[override]
+    @overload
+    def get(self, code: str, default: None = None) -> tuple[Severity, str] | None: ...
+    @overload
+    def get(self, code: str, default: _T) -> tuple[Severity, str] | _T: ...
+    def get(self, code: str, default: object = None) -> object:
         return self[code] if code in self else default
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         self._load_rules()
         return dict.__iter__(self)
 
@@ -73,15 +85,15 @@ class Catalogue(dict[str, tuple[Severity, str]]):
         self._load_rules()
         return dict.__len__(self)
 
-    def keys(self):  # type: ignore[no-untyped-def]
+    def keys(self) -> dict_keys[str, tuple[Severity, str]]:
         self._load_rules()
         return dict.keys(self)
 
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self) -> dict_items[str, tuple[Severity, str]]:
         self._load_rules()
         return dict.items(self)
 
-    def values(self):  # type: ignore[no-untyped-def]
+    def values(self) -> dict_values[str, tuple[Severity, str]]:
         self._load_rules()
         return dict.values(self)
 
@@ -141,7 +153,8 @@ class Finding:
 
     @property
     def title(self) -> str:
-        return CATALOGUE.get(self.code, (None, self.code))[1]
+        known = CATALOGUE.get(self.code)
+        return known[1] if known else self.code
 
     def to_dict(self) -> dict[str, object]:
         d: dict[str, object] = {

@@ -302,4 +302,4 @@ def _cn2an(text: str, mode: str) -> float:
     # cn2an takes ~0.3 s to import; only pay for it when a Chinese numeral is actually read
     import cn2an
 
-    return cn2an.cn2an(text, mode)
+    return float(cn2an.cn2an(text, mode))

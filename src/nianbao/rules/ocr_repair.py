@@ -123,7 +123,8 @@ def review(report: Report) -> Iterator[Finding]:
                 confirmed.append(cand)
         if len(confirmed) == 1 and confirmed[0] != cell.value:
             new = confirmed[0]
-            prov = dataclasses.replace(cell.prov, method="ocr-repaired")  # type: ignore[arg-type]
+            assert cell.prov is not None  # an OCR cell (`_is_ocr`)
+            prov = dataclasses.replace(cell.prov, method="ocr-repaired")
             report.cells[key] = CellValue(new, str(new), prov, method="recovered", label=cell.label)
             values[key] = new
             doubtful.discard(key)

@@ -141,12 +141,12 @@ def check_template_year(report: Report) -> Iterator[Finding]:
     if not wrong:
         return
     names = "、".join(TABLE_NAMES[t] for t in wrong)
-    used = sorted(set(wrong.values()))
-    detail = "".join(_unsplit_groups(get_template(expected), tid, used) for tid, used in wrong.items())
+    used_ids = sorted(set(wrong.values()))
+    detail = "".join(_unsplit_groups(get_template(expected), tid, other) for tid, other in wrong.items())
     yield Finding(
         "TEMPLATE_YEAR_MISMATCH",
         f"{report.year}年度报告应使用{get_template(expected).notice}规定的{expected}年格式，"
-        f"但{names}使用的是{'、'.join(used)}年格式{detail}",
+        f"但{names}使用的是{'、'.join(used_ids)}年格式{detail}",
         where=names,
         data={"year": report.year, "expected": expected, "tables": wrong},
     )

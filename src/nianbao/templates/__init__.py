@@ -128,6 +128,19 @@ class ResultGroup:
         return tuple(f"t3.{r}.{column}" for r in self.rows)
 
 
+def signed_sum(
+    terms: tuple[tuple[str, int], ...], values: dict[str, float | int | None]
+) -> float | int | None:
+    """sum(sign * values[key]); None when a cell is missing or blank."""
+    total: float | int = 0
+    for key, sign in terms:
+        v = values.get(key)
+        if v is None:
+            return None
+        total += sign * v
+    return total
+
+
 @dataclass(frozen=True)
 class CrossYearRelation:
     """sum(this year's cells) == sum(last year's cells), signed terms, for one row or column.
@@ -152,10 +165,9 @@ class CrossYearRelation:
         self, this: dict[str, float | int | None], last: dict[str, float | int | None]
     ) -> float | int | None:
         """The checked cell's value the relation implies; None when a cell is missing."""
-        try:
-            rest = sum(sign * this[k] for k, sign in self.this[1:])  # type: ignore[operator]
-            before = sum(sign * last[k] for k, sign in self.last)  # type: ignore[operator]
-        except (KeyError, TypeError):
+        rest = signed_sum(self.this[1:], this)
+        before = signed_sum(self.last, last)
+        if rest is None or before is None:
             return None
         return (before - rest) * self.this[0][1]
 
@@ -187,10 +199,7 @@ class LowerBound:
         return (*(k for k, _ in self.terms), self.cell)
 
     def minimum(self, values: dict[str, float | int | None]) -> float | int | None:
-        try:
-            return sum(sign * values[k] for k, sign in self.terms)  # type: ignore[operator]
-        except (KeyError, TypeError):
-            return None
+        return signed_sum(self.terms, values)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from ..corpus.compare import cell_label
-from ..corpus.consolidate import consolidate
+from ..corpus.consolidate import consolidate, save_consolidation
 from ..corpus.runner import run_corpus_rules
 from ..store import ReportFilter
 from ..templates import BALANCE_ROLES, Role, template_of
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 @app.command("consolidate")
 def consolidate_cmd(
-    region: Annotated[str, typer.Option("--region", help="汇总的地区，如 洪泽区")],
+    region: Annotated[
+        str, typer.Option("--region", help="汇总的地区，如 洪泽区；同名地区连同上级写出，如 淮安市洪泽区")
+    ],
     year: Annotated[int, typer.Option("--year", help="报告年度")],
     db: DbOption = None,
     out: Annotated[
@@ -78,7 +80,7 @@ def consolidate_cmd(
         else:
             console.print(f"报告 {check_report} 与下级单位之和一致")
     if save:
-        rid = store.add_report(c.report, consolidated=True)
+        rid = save_consolidation(store, c)  # replaces the one saved before for this region and year
         console.print(f"汇总报告已存入数据库，编号 {rid}")
     if out:
         from ..writer import ReportData, write

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from ..corpus.compare import cell_deltas, part_diffs, year_over_year
 from ..corpus.indicators import INDICATORS
 from ..model import Report
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 def _load(ref: str, db: str | None) -> Report:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 @app.command("evaluate")

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from ..corpus.export import export
 from ..store import ReportFilter
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 @app.command("export")

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 organs_app = typer.Typer(
     help="机关与行政区划：查看、纠正同一机关的不同写法、加载区划表", no_args_is_help=True

@@ -9,12 +9,12 @@ import typer
 from rich.table import Table
 
 from ..corpus.charts import cjk_font, summarise, write_charts
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from ..corpus.compare import ranking
 from ..corpus.indicators import indicator
 from ..findings import CATALOGUE, Severity
 from ..store import ReportFilter
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 @app.command("stats")

@@ -19,9 +19,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ..corpus.cli_support import console, err_console, open_store
 from ..errors import NianbaoError
 from . import app
+from ._db import console, err_console, open_store
 
 _STYLE = {"on_time": "green", "late": "yellow", "missing": "red", "unreachable": "magenta"}
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..findings import Severity
 from ..store import ReportFilter, Store, StoredReport
+from ..store import reports as report_repo
 from ..templates import TABLE_IDS, templates
 from .compare import cell_label
 
@@ -55,18 +56,7 @@ def _meta(sr: StoredReport) -> dict[str, Any]:
 
 
 def _templates_used(store: Store, ids: list[int]) -> list[str]:
-    from sqlalchemy import select
-
-    from ..store.schema import ReportRow
-
-    used: set[str] = set()
-    with store.session() as s:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            for tpl, tts in s.execute(
-                select(ReportRow.template, ReportRow.table_templates).where(ReportRow.id.in_(chunk))
-            ):
-                used.update(t for t in [tpl, *(tts or {}).values()] if t)
+    used = report_repo.templates_used(store, ids)
     return [t for t in templates() if t in used]
 
 

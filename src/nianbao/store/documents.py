@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -96,10 +96,17 @@ def documents(store: Store, status: str | None = None) -> list[Document]:
         return list(s.scalars(q))
 
 
-def forget_errors(store: Store) -> int:
-    """Drop the records of files that failed, so that the next ingest tries them again."""
+def forget_errors(store: Store, starting_with: Sequence[str] = ()) -> int:
+    """Drop the records of files that failed, so that the next ingest tries them again.
+
+    `starting_with`: only errors whose text starts with one of these (a worker pool's failure,
+    not the file's own); empty: every error.
+    """
+    cond = [Document.status == "error"]
+    if starting_with:
+        cond.append(or_(*(Document.error.startswith(p, autoescape=True) for p in starting_with)))
     with store.session() as s:
-        return s.execute(delete(Document).where(Document.status == "error")).rowcount or 0
+        return s.execute(delete(Document).where(*cond)).rowcount or 0
 
 
 def counts(store: Store) -> dict[str, int]:

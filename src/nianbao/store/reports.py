@@ -501,10 +501,11 @@ def replace_consolidation(store: Store, report: Report, region_id: int) -> int:
                 )
             )
         )
+        new = insert(s, report, consolidated=True, region_id=region_id)  # first: a new id, not a reused one
         for model in (CellRow, FindingRow, CellEdit):
             s.execute(delete(model).where(model.report_id.in_(old or [-1])))
         s.execute(delete(ReportRow).where(ReportRow.id.in_(old or [-1])))
-        return insert(s, report, consolidated=True, region_id=region_id)
+        return new
 
 
 def cell_values(

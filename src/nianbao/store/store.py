@@ -82,8 +82,8 @@ class Store:
     def documents(self, status: str | None = None) -> list[Document]:
         return _documents.documents(self, status)
 
-    def forget_errors(self) -> int:
-        return _documents.forget_errors(self)
+    def forget_errors(self, starting_with: Sequence[str] = ()) -> int:
+        return _documents.forget_errors(self, starting_with)
 
     def counts(self) -> dict[str, int]:
         return _documents.counts(self)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy import func, select
 
 from .. import plugins
 from ..findings import CATALOGUE, Finding, Severity
 from ..model import Report
 from ..rules import validate
-from ..store import Store, StoredReport
-from ..store.schema import CellRow, FindingRow, Organ, Region, ReportRow, utcnow
+from ..store import ReportFilter, ReportSummary, Store, StoredReport
+from ..store import findings as finding_repo
+from ..store import organs as organ_repo
+from ..store import reports as report_repo
 from ..templates import Role, get_template, sections, template_of, templates
 from ..writer.data import format_value
 from .auth import Principal
@@ -28,36 +27,6 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 # --- scoped lists ---------------------------------------------------------------------------
-@dataclass
-class ReportSummary:
-    id: int
-    organ: str | None
-    organ_id: int | None
-    region: str | None
-    region_id: int | None
-    year: int | None
-    template: str | None
-    consolidated: bool
-    counts: dict[str, int] = field(default_factory=dict)  # open findings by severity
-
-    @property
-    def status(self) -> str:
-        if self.counts.get("error"):
-            return "error"
-        if self.counts.get("warning"):
-            return "warning"
-        return "ok"
-
-
-def scope_query(principal: Principal):  # noqa: ANN201 - a Select
-    q = select(ReportRow)
-    if principal.role == "reviewer":
-        q = q.where(ReportRow.region_id.in_(principal.region_ids or {-1}))
-    elif principal.role == "writer":
-        q = q.where(ReportRow.organ_id == (principal.organ_id or -1))
-    return q
-
-
 def list_reports(
     store: Store,
     principal: Principal,
@@ -67,50 +36,24 @@ def list_reports(
     status: str | None = None,
     limit: int = 500,
 ) -> list[ReportSummary]:
-    with store.session() as s:
-        q = scope_query(principal)
-        if year:
-            q = q.where(ReportRow.year == year)
-        if region:
-            ids = store.region_ids(region, session=s)
-            q = q.where(ReportRow.region_id.in_(ids) if ids else ReportRow.region == region)
-        if organ:
-            oid = store.find_organ(organ, session=s)
-            q = q.where(ReportRow.organ_id == oid if oid else ReportRow.organ.contains(organ))
-        rows = list(s.scalars(q.order_by(ReportRow.year.desc(), ReportRow.id)))
-        regions = {r.id: r.name for r in s.scalars(select(Region))}
-        organs = {o.id: o.name for o in s.scalars(select(Organ))}
-        counts: dict[int, Counter[str]] = defaultdict(Counter)
-        ids = [r.id for r in rows]
-        for chunk in range(0, len(ids), 500):
-            for rid, sev, n in s.execute(
-                select(FindingRow.report_id, FindingRow.severity, func.count())
-                .where(FindingRow.report_id.in_(ids[chunk : chunk + 500]), FindingRow.accepted.is_(False))
-                .group_by(FindingRow.report_id, FindingRow.severity)
-            ):
-                counts[rid][sev] = n
-    out = [
-        ReportSummary(
-            r.id,
-            organs.get(r.organ_id) or r.organ if r.organ_id else r.organ,
-            r.organ_id,
-            regions.get(r.region_id) if r.region_id else r.region,
-            r.region_id,
-            r.year,
-            r.template,
-            r.consolidated,
-            dict(counts[r.id]),
-        )
-        for r in rows
-    ]
+    """The reports this user may see, filtered; `organ` is a spelling of an organ or part of one
+    (its characters are matched literally: `_` and `%` are no wildcards)."""
+    oid = organ_repo.find_organ(store, organ) if organ else None
+    flt = ReportFilter(
+        scope=principal.scope,
+        year=year or None,
+        region=region or None,
+        organ_id=oid,
+        organ_text=organ if organ and oid is None else None,
+    )
+    out = report_repo.summaries(store, flt)
     if status:
         out = [r for r in out if r.status == status]
     return out[:limit]
 
 
 def years(store: Store) -> list[int]:
-    with store.session() as s:
-        return sorted({y for y in s.scalars(select(ReportRow.year)) if y}, reverse=True)
+    return report_repo.years(store)
 
 
 # --- one report ----------------------------------------------------------------------------
@@ -198,7 +141,7 @@ def finding_dict(f: Finding, fid: int | None) -> dict[str, Any]:
     }
 
 
-def acceptance_details(store: Store, report_id: int) -> dict[int, FindingRow]:
+def acceptance_details(store: Store, report_id: int) -> dict[int, Any]:
     return {f.id: f for f in store.findings(report_id=report_id)}
 
 
@@ -214,8 +157,7 @@ def revalidate(store: Store, report_id: int) -> list[Finding]:
     for key in manual:
         c = report.cells[key]
         c.raw = format_value(c.value)  # what the person typed is what the rules should see
-    plugins.load()
-    claimed = {code for spec in plugins.RULES.values() if spec.scope == "report" for code in spec.codes}
+    claimed = {code for spec in plugins.report_rules() for code in spec.codes}
     old = [f for f in store.findings(report_id=report_id) if f.scope == "report"]
     kept = [
         Finding(f.code, f.message, list(f.cells or []), f.where, Severity(f.severity), dict(f.data or {}))
@@ -229,43 +171,8 @@ def revalidate(store: Store, report_id: int) -> list[Finding]:
 
 
 def neighbours(store: Store, report_id: int) -> tuple[list[int], list[int]]:
-    """(reports whose corpus findings a change to this one can alter, the reports those rules read).
-
-    The cross-year rules compare a report with the same organ's year before: a change to year Y
-    alters the findings of Y and Y+1, which read Y-1 .. Y+1. AGG_MISMATCH compares a consolidated
-    report with its units: those of the report's own region (departments) or of the parent region
-    (a government), so the consolidated reports of both regions for Y are re-checked too.
-    """
-    with store.session() as s:
-        row = s.get(ReportRow, report_id)
-        if row is None:
-            return [], []
-        targets = {report_id}
-        context = {report_id}
-        if row.organ_id is not None and row.year is not None and not row.consolidated:
-            for rid, year in s.execute(
-                select(ReportRow.id, ReportRow.year).where(
-                    ReportRow.organ_id == row.organ_id,
-                    ReportRow.year <= row.year + 1,  # XY_TEXT_REUSE reads the nearest earlier year
-                    ReportRow.consolidated.is_(False),
-                )
-            ):
-                context.add(rid)
-                if year >= row.year:
-                    targets.add(rid)
-        if row.region_id is not None and row.year is not None:
-            region = s.get(Region, row.region_id)
-            regions = {row.region_id} | ({region.parent_id} if region and region.parent_id else set())
-            for rid in s.scalars(
-                select(ReportRow.id).where(
-                    ReportRow.region_id.in_(regions),
-                    ReportRow.year == row.year,
-                    ReportRow.consolidated.is_(True),
-                )
-            ):
-                targets.add(rid)
-                context.add(rid)
-    return sorted(targets), sorted(context)
+    """(reports whose corpus findings a change to this one can alter, the reports those rules read)."""
+    return report_repo.neighbours(store, report_id)
 
 
 def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
@@ -288,37 +195,20 @@ def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
 
 
 def set_comment(store: Store, finding_id: int, comment: str | None) -> None:
-    with store.session() as s:
-        row = s.get(FindingRow, finding_id)
-        if row is not None:
-            row.comment = comment
-            row.accepted_at = utcnow()
+    finding_repo.set_comment(store, finding_id, comment)
 
 
 # --- consolidation --------------------------------------------------------------------------
 def consolidate_region(store: Store, region_id: int, year: int):  # noqa: ANN201 - corpus.Consolidation
-    """逐级汇总 of a region (the corpus engineer's `nianbao.corpus.consolidate`)."""
+    """逐级汇总 of a region, by its id (two regions may share a name)."""
     from ..corpus.consolidate import consolidate
 
-    with store.session() as s:
-        region = s.get(Region, region_id)
-    if region is None:
-        raise LookupError(region_id)
-    return consolidate(store, region.name, year)
+    return consolidate(store, region_id, year)
 
 
 def saved_consolidation(store: Store, region_id: int, year: int) -> int | None:
     """The consolidated report last saved from the region × year page, if any."""
-    with store.session() as s:
-        region = s.get(Region, region_id)
-        if region is None:
-            return None
-        return s.scalar(
-            select(ReportRow.id)
-            .where(ReportRow.consolidated.is_(True), ReportRow.source == f"consolidated:{region.name}:{year}")
-            .order_by(ReportRow.id.desc())
-            .limit(1)
-        )
+    return report_repo.saved_consolidation(store, region_id, year)
 
 
 def save_consolidation(store: Store, region_id: int, year: int) -> int:
@@ -327,16 +217,14 @@ def save_consolidation(store: Store, region_id: int, year: int) -> int:
     Saving again replaces the report saved before, so there is one consolidated report per region
     and year; AGG_MISMATCH then checks it against its units, now and after every correction.
     """
-    c = consolidate_region(store, region_id, year)
-    previous = saved_consolidation(store, region_id, year)
-    rid = store.add_report(c.report, consolidated=True)
-    if previous is not None:
-        store.delete_report(previous)
+    from ..corpus.consolidate import save_consolidation as save
+
+    rid = save(store, consolidate_region(store, region_id, year))
     recheck_corpus(store, rid)
     return rid
 
 
-def visible_regions(store: Store, principal: Principal) -> list[Region]:
+def visible_regions(store: Store, principal: Principal) -> list[Any]:
     from .auth import subtree
 
     regions = store.regions()
@@ -365,15 +253,7 @@ def text_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def year_over_year(store: Store, organ_id: int) -> list[dict[str, Any]]:
-    with store.session() as s:
-        ids = list(
-            s.scalars(
-                select(ReportRow.id)
-                .where(ReportRow.organ_id == organ_id, ReportRow.consolidated.is_(False))
-                .order_by(ReportRow.year, ReportRow.id)
-            )
-        )
-    reports = store.load_reports(ids)
+    reports = store.load_reports(report_repo.organ_report_ids(store, organ_id))
     by_year: dict[int, StoredReport] = {}
     for r in reports:
         if r.report.year:
@@ -437,46 +317,32 @@ def _dashboard_keys() -> tuple[
 
 
 def dashboard(store: Store, principal: Principal, year: int | None = None) -> dict[str, Any]:
-    with store.session() as s:
-        q = scope_query(principal).where(ReportRow.consolidated.is_(False))
-        rows = list(s.scalars(q))
-        ids = [r.id for r in rows if year is None or r.year == year]
-        all_ids = [r.id for r in rows]
-        year_of = {r.id: r.year for r in rows}
-        region_of = {r.id: r.region_id for r in rows}
-        regions = {r.id: r.name for r in s.scalars(select(Region))}
-        applicant_of, group_of, series_of, applicant_names, group_names = _dashboard_keys()
-        applicants = Counter()
-        outcomes = Counter()
-        by_year: dict[int, Counter[str]] = defaultdict(Counter)
-        by_region: Counter[str] = Counter()
-        for rid, key, value in s.execute(
-            select(CellRow.report_id, CellRow.key, CellRow.value).where(
-                CellRow.report_id.in_(all_ids or [-1]), CellRow.key.like("t%")
-            )
-        ):
-            if value is None:
-                continue
-            series = series_of.get(key)
-            if series is not None:
-                by_year[year_of[rid] or 0][series] += value
-                if series == "新收申请" and rid in ids:
-                    by_region[regions.get(region_of[rid], "未知地区")] += value
-            if rid not in ids:
-                continue
-            if key in applicant_of:
-                applicants[applicant_of[key]] += value
-            if key in group_of:
-                outcomes[group_of[key]] += value
-        finding_counts = Counter(
-            dict(
-                s.execute(
-                    select(FindingRow.code, func.count())
-                    .where(FindingRow.report_id.in_(ids or [-1]), FindingRow.accepted.is_(False))
-                    .group_by(FindingRow.code)
-                ).all()
-            )
-        )
+    rows = report_repo.keys(store, ReportFilter(scope=principal.scope, consolidated=False))
+    ids = [r.id for r in rows if year is None or r.year == year]
+    chosen = set(ids)
+    year_of = {r.id: r.year for r in rows}
+    region_of = {r.id: r.region_id for r in rows}
+    regions = organ_repo.region_names(store)
+    applicant_of, group_of, series_of, applicant_names, group_names = _dashboard_keys()
+    applicants: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    by_year: dict[int, Counter[str]] = defaultdict(Counter)
+    by_region: Counter[str] = Counter()
+    for rid, key, value in report_repo.cell_values(store, [r.id for r in rows], ["t"]):
+        if value is None:
+            continue
+        series = series_of.get(key)
+        if series is not None:
+            by_year[year_of[rid] or 0][series] += value
+            if series == "新收申请" and rid in chosen:
+                by_region[regions.get(region_of[rid], "未知地区")] += value  # type: ignore[arg-type]
+        if rid not in chosen:
+            continue
+        if key in applicant_of:
+            applicants[applicant_of[key]] += value
+        if key in group_of:
+            outcomes[group_of[key]] += value
+    finding_counts = finding_repo.code_counts(store, ids)
     ys = sorted(y for y in by_year if y)
     series_names = list(dict.fromkeys(series_of.values()))
     return {

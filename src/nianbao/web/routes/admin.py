@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 
-from ...store.schema import Organ
+from ...store import accounts
+from ...store import organs as organ_repo
 from ..auth import Principal, audit, create_user
 from ..deps import client_ip, get_store, page_admin, render
-from ..models import AuditEntry, User
 
 router = APIRouter()
 
 
 def _page(request: Request, p: Principal, error: str | None = None, status: int = 200):  # noqa: ANN202
     store = get_store(request)
-    with store.session() as s:
-        users = list(s.scalars(select(User).order_by(User.id)))
-        organs = list(s.scalars(select(Organ).order_by(Organ.name)))
-        entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)))
+    users = accounts.users(store)
+    organs = organ_repo.organs(store, order_by_name=True)
+    entries = accounts.audit_entries(store, 200)
     regions = {r.id: r.name for r in store.regions()}
     return render(
         request,

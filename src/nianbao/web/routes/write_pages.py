@@ -13,14 +13,14 @@ from starlette.datastructures import FormData
 from ...errors import NianbaoError
 from ...findings import Severity
 from ...review.labels import cell_label
-from ...store.schema import Organ, utcnow
+from ...store import accounts
+from ...store import organs as organ_repo
 from ...templates import sections, template_for_year
 from ...writer import ReportData, ReportNotWritten, check, render_report
 from ...writer.data import InputError, format_value
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_user, render
 from ..exports import REPORT_FORMATS
-from ..models import Draft
 from ..service import finding_dict
 from ..tables import TABLE_NAMES, grid
 from ..uploads import read_upload
@@ -30,11 +30,8 @@ router = APIRouter()
 WRITE_FORMATS = ("docx", "html", "md", "pdf")
 
 
-def own_organ(request: Request, p: Principal) -> Organ | None:
-    if p.organ_id is None:
-        return None
-    with get_store(request).session() as s:
-        return s.get(Organ, p.organ_id)
+def own_organ(request: Request, p: Principal) -> Any:
+    return organ_repo.organ(get_store(request), p.organ_id)
 
 
 def data_from_form(request: Request, form: FormData, p: Principal) -> ReportData:
@@ -63,10 +60,10 @@ def data_from_form(request: Request, form: FormData, p: Principal) -> ReportData
         raise HTTPException(422, f"填写有误：{exc}") from None
 
 
-def _draft(request: Request, p: Principal, draft_id: int) -> Draft:
-    with get_store(request).session() as s:
-        d = s.get(Draft, draft_id)
-        organ = s.get(Organ, d.organ_id) if d and d.organ_id else None
+def _draft(request: Request, p: Principal, draft_id: int) -> Any:
+    store = get_store(request)
+    d = accounts.draft(store, draft_id)
+    organ = organ_repo.organ(store, d.organ_id) if d else None
     allowed = d is not None and (
         p.is_admin
         or (p.role == "writer" and d.organ_id == p.organ_id)
@@ -140,26 +137,39 @@ async def write_check(request: Request, p: Principal = Depends(page_user)):  # n
     )
 
 
+def _draft_organ(request: Request, p: Principal, data: ReportData) -> int | None:
+    """The organ a draft is filed under; HTTP 403 when a reviewer names one outside his regions
+    (he could neither see the draft afterwards nor is it his to write)."""
+    if p.role == "writer":
+        return p.organ_id
+    store = get_store(request)
+    if not data.organ:
+        if p.is_admin:
+            return None
+        raise HTTPException(422, "请填写机关名称")
+    organ_id = organ_repo.find_organ(store, data.organ)
+    if p.is_admin:
+        return organ_id
+    if organ_id is None:
+        chain = organ_repo.resolve_regions(store, data.organ, data.region)
+        if set(chain) & p.region_ids:
+            organ_id = organ_repo.ensure_organ(store, data.organ, data.region)
+    organ = organ_repo.organ(store, organ_id)
+    if organ is None or organ.region_id not in p.region_ids:
+        raise HTTPException(403, f"机关“{data.organ}”不在您的审核范围内，不能保存其草稿")
+    return organ_id
+
+
 @router.post("/write/save")
 async def write_save(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
     form = await request.form()
     data = data_from_form(request, form, p)
     store = get_store(request)
     draft_text = str(form.get("draft_id") or "")
-    organ_id = p.organ_id if p.role == "writer" else (store.find_organ(data.organ) if data.organ else None)
+    organ_id = _draft_organ(request, p, data)
     payload = data.model_dump(mode="json")
-    if draft_text.isdigit():
-        d = _draft(request, p, int(draft_text))
-        with store.session() as s:
-            row = s.get(Draft, d.id)
-            row.data, row.year, row.updated_at = payload, data.year, utcnow()
-        draft_id = d.id
-    else:
-        with store.session() as s:
-            row = Draft(organ_id=organ_id, year=data.year, data=payload, created_by=p.username)
-            s.add(row)
-            s.flush()
-            draft_id = row.id
+    existing = _draft(request, p, int(draft_text)).id if draft_text.isdigit() else None
+    draft_id = accounts.save_draft(store, existing, organ_id, data.year, payload, p.username)
     audit(store, p.username, "save_draft", f"draft:{draft_id}", ip=client_ip(request))
     return RedirectResponse(f"/write?draft={draft_id}", status_code=303)
 

@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +21,7 @@ from ..store import Store
 from ..store import acquire as acquire_db
 from .client import Fetcher
 from .errors import FetchError
-from .ingest import parse_fetched, store_fetched
+from .ingest import parse_isolated_fetched, store_fetched
 from .listing import Crawler, Fetched, choose_attachment, page_date
 from .policy import FetchPolicy
 from .warc import WarcRecorder
@@ -80,7 +80,8 @@ async def _fetch_all(
     recorder = WarcRecorder(out / f"fetch-{stamp}.warc.gz")
     fetcher = Fetcher(policy, recorder)
     crawler = Crawler(fetcher, None, out / "files")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(urls))))
+    # threads that wait on the isolated parse workers
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers or os.cpu_count() or 1, len(urls))))
     slots = asyncio.Semaphore(max(concurrency, 1))
 
     async def one(url: str) -> FetchOutcome:
@@ -95,14 +96,11 @@ async def _fetch_all(
                     "page_url": o.page_url or "",
                 }
                 loop = asyncio.get_running_loop()
-                try:
-                    report, error = await loop.run_in_executor(
-                        pool, parse_fetched, o.report_url or url, o.kind or "", data, meta
-                    )
-                except Exception as exc:  # the worker died
-                    report, error = None, f"解析进程异常退出：{type(exc).__name__}"
+                (report, error), own = await loop.run_in_executor(
+                    pool, parse_isolated_fetched, o.report_url or url, o.kind or "", data, meta
+                )
                 o.report, o.parse_error = report, error
-                if store is not None:
+                if store is not None and own:
                     o.document_id = store_fetched(store, o.report_url or url, data, (report, error), o.kind)
                     acquire_db.record_fetch(
                         store,

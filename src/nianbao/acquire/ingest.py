@@ -5,8 +5,9 @@ names agreed in TEAM.md, so that the rules (LATE_PUBLICATION) see it:
 `published` (ISO date the site shows), `published_source` (meta:pubdate, 发布时间, 列表日期 …),
 `url` (the report's address) and `page_url` (the page that linked it).
 
-Parsing runs in worker processes (`parse_fetched` is what a worker runs): a hostile file may
-crash or hang a parser, and must take only its worker with it. The parent writes to the store.
+Parsing runs in the isolated workers of `nianbao.isolation` (`parse_fetched` is what a worker
+runs): a hostile file may crash, exhaust memory or hang a parser, and takes only its worker with
+it. The parent writes to the store.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ def parse_fetched(url: str, kind: str, data: bytes, metadata: dict[str, str]) ->
     except Exception as exc:  # a parser bug must not lose the batch
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return None, f"内部错误（请报告此问题）：{detail}"
+
+
+def parse_isolated_fetched(
+    url: str, kind: str, data: bytes, metadata: dict[str, str]
+) -> tuple[ParseResult, bool]:
+    """`parse_fetched` in an isolated worker; blocks, thread-safe. Returns (result, own): `own`
+    False when the pool failed and not the file (nothing to record; the next run tries again)."""
+    from .. import isolation
+
+    out = isolation.run_isolated(parse_fetched, url, kind, data, metadata)
+    if out.ok:
+        return out.value, True
+    return (None, out.error), out.own
 
 
 def store_fetched(store: Store, url: str, data: bytes, result: ParseResult, fmt: str | None) -> int:

@@ -20,7 +20,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from ..store import Store
 from ..store import acquire as acquire_db
 from .client import Fetcher
 from .errors import FetchError
-from .ingest import parse_fetched, store_fetched
+from .ingest import parse_isolated_fetched, store_fetched
 from .listing import Crawler, Fetched, choose_attachment, page_date, walk_column
 from .policy import FetchPolicy
 from .sites import Unit
@@ -139,11 +139,14 @@ class _Parsed:
 
 
 class _Ingester:
-    """Parse in worker processes, write from one thread; each content hash parsed once."""
+    """Parse in isolated workers (one waiting thread each), write from one thread; each content
+    hash parsed once."""
 
     def __init__(self, store: Store, workers: int) -> None:
         self.store = store
-        self.pool = ProcessPoolExecutor(max_workers=max(workers or os.cpu_count() or 1, 1))
+        self.pool = ThreadPoolExecutor(
+            max_workers=max(workers or os.cpu_count() or 1, 1), thread_name_prefix="nianbao-parse"
+        )
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-db")
         self.known = store.known_hashes()
         self.pending: dict[str, asyncio.Future[_Parsed]] = {}
@@ -167,12 +170,14 @@ class _Ingester:
                 parsed = await self.in_db(self._stored_info, sha)
             else:
                 loop = asyncio.get_running_loop()
-                try:
-                    report, error = await loop.run_in_executor(
-                        self.pool, parse_fetched, url, kind, data, meta
-                    )
-                except Exception as exc:  # the worker died: the file is recorded as failed
-                    report, error = None, f"解析进程异常退出：{type(exc).__name__}"
+                (report, error), own = await loop.run_in_executor(
+                    self.pool, parse_isolated_fetched, url, kind, data, meta
+                )
+                if not own:  # the pool's failure, not the file's: record nothing, try next run
+                    parsed = _Parsed(error=error)
+                    fut.set_result(parsed)
+                    del self.pending[sha]
+                    return parsed
                 await self.in_db(store_fetched, self.store, url, data, (report, error), kind)
                 self.known.add(sha)
                 self.stored += 1

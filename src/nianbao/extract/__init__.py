@@ -72,6 +72,7 @@ class _Reading:
     chunks: list[Chunk]
     labels: list[LabelRow]
     unplaced: list[Unplaced] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
     conflict: dict[str, GridRead] | None = None  # both readings, when the evidence conflicts
 
     @property
@@ -119,7 +120,13 @@ def _grid_reading(choice: TableChoice) -> _Reading:
                     Unplaced(cell.raw, cell.prov or Provenance(), f"另一张{g.table.title}中的数字，未采用")
                 )
     return _Reading(
-        g.table, g.cells, g.chunks, g.labels, unplaced, choice.readings if choice.conflict else None
+        g.table,
+        g.cells,
+        g.chunks,
+        g.labels,
+        unplaced,
+        choice.readings if choice.conflict else None,
+        g.undecided,
     )
 
 
@@ -176,6 +183,16 @@ def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
                 )
             )
     _report_unplaced(report, read)
+    if read.undecided:
+        report.add(
+            Finding(
+                "CELL_AMBIGUOUS",
+                f"{table.title}的栏目名称印在表格之外，既可能属于上方一行、也可能属于下方一行的数字，"
+                f"两种读法都符合表内勾稽关系，已按上方读取，请核对原表",
+                cells=read.undecided,
+                where=table.title,
+            )
+        )
     converted: list[str] = []
     for key, _block, _row, col in table.cells():
         if key in solved:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..templates import TABLE_IDS, templates
+from ..templates import TABLE_IDS, TableDef, templates
 from .fragments import Fragment, Run
 from .gridmap import GridRead, read_grid
 
@@ -43,7 +43,26 @@ def _row_evidence(g: GridRead) -> float:
 
 
 def _read_all(fragments: list[Fragment], table_id: str) -> dict[str, GridRead]:
-    return {tid: read_grid(fragments, t.tables[table_id]) for tid, t in templates().items()}
+    return {tid: _read_one(fragments, t.tables[table_id]) for tid, t in templates().items()}
+
+
+def _read_one(fragments: list[Fragment], table: TableDef) -> GridRead:
+    """Labels printed outside one-row tables may stand above their rows or below them: read both
+    ways when there are such labels, keep the reading the table's arithmetic supports, and say
+    so when both fit equally well but disagree."""
+    above = read_grid(fragments, table)
+    if not above.outside_used and not any(f.after for f in fragments):
+        return above
+    below = read_grid(fragments, table, labels_after=True)
+    if not below.outside_used:
+        return above
+    key_a = (above.broken, -above.score)
+    key_b = (below.broken, -below.score)
+    if key_b < key_a:
+        return below
+    if key_a == key_b and above.values() != below.values():
+        above.undecided = sorted(k for k, v in above.values().items() if below.values().get(k) != v)
+    return above
 
 
 def _weigh(reads: dict[str, GridRead], prefer: str | None) -> tuple[GridRead, bool]:
@@ -82,11 +101,28 @@ def choose_tables(runs: list[Run], prefer: str | None) -> dict[str, TableChoice]
             found.setdefault(tid, []).append(TableChoice(tid, best, frags, readings, conflict))
     out: dict[str, TableChoice] = {}
     for tid, choices in found.items():
+        if len(choices) > 1:
+            joined = _joined(tid, choices, prefer)
+            if joined is not None:
+                choices = [joined]
         choices.sort(key=lambda c: c.read.score, reverse=True)
         main = choices[0]
         main.others = [c.read for c in choices[1:]]
         out[tid] = main
     return out
+
+
+def _joined(tid: str, choices: list[TableChoice], prefer: str | None) -> TableChoice | None:
+    """One table whose parts landed in separate runs (a page break with a footer line between, a
+    paragraph a converter moved inside): read them as one when that places more of it than any
+    part alone, each cell once."""
+    fragments = sorted((f for c in choices for f in c.fragments), key=lambda f: f.block)
+    readings = _read_all(fragments, tid)
+    best, conflict = _weigh(readings, prefer)
+    alone = max(choices, key=lambda c: c.read.score)
+    if best.placed > alone.read.placed and best.score > alone.read.score and not best.duplicates:
+        return TableChoice(tid, best, fragments, readings, conflict)
+    return None
 
 
 __all__ = ["TableChoice", "choose_tables"]

@@ -28,6 +28,7 @@ class Kind(Enum):
     MULTI = "multi"  # several numbers in one cell: adjacent columns merged by a converter ("447 7")
     BLANK = "blank"  # empty, or a blank marker (/, —, 无)
     TEXT = "text"  # words: a label, a header, a remark
+    PROSE = "prose"  # a sentence: no label or header is one (converters lay prose out as tables)
 
 
 _MULTI_RE = re.compile(r"^[+-]?\d[\d.,]*(?:\s+[+-]?\d[\d.,]*)+$")
@@ -42,7 +43,12 @@ def kind_of(text: str) -> Kind:
         return Kind.MULTI
     if looks_like_value(t) and _HAS_DIGIT_RE.search(t):
         return Kind.NUM
+    if len(t) > 80 or _SENTENCE_RE.search(t):
+        return Kind.PROSE
     return Kind.TEXT
+
+
+_SENTENCE_RE = re.compile(r"[。；！？]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class Fragment:
     # short lines printed between the previous fragment and this one: a row label printed outside
     # its one-row table, or the halves of a wrapped label around it
     before: list[Paragraph] = field(default_factory=list)
+    after: list[Paragraph] = field(default_factory=list)  # … and just after it, up to the next
     blocks: tuple[int, ...] = ()  # every document block it came from
     # whether a cell's column index means the same column in every row: true for real grids,
     # false for tab-separated lines, whose merged cells leave a varying number of tabs
@@ -154,12 +161,15 @@ def is_glue(text: str) -> bool:
 
 
 def _may_be_label(text: str) -> bool:
-    """A short line that could be a row label printed outside its one-row table."""
+    """A short line that could be a row label printed outside its one-row table, or a piece of
+    one (a wrapped half, one character of a vertical label)."""
     t = text.strip()
-    return 2 <= len(t) <= 60 and has_cjk(t) and not re.search(r"[。；！？]", t)
+    return 1 <= len(t) <= 60 and has_cjk(t) and not re.search(r"[。；！？]", t)
 
 
-_MAX_BETWEEN = 4  # short lines that may stand between two fragments of one table
+# short lines that may stand between two fragments of one table: the halves of wrapped labels and
+# the characters of vertical ones printed between one-row tables
+_MAX_BETWEEN = 8
 
 
 def fragments_of(doc: Document) -> list[Run]:
@@ -180,14 +190,22 @@ def fragments_of(doc: Document) -> list[Run]:
             frag = Fragment(
                 rows, width, rows[0][0].prov, tab_start, between, tuple(tab_blocks), aligned=len(widths) <= 1
             )
-            current.fragments.append(frag)
-            between = []
+            add(frag)
         tab_rows, tab_blocks = [], []
+
+    def add(frag: Fragment) -> None:
+        nonlocal between
+        frag.before = between
+        if current.fragments:
+            current.fragments[-1].after = between
+        current.fragments.append(frag)
+        between = []
 
     def close_run() -> None:
         nonlocal current, between
         flush_tabs()
         if current.fragments:
+            current.fragments[-1].after = between
             runs.append(current)
         current = Run()
 
@@ -197,9 +215,7 @@ def fragments_of(doc: Document) -> list[Run]:
             frag = _table_fragment(block, i)
             if frag is None:
                 continue
-            frag.before = between
-            between = []
-            current.fragments.append(frag)
+            add(frag)
             continue
         row = _tab_row(block)
         if row is not None:

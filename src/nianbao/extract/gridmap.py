@@ -25,15 +25,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..arithmetic import relations
 from ..document import Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
 from .headers import HeaderIndex, header_index
 from .labels import EXACT, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import normalize, strip_numbering
+from .numbers import parse_number
 from .tables import CellRead, Chunk
 
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
+_TWICE = "同一单元格出现两次，且数字不同"
 
 
 @dataclass
@@ -66,6 +69,8 @@ class GridRead:
     rows_matched: int = 0  # data rows whose label names a row of this definition
     rows_exact: int = 0
     misfit: int = 0  # data rows whose values do not fit the row's columns
+    outside_used: int = 0  # rows named by a label printed outside their table
+    undecided: list[str] = field(default_factory=list)  # cells another placement of outside labels changes
     per_fragment: dict[int, float] = field(default_factory=dict)
 
     @property
@@ -80,6 +85,29 @@ class GridRead:
         return sum(
             1 for c in self.cells.values() if c.column.canonical and re.search(r"\d", c.raw or "")
         ) + sum(len(ch.keys) for ch in self.chunks)
+
+    def values(self) -> dict[str, float | int | None]:
+        """Every placed value; a chunk of separate numbers (`447 7 0 0 …`) split at its spaces."""
+        out: dict[str, float | int | None] = {
+            k: parse_number(c.raw or "", c.column.unit).value for k, c in self.cells.items()
+        }
+        for ch in self.chunks:
+            parts = ch.text.split()
+            if len(parts) == len(ch.keys):
+                for k, p, col in zip(ch.keys, parts, ch.columns, strict=True):
+                    out[k] = parse_number(p, col.unit).value
+        return out
+
+    @property
+    def broken(self) -> int:
+        """Relations of the table's arithmetic that the placed values break."""
+        values = self.values()
+        return sum(1 for r in relations(self.table.template_id, self.table.id) if r.holds(values) is False)
+
+    @property
+    def duplicates(self) -> int:
+        """Cells printed twice with different numbers."""
+        return sum(1 for u in self.unplaced if u.reason == _TWICE)
 
     @property
     def digits_unplaced(self) -> int:
@@ -133,7 +161,11 @@ class _State:
 
 
 class _Reader:
-    def __init__(self, table: TableDef):
+    def __init__(self, table: TableDef, trace: list[str] | None = None, labels_after: bool = False):
+        self.trace = trace  # when given, every decision is appended to it (for developers)
+        # where a label printed outside a table stands: above its row (the usual), or below it
+        # (text extractors order a label by its vertical centre, which may fall after the row)
+        self.labels_after = labels_after
         self.table = table
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
@@ -173,7 +205,11 @@ class _Reader:
                 self._note_headers(texts)
                 continue
             in_band = False
-            self._read_row(cells, [p.text for p in frag.before] if r == 0 else [])
+            if self.labels_after:
+                outside = [p.text for p in frag.after] if r == len(frag.rows) - 1 else []
+            else:
+                outside = [p.text for p in frag.before] if r == 0 else []
+            self._read_row(cells, outside)
 
     def _block_heading(self, texts: list[Cell]) -> bool:
         if len({c.text for c in texts}) != 1:
@@ -247,7 +283,9 @@ class _Reader:
             positions = [
                 p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
             ]
-            if positions:
+            # a number left of every column the header names means the header does not describe
+            # this row (a converter's broken header band): the row speaks for itself
+            if positions and not any(c.has_digits and c.end <= min(positions) for c in cells):
                 start, stop = min(positions), max(positions)
                 labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
                 prefix = [c for c in cells if c.end <= start and c.kind is not Kind.TEXT]
@@ -279,6 +317,10 @@ class _Reader:
         """`outside`: short lines printed just before this row's fragment (labels outside a
         one-row table, halves of a wrapped label)."""
         st = self.state
+        if self.trace is not None:
+            self.trace.append(
+                f"row {[c.text for c in cells]} outside={outside} pending={st.pending and st.pending[0].row.key}"
+            )
         prefix, label_cells, values = self._split(cells)
         for c in prefix:
             if c.has_digits:
@@ -291,16 +333,22 @@ class _Reader:
                 m = self._match_outside(outside, label_cells[-1].text)
                 if m is not None:
                     match = (m, label_cells[-1])
-            if match is None:
+                    self.out.outside_used += 1
+            if match is None and all(_is_fragment(c.text) for c in label_cells):
+                # pieces of a vertical label (本 / （三）不 / 年 度 办) beside a row whose own label
+                # is printed elsewhere: the row is unlabelled
+                label_cells = []
+            elif match is None:
                 self._commit_pending()
                 for c in values:
                     if c.has_digits:
                         self._unplaced(c, f"栏目“{_short(label_cells[-1].text)}”不是{self.table.title}的栏目")
                 return
-        elif outside:
+        if match is None and not label_cells and outside:
             m = self._match_outside(outside, "")
             if m is not None:
                 match = (m, None)
+                self.out.outside_used += 1
         if match is None and not label_cells and st.pending is not None and has_digits:
             match = st.pending
             st.pending, st.pending_blanks = None, []
@@ -366,7 +414,7 @@ class _Reader:
         """A label printed around a one-row table: the nearest line alone, or a line joined with
         the row's own label fragment (「（二）部分公开（区分处理」 + 「的，只计这一情形，不计其」).
         Only rows after the last one read qualify: a stray wrapped tail never reaches back."""
-        for text in reversed(outside):
+        for text in outside if self.labels_after else reversed(outside):
             m = self.labels.match_row(text + own, self.state.after)
             if m is not None:
                 return m
@@ -387,6 +435,8 @@ class _Reader:
 
     # --- values onto columns --------------------------------------------------------------------
     def _place_row(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
+        if self.trace is not None:
+            self.trace.append(f"  -> {m.row.key} ({m.quality}) values {[c.text for c in values]}")
         block = self.table.blocks[m.block]
         self.out.rows_matched += 1
         if m.quality == EXACT:
@@ -415,30 +465,20 @@ class _Reader:
             self._put(f"{self.table.id}.{m.row.key}.{col.key}", cell, col, printed)
 
     def _flat_row(self, values: list[Cell]) -> None:
-        """A row of a column-group table (表四) without a row label: rows from the header path."""
+        """A row of a column-group table (表四) without a row label: each cell's row and column
+        from its header path; when the header does not resolve every cell, by count."""
         band = self.state.band if self.state.aligned else None
-        placed_any = False
-        if band is not None:
-            for cell in values:
-                group, col = None, None
-                for h in band.path(cell):
-                    g = self.headers.group(h.text)
-                    if g is not None:
-                        group = g
-                for h in reversed(band.path(cell)):
-                    if group is not None:
-                        found = self.headers.columns(h.text, block=group.block)
-                        if found:
-                            col = found[0].column
-                            break
-                if group is not None and col is not None:
-                    self._put(f"{self.table.id}.{group.row.key}.{col.key}", cell, col, None)
-                    placed_any = True
-                elif cell.has_digits:
-                    self._unplaced(cell, f"{self.table.title}的这个数字无法对应到栏目")
-            if placed_any:
-                self.out.rows_matched += 1
-            return
+        if band is not None and not any(c.kind is Kind.MULTI for c in values):
+            resolved = [self._flat_cell(band, cell) for cell in values]
+            if all(r is not None or not cell.has_digits for r, cell in zip(resolved, values, strict=True)):
+                placed_any = False
+                for r, cell in zip(resolved, values, strict=True):
+                    if r is not None:
+                        self._put(r[0], cell, r[1], None)
+                        placed_any = True
+                if placed_any:
+                    self.out.rows_matched += 1
+                return
         keys = [(k, col) for k, _b, _r, col in self.table.cells()]
         filled = [c for c in values if c.kind is not Kind.BLANK or c.text]
         cells = values if len(values) == len(keys) else filled
@@ -452,16 +492,33 @@ class _Reader:
             self.out.chunks.append(
                 Chunk([k for k, _ in keys], " ".join(parts), values[0].prov, [c for _, c in keys])
             )
+            self.out.rows_matched += 1
             return
         self.out.misfit += 1
         for c in values:
             if c.has_digits:
                 self._unplaced(c, f"{self.table.title}的数字个数与栏目不符，无法确定所属栏目")
 
+    def _flat_cell(self, band: _Band, cell: Cell) -> tuple[str, ColumnDef] | None:
+        group = None
+        for h in band.path(cell):
+            g = self.headers.group(h.text)
+            if g is not None:
+                group = g
+        if group is None:
+            return None
+        for h in reversed(band.path(cell)):
+            found = self.headers.columns(h.text, block=group.block)
+            if found:
+                return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
+        return None
+
     def _columns(
         self, b: int, block: BlockDef, values: list[Cell]
     ) -> list[tuple[Cell, ColumnDef | None]] | Chunk | None:
         band = self.state.band if self.state.aligned else None
+        if any(c.kind is Kind.MULTI for c in values):
+            band = None  # a cell holding two numbers covers two columns: only the count can tell
         by_header: list[ColumnDef | None] = []
         if band is not None:
             by_header = [self._header_column(band, cell, b) for cell in values]
@@ -474,7 +531,8 @@ class _Reader:
             if all(col is not None for _, col in deduped):
                 return deduped
         pairs = list(zip(values, by_header or [None] * len(values), strict=True))
-        for cols in (canonical, every) if every != canonical else (canonical,):
+        multi = any(c.kind is Kind.MULTI for c in values)
+        for cols in () if multi else (canonical, every) if every != canonical else (canonical,):
             fitted = _fit(pairs, len(cols))
             if fitted is not None and all(
                 h is None or h.key == c.key for (_, h), c in zip(fitted, cols, strict=True)
@@ -513,14 +571,20 @@ class _Reader:
             self.out.header_other += 1
 
     def _put(self, key: str, cell: Cell, col: ColumnDef, printed: str | None) -> None:
+        if cell.kind is Kind.MULTI:
+            # two numbers are never one value (`447 7` is not 4477)
+            self._unplaced(cell, "一个单元格中有多个数字，无法确定各自所属的栏目")
+            return
         have = self.out.cells.get(key)
         if have is not None:
             if have.raw != cell.text and cell.has_digits:
-                self._unplaced(cell, "同一单元格出现两次，且数字不同")
+                self._unplaced(cell, _TWICE)
             return
         self.out.cells[key] = CellRead(key, cell.text, cell.prov, col, printed)
 
     def _unplaced(self, cell: Cell, reason: str) -> None:
+        if self.trace is not None:
+            self.trace.append(f"  unplaced {cell.text!r}: {reason}")
         self.out.unplaced.append(Unplaced(cell.text, cell.prov, reason))
 
 
@@ -586,14 +650,21 @@ def _expand(values: list[Cell]) -> list[str] | None:
     return parts
 
 
+def _is_fragment(text: str) -> bool:
+    """A few characters of a label broken over lines or printed vertically, not a label."""
+    return len(strip_numbering(normalize(text))[1]) <= 4
+
+
 def _short(text: str) -> str:
     t = text.strip().replace("\n", "")
     return t if len(t) <= 24 else t[:22] + "…"
 
 
-def read_grid(fragments: list[Fragment], table: TableDef) -> GridRead:
+def read_grid(
+    fragments: list[Fragment], table: TableDef, trace: list[str] | None = None, labels_after: bool = False
+) -> GridRead:
     """Read `fragments` (one logical table, in order) with `table`'s definition."""
-    return _Reader(table).read(fragments)
+    return _Reader(table, trace, labels_after).read(fragments)
 
 
 __all__ = ["GridRead", "LabelRow", "Unplaced", "read_grid"]

@@ -20,6 +20,9 @@ from .pages import Link, Page, parse_page
 from .sniff import extension_of
 from .state import WatchState
 
+# pages are parsed in this process (not in the isolated workers): no page a CMS serves is this big
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
 # which attachment to take when a page offers several formats of the report
 FORMAT_PREFERENCE = ("docx", "pdf", "xlsx", "xls", "doc", "wps", "et", "ofd")
 
@@ -70,6 +73,12 @@ class Crawler:
         if result.content is None:  # 304 to a request we did not make conditional: the server is confused
             raise FetchError("http", f"服务器返回 304 但此前没有记录：{url}", url)
         self.new += 1
+        if result.kind == "html" and len(result.content) > MAX_PAGE_BYTES:
+            raise FetchError(
+                "too_large",
+                f"网页过大（{len(result.content) // 1048576} MB），不作为栏目或报告页面读取：{url}",
+                url,
+            )
         page = parse_page(result.content, result.final_url) if result.kind == "html" else None
         ev = (result.evidence.path, result.evidence.offset) if result.evidence else None
         local = self._save(result.sha256 or "", result.kind, result.content)

@@ -39,7 +39,7 @@ def evaluate(
     from ..store import Store
     from .tidy import TIDY_COLUMNS, tidy_rows
 
-    rub = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+    rub = rubric if isinstance(rubric, Rubric) else load_rubric(None if rubric is None else os.fspath(rubric))
     store = db if isinstance(db, Store) else Store(db)
     try:
         rows = list(tidy_rows(store, rub, region=region, year=year))

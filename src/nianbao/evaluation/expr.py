@@ -167,9 +167,9 @@ def _arith(op: Callable[[float, float], float]) -> Callable[[Value, Value], Valu
     return apply
 
 
-def _div(a: float, b: float) -> float | None:  # type: ignore[return]
+def _div(a: float, b: float) -> float | None:
     if b == 0:
-        return None  # type: ignore[return-value]
+        return None
     return a / b
 
 
@@ -207,8 +207,8 @@ class _Compiler:
         self.calls_with: list[tuple[str, tuple[Any, ...]]] = []
 
     def fail(self, node: ast.AST, message: str) -> FormulaError:
-        line = getattr(node, "lineno", 1)
-        col = getattr(node, "col_offset", 0) + (0 if line == 1 else 1)  # line 1 starts after the "("
+        line: int = getattr(node, "lineno", 1)
+        col: int = getattr(node, "col_offset", 0) + (0 if line == 1 else 1)  # line 1 starts after "("
         return FormulaError(message, line, max(col, 1))
 
     def compile(self, node: ast.AST) -> Callable[[Env], Value]:
@@ -415,9 +415,9 @@ def compile_formula(
         # in brackets, so that a formula may run over several lines (a YAML `|` block) as written
         tree = ast.parse(f"({source}\n)", mode="eval")
     except SyntaxError as exc:
-        line = exc.lineno or 1
-        col = None if exc.offset is None else max(1, exc.offset - (1 if line == 1 else 0))
-        raise FormulaError(f"公式语法错误：{_syntax_zh(exc)}", line, col) from None
+        at = exc.lineno or 1
+        offset = None if exc.offset is None else max(1, exc.offset - (1 if at == 1 else 0))
+        raise FormulaError(f"公式语法错误：{_syntax_zh(exc)}", at, offset) from None
     except (ValueError, RecursionError, MemoryError):
         raise FormulaError("公式无法解析（嵌套过深或含有非法字符）") from None
     count = sum(1 for _ in ast.walk(tree))

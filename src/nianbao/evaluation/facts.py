@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -267,7 +267,8 @@ class ReportFacts:
         return None if v is None else float(v)
 
     def call(self, name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Value:
-        return getattr(self, "_fn_" + name)(*args, **kwargs)
+        fn: Callable[..., Value] = getattr(self, "_fn_" + name)
+        return fn(*args, **kwargs)
 
     # context functions --------------------------------------------------------------------------
     def _fn_results(self, group: str, column: str = "total") -> Value:

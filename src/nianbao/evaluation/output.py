@@ -212,10 +212,10 @@ def region_xlsx(ev: RegionEvaluation) -> bytes:
     cols = detail_columns()
     ws.write_row(0, 0, list(cols.values()), bold)
     colour_col = list(cols).index("colour")
-    for i, row in enumerate(detail_rows(ev), start=1):
-        fill = fills.get({"绿": "green", "黄": "yellow", "红": "red"}.get(row["colour"] or "", ""))
+    for i, detail in enumerate(detail_rows(ev), start=1):
+        fill = fills.get({"绿": "green", "黄": "yellow", "红": "red"}.get(detail["colour"] or "", ""))
         for j, k in enumerate(cols):
-            _write(ws, i, j, row.get(k), fill if j == colour_col else None)
+            _write(ws, i, j, detail.get(k), fill if j == colour_col else None)
     ws.set_column(list(cols).index("evidence"), list(cols).index("evidence"), 80)
 
     ws = wb.add_worksheet("覆盖率")

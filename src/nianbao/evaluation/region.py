@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..findings import Severity
 from ..identity import normalise_text
@@ -137,9 +138,9 @@ class RegionEvaluation:
         vals = [u.total for u in self.units if u.published and u.total is not None]
         return round(sum(vals) / len(vals), 2) if vals else None
 
-    def heatmap(self) -> list[dict[str, object]]:
+    def heatmap(self) -> list[dict[str, Any]]:
         """Per group × indicator: the mean share of the weight earned by its judged units."""
-        cells = []
+        cells: list[dict[str, Any]] = []
         for g in self.groups:
             members = [u for u in self.units if u.unit.group == g and u.published]
             for ind in self.rubric.indicators:

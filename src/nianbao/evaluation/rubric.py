@@ -206,7 +206,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lined:
     return out
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _parse_yaml(text: str, file: str) -> _Lined:

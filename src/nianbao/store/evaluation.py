@@ -93,7 +93,7 @@ def years(store: Store) -> list[int]:
     """Report years in the database, newest first."""
     with store.session() as s:
         rows = s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct())
-        return sorted(rows, reverse=True)
+        return sorted((y for y in rows if y is not None), reverse=True)
 
 
 def _chunks(items: list[int]) -> Iterator[list[int]]:

@@ -61,7 +61,7 @@ def _check(request: Request, p: Principal, region_id: int) -> None:
 
 
 @router.get("/evaluation")
-def evaluation_home(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def evaluation_home(request: Request, p: Principal = Depends(page_reviewer)) -> Response:
     store = get_store(request)
     nodes = {r.id: r for r in queries.regions(store)}
     regions = [r for r in nodes.values() if _visible(p, r.id)]
@@ -72,7 +72,7 @@ def evaluation_home(request: Request, p: Principal = Depends(page_reviewer)):  #
         return RedirectResponse(f"/evaluation/{int(region)}/{int(year)}", status_code=303)
     names = {r.id: r.name for r in regions}
     paths = {r.id: _path(r.id, nodes) for r in regions}
-    return render(
+    return _page(
         request,
         "evaluation_home.html",
         p,
@@ -107,13 +107,13 @@ def _evaluate(request: Request, region_id: int, year: int) -> tuple[RegionEvalua
 
 
 @router.get("/evaluation/{region_id}/{year}")
-def cockpit(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def cockpit(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)) -> Response:
     _check(request, p, region_id)
     ev, trend = _evaluate(request, region_id, year)
     group = request.query_params.get("group") or None
     level = request.query_params.get("level") or None
     audit(get_store(request), p.username, "evaluate", f"region:{region_id}:{year}", ip=client_ip(request))
-    return render(
+    return _page(
         request,
         "evaluation.html",
         p,
@@ -138,7 +138,7 @@ def unit_href(region_id: int, year: int, u: UnitScore) -> str:
 
 def risk_cards(ev: RegionEvaluation) -> list[dict[str, Any]]:
     """One card per published unit with a red indicator (reds first, then the most yellows)."""
-    cards = []
+    cards: list[dict[str, Any]] = []
     for u in ev.units:
         if not u.published:
             continue
@@ -197,7 +197,7 @@ def cockpit_data(ev: RegionEvaluation, trend: list[RegionEvaluation], region_id:
                 {
                     "x": j,
                     "y": i,
-                    "value": None if v is None else round(float(v) * 100, 1),  # type: ignore[arg-type]
+                    "value": None if v is None else round(float(v) * 100, 1),
                     "label": f"{c['judged']}/{c['units']} 个单位可评",
                     "href": f"/evaluation/{region_id}/{ev.year}?group={quote(str(c['group']))}#ranking",
                 }
@@ -237,7 +237,7 @@ def _unit(ev: RegionEvaluation, unit_key: str) -> UnitScore:
 @router.get("/evaluation/{region_id}/{year}/units/{unit_key}")
 def unit_sheet(
     request: Request, region_id: int, year: int, unit_key: str, p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+) -> Response:
     _check(request, p, region_id)
     ev = evaluate_region(get_store(request), region_id, year, rubric())
     u = _unit(ev, unit_key)
@@ -245,7 +245,7 @@ def unit_sheet(
     for ind in ev.rubric.indicators:
         r = u.score.results[ind.key]
         rows.append({"ind": ind, "r": r, "evidence": evidence_text(r, limit=0)})
-    return render(request, "evaluation_unit.html", p, ev=ev, u=u, rows=rows, region_id=region_id)
+    return _page(request, "evaluation_unit.html", p, ev=ev, u=u, rows=rows, region_id=region_id)
 
 
 @router.get("/evaluation/{region_id}/{year}/units/{unit_key}/sheet.{fmt}")
@@ -256,7 +256,7 @@ def unit_sheet_file(
     unit_key: str,
     fmt: str,
     p: Principal = Depends(page_reviewer),
-):  # noqa: ANN201
+) -> Response:
     from ...errors import NianbaoError
     from ...evaluation.sheet import sheet_docx, sheet_pdf
 
@@ -280,7 +280,9 @@ def unit_sheet_file(
 
 
 @router.get("/evaluation/{region_id}/{year}/export.{fmt}")
-def export(request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def export(
+    request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
+) -> Response:
     import tempfile
 
     _check(request, p, region_id)
@@ -302,6 +304,11 @@ def export(request: Request, region_id: int, year: int, fmt: str, p: Principal =
         ip=client_ip(request),
     )
     return _download(content, _MEDIA[fmt], f"{ev.region.name}{year}评估.{fmt}")
+
+
+def _page(request: Request, name: str, p: Principal, **ctx: Any) -> Response:
+    page: Response = render(request, name, p, **ctx)
+    return page
 
 
 def _download(content: bytes, media: str, filename: str) -> Response:

@@ -578,6 +578,43 @@ def own_reports(store: Store, region_id: int, year: int, kinds: Collection[str])
         return [dict(r._mapping) for r in s.execute(q)]
 
 
+def recent_jobs(store: Store, owner_id: int | None, limit: int = 100) -> list[dict[str, Any]]:
+    """Upload jobs, newest first: one user's (or everyone's, for an administrator: None)."""
+    from .schema import JobRow
+
+    with store.session() as s:
+        q = select(JobRow).order_by(JobRow.created_at.desc()).limit(limit)
+        if owner_id is not None:
+            q = q.where(JobRow.owner_id == owner_id)
+        return [
+            {
+                "id": j.id,
+                "owner": j.owner,
+                "status": j.status,
+                "created_at": j.created_at,
+                "items": list(j.items or []),
+            }
+            for j in s.scalars(q)
+        ]
+
+
+def report_briefs(store: Store, report_ids: Collection[int]) -> dict[int, dict[str, Any]]:
+    """id → organ (canonical name), year, when it was stored: for an upload's per-file lines."""
+    if not report_ids:
+        return {}
+    with store.session() as s:
+        q = (
+            select(
+                ReportRow.id, func.coalesce(Organ.name, ReportRow.organ), ReportRow.year, ReportRow.created_at
+            )
+            .outerjoin(Organ, Organ.id == ReportRow.organ_id)
+            .where(ReportRow.id.in_(sorted(report_ids)))
+        )
+        return {
+            rid: {"organ": organ, "year": year, "added": added} for rid, organ, year, added in s.execute(q)
+        }
+
+
 def organ_report_for_year(store: Store, organ_id: int, year: int) -> int | None:
     with store.session() as s:
         return s.scalar(

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...findings import CATALOGUE
 from ...review.labels import beijing, number
@@ -16,11 +17,12 @@ from ..deps import client_ip, get_store, page_reviewer, page_user, render, visib
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report, table_bytes
 from ..jobs import upload_scope
 from ..service import recheck_corpus, revalidate, set_comment
-from ..uploads import read_upload
+from ..uploads import save_upload
 from ..views.notices import notice
 from ..views.queue import Filters, all_matching, finding_table, findings_page, scope_of, work_queue
 from ..views.report import accepted_details
 from ..views.report import report_page as report_view_page
+from ..views.uploads import history, upload_view
 
 router = APIRouter()
 
@@ -31,24 +33,37 @@ def home(p: Principal = Depends(page_user)):  # noqa: ANN201
 
 
 # --- upload and jobs -------------------------------------------------------------------------
+MAX_FILES = 500
+
+
 @router.get("/upload")
 def upload_form(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
-    return render(request, "upload.html", p, max_mb=request.app.state.max_upload // 1048576)
+    return render(
+        request, "upload.html", p, max_mb=request.app.state.max_upload // 1048576, max_files=MAX_FILES
+    )
 
 
 @router.post("/upload")
-async def upload(request: Request, file: UploadFile = File(...), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
-    name, data = await read_upload(request, file)
-    job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
-    audit(
-        get_store(request),
-        p.username,
-        "upload",
-        name,
-        {"job": job.id, "files": len(job.items)},
-        client_ip(request),
-    )
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+async def upload(request: Request, file: list[UploadFile] = File(...), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    """Many files (or ZIPs) at once: each is streamed to disk and becomes a job of its own."""
+    if len(file) > MAX_FILES:
+        raise HTTPException(413, f"一次最多上传 {MAX_FILES} 个文件，可打包为 ZIP 上传")
+    runner = request.app.state.jobs
+    ids = []
+    for f in file:
+        saved = await save_upload(request, f)
+        submit_file = getattr(runner, "submit_file", None)
+        if submit_file is not None:
+            job = await run_in_threadpool(submit_file, p.username, p.id, saved.path, upload_scope(p))
+        else:  # the runner that takes bytes
+            data = await run_in_threadpool(saved.path.read_bytes)
+            saved.discard()
+            job = runner.submit(p.username, p.id, saved.name, data, upload_scope(p))
+        ids.append(job.id)
+        audit(get_store(request), p.username, "upload", saved.name, {"job": job.id}, client_ip(request))
+    if len(ids) == 1:
+        return RedirectResponse(f"/jobs/{ids[0]}", status_code=303)
+    return RedirectResponse(f"/uploads?{urlencode({'jobs': ','.join(ids)})}", status_code=303)
 
 
 def _job(request: Request, p: Principal, job_id: str):  # noqa: ANN202
@@ -58,14 +73,50 @@ def _job(request: Request, p: Principal, job_id: str):  # noqa: ANN202
     return job
 
 
+def _jobs(request: Request, p: Principal, ids: str) -> list:
+    wanted = [i for i in ids.split(",") if i.isalnum()][:MAX_FILES]
+    if not wanted:
+        raise HTTPException(404, "任务不存在")
+    return [_job(request, p, i) for i in wanted]
+
+
+@router.get("/jobs")
+def job_history(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+    return render(request, "jobs.html", p, jobs=history(get_store(request), None if p.is_admin else p.id))
+
+
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str, p: Principal = Depends(page_user)):  # noqa: ANN201
-    return render(request, "job.html", p, job=_job(request, p, job_id))
+    jobs = [_job(request, p, job_id)]
+    return render(
+        request, "job.html", p, u=upload_view(get_store(request), jobs), poll=f"/jobs/{job_id}/progress"
+    )
 
 
 @router.get("/jobs/{job_id}/progress")
 def job_progress(request: Request, job_id: str, p: Principal = Depends(page_user)):  # noqa: ANN201
-    return render(request, "_job_progress.html", p, job=_job(request, p, job_id))
+    jobs = [_job(request, p, job_id)]
+    return render(
+        request,
+        "_job_progress.html",
+        p,
+        u=upload_view(get_store(request), jobs),
+        poll=f"/jobs/{job_id}/progress",
+    )
+
+
+@router.get("/uploads")
+def uploads_page(request: Request, jobs: str = "", p: Principal = Depends(page_user)):  # noqa: ANN201
+    found = _jobs(request, p, jobs)
+    poll = f"/uploads/progress?{urlencode({'jobs': jobs})}"
+    return render(request, "job.html", p, u=upload_view(get_store(request), found), poll=poll)
+
+
+@router.get("/uploads/progress")
+def uploads_progress(request: Request, jobs: str = "", p: Principal = Depends(page_user)):  # noqa: ANN201
+    found = _jobs(request, p, jobs)
+    poll = f"/uploads/progress?{urlencode({'jobs': jobs})}"
+    return render(request, "_job_progress.html", p, u=upload_view(get_store(request), found), poll=poll)
 
 
 # --- the work queue and the findings page -----------------------------------------------------

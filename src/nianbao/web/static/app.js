@@ -214,3 +214,40 @@ document.addEventListener("htmx:afterSwap", function () {
     }
   });
 })();
+
+// --- upload: drag and drop many files, list them before sending ---------------------------------
+(function () {
+  function list(input) {
+    var out = document.getElementById("upload-list");
+    if (!out) return;
+    out.textContent = "";
+    Array.prototype.forEach.call(input.files, function (f) {
+      var li = document.createElement("li");
+      li.textContent = f.name + "（" + Math.max(1, Math.round(f.size / 1024)) + " KB）";
+      out.appendChild(li);
+    });
+  }
+  document.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.id === "upload-file") list(ev.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var zone = document.getElementById("dropzone");
+    var input = document.getElementById("upload-file");
+    if (!zone || !input) return;
+    ["dragenter", "dragover"].forEach(function (t) {
+      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (t) {
+      zone.addEventListener(t, function () { zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (ev) {
+      ev.preventDefault();
+      if (!ev.dataTransfer || !ev.dataTransfer.files.length) return;
+      var dt = new DataTransfer();
+      Array.prototype.forEach.call(input.files, function (f) { dt.items.add(f); });
+      Array.prototype.forEach.call(ev.dataTransfer.files, function (f) { dt.items.add(f); });
+      input.files = dt.files;
+      list(input);
+    });
+  });
+})();

@@ -17,14 +17,20 @@ def _wait(c, url: str, timeout: float = 120) -> str:  # noqa: ANN001
     raise AssertionError("upload did not finish")
 
 
-def test_many_files_with_duplicates_and_a_readme(make_client, corpus_dir) -> None:  # noqa: ANN001
+def test_many_files_with_duplicates_and_a_readme(make_client, corpus_dir, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("NIANBAO_ORIGINALS", str(tmp_path / "originals"))
     seed = corpus_dir / "seeds" / "000_99c313048ea6a297.txt"
     other = corpus_dir / "seeds" / "004_e35715c91d6cc432.txt"
     readme = corpus_dir / "README.md"
     c = make_client("admin")
     first = c.post_form("/upload", files={"file": (seed.name, seed.read_bytes())})
     assert first.status_code == 303 and first.headers["location"].startswith("/jobs/")
-    _wait(c, first.headers["location"] + "/progress")
+    done = _wait(c, first.headers["location"] + "/progress")
+    rid = int(done.split('href="/reports/')[1].split('"')[0])
+    # the uploaded file is kept: it opens beside the tables, sandboxed
+    original = c.get(f"/reports/{rid}/original")
+    assert original.status_code == 200 and original.text == seed.read_text(encoding="utf-8")
+    assert "sandbox" in original.headers["content-security-policy"]
     files = [("file", (p.name, p.read_bytes())) for p in (seed, other, readme)]
     r = c.post_form("/upload", files=files)
     assert r.status_code == 303 and r.headers["location"].startswith("/uploads?")

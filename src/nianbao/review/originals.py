@@ -37,6 +37,28 @@ def keep(sha256: str, name: str, data: bytes) -> Path | None:
         return None
 
 
+def keep_file(path: Path) -> Path | None:
+    """Keep an uploaded file saved on disk (streamed: read in chunks, copied, never all in memory)."""
+    import shutil
+
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        sha = digest.hexdigest()
+        folder = root() / sha[:2] / sha
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / (Path(path.name).name or "upload")
+        if not target.exists():
+            tmp = folder / f".{target.name}.{os.getpid()}.tmp"
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+        return target
+    except OSError:
+        return None
+
+
 def find(store: Store, report_id: int) -> Path | None:
     info = repo.report_row_info(store, report_id)
     if not info or not info.get("sha256"):

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ...corpus.inputs import is_zip
 from ...findings import CATALOGUE
+from ...review import originals
 from ...review.labels import beijing, number
 from ...store import review as repo
 from ..auth import Principal, audit
@@ -52,6 +54,8 @@ async def upload(request: Request, file: list[UploadFile] = File(...), p: Princi
     ids = []
     for f in file:
         saved = await save_upload(request, f)
+        if not is_zip(saved.path):  # a ZIP's members are kept by nobody: only the file itself
+            await run_in_threadpool(originals.keep_file, saved.path)
         submit_file = getattr(runner, "submit_file", None)
         if submit_file is not None:
             job = await run_in_threadpool(submit_file, p.username, p.id, saved.path, upload_scope(p))

@@ -10,20 +10,35 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Report
-from ..templates import get_template
+from ..templates import Role, Template, get_template
 
 
-def _result_rows(report: Report, group: str) -> list[str]:
-    """The keys of the `total` column for the result rows of a group (denied, unable, …)."""
+def _template(report: Report) -> Template | None:
     tid = report.table_templates.get("t3") or report.template
-    if not tid:
+    return get_template(tid) if tid else None
+
+
+def _result_rows(report: Report, group: str | Role) -> list[str]:
+    """The keys of the 总计 column for the result rows of a group (denied, unable, a role …)."""
+    tpl = _template(report)
+    if tpl is None:
         return []
-    block = get_template(tid).table("t3").blocks[0]
-    return [
-        f"t3.{r.key}.total"
-        for r in block.data_rows
-        if r.result and (r.key == group or r.key.startswith(group + "."))
-    ]
+    for g in tpl.result_groups:
+        if g.key == group or g.role == group:
+            return list(g.cell_keys(tpl.table("t3").total_columns[0].key))
+    return []
+
+
+def _role(report: Report, role: Role, column: str | None = None) -> float | None:
+    """A role's cell (本年新收 …) in the 总计 column, or in an applicant column."""
+    tpl = _template(report)
+    return None if tpl is None else _v(report, tpl.role_key(role, column))
+
+
+def _first_applicant(report: Report) -> float | None:
+    """本年新收 of the first applicant column (自然人)."""
+    tpl = _template(report)
+    return None if tpl is None else _role(report, Role.RECEIVED, tpl.applicants[0].key)
 
 
 def _sum(report: Report, keys: list[str]) -> float | None:
@@ -42,6 +57,12 @@ def _ratio(num: float | None, den: float | None) -> float | None:
 def _v(report: Report, key: str) -> float | None:
     v = report.value(key)
     return None if v is None else float(v)
+
+
+def _balance_in(report: Report) -> float | None:
+    """一、本年新收 + 二、上年结转 (总计)."""
+    received, carried = _role(report, Role.RECEIVED), _role(report, Role.CARRIED_OVER)
+    return None if received is None or carried is None else received + carried
 
 
 def _concluded(report: Report, groups: list[str]) -> float | None:
@@ -72,7 +93,7 @@ INDICATORS: dict[str, Indicator] = {
             "applications",
             "新收申请数",
             "表三 一、本年新收政府信息公开申请数量（总计）",
-            lambda r: _v(r, "t3.new_received.total"),
+            lambda r: _role(r, Role.RECEIVED),
             percent=False,
         ),
         Indicator(
@@ -81,7 +102,7 @@ INDICATORS: dict[str, Indicator] = {
             "（（一）予以公开 + （二）部分公开）÷（七）总计",
             lambda r: _ratio(
                 _sum(r, _result_rows(r, "granted") + _result_rows(r, "partially_granted")),
-                _v(r, "t3.results_total.total"),
+                _role(r, Role.RESULTS_TOTAL),
             ),
             higher_is_better=True,
         ),
@@ -89,29 +110,27 @@ INDICATORS: dict[str, Indicator] = {
             "denial_rate",
             "不予公开率",
             "（三）不予公开各项之和 ÷（七）总计",
-            lambda r: _ratio(_sum(r, _result_rows(r, "denied")), _v(r, "t3.results_total.total")),
+            lambda r: _ratio(_sum(r, _result_rows(r, "denied")), _role(r, Role.RESULTS_TOTAL)),
             higher_is_better=False,
         ),
         Indicator(
             "unable_rate",
             "无法提供率",
             "（四）无法提供各项之和 ÷（七）总计",
-            lambda r: _ratio(_sum(r, _result_rows(r, "unable")), _v(r, "t3.results_total.total")),
+            lambda r: _ratio(_sum(r, _result_rows(r, "unable")), _role(r, Role.RESULTS_TOTAL)),
         ),
         Indicator(
             "other_processing_rate",
             "其他处理率",
             "（六）其他处理（2021 格式为其三项之和）÷（七）总计",
-            lambda r: _ratio(_sum(r, _result_rows(r, "other")), _v(r, "t3.results_total.total")),
+            lambda r: _ratio(_sum(r, _result_rows(r, Role.OTHER_PROCESSING)), _role(r, Role.RESULTS_TOTAL)),
             higher_is_better=False,
         ),
         Indicator(
             "carry_forward_rate",
             "结转率",
             "四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）（总计列）",
-            lambda r: _ratio(
-                _v(r, "t3.carried_forward.total"), _sum(r, ["t3.new_received.total", "t3.carried_over.total"])
-            ),
+            lambda r: _ratio(_role(r, Role.CARRIED_FORWARD), _balance_in(r)),
             higher_is_better=False,
         ),
         Indicator(
@@ -135,7 +154,7 @@ INDICATORS: dict[str, Indicator] = {
             "natural_person_share",
             "自然人申请占比",
             "表三 一、本年新收 自然人 ÷ 总计",
-            lambda r: _ratio(_v(r, "t3.new_received.natural_person"), _v(r, "t3.new_received.total")),
+            lambda r: _ratio(_first_applicant(r), _role(r, Role.RECEIVED)),
         ),
     )
 }

@@ -46,7 +46,18 @@ class Provenance:
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        """The set fields, as JSON values (a reader's numpy numbers become Python ones)."""
+        out: dict[str, object] = {}
+        for k in self.__slots__:
+            v = getattr(self, k)
+            if v is None:
+                continue
+            if k == "bbox":
+                v = [float(x) for x in v]
+            elif k == "confidence":
+                v = float(v)
+            out[k] = v
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Provenance:

@@ -241,7 +241,7 @@ def ocr_page_image(
     words = _recognise(cv2.cvtColor(erased, cv2.COLOR_GRAY2BGR))
 
     def bbox(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-        return tuple(round(v * scale, 2) for v in box)  # type: ignore[return-value]
+        return tuple(round(float(v) * scale, 2) for v in box)  # type: ignore[return-value]  # no numpy floats
 
     placed: list[tuple[float, Block]] = []
     free = list(words)

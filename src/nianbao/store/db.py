@@ -50,6 +50,18 @@ def locking_sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def clean(value: Any) -> Any:
+    """Text as both back ends store it: without NUL characters, which PostgreSQL refuses in text
+    and which no report means (a damaged file's bytes). Lists and mappings are cleaned through."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    return value
+
+
 def insert_ignore(table: Table, dialect: str, index_elements: list[str]) -> Insert:
     """INSERT … ON CONFLICT (index_elements) DO NOTHING, on either back end."""
     if dialect == "postgresql":

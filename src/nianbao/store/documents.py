@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Report
 from . import reports as report_repo
-from .db import insert_ignore
+from .db import clean, insert_ignore
 from .schema import Document, FindingRow, Organ, Region, ReportRow
 
 if TYPE_CHECKING:
@@ -43,11 +43,11 @@ def _store_one(s: Session, item: DocumentRecord) -> tuple[int, bool]:
         stmt,
         {
             "sha256": item.sha256,
-            "path": item.path,
+            "path": clean(item.path),
             "size": item.size,
             "format": item.format or (item.report.format if item.report else None),
             "status": "ok" if item.report is not None else "error",
-            "error": item.error,
+            "error": clean(item.error),
         },
     ).scalar()
     if new_id is None:

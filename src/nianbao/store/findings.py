@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..findings import Finding, Severity
-from .db import insert_ignore
+from .db import clean, insert_ignore
 from .schema import FindingRow, utcnow
 
 if TYPE_CHECKING:
@@ -39,21 +39,22 @@ def fingerprint(
 def row_values(report_id: int, f: Finding, scope: str, other: int | None = None) -> dict[str, Any]:
     other_id = other if other is not None else f.data.get("other_report_id")
     other_id = other_id if isinstance(other_id, int) else None
+    message, where, cells = clean(f.message), clean(f.where), clean(list(f.cells))
     return {
         "report_id": report_id,
         "code": f.code,
         "severity": str(f.severity),
-        "message": f.message,
-        "cells": list(f.cells),
-        "where": f.where,
-        "data": _jsonable(f.data),
+        "message": message,
+        "cells": cells,
+        "where": where,
+        "data": clean(_jsonable(f.data)),
         "scope": scope,
         "other_report_id": other_id,
         "accepted": False,
         "comment": None,
         "accepted_by": None,
         "accepted_at": None,
-        "fingerprint": fingerprint(scope, f.code, f.cells, f.where, f.message, other_id),
+        "fingerprint": fingerprint(scope, f.code, cells, where, message, other_id),
     }
 
 
@@ -222,7 +223,16 @@ def _chunks(items: list[int], n: int) -> Iterator[list[int]]:
 
 
 def _jsonable(data: dict[str, object]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in (data or {}).items():
-        out[k] = v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)
-    return out
+    return {str(k): _json_value(v) for k, v in (data or {}).items()}
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, str | int | float | bool | type(None)):
+        return v
+    if isinstance(v, list | tuple):
+        return [_json_value(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _json_value(x) for k, x in v.items()}
+    if hasattr(v, "item"):  # a numpy number from a reader
+        return v.item()
+    return str(v)

@@ -16,6 +16,7 @@ from ..model import CellValue, Report, Section
 from ..templates import get_template
 from . import findings as finding_repo
 from . import organs as organ_repo
+from .db import clean
 from .schema import CellEdit, CellRow, Document, FindingRow, Organ, Region, ReportRow
 
 if TYPE_CHECKING:
@@ -94,25 +95,23 @@ def insert(
     if region_id is not None:
         organ_id: int | None = organ_repo.government_of(s, region_id)
     else:
-        ident = identify(report.organ, report.region)
+        ident = identify(clean(report.organ), clean(report.region))
         organ_id, region_id = organ_repo.resolve(s, ident) if ident else (None, None)
     row = ReportRow(
         document_id=document_id,
-        source=report.source,
-        organ=report.organ,
+        source=clean(report.source),
+        organ=clean(report.organ),
         organ_id=organ_id,
-        region=report.region,
+        region=clean(report.region),
         region_id=region_id,
         year=report.year,
         template=report.template,
         table_templates=dict(report.table_templates),
         tables_present=sorted(report.tables_present),
-        published=report.published,
-        title=report.title,
+        published=clean(report.published),
+        title=clean(report.title),
         format=report.format,
-        sections=[
-            {"key": x.key, "heading": x.heading, "number": x.number, "text": x.text} for x in report.sections
-        ],
+        sections=clean([_section_dict(x) for x in report.sections]),
         consolidated=consolidated,
     )
     s.add(row)
@@ -122,10 +121,10 @@ def insert(
             "report_id": row.id,
             "key": k,
             "value": None if c.value is None else float(c.value),
-            "raw": c.raw,
+            "raw": clean(c.raw),
             "method": c.method,
-            "label": c.label,
-            "provenance": c.prov.to_dict() if c.prov else None,
+            "label": clean(c.label),
+            "provenance": clean(c.prov.to_dict()) if c.prov else None,
         }
         for k, c in report.cells.items()
     ]
@@ -270,10 +269,7 @@ def load(store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None =
                     table_templates=dict(r.table_templates or {}),
                     published=r.published,
                     title=r.title,
-                    sections=[
-                        Section(x.get("key"), x.get("heading", ""), x.get("number"), x.get("text", ""))
-                        for x in (r.sections or [])
-                    ],
+                    sections=[_section(x) for x in (r.sections or [])],
                     cells=cells[rid],
                     tables_present=set(r.tables_present or []),
                     findings=[f for _, f in found[rid]],
@@ -541,6 +537,24 @@ def keys(store: Store, flt: ReportFilter) -> list[ReportKey]:
 
 
 # --- helpers ------------------------------------------------------------------------------
+def _section_dict(x: Section) -> dict[str, Any]:
+    d: dict[str, Any] = {"key": x.key, "heading": x.heading, "number": x.number, "text": x.text}
+    if x.prov is not None:
+        d["prov"] = x.prov.to_dict()
+    return d
+
+
+def _section(x: dict[str, Any]) -> Section:
+    prov = x.get("prov")
+    return Section(
+        x.get("key"),
+        x.get("heading", ""),
+        x.get("number"),
+        x.get("text", ""),
+        Provenance.from_dict(prov) if prov else None,
+    )
+
+
 def _prefix_filter(prefixes: Sequence[str] | None) -> list[Any]:
     if prefixes is None:
         return []

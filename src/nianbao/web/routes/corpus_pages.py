@@ -12,15 +12,10 @@ from ...templates import template_for_year
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render
 from ..exports import REPORT_FORMATS, ExportError, export_report, table_bytes
-from ..service import (
-    consolidate_region,
-    dashboard,
-    save_consolidation,
-    saved_consolidation,
-    visible_regions,
-    year_over_year,
-    years,
-)
+from ..views.consolidation import consolidate_region, save_consolidation, saved_consolidation, visible_regions
+from ..views.dashboard import dashboard
+from ..views.lists import years
+from ..views.organ import year_over_year
 from ..views.region import chase_list, region_view
 from .report_pages import _download
 

@@ -18,8 +18,8 @@ from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report, table_bytes
 from ..jobs import upload_scope
-from ..service import recheck_corpus, revalidate, set_comment
 from ..uploads import save_upload
+from ..views.corrections import recheck_corpus, revalidate, set_comment
 from ..views.notices import notice
 from ..views.queue import Filters, all_matching, finding_table, findings_page, scope_of, work_queue
 from ..views.report import accepted_details

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import plugins
+from ..findings import Finding
 from ..store import ReportFilter, Store
 from ..templates import templates
 from . import aggregate, cross_year  # noqa: F401 - importing registers the built-in corpus rules
@@ -30,7 +31,7 @@ def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[s
     ctx = CorpusContext.build(store, store.load_reports(store.report_ids(), cell_prefixes=corpus_cells()))
     wanted = None if flt is None else set(store.report_ids(flt))
     specs = corpus_rules()
-    found = []
+    found: list[tuple[int, Finding]] = []
     for spec in specs:
         found.extend((rid, f) for rid, f in spec.check(ctx) if wanted is None or rid in wanted)
     codes = [c for spec in specs for c in spec.codes]

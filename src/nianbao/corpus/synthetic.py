@@ -71,7 +71,7 @@ def make_report(
         else:
             values[key] = rng.randint(0, 200)
     for bound in template.table("t2").lower_bounds:  # what T2_IMPLAUSIBLE checks
-        values[bound.cell] += max(0, bound.minimum(values) or 0)  # type: ignore[operator]
+        values[bound.cell] += max(0, bound.minimum(values) or 0)
     report = Report(
         source=f"synthetic:{organ}:{year}",
         format="synthetic",
@@ -85,8 +85,8 @@ def make_report(
         tables_present=set(TABLE_IDS),
     )
     for key in get_template(template.id).cell_keys:
-        v = values[key]
-        report.cells[key] = CellValue(v, raw=str(v))
+        value = values[key]
+        report.cells[key] = CellValue(value, raw=str(value))
     problems = "".join(rng.sample(_PROBLEM_SENTENCES, 3)) + f"{organ}将在{year + 1}年持续改进。"
     texts = {
         "overview": f"{year}年，{organ}认真贯彻落实《中华人民共和国政府信息公开条例》。",

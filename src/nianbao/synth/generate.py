@@ -70,24 +70,23 @@ def consistent_cells(template_id: str, rng: random.Random, high: int = 20) -> di
         else:
             cells[key] = rng.choice((0, rng.randint(0, high * 5)))
     for bound in t2.lower_bounds:  # the plausibility the rules check
-        cells[bound.cell] += max(0, bound.minimum(cells) or 0)  # type: ignore[operator]
+        cells[bound.cell] += max(0, bound.minimum(cells) or 0)
     cols = [c.key for c in tpl.applicants]
     weights = {cols[0]: 1.0}  # the first kind of applicant (自然人) dominates
     totals = {c.key for c in t3.total_columns}
     derived = {tpl.role_row(Role.RESULTS_TOTAL).key, tpl.role_row(Role.RECEIVED).key}
     for key in t3.cell_keys:
-        row_key = key[3:].rsplit(".", 1)[0]
-        col = key.rsplit(".", 1)[1]
-        if col in totals or row_key in derived:
+        row_key, col_key = key[3:].rsplit(".", 1)
+        if col_key in totals or row_key in derived:
             continue
-        scale = weights.get(col, 0.3)
+        scale = weights.get(col_key, 0.3)
         cells[key] = _small(rng, high) if rng.random() < scale else 0
-    for col in cols:
-        results = sum(cells[f"t3.{r.key}.{col}"] for r in t3.result_rows)
-        forward = cells[tpl.role_key(Role.CARRIED_FORWARD, col)]
-        carried = min(cells[tpl.role_key(Role.CARRIED_OVER, col)], results + forward)
-        cells[tpl.role_key(Role.CARRIED_OVER, col)] = carried
-        cells[tpl.role_key(Role.RECEIVED, col)] = results + forward - carried
+    for applicant in cols:
+        results = sum(cells[f"t3.{r.key}.{applicant}"] for r in t3.result_rows)
+        forward = cells[tpl.role_key(Role.CARRIED_FORWARD, applicant)]
+        carried = min(cells[tpl.role_key(Role.CARRIED_OVER, applicant)], results + forward)
+        cells[tpl.role_key(Role.CARRIED_OVER, applicant)] = carried
+        cells[tpl.role_key(Role.RECEIVED, applicant)] = results + forward - carried
     for key in tpl.table("t4").cell_keys:
         if not key.endswith(".total"):
             cells[key] = rng.choice((0, 0, rng.randint(0, 3)))
@@ -114,7 +113,7 @@ def random_data(rng: random.Random, year: int | None = None, template_id: str | 
             # a notice that asks for the fee gets the sentence that reports it
             "other": OTHER[0] if get_template(template_id).fee_reported else rng.choice(OTHER),
         },
-        cells=consistent_cells(template_id, rng),
+        cells=dict(consistent_cells(template_id, rng)),
     )
 
 

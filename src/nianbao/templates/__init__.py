@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -129,7 +129,7 @@ class ResultGroup:
 
 
 def signed_sum(
-    terms: tuple[tuple[str, int], ...], values: dict[str, float | int | None]
+    terms: tuple[tuple[str, int], ...], values: Mapping[str, float | int | None]
 ) -> float | int | None:
     """sum(sign * values[key]); None when a cell is missing or blank."""
     total: float | int = 0
@@ -162,7 +162,7 @@ class CrossYearRelation:
         return tuple(k for k, _ in self.this + self.last)
 
     def expected(
-        self, this: dict[str, float | int | None], last: dict[str, float | int | None]
+        self, this: Mapping[str, float | int | None], last: Mapping[str, float | int | None]
     ) -> float | int | None:
         """The checked cell's value the relation implies; None when a cell is missing."""
         rest = signed_sum(self.this[1:], this)
@@ -198,7 +198,7 @@ class LowerBound:
     def keys(self) -> tuple[str, ...]:
         return (*(k for k, _ in self.terms), self.cell)
 
-    def minimum(self, values: dict[str, float | int | None]) -> float | int | None:
+    def minimum(self, values: Mapping[str, float | int | None]) -> float | int | None:
         return signed_sum(self.terms, values)
 
 

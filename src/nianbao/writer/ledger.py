@@ -142,7 +142,7 @@ def parse_date(text: str) -> dt.date | None:
 
 # --- categories ---------------------------------------------------------------------------------
 def applicant_names(tpl: Template) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for col in tpl.applicants:
         for name in (
             col.label.official,
@@ -273,9 +273,9 @@ def table4_from_ledger(
     cols = _columns(header, CASE_HEADERS, label, optional=("filed", "result"))
     t4 = tpl.table("t4")
     kinds: dict[str, str] = {}
-    for row in t4.data_rows:
-        for n in (row.label.official, *_WORDS.case_kinds.get(row.key, ())):
-            kinds.setdefault(normalise(n), row.key)
+    for kind in t4.data_rows:
+        for n in (kind.label.official, *_WORDS.case_kinds.get(kind.key, ())):
+            kinds.setdefault(normalise(n), kind.key)
     outcome: dict[str, str] = {}
     for col in t4.blocks[0].value_columns:
         if not col.total_of:
@@ -288,8 +288,8 @@ def table4_from_ledger(
     problems = []
     for row in rows:
         v = row.values
-        kind = kinds.get(normalise(v.get(cols["kind"], "")))
-        if kind is None:
+        kind_key = kinds.get(normalise(v.get(cols["kind"], "")))
+        if kind_key is None:
             problems.append(
                 f"第{row.number}行：案件类型“{v.get(cols['kind'], '')}”无法识别（应为{kind_names}之一）"
             )
@@ -307,7 +307,7 @@ def table4_from_ledger(
             if filed.year > year:
                 problems.append(f"第{row.number}行：日期 {filed.isoformat()} 晚于 {year} 年，不属于本年度")
                 continue
-        counts[f"t4.{kind}.{result}"] += 1
+        counts[f"t4.{kind_key}.{result}"] += 1
     if problems:
         raise InputError([f"{label}：{p}" for p in problems])
     return complete_totals(counts, tpl.id)  # type: ignore[return-value]

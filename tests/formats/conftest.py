@@ -22,7 +22,6 @@ def _session_cache(factory):
 
 @pytest.fixture(scope="session")
 def written():
-    pytest.importorskip("nianbao.writer.render.docx")
     return fx.written_report(2023, seed=7)
 
 

@@ -145,7 +145,6 @@ def _alive(pid: int) -> bool:
 
 
 def test_2019_template_report_as_doc(soffice):
-    pytest.importorskip("nianbao.writer.render.docx")
     import formats_fixtures as fx
 
     old = fx.written_report(2020, seed=11)

@@ -29,7 +29,6 @@ def fast_variants(mv: ModuleType, corpus_dir: Path, tmp_path_factory: pytest.Tem
 
 @pytest.fixture(scope="session")
 def writer_variants(mv: ModuleType, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    pytest.importorskip("nianbao.writer.render.docx")
     return mv.build_writer(tmp_path_factory.mktemp("variants-writer"), corpus_dir)
 
 
@@ -83,7 +82,6 @@ def chromium_variants(
 
 @pytest.fixture(scope="session")
 def synth_variants(mv: ModuleType, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    pytest.importorskip("nianbao.writer.render.docx")
     return mv.build_synth(tmp_path_factory.mktemp("variants-synth"), corpus_dir, mv.SYNTH_FORMATS)
 
 

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 
 mv = load_variants_module()
 
-pytest.importorskip("nianbao.synth.layouts")
 from nianbao.synth.generate import random_data  # noqa: E402
 from nianbao.synth.layouts import LAYOUTS, compose_layout  # noqa: E402
 from nianbao.templates import get_template  # noqa: E402

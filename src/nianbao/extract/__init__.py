@@ -95,18 +95,17 @@ def _read_tables(
     out: dict[str, _Reading] = {}
     for tid in TABLE_IDS:
         grid = grids.get(tid)
-        by_grid = _grid_reading(grid) if grid is not None and grid.read.rows_matched else None
-        if by_grid is not None and by_grid.placed >= len(by_grid.table.cell_keys):
-            out[tid] = by_grid  # the grid gives every cell: the token walk has nothing to add
+        if grid is not None and grid.read.rows_matched:
+            # a table that arrives as a grid is read by its grid, whole or not: what it cannot
+            # place is reported, never re-guessed from the order of its values
+            out[tid] = _grid_reading(grid)
             continue
-        taken = {b for other, c in grids.items() if other != tid for f in c.fragments for b in f.blocks}
+        taken = {b for c in grids.values() for f in c.fragments for b in f.blocks}
         by_tokens = _token_reading(
             [t for t in regions.get(tid, []) if t.block not in taken], tid, year_template
         )
-        candidates = [r for r in (by_grid, by_tokens) if r is not None]
-        if candidates:
-            # the reading that keeps the table's arithmetic, then the one that places more
-            out[tid] = max(candidates, key=lambda r: (-r.broken_relations, r.placed))
+        if by_tokens is not None:
+            out[tid] = by_tokens
     return out
 
 
@@ -124,9 +123,9 @@ def _grid_reading(choice: TableChoice) -> _Reading:
         g.cells,
         g.chunks,
         g.labels,
-        unplaced,
-        choice.readings if choice.conflict else None,
-        g.undecided,
+        unplaced=unplaced,
+        conflict=choice.readings if choice.conflict else None,
+        undecided=g.undecided,
     )
 
 

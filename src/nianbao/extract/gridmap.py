@@ -29,9 +29,9 @@ from ..arithmetic import relations
 from ..document import Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
-from .headers import HeaderIndex, header_index
+from .headers import ColumnMatch, HeaderIndex, header_index
 from .labels import EXACT, VARIANT, LabelIndex, RowMatch, label_index
-from .normalize import normalize, strip_numbering
+from .normalize import core, normalize, strip_numbering
 from .numbers import parse_number
 from .tables import CellRead, Chunk
 
@@ -70,6 +70,8 @@ class GridRead:
     rows_exact: int = 0
     misfit: int = 0  # data rows whose values do not fit the row's columns
     outside_used: int = 0  # rows named by a label printed outside their table
+    uncertain_rows: int = 0  # rows whose blank cells could not be placed
+    labels_matched: int = 0  # row labels recognised, with or without values
     undecided: list[str] = field(default_factory=list)  # cells another placement of outside labels changes
     per_fragment: dict[int, float] = field(default_factory=dict)
 
@@ -177,11 +179,17 @@ class _Reader:
     def read(self, fragments: list[Fragment]) -> GridRead:
         for fi, frag in enumerate(fragments):
             self._fragment = fi
-            before = self.out.placed + 3 * self.out.header_exact
+            before = self._claim()
             self._read_fragment(frag)
-            self.out.per_fragment[fi] = self.out.placed + 3 * self.out.header_exact - before
+            self.out.per_fragment[fi] = self._claim() - before
         self._commit_pending()
         return self.out
+
+    def _claim(self) -> float:
+        """How much of this table the fragments read so far hold: its cells, its row labels (a row
+        printed blank still names its row) and its column headers."""
+        out = self.out
+        return out.placed + 2 * out.labels_matched + 3 * out.header_exact
 
     def _read_fragment(self, frag: Fragment) -> None:
         st = self.state
@@ -368,6 +376,7 @@ class _Reader:
                     self._unplaced(c, "这一行没有栏目名称，无法确定数字所属的行")
             return
         m, label_cell = match
+        self.out.labels_matched += 1
         self._commit_pending()
         st.after = m.index
         st.block = m.block
@@ -537,6 +546,16 @@ class _Reader:
             if fitted is not None and all(
                 h is None or h.key == c.key for (_, h), c in zip(fitted, cols, strict=True)
             ):
+                if (
+                    band is None
+                    and len(cols) > 1
+                    and _empty(fitted[0][0])
+                    and any(c.has_digits for c, _ in fitted)
+                ):
+                    # without a header to place it, an empty first cell may be the padding of a
+                    # label column as well as a blank first column: which cells are blank is unknown
+                    self.out.uncertain_rows += 1
+                    return None
                 return [(cell, col) for (cell, _), col in zip(fitted, cols, strict=True)]
         parts = _expand([c for c, _ in (_fit(pairs, 0, edges_only=True) or pairs)])
         if parts is not None:
@@ -552,11 +571,13 @@ class _Reader:
         cell naming a column; a cell whose positions are named differently is not resolved."""
         named: dict[str, ColumnDef] = {}
         for pos in range(cell.col, cell.end):
-            for h in reversed(band.paths.get(pos, ())):
+            path = band.paths.get(pos, ())
+            for h in reversed(path):
                 found = self.headers.columns(h.text, block=b)
                 if found:
-                    named.setdefault(found[0].column.key, found[0].column)
-                    self._header_seen(h, found[0].quality)
+                    best = _by_parent(found, path)
+                    named.setdefault(best.column.key, best.column)
+                    self._header_seen(h, best.quality)
                     break
         return next(iter(named.values())) if len(named) == 1 else None
 
@@ -648,6 +669,18 @@ def _expand(values: list[Cell]) -> list[str] | None:
             return None
         parts.extend(_NUMBER_RE.findall(unicodedata.normalize("NFKC", c.text)))
     return parts
+
+
+def _by_parent(found: list[ColumnMatch], path: list[Cell] | tuple[Cell, ...]) -> ColumnMatch:
+    """One wording for two columns (合计: the 小计 under 法人或其他组织, or the 总计): the one whose
+    parent heads this column, else one without a parent."""
+    if len(found) == 1:
+        return found[0]
+    above = {core(h.text) for h in path}
+    for m in found:
+        if m.column.parent and core(m.column.parent) in above:
+            return m
+    return next((m for m in found if not m.column.parent), found[0])
 
 
 def _is_fragment(text: str) -> bool:

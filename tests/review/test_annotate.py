@@ -98,3 +98,34 @@ def test_html_copy_marks_the_flagged_cells(corpus_dir: Path, tmp_path: Path) -> 
     (cell,) = root.xpath(f'//*[@data-nianbao="{key}"]')
     assert "表四总计不等于各结果之和" in cell.get("title")
     assert cell.text_content().strip() == report.cells[key].raw.strip()
+
+
+def test_docx_gets_a_word_comment_on_each_flagged_cell(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    from nianbao.api import parse
+    from nianbao.corpus.synthetic import make_report
+    from nianbao.review.annotate import annotate_bytes
+    from nianbao.writer import ReportData, render_report
+
+    written = render_report(
+        ReportData.from_report(make_report("淮安市洪泽区财政局", 2024, seed=3)),
+        "docx",
+        draft=False,
+        allow_errors=True,
+    )
+    path = tmp_path / "洪泽区财政局2024.docx"
+    path.write_bytes(written.content)
+    report = parse(path)
+    key = "t4.review.total"
+    report.findings = [Finding("T4_GROUP_TOTAL", "表四总计不等于各结果之和（测试）", [key])]
+    data, suffix = annotate_bytes(path.read_bytes(), path.name, report)
+    assert suffix == ".docx"
+    document = docx.Document(io.BytesIO(data))
+    (comment,) = list(document.comments)
+    assert "表四·行政复议·总计" in comment.text and "表四总计不等于各结果之和" in comment.text
+    prov = report.cells[key].prov
+    cell = document.tables[prov.table].cell(prov.row, prov.col)
+    assert "commentRangeStart" in cell._tc.xml and cell.text.strip() == report.cells[key].raw

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from ..model import Report
-from ..templates import get_template, template_for_year
+from ..templates import template_of
 
 BEIJING = timezone(timedelta(hours=8), "北京时间")
 
@@ -18,13 +18,9 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 def cell_label(template_id: str | None, key: str) -> str | None:
     """`t4.review.total` → 表四·行政复议·总计; None when the template has no such cell."""
     try:
-        template = get_template(template_id) if template_id else template_for_year(2021)
-        table = template.table(key.split(".", 1)[0])
-        row_name, column = table.row_name(key), table.column(key)
+        return template_of(template_id).cell_name(key)
     except KeyError:
         return None
-    column_name = f"{column.parent}·{column.label.short}" if column.parent else column.label.short
-    return f"{table.title}·{row_name}·{column_name}"
 
 
 def table_template(report: Report, table_id: str) -> str:
@@ -33,7 +29,7 @@ def table_template(report: Report, table_id: str) -> str:
         return report.table_templates[table_id]
     if report.template:
         return report.template
-    return template_for_year(report.year or 2021).id
+    return template_of(None, report.year).id
 
 
 def report_cell_label(report: Report, key: str) -> str | None:

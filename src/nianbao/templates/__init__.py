@@ -385,6 +385,10 @@ class Template:
         """表三 · 一、本年新收政府信息公开申请数量 · 自然人 — a cell as a page heads it."""
         return _cell_title(self.id, key)
 
+    def cell_name(self, key: str) -> str:
+        """表四·行政复议·总计 — a cell in a reviewer's short note or a notice."""
+        return _cell_name(self.id, key)
+
     def cell_heading(self, key: str) -> str:
         """表三 （一）予以公开｜自然人 — a cell as a comparison or a spreadsheet column heads it
         (表二's cells name their block: 表二 第二十条第（一）项 规章｜本年制发件数)."""
@@ -415,6 +419,14 @@ def _cell_title(template_id: str, key: str) -> str:
         parts.append(col.parent)
     parts.append(col.label.official)
     return " · ".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def _cell_name(template_id: str, key: str) -> str:
+    table = get_template(template_id).table(key.split(".", 1)[0])
+    column = table.column(key)
+    column_name = f"{column.parent}·{column.label.short}" if column.parent else column.label.short
+    return f"{table.title}·{table.row_name(key)}·{column_name}"
 
 
 @lru_cache(maxsize=8192)
@@ -578,6 +590,7 @@ def reload() -> None:
         _cell_place,
         _cell_title,
         _cell_heading,
+        _cell_name,
         table_title,
         ledger_words,
     ):

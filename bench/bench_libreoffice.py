@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "formats"))
 
-import formats_fixtures as fx  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
+import formats_fixtures as fx
+import pypdfium2 as pdfium
 
-from nianbao.readers import _libreoffice as lo  # noqa: E402
+from nianbao.readers import _libreoffice as lo
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "formats"))
 
-import formats_fixtures as fx  # noqa: E402
+import formats_fixtures as fx
 
-from nianbao.document import Document  # noqa: E402
-from nianbao.readers import _libreoffice as lo  # noqa: E402
-from nianbao.readers.ocr import engine, ocr_page_image  # noqa: E402
+from nianbao.document import Document
+from nianbao.readers import _libreoffice as lo
+from nianbao.readers.ocr import engine, ocr_page_image
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ from nianbao.testing import corpus_dir
 CORPUS = corpus_dir()
 
 
-def _serve(units: int, hosts: int, latency: float, conn) -> None:  # noqa: ANN001 - a Pipe end
+def _serve(units: int, hosts: int, latency: float, conn) -> None:
     """The sites in their own process, so that the CPU time measured is the watch's alone."""
     sites, rows = bench_site(CORPUS, units, hosts, latency)
     conn.send(rows)

@@ -119,7 +119,7 @@ def chained(first: ReportData, seed: int) -> ReportData | None:
     return nxt.model_copy(update={"cells": cells}).with_totals()
 
 
-def test_store_keeps_the_report_and_chains_years(template_id: str, tmp_path) -> None:  # noqa: ANN001
+def test_store_keeps_the_report_and_chains_years(template_id: str, tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'nianbao.db'}")
     year = get_template(template_id).first_year
     first, second = next(

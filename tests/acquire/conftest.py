@@ -33,7 +33,7 @@ def fast_policy(**kw: object) -> FetchPolicy:
 
 
 @pytest.fixture(scope="session")
-def cms(corpus_dir) -> Iterator[tuple[FixtureSite, list[Expected]]]:  # noqa: ANN001
+def cms(corpus_dir) -> Iterator[tuple[FixtureSite, list[Expected]]]:
     site, expected = cms_site(corpus_dir, CAP)
     site.start()
     yield site, expected
@@ -45,7 +45,7 @@ def run(*args: object, timeout: float = 180) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="session")
-def watched(cms: tuple[FixtureSite, list[Expected]], tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def watched(cms: tuple[FixtureSite, list[Expected]], tmp_path_factory: pytest.TempPathFactory):
     """The CLI run twice over the site, with a database."""
     site, expected = cms
     d = tmp_path_factory.mktemp("watch")

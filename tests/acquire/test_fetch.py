@@ -16,7 +16,7 @@ from nianbao.store import acquire as acquire_db
 from .conftest import CAP_MB, fast_policy, run
 
 
-def test_private_address_refused_without_allow_private(cms, tmp_path: Path) -> None:  # noqa: ANN001
+def test_private_address_refused_without_allow_private(cms, tmp_path: Path) -> None:
     site, _ = cms
     path = "/hongze/zfxxgknb/202501/t20250120_1001.html"
     before = site.hits[path]
@@ -26,7 +26,7 @@ def test_private_address_refused_without_allow_private(cms, tmp_path: Path) -> N
     assert site.hits[path] == before  # not even asked
 
 
-def test_batch_keeps_going_past_refusals(cms, tmp_path: Path) -> None:  # noqa: ANN001
+def test_batch_keeps_going_past_refusals(cms, tmp_path: Path) -> None:
     site, _ = cms
     db = f"sqlite:///{tmp_path / 'f.db'}"
     urls = [
@@ -56,7 +56,7 @@ def test_batch_keeps_going_past_refusals(cms, tmp_path: Path) -> None:  # noqa: 
 
 
 @pytest.fixture()
-def tiny_site():  # noqa: ANN201
+def tiny_site():
     s = FixtureSite()
     s.page("/robots.txt", "User-agent: *\nDisallow:\n")
     s.page("/a.html", "<html><body>甲</body></html>")
@@ -68,7 +68,7 @@ def tiny_site():  # noqa: ANN201
     s.add("/flaky", Resource(b"<html>ok</html>"))
     original = s._serve
 
-    def serve(h):  # noqa: ANN001, ANN202 - first two requests to /flaky fail with 503
+    def serve(h):
         if h.path == "/flaky" and flaky["n"] < 2:
             flaky["n"] += 1
             h.send_response(503)

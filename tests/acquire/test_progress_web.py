@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from nianbao.store import Store  # noqa: E402
-from nianbao.store import acquire as acquire_db  # noqa: E402
-from nianbao.web import create_app  # noqa: E402
-from nianbao.web.auth import create_user, set_password_hasher  # noqa: E402
+from nianbao.store import Store
+from nianbao.store import acquire as acquire_db
+from nianbao.web import create_app
+from nianbao.web.auth import create_user, set_password_hasher
 
 PASSWORD = "correct-horse-42"
 
 
 @pytest.fixture()
-def client_for(watched, tmp_path: Path):  # noqa: ANN001, ANN201
+def client_for(watched, tmp_path: Path):
     from argon2 import PasswordHasher, profiles
 
     set_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
@@ -54,7 +54,7 @@ def client_for(watched, tmp_path: Path):  # noqa: ANN001, ANN201
     store.close()
 
 
-def test_region_counts_roll_up_the_tree(client_for) -> None:  # noqa: ANN001
+def test_region_counts_roll_up_the_tree(client_for) -> None:
     _, store, regions = client_for
     counts = acquire_db.counts_by_region(store, 2024)
     hz = counts[regions["洪泽区"]]
@@ -64,7 +64,7 @@ def test_region_counts_roll_up_the_tree(client_for) -> None:  # noqa: ANN001
     assert acquire_db.region_progress(store, regions["洪泽区"], 2024).missing == 4
 
 
-def test_progress_page_units_evidence_and_chase_list(client_for) -> None:  # noqa: ANN001
+def test_progress_page_units_evidence_and_chase_list(client_for) -> None:
     make, _, regions = client_for
     c = make("admin")
     index = c.get("/progress")
@@ -96,7 +96,7 @@ def test_progress_page_units_evidence_and_chase_list(client_for) -> None:  # noq
     assert c.get(f"/progress/{regions['洪泽区']}/2024/chase.xlsx").content[:2] == b"PK"
 
 
-def test_reviewer_sees_only_their_region(client_for) -> None:  # noqa: ANN001
+def test_reviewer_sees_only_their_region(client_for) -> None:
     make, store, regions = client_for
     c = make("rev_pt")
     assert c.get(f"/progress/{regions['洪泽区']}/2024").status_code == 404

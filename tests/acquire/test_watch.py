@@ -20,7 +20,7 @@ from .conftest import fast_policy
 _NOT_CONTENT = {"/robots.txt", "/hzjt/nb/index.html"}
 
 
-def test_watch_states_dates_and_reasons(watched) -> None:  # noqa: ANN001
+def test_watch_states_dates_and_reasons(watched) -> None:
     d, db, expected, first, *_ = watched
     assert first.returncode == 0, first.stderr
     with Store(db) as store:
@@ -45,7 +45,7 @@ def test_watch_states_dates_and_reasons(watched) -> None:  # noqa: ANN001
         assert name in out
 
 
-def test_watch_stores_each_report_once_with_url_source_and_site_date(watched, cms) -> None:  # noqa: ANN001
+def test_watch_stores_each_report_once_with_url_source_and_site_date(watched, cms) -> None:
     d, db, expected, *_ = watched
     site, _ = cms
     with Store(db) as store:
@@ -76,7 +76,7 @@ def _sha(d: Path, stem: str) -> str:
         return next(doc.sha256 for doc in store.documents() if stem in doc.path)
 
 
-def test_second_run_fetches_nothing_new(watched) -> None:  # noqa: ANN001
+def test_second_run_fetches_nothing_new(watched) -> None:
     d, db, expected, first, second, first_bodies, second_bodies = watched
     assert second.returncode == 0, second.stderr
     assert {p for p in first_bodies if p not in _NOT_CONTENT}  # the first run did download
@@ -88,7 +88,7 @@ def test_second_run_fetches_nothing_new(watched) -> None:  # noqa: ANN001
         }
 
 
-def test_xlsx_progress_and_chase_list(watched) -> None:  # noqa: ANN001
+def test_xlsx_progress_and_chase_list(watched) -> None:
     d, _, expected, *_ = watched
     wb = openpyxl.load_workbook(d / "w" / "报送进度-2024.xlsx", read_only=True)
     progress, chase = (list(ws.iter_rows(values_only=True)) for ws in wb.worksheets)
@@ -99,7 +99,7 @@ def test_xlsx_progress_and_chase_list(watched) -> None:  # noqa: ANN001
     assert row[2] == "逾期 7 天" and row[4] == "2025-04-07" and row[6] == "2025-03-31"
 
 
-def test_warc_evidence_of_what_the_site_said(watched) -> None:  # noqa: ANN001
+def test_warc_evidence_of_what_the_site_said(watched) -> None:
     d, db, *_ = watched
     with Store(db) as store:
         row = next(r for r in acquire_db.statuses(store, 2024) if r.organ == "淮安市洪泽区人民政府")
@@ -111,7 +111,7 @@ def test_warc_evidence_of_what_the_site_said(watched) -> None:  # noqa: ANN001
     assert any(u.endswith("P020250120.pdf") for u in urls)
 
 
-def test_interrupted_watch_resumes_where_it_stopped(cms, tmp_path: Path) -> None:  # noqa: ANN001
+def test_interrupted_watch_resumes_where_it_stopped(cms, tmp_path: Path) -> None:
     site, expected = cms
     units = [
         u for u in parse_sites(sites_csv(site.base, expected)) if "交通" not in u.organ
@@ -119,7 +119,7 @@ def test_interrupted_watch_resumes_where_it_stopped(cms, tmp_path: Path) -> None
     opts = WatchOptions(2024, tmp_path, concurrency=1)
     seen: list[str] = []
 
-    def stop_after_three(done: int, total: int, r) -> None:  # noqa: ANN001
+    def stop_after_three(done: int, total: int, r) -> None:
         if r is not None:
             seen.append(r.organ)
             if len(seen) == 3:
@@ -136,7 +136,7 @@ def test_interrupted_watch_resumes_where_it_stopped(cms, tmp_path: Path) -> None
     assert third.new == 0
 
 
-def test_other_year_and_deadline_from_sites_csv(cms, tmp_path: Path) -> None:  # noqa: ANN001
+def test_other_year_and_deadline_from_sites_csv(cms, tmp_path: Path) -> None:
     site, _ = cms
     text = (
         "机关,地区,年报栏目,截止日期\n"

@@ -37,7 +37,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict
     store.close()
 
 
-def _other_county():  # noqa: ANN202
+def _other_county():
     from .synthetic_region import A_GROUPS, build
 
     return build("别的县民政局", YEAR, f"{YEAR + 1}-01-10", A_GROUPS)
@@ -54,7 +54,7 @@ def client(store: Store, user: str) -> TestClient:
     return c
 
 
-def test_cockpit_numbers_link_to_their_evidence(site) -> None:  # noqa: ANN001
+def test_cockpit_numbers_link_to_their_evidence(site) -> None:
     store, ids, regions = site
     c = client(store, "rev_cs")
     home = c.get("/evaluation")
@@ -89,7 +89,7 @@ def test_cockpit_numbers_link_to_their_evidence(site) -> None:  # noqa: ANN001
     assert "测试县人民政府</a>" not in filtered.text.split('id="ranking"')[1]
 
 
-def test_downloads(site) -> None:  # noqa: ANN001
+def test_downloads(site) -> None:
     store, _, regions = site
     c = client(store, "admin")
     base = f"/evaluation/{regions['测试县']}/{YEAR}"
@@ -103,7 +103,7 @@ def test_downloads(site) -> None:  # noqa: ANN001
     assert c.get(f"{base}/export.exe").status_code == 404
 
 
-def test_scope(site) -> None:  # noqa: ANN001
+def test_scope(site) -> None:
     store, _, regions = site
     other = client(store, "rev_other")
     assert other.get(f"/evaluation/{regions['测试县']}/{YEAR}").status_code == 404
@@ -115,7 +115,7 @@ def test_scope(site) -> None:  # noqa: ANN001
     assert anonymous.get("/evaluation", follow_redirects=False).status_code == 303
 
 
-def test_a_bad_rubric_is_shown_with_its_line(site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_a_bad_rubric_is_shown_with_its_line(site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store, _, regions = site
     bad = tmp_path / "rubric.yaml"
     bad.write_text(

@@ -77,7 +77,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server):  # noqa: ANN001, ANN201
+def page(browser, server):
     ctx = browser.new_context(base_url=server[0], viewport={"width": 1500, "height": 1000})
     pg = ctx.new_page()
     pg.set_default_timeout(15000)
@@ -102,12 +102,12 @@ def page(browser, server):  # noqa: ANN001, ANN201
     ctx.close()
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_heatmap_cards_and_a_reason_that_opens_its_cell(page, server) -> None:  # noqa: ANN001
+def test_heatmap_cards_and_a_reason_that_opens_its_cell(page, server) -> None:
     _, ids, region = server
     page.goto("/evaluation")
     page.click("nav >> text=评估排名")
@@ -132,7 +132,7 @@ def test_heatmap_cards_and_a_reason_that_opens_its_cell(page, server) -> None:  
     assert page.errors == []
 
 
-def test_heatmap_click_and_the_printable_sheet(page, server) -> None:  # noqa: ANN001
+def test_heatmap_click_and_the_printable_sheet(page, server) -> None:
     _, ids, region = server
     page.goto(f"/evaluation/{region}/{YEAR}")
     chart = page.locator("#eval-heatmap canvas")

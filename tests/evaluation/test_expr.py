@@ -26,7 +26,7 @@ class Cells:
         return 7.0
 
 
-def run(text: str, cells: dict[str, float | None] | None = None, **vars: float | None):  # noqa: ANN201
+def run(text: str, cells: dict[str, float | None] | None = None, **vars: float | None):
     f = compile_formula(text, FUNCTIONS, names=tuple(vars), cell_check=check_cell)
     return f(Cells(cells or {}, **vars))
 

@@ -22,7 +22,7 @@ YEAR = 2024
 
 
 @pytest.fixture
-def county(tmp_path: Path):  # noqa: ANN201
+def county(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'county.db'}"
     store = Store(url)
     ids = seed(store, YEAR)
@@ -30,7 +30,7 @@ def county(tmp_path: Path):  # noqa: ANN201
     store.close()
 
 
-def test_xlsx_sheets_and_colours(county) -> None:  # noqa: ANN001
+def test_xlsx_sheets_and_colours(county) -> None:
     from openpyxl import load_workbook
 
     store, _, _ = county
@@ -53,7 +53,7 @@ def test_xlsx_sheets_and_colours(county) -> None:  # noqa: ANN001
     assert rubric_sheet.max_row >= len(load_rubric().indicators) + 1
 
 
-def test_csv_and_parquet(county, tmp_path: Path) -> None:  # noqa: ANN001
+def test_csv_and_parquet(county, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     store, _, ids = county
@@ -76,7 +76,7 @@ def test_csv_and_parquet(county, tmp_path: Path) -> None:  # noqa: ANN001
     assert df.loc[df.organ == "测试县人民政府", "rank"].iloc[0] == 1
 
 
-def test_tidy_dataframe_over_the_database(county) -> None:  # noqa: ANN001
+def test_tidy_dataframe_over_the_database(county) -> None:
     _, url, ids = county
     df = nianbao.evaluate(url)
     n_ind = len(load_rubric().indicators)
@@ -96,7 +96,7 @@ def test_tidy_dataframe_over_the_database(county) -> None:  # noqa: ANN001
     assert str(df.value.dtype) == "float64" and str(df.year.dtype) == "Int64"
 
 
-def test_unit_sheet_docx(county) -> None:  # noqa: ANN001
+def test_unit_sheet_docx(county) -> None:
     from docx import Document
 
     store, _, _ = county
@@ -118,7 +118,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli(county, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli(county, tmp_path: Path) -> None:
     _, url, _ = county
     out = tmp_path / "scores.xlsx"
     r = _cli("--db", url, "--region", "测试县", "--year", str(YEAR), "-o", str(out))
@@ -142,7 +142,7 @@ def test_cli(county, tmp_path: Path) -> None:  # noqa: ANN001
 
 
 @pytest.mark.libreoffice
-def test_unit_sheet_pdf(county) -> None:  # noqa: ANN001
+def test_unit_sheet_pdf(county) -> None:
     import shutil
 
     from pypdf import PdfReader

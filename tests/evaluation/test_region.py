@@ -103,14 +103,14 @@ RANKS = {
 
 
 @pytest.fixture(params=[2020, 2024], ids=["2019-template", "2021-template"])
-def county(request: pytest.FixtureRequest, db_url: str):  # noqa: ANN201
+def county(request: pytest.FixtureRequest, db_url: str):
     store = Store(db_url)
     ids = seed(store, request.param)
     yield store, request.param, ids
     store.close()
 
 
-def test_every_indicator_by_hand(county) -> None:  # noqa: ANN001
+def test_every_indicator_by_hand(county) -> None:
     store, year, _ = county
     ev = evaluate_region(store, "测试县", year)
     got = {u.unit.name: u for u in ev.units}
@@ -130,7 +130,7 @@ def test_every_indicator_by_hand(county) -> None:  # noqa: ANN001
             assert r.points == (None if points is None else pytest.approx(points)), where
 
 
-def test_totals_weights_and_ranking(county) -> None:  # noqa: ANN001
+def test_totals_weights_and_ranking(county) -> None:
     store, year, _ = county
     ev = evaluate_region(store, "测试县", year)
     assert load_rubric().total_weight == 100
@@ -151,7 +151,7 @@ def test_totals_weights_and_ranking(county) -> None:  # noqa: ANN001
     ]
 
 
-def test_coverage_and_year_over_year(county) -> None:  # noqa: ANN001
+def test_coverage_and_year_over_year(county) -> None:
     store, year, ids = county
     ev = evaluate_region(store, "测试县", year)
     # expected: A, B, C, D, E and 河口镇's government; B and D first reported this year
@@ -174,7 +174,7 @@ def test_coverage_and_year_over_year(county) -> None:  # noqa: ANN001
     assert got["测试县教育局"].previous_total is None
 
 
-def test_evidence_names_the_cells_and_findings(county) -> None:  # noqa: ANN001
+def test_evidence_names_the_cells_and_findings(county) -> None:
     store, year, ids = county
     ev = evaluate_region(store, "测试县", year)
     a = next(u for u in ev.units if u.unit.name == "测试县财政局")

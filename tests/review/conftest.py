@@ -24,7 +24,7 @@ def examples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def examples_store(examples_db: Path, tmp_path: Path):  # noqa: ANN201
+def examples_store(examples_db: Path, tmp_path: Path):
     copy = tmp_path / "ex.db"
     shutil.copyfile(examples_db, copy)
     store = Store(f"sqlite:///{copy}")

@@ -20,11 +20,11 @@ REAL = (
 )
 
 
-def _codes(report) -> set[str]:  # noqa: ANN001
+def _codes(report) -> set[str]:
     return {f.code for f in report.findings}
 
 
-def _with_part5(text: str, year: int = 2024, organ: str = "淮安市洪泽区财政局", seed: int = 1):  # noqa: ANN202
+def _with_part5(text: str, year: int = 2024, organ: str = "淮安市洪泽区财政局", seed: int = 1):
     r = make_report(organ, year, seed=seed)
     r.source = f"{organ}{year}-{seed}.txt"
     r.sections = [s for s in r.sections if s.key != "problems"] + [

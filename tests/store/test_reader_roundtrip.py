@@ -32,7 +32,7 @@ from nianbao.templates import get_template
 _PARSED: dict[str, Report] = {}
 
 
-def parsed(reader: str, corpus) -> Report:  # noqa: ANN001
+def parsed(reader: str, corpus) -> Report:
     if reader not in _PARSED:
         from nianbao.api import parse
 
@@ -79,7 +79,7 @@ def _integer(key: str, report: Report) -> bool:
 
 
 @pytest.mark.parametrize("reader", [pytest.param(r, marks=_marks(r)) for r in READERS])
-def test_every_readers_report_reads_back_identical(reader: str, db_url: str, corpus_dir) -> None:  # noqa: ANN001
+def test_every_readers_report_reads_back_identical(reader: str, db_url: str, corpus_dir) -> None:
     report = parsed(reader, corpus_dir)
     assert report.cells and any(c.prov is not None for c in report.cells.values())
     if reader in ("image", "scanned_pdf"):
@@ -122,7 +122,7 @@ KEYS = list(TEMPLATE.cell_keys)
 
 
 @st.composite
-def reports(draw) -> Report:  # noqa: ANN001
+def reports(draw) -> Report:
     report = Report(source=draw(_text) or "x.txt", format="text", year=2024, template=TEMPLATE.id)
     report.table_templates = {t: TEMPLATE.id for t in TEMPLATE.tables}
     for key in draw(st.lists(st.sampled_from(KEYS), unique=True, max_size=12)):

@@ -36,7 +36,7 @@ class World:
     organs: dict[str, int]
 
 
-def _report(organ: str, year: int, seed: int, broken: bool = False, text: str | None = None):  # noqa: ANN202
+def _report(organ: str, year: int, seed: int, broken: bool = False, text: str | None = None):
     r = make_report(organ, year, seed=seed)
     r.source = f"{organ}{year}.txt"
     if broken:
@@ -99,7 +99,7 @@ def world(db_url: str, seeded_sqlite: Path, tmp_path: Path) -> Iterator[World]: 
 class Client(TestClient):
     csrf: str = ""
 
-    def post_form(self, url: str, data: dict | None = None, **kw):  # noqa: ANN003, ANN201
+    def post_form(self, url: str, data: dict | None = None, **kw):
         return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, follow_redirects=False, **kw)
 
 

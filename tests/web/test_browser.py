@@ -80,7 +80,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server):  # noqa: ANN001, ANN201
+def page(browser, server):
     ctx = browser.new_context(
         base_url=server, viewport={"width": 1500, "height": 1000}, accept_downloads=True
     )
@@ -93,12 +93,12 @@ def page(browser, server):  # noqa: ANN001, ANN201
     ctx.close()
 
 
-def shot(page, name: str) -> None:  # noqa: ANN001
+def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def log_in(page, user: str = "admin") -> None:  # noqa: ANN001
+def log_in(page, user: str = "admin") -> None:
     page.goto("/login")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", PASSWORD)
@@ -106,7 +106,7 @@ def log_in(page, user: str = "admin") -> None:  # noqa: ANN001
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_upload_see_flag_correct_and_clear(page):  # noqa: ANN001
+def test_upload_see_flag_correct_and_clear(page):
     if not CORPUS_FILE.exists():
         pytest.skip("corpus absent")
     log_in(page)
@@ -139,7 +139,7 @@ def test_upload_see_flag_correct_and_clear(page):  # noqa: ANN001
     shot(page, "03-report-corrected")
 
 
-def test_script_in_document_renders_as_text(page):  # noqa: ANN001
+def test_script_in_document_renders_as_text(page):
     log_in(page)
     page.goto("/reports?organ=洪泽区财政局&year=2024")
     page.locator("#queue tbody td.col-organ a").first.click()
@@ -150,7 +150,7 @@ def test_script_in_document_renders_as_text(page):  # noqa: ANN001
     assert page.locator("main script").count() == 0
 
 
-def test_consolidate_a_region_and_dashboard(page):  # noqa: ANN001
+def test_consolidate_a_region_and_dashboard(page):
     log_in(page)
     page.goto("/regions")
     page.select_option("select[name=region]", label="洪泽区（县）")
@@ -166,7 +166,7 @@ def test_consolidate_a_region_and_dashboard(page):  # noqa: ANN001
     shot(page, "05-dashboard")
 
 
-def test_fill_check_and_download_a_report(page):  # noqa: ANN001
+def test_fill_check_and_download_a_report(page):
     log_in(page, "writer_cz")
     page.goto("/write?year=2024")
     page.fill('textarea[name="section:overview"]', "本机关认真贯彻《中华人民共和国政府信息公开条例》。")

@@ -81,7 +81,7 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _page(browser, desk, width: int = 1400, height: int = 900, user: str = "admin"):  # noqa: ANN001, ANN202
+def _page(browser, desk, width: int = 1400, height: int = 900, user: str = "admin"):
     ctx = browser.new_context(base_url=desk["url"], viewport={"width": width, "height": height})
     page = ctx.new_page()
     page.set_default_timeout(15000)
@@ -93,20 +93,20 @@ def _page(browser, desk, width: int = 1400, height: int = 900, user: str = "admi
     return ctx, page
 
 
-def shot(page, name: str, full: bool = False) -> None:  # noqa: ANN001
+def shot(page, name: str, full: bool = False) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full)
 
 
-def _count(page) -> int:  # noqa: ANN001
+def _count(page) -> int:
     return int(re.search(r"共 (\d+) 份", page.inner_text("#queue-count")).group(1))
 
 
-def _organs(page) -> list[str]:  # noqa: ANN001
+def _organs(page) -> list[str]:
     return page.locator("#queue tbody td.col-organ a").all_inner_texts()
 
 
-def test_queue_sorts_pages_searches_and_filters_by_region_tree(browser, desk) -> None:  # noqa: ANN001
+def test_queue_sorts_pages_searches_and_filters_by_region_tree(browser, desk) -> None:
     ctx, page = _page(browser, desk)
     page.goto("/reports?per=20")
     assert _count(page) == desk["n"]
@@ -153,7 +153,7 @@ def test_queue_sorts_pages_searches_and_filters_by_region_tree(browser, desk) ->
     ctx.close()
 
 
-def test_batch_accept_and_the_findings_page(browser, desk) -> None:  # noqa: ANN001
+def test_batch_accept_and_the_findings_page(browser, desk) -> None:
     ctx, page = _page(browser, desk, user="rev_ha")
     page.goto("/reports?code=T3_ROW_TOTAL")
     n = _count(page)
@@ -181,11 +181,11 @@ def test_batch_accept_and_the_findings_page(browser, desk) -> None:  # noqa: ANN
     ctx.close()
 
 
-def _report_id(desk, organ: str, year: int) -> int:  # noqa: ANN001
+def _report_id(desk, organ: str, year: int) -> int:
     return next(sr.id for sr in desk["store"].reports() if sr.organ_name == organ and sr.report.year == year)
 
 
-def test_keyboard_only_correction(browser, desk) -> None:  # noqa: ANN001
+def test_keyboard_only_correction(browser, desk) -> None:
     ctx, page = _page(browser, desk)
     rid = _report_id(desk, "洪泽区水利局", 2023)
     page.goto(f"/reports/{rid}")
@@ -219,7 +219,7 @@ def test_keyboard_only_correction(browser, desk) -> None:  # noqa: ANN001
     ctx.close()
 
 
-def test_panel_inside_the_viewport_for_a_t4_cell_at_the_bottom(browser, desk) -> None:  # noqa: ANN001
+def test_panel_inside_the_viewport_for_a_t4_cell_at_the_bottom(browser, desk) -> None:
     ctx, page = _page(browser, desk, width=1280, height=720)
     rid = _report_id(desk, "洪泽区财政局", 2024)
     page.goto(f"/reports/{rid}")
@@ -240,11 +240,11 @@ def test_panel_inside_the_viewport_for_a_t4_cell_at_the_bottom(browser, desk) ->
     ctx.close()
 
 
-def _no_horizontal_scroll(page) -> bool:  # noqa: ANN001
+def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_390px_list_and_report_without_horizontal_scroll(browser, desk) -> None:  # noqa: ANN001
+def test_390px_list_and_report_without_horizontal_scroll(browser, desk) -> None:
     ctx, page = _page(browser, desk, width=390, height=844)
     page.goto("/reports")
     assert _no_horizontal_scroll(page)
@@ -255,7 +255,7 @@ def test_390px_list_and_report_without_horizontal_scroll(browser, desk) -> None:
     ctx.close()
 
 
-def test_every_page_speaks_chinese_and_passes_axe(browser, desk) -> None:  # noqa: ANN001
+def test_every_page_speaks_chinese_and_passes_axe(browser, desk) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     store = desk["store"]

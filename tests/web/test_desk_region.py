@@ -9,7 +9,7 @@ import io
 from openpyxl import load_workbook
 
 
-def test_region_page_breakdown_chase_list_and_exports(make_client, world) -> None:  # noqa: ANN001
+def test_region_page_breakdown_chase_list_and_exports(make_client, world) -> None:
     c = make_client("rev_hz")
     hz = world.regions["洪泽区"]
     page = c.get(f"/regions/{hz}/2023").text
@@ -33,7 +33,7 @@ def test_region_page_breakdown_chase_list_and_exports(make_client, world) -> Non
     assert "本级报告" in page and 'action="/regions/' in page
 
 
-def test_no_save_button_when_there_is_nothing_to_consolidate(make_client, world) -> None:  # noqa: ANN001
+def test_no_save_button_when_there_is_nothing_to_consolidate(make_client, world) -> None:
     c = make_client("admin")
     pt = world.regions["平潭县"]
     page = c.get(f"/regions/{pt}/2023").text

@@ -7,7 +7,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 
-def _wait(c, url: str, timeout: float = 120) -> str:  # noqa: ANN001
+def _wait(c, url: str, timeout: float = 120) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page = c.get(url).text
@@ -17,7 +17,7 @@ def _wait(c, url: str, timeout: float = 120) -> str:  # noqa: ANN001
     raise AssertionError("upload did not finish")
 
 
-def test_many_files_with_duplicates_and_a_readme(make_client, corpus_dir, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_many_files_with_duplicates_and_a_readme(make_client, corpus_dir, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("NIANBAO_ORIGINALS", str(tmp_path / "originals"))
     seed = corpus_dir / "seeds" / "000_99c313048ea6a297.txt"
     other = corpus_dir / "seeds" / "004_e35715c91d6cc432.txt"

@@ -17,7 +17,7 @@ from .conftest import XSS, api_headers
 CORPUS = corpus_dir()
 
 
-def _codes(client, rid):  # noqa: ANN001, ANN202
+def _codes(client, rid):
     return {f["code"] for f in client.get(f"/api/reports/{rid}").json()["findings"] if not f["accepted"]}
 
 
@@ -200,7 +200,7 @@ def test_write_imports_the_fill_in_workbook(make_client):
     )
 
 
-def _wait(c, job_id: str, timeout: float = 90) -> dict:  # noqa: ANN001
+def _wait(c, job_id: str, timeout: float = 90) -> dict:
     end = time.time() + timeout
     while time.time() < end:
         job = c.get(f"/api/jobs/{job_id}").json()
@@ -284,7 +284,7 @@ def test_write_imports_a_case_ledger_into_table_four(make_client):
     )
     assert r.status_code == 200, r.text
 
-    def value(key: str) -> str:  # noqa: E306
+    def value(key: str) -> str:
         return r.text.split(f'name="cell:{key}"')[1].split('value="')[1].split('"')[0]
 
     assert value("t4.review.upheld") == "1" and value("t4.review.corrected") == "1"

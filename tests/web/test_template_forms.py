@@ -8,7 +8,7 @@ from nianbao.synth.generate import consistent_cells
 from nianbao.templates import Role, get_template
 
 
-def test_the_write_form_of_every_template_checks_clean_data(make_client, world, template_id):  # noqa: ANN001, ANN201
+def test_the_write_form_of_every_template_checks_clean_data(make_client, world, template_id):
     tpl = get_template(template_id)
     year = tpl.first_year + 1 if tpl.last_year is None else tpl.first_year
     c = make_client("writer_cz")

@@ -67,7 +67,7 @@ class FixtureSite:
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            def do_GET(self) -> None:
                 site._serve(self)
 
         self._server = _QuietServer((host, port), Handler)

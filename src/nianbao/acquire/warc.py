@@ -54,7 +54,7 @@ class WarcRecorder:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not self.path.exists() or self.path.stat().st_size == 0
-        self._file = open(self.path, "ab")  # noqa: SIM115 - kept open for the run
+        self._file = open(self.path, "ab")
         self._writer = WARCWriter(self._file, gzip=True)
         self._lock = threading.Lock()
         if fresh:
@@ -135,7 +135,7 @@ def read_record(path: str | os.PathLike[str], offset: int) -> WarcEntry:
     raise ValueError(f"{path}#{offset} 处没有记录")
 
 
-def iter_responses(path: str | os.PathLike[str]):  # noqa: ANN201 - a generator of (offset, WarcEntry)
+def iter_responses(path: str | os.PathLike[str]):
     """Every response in a WARC file, for tools and tests."""
     with open(path, "rb") as fh:
         it = ArchiveIterator(fh)

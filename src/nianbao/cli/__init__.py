@@ -42,7 +42,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断\n")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         from ..errorlog import log_exception
 
         where = log_exception(exc, " ".join(sys.argv))

@@ -19,7 +19,7 @@ def finding_rows(
     code: str | None,
     accepted: bool = False,
     codes: set[str] | None = None,
-):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201
+):  # type: ignore[no-untyped-def]
     """(header, rows) of the matching findings, the same columns as the web's findings export."""
     from ..findings import CATALOGUE
     from ..review.labels import cell_label
@@ -125,7 +125,7 @@ def print_grouped(rows: list[list[object]]) -> None:
     console.print(f"共 {len(rows)} 个问题，涉及 {len(units)} 份报告")
 
 
-def print_corpus_findings(store, region: str | None = None, year: int | None = None) -> None:  # noqa: ANN001
+def print_corpus_findings(store, region: str | None = None, year: int | None = None) -> None:
     """What `nianbao crosscheck` found, report by report (not only the counts)."""
     from ..corpus.runner import corpus_rules
 

@@ -111,7 +111,7 @@ def watch_cmd(
     with progress:
         task = progress.add_task("watch", total=len(units), last="")
 
-        def update(done: int, total: int, r) -> None:  # noqa: ANN001
+        def update(done: int, total: int, r) -> None:
             last = f"{r.organ}：{r.label}" if r is not None else ""
             progress.update(task, completed=done, total=total, last=last[:40])
 

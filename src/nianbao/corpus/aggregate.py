@@ -20,7 +20,7 @@ def agg_mismatch(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
     for sr in ctx.reports:
         if not sr.consolidated or sr.region_id is None or sr.report.year is None:
             continue
-        sr = ctx.store.get_report(sr.id)  # noqa: PLW2901 - the context holds only some cells
+        sr = ctx.store.get_report(sr.id)
         keys = [k for k, c in sr.report.cells.items() if c.value is not None]
         found = unit_sums(ctx.store, sr.region_id, sr.report.year, keys)
         if found is None:

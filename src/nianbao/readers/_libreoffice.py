@@ -68,7 +68,7 @@ def _profile() -> Iterator[Path]:
     pool.mkdir(parents=True, exist_ok=True)
     for i in range(_POOL_SIZE):
         lock_path = pool / f"{i}.lock"
-        fh = open(lock_path, "a+")  # noqa: SIM115 - held for the lease's lifetime
+        fh = open(lock_path, "a+")
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -62,14 +62,14 @@ class Grid:
         return self._lookup.get((row, col))
 
 
-def _color_visible(get_color, obj) -> bool:  # noqa: ANN001 - ctypes function
+def _color_visible(get_color, obj) -> bool:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     if not get_color(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
         return True  # unknown colour: assume ink
     return a.value > 0 and min(r.value, g.value, b.value) <= WHITE
 
 
-def _matrix(obj) -> tuple[float, float, float, float, float, float]:  # noqa: ANN001
+def _matrix(obj) -> tuple[float, float, float, float, float, float]:
     m = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -82,7 +82,7 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_segments(obj, ctm: tuple) -> list[tuple[float, float, float, float]]:  # noqa: ANN001
+def _path_segments(obj, ctm: tuple) -> list[tuple[float, float, float, float]]:
     """The straight pieces of a path in page space, as (x0, y0, x1, y1)."""
     a, b, c, d, e, f = ctm
     n = pdfium_c.FPDFPath_CountSegments(obj)
@@ -106,7 +106,7 @@ def _path_segments(obj, ctm: tuple) -> list[tuple[float, float, float, float]]: 
     return out
 
 
-def _collect_paths(container, count_fn, get_fn, ctm: tuple, out: list, depth: int = 0) -> None:  # noqa: ANN001
+def _collect_paths(container, count_fn, get_fn, ctm: tuple, out: list, depth: int = 0) -> None:
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     for i in range(count_fn(container)):
         obj = get_fn(container, i)
@@ -129,7 +129,7 @@ def _collect_paths(container, count_fn, get_fn, ctm: tuple, out: list, depth: in
             )
 
 
-def page_edges(page_raw, view: View) -> list[dict]:  # noqa: ANN001
+def page_edges(page_raw, view: View) -> list[dict]:
     """Horizontal and vertical ruling edges of a page as displayed, in pdfplumber's edge format."""
     segments: list[tuple[float, float, float, float]] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)

@@ -73,7 +73,7 @@ class View:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-def page_chars(textpage_raw, view: View) -> list[Char]:  # noqa: ANN001
+def page_chars(textpage_raw, view: View) -> list[Char]:
     """Visible characters of a page in content order, with top-down boxes; whitespace dropped."""
     n = pdfium_c.FPDFText_CountChars(textpage_raw)
     rect = pdfium_c.FS_RECTF()
@@ -135,7 +135,7 @@ def page_chars(textpage_raw, view: View) -> list[Char]:  # noqa: ANN001
     return out
 
 
-def _all_codes(textpage_raw, n: int) -> list[int] | None:  # noqa: ANN001
+def _all_codes(textpage_raw, n: int) -> list[int] | None:
     """All code points in one call; None when the UTF-16 text does not align with char indices."""
     if n <= 0:
         return []

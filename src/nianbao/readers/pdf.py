@@ -137,7 +137,7 @@ def _pdf_date(value: str) -> str:
 def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
     try:
         meta = pdf.get_metadata_dict(skip_empty=True)
-    except Exception:  # noqa: BLE001 - a broken Info dictionary is not worth failing the file
+    except Exception:
         return
     title = meta.get("Title", "").strip()
     if title:
@@ -230,7 +230,7 @@ def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> lis
     image = page.render(scale=OCR_DPI / 72).to_numpy()
     try:
         blocks = ocr.ocr_page_image(image, page_no, scale=72 / OCR_DPI)
-    except Exception as exc:  # noqa: BLE001 - one unreadable page must not lose the document
+    except Exception as exc:
         doc.warnings.append(f"第{page_no}页没有文字层，OCR 识别失败：{exc}")
         return None
     if not blocks:

@@ -34,7 +34,7 @@ def run(
     host: str = "127.0.0.1",
     port: int = 8000,
     secure_cookies: bool = True,
-    say=print,  # noqa: ANN001 - where the one-time messages go
+    say=print,
 ) -> None:
     """Open the database, bootstrap it, and serve until interrupted (`nianbao serve`, `nianbao demo`)."""
     import uvicorn

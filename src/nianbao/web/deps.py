@@ -91,7 +91,7 @@ def visible_report(store: Store, p: Principal, report_id: int) -> StoredReport:
     return stored
 
 
-def render(request: Request, name: str, p: Principal | None, status_code: int = 200, **ctx: Any):  # noqa: ANN201
+def render(request: Request, name: str, p: Principal | None, status_code: int = 200, **ctx: Any):
     ctx.update(request=request, user=p, csrf=p.csrf if p else "")
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
 

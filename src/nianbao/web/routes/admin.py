@@ -14,7 +14,7 @@ from ..deps import client_ip, get_store, page_admin, render
 router = APIRouter()
 
 
-def _page(request: Request, p: Principal, error: str | None = None, status: int = 200):  # noqa: ANN202
+def _page(request: Request, p: Principal, error: str | None = None, status: int = 200):
     store = get_store(request)
     users = accounts.users(store)
     organs = organ_repo.organs(store, order_by_name=True)
@@ -35,7 +35,7 @@ def _page(request: Request, p: Principal, error: str | None = None, status: int 
 
 
 @router.get("/admin")
-def admin_page(request: Request, p: Principal = Depends(page_admin)):  # noqa: ANN201
+def admin_page(request: Request, p: Principal = Depends(page_admin)):
     return _page(request, p)
 
 
@@ -48,7 +48,7 @@ def add_user(
     region_id: str = Form(""),
     organ_id: str = Form(""),
     p: Principal = Depends(page_admin),
-):  # noqa: ANN201
+):
     store = get_store(request)
     if len(password) < 10:
         return _page(request, p, "密码至少 10 位", 422)

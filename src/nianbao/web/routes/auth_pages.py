@@ -24,7 +24,7 @@ from ..deps import client_ip, get_store, page_user, render
 router = APIRouter()
 
 
-def _login_page(request: Request, error: str | None = None, status: int = 200):  # noqa: ANN202
+def _login_page(request: Request, error: str | None = None, status: int = 200):
     token = secrets.token_urlsafe(32)
     response = render(request, "login.html", None, status_code=status, error=error, login_csrf=token)
     # double-submit token: there is no session yet to keep a CSRF token in
@@ -40,7 +40,7 @@ def _login_page(request: Request, error: str | None = None, status: int = 200): 
 
 
 @router.get("/login")
-def login_form(request: Request):  # noqa: ANN201
+def login_form(request: Request):
     return _login_page(request)
 
 
@@ -50,7 +50,7 @@ def login(
     username: str = Form(...),
     password: str = Form(...),
     csrf_token: str = Form(""),
-):  # noqa: ANN201
+):
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise HTTPException(403, "安全校验失败（CSRF），请刷新页面后重试")
     store = get_store(request)
@@ -80,7 +80,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+def logout(request: Request, p: Principal = Depends(page_user)):
     store = get_store(request)
     end_session(store, request.cookies.get(SESSION_COOKIE))
     audit(store, p.username, "logout", ip=client_ip(request))

@@ -44,7 +44,7 @@ def _allowed(p: Principal, region_id: int | None) -> bool:
 
 
 @router.get("/progress")
-def progress_index(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def progress_index(request: Request, p: Principal = Depends(page_reviewer)):
     store = get_store(request)
     regions, _ = _regions(request, p)
     years = acquire_db.years(store)
@@ -65,11 +65,11 @@ def progress_index(request: Request, p: Principal = Depends(page_reviewer)):  # 
 
 
 @router.get("/progress/go")
-def progress_go(request: Request, region: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def progress_go(request: Request, region: int, year: int, p: Principal = Depends(page_reviewer)):
     return RedirectResponse(f"/progress/{region}/{year}", status_code=303)
 
 
-def _rows(request: Request, p: Principal, region_id: int, year: int):  # noqa: ANN202
+def _rows(request: Request, p: Principal, region_id: int, year: int):
     if not _allowed(p, region_id):
         raise HTTPException(404, "地区不存在或无权查看")
     regions, children = _regions(request, p)
@@ -81,7 +81,7 @@ def _rows(request: Request, p: Principal, region_id: int, year: int):  # noqa: A
 
 # before /progress/{region_id}/{year}, which would take "evidence" for a region id
 @router.get("/progress/evidence/{status_id}")
-def evidence(request: Request, status_id: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def evidence(request: Request, status_id: int, p: Principal = Depends(page_reviewer)):
     from ...acquire.warc import read_record
 
     row = acquire_db.status(get_store(request), status_id)
@@ -117,7 +117,7 @@ def evidence(request: Request, status_id: int, p: Principal = Depends(page_revie
 
 
 @router.get("/progress/{region_id}/{year}")
-def progress_page(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def progress_page(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):
     region, rows = _rows(request, p, region_id, year)
     groups = {s: [r for r in rows if r.state == s] for s in STATES}
     counts = Counter(r.state for r in rows)
@@ -148,7 +148,7 @@ def progress_page(request: Request, region_id: int, year: int, p: Principal = De
 @router.get("/progress/{region_id}/{year}/chase.{fmt}")
 def chase_export(
     request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     region, rows = _rows(request, p, region_id, year)
     if fmt == "csv":
         content = table_bytes(CHASE_HEADERS, [chase_row(r) for r in chase_list(rows)], "csv")

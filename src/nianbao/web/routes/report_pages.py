@@ -30,7 +30,7 @@ router = APIRouter()
 
 
 @router.get("/")
-def home(p: Principal = Depends(page_user)):  # noqa: ANN201
+def home(p: Principal = Depends(page_user)):
     return RedirectResponse("/write" if p.role == "writer" else "/reports", status_code=303)
 
 
@@ -39,14 +39,14 @@ MAX_FILES = 500
 
 
 @router.get("/upload")
-def upload_form(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def upload_form(request: Request, p: Principal = Depends(page_reviewer)):
     return render(
         request, "upload.html", p, max_mb=request.app.state.max_upload // 1048576, max_files=MAX_FILES
     )
 
 
 @router.post("/upload")
-async def upload(request: Request, file: list[UploadFile] = File(...), p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+async def upload(request: Request, file: list[UploadFile] = File(...), p: Principal = Depends(page_reviewer)):
     """Many files (or ZIPs) at once: each is streamed to disk and becomes a job of its own."""
     if len(file) > MAX_FILES:
         raise HTTPException(413, f"一次最多上传 {MAX_FILES} 个文件，可打包为 ZIP 上传")
@@ -70,7 +70,7 @@ async def upload(request: Request, file: list[UploadFile] = File(...), p: Princi
     return RedirectResponse(f"/uploads?{urlencode({'jobs': ','.join(ids)})}", status_code=303)
 
 
-def _job(request: Request, p: Principal, job_id: str):  # noqa: ANN202
+def _job(request: Request, p: Principal, job_id: str):
     job = request.app.state.jobs.get(job_id)
     if job is None or (job.owner_id != p.id and not p.is_admin):
         raise HTTPException(404, "任务不存在")
@@ -85,12 +85,12 @@ def _jobs(request: Request, p: Principal, ids: str) -> list:
 
 
 @router.get("/jobs")
-def job_history(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def job_history(request: Request, p: Principal = Depends(page_reviewer)):
     return render(request, "jobs.html", p, jobs=history(get_store(request), None if p.is_admin else p.id))
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def job_page(request: Request, job_id: str, p: Principal = Depends(page_user)):
     jobs = [_job(request, p, job_id)]
     return render(
         request, "job.html", p, u=upload_view(get_store(request), jobs), poll=f"/jobs/{job_id}/progress"
@@ -98,7 +98,7 @@ def job_page(request: Request, job_id: str, p: Principal = Depends(page_user)): 
 
 
 @router.get("/jobs/{job_id}/progress")
-def job_progress(request: Request, job_id: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def job_progress(request: Request, job_id: str, p: Principal = Depends(page_user)):
     jobs = [_job(request, p, job_id)]
     return render(
         request,
@@ -110,14 +110,14 @@ def job_progress(request: Request, job_id: str, p: Principal = Depends(page_user
 
 
 @router.get("/uploads")
-def uploads_page(request: Request, jobs: str = "", p: Principal = Depends(page_user)):  # noqa: ANN201
+def uploads_page(request: Request, jobs: str = "", p: Principal = Depends(page_user)):
     found = _jobs(request, p, jobs)
     poll = f"/uploads/progress?{urlencode({'jobs': jobs})}"
     return render(request, "job.html", p, u=upload_view(get_store(request), found), poll=poll)
 
 
 @router.get("/uploads/progress")
-def uploads_progress(request: Request, jobs: str = "", p: Principal = Depends(page_user)):  # noqa: ANN201
+def uploads_progress(request: Request, jobs: str = "", p: Principal = Depends(page_user)):
     found = _jobs(request, p, jobs)
     poll = f"/uploads/progress?{urlencode({'jobs': jobs})}"
     return render(request, "_job_progress.html", p, u=upload_view(get_store(request), found), poll=poll)
@@ -125,7 +125,7 @@ def uploads_progress(request: Request, jobs: str = "", p: Principal = Depends(pa
 
 # --- the work queue and the findings page -----------------------------------------------------
 @router.get("/reports")
-def reports(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+def reports(request: Request, p: Principal = Depends(page_user)):
     store = get_store(request)
     f = Filters.parse(request.query_params)
     return render(
@@ -134,7 +134,7 @@ def reports(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN20
 
 
 @router.get("/reports/export.{fmt}")
-def reports_export(request: Request, fmt: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def reports_export(request: Request, fmt: str, p: Principal = Depends(page_user)):
     if fmt not in LIST_FORMATS:
         raise HTTPException(404, "不支持的导出格式")
     store = get_store(request)
@@ -144,12 +144,12 @@ def reports_export(request: Request, fmt: str, p: Principal = Depends(page_user)
 
 
 class _Id:
-    def __init__(self, id: int) -> None:  # noqa: A002 - what export_list reads
+    def __init__(self, id: int) -> None:
         self.id = id
 
 
 @router.post("/reports/batch")
-async def reports_batch(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+async def reports_batch(request: Request, p: Principal = Depends(page_reviewer)):
     """Batch actions on the selected reports (or on every report that matches the filters)."""
     from ...review.opinion import default_reviewer, opinions, zip_bytes
 
@@ -200,19 +200,19 @@ async def reports_batch(request: Request, p: Principal = Depends(page_reviewer))
     raise HTTPException(422, "未知的操作")
 
 
-def reviewer_region(store, p: Principal) -> str | None:  # noqa: ANN001
+def reviewer_region(store, p: Principal) -> str | None:
     return repo.region_name(store, p.region_id) if p.region_id else None
 
 
 @router.get("/findings")
-def findings_list(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+def findings_list(request: Request, p: Principal = Depends(page_user)):
     store = get_store(request)
     f = Filters.parse(request.query_params)
     return render(request, "findings.html", p, v=findings_page(store, p, f), f=f, msg=None)
 
 
 @router.get("/findings/export.{fmt}")
-def findings_export(request: Request, fmt: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def findings_export(request: Request, fmt: str, p: Principal = Depends(page_user)):
     if fmt not in ("xlsx", "csv"):
         raise HTTPException(404, "不支持的导出格式")
     store = get_store(request)
@@ -233,7 +233,7 @@ def _download(content: bytes, media: str, filename: str) -> Response:
 
 # --- one report ------------------------------------------------------------------------------
 @router.get("/reports/{report_id}")
-def report_page(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+def report_page(request: Request, report_id: int, p: Principal = Depends(page_user)):
     store = get_store(request)
     stored = visible_report(store, p, report_id)
     view = report_view_page(store, stored)
@@ -248,7 +248,7 @@ def report_page(request: Request, report_id: int, p: Principal = Depends(page_us
     )
 
 
-def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: object):  # noqa: ANN202
+def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: object):
     store = get_store(request)
     stored = visible_report(store, p, report_id)
     view = report_view_page(store, stored)
@@ -269,7 +269,7 @@ def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: ob
 
 
 @router.get("/reports/{report_id}/cells/{key}")
-def cell_panel(request: Request, report_id: int, key: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def cell_panel(request: Request, report_id: int, key: str, p: Principal = Depends(page_user)):
     return _panel(request, p, report_id, key)
 
 
@@ -289,7 +289,7 @@ def parse_number(text: str) -> float | int | None:
 @router.post("/reports/{report_id}/cells/{key}")
 def correct_cell(
     request: Request, report_id: int, key: str, value: str = Form(""), p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     store = get_store(request)
     stored = visible_report(store, p, report_id)
     if key not in stored.report.cells and key not in report_view_page(store, stored)["cells"]:
@@ -323,7 +323,7 @@ def correct_cell(
 @router.post("/reports/{report_id}/state")
 def report_state(
     request: Request, report_id: int, state: str = Form(""), p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     store = get_store(request)
     visible_report(store, p, report_id)
     if state not in ("reviewed", "rework", "unreviewed"):
@@ -334,7 +334,7 @@ def report_state(
 
 
 @router.post("/reports/{report_id}/authoritative")
-def report_authoritative(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def report_authoritative(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):
     store = get_store(request)
     visible_report(store, p, report_id)
     others = [v["id"] for v in repo.versions(store, report_id) if v["id"] != report_id]
@@ -345,7 +345,7 @@ def report_authoritative(request: Request, report_id: int, p: Principal = Depend
 
 
 @router.get("/reports/{report_id}/opinion.docx")
-def report_opinion(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def report_opinion(request: Request, report_id: int, p: Principal = Depends(page_reviewer)):
     from ...review.opinion import default_reviewer, opinions, to_docx
 
     store = get_store(request)
@@ -359,7 +359,7 @@ def report_opinion(request: Request, report_id: int, p: Principal = Depends(page
 
 
 @router.get("/reports/{report_id}/original")
-def report_original(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+def report_original(request: Request, report_id: int, p: Principal = Depends(page_user)):
     from ...review import originals
 
     store = get_store(request)
@@ -378,7 +378,7 @@ def report_original(request: Request, report_id: int, p: Principal = Depends(pag
 
 
 @router.get("/reports/{report_id}/annotated")
-def report_annotated(request: Request, report_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+def report_annotated(request: Request, report_id: int, p: Principal = Depends(page_user)):
     from ...review import annotate, originals
 
     store = get_store(request)
@@ -396,7 +396,7 @@ def report_annotated(request: Request, report_id: int, p: Principal = Depends(pa
     )
 
 
-def finding_report(store, p: Principal, finding_id: int) -> int:  # noqa: ANN001
+def finding_report(store, p: Principal, finding_id: int) -> int:
     rid = repo.finding_report_id(store, finding_id)
     if rid is None:
         raise HTTPException(404, "问题不存在")
@@ -411,7 +411,7 @@ def accept(
     comment: str = Form(""),
     accepted: str = Form("1"),
     p: Principal = Depends(page_reviewer),
-):  # noqa: ANN201
+):
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
     if accepted == "1" and not comment.strip():
@@ -432,7 +432,7 @@ def accept(
 @router.post("/findings/{finding_id}/comment")
 def comment(
     request: Request, finding_id: int, comment: str = Form(""), p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     store = get_store(request)
     rid = finding_report(store, p, finding_id)
     set_comment(store, finding_id, comment.strip()[:2000] or None)
@@ -440,7 +440,7 @@ def comment(
 
 
 @router.get("/reports/{report_id}/export.{fmt}")
-def report_export(request: Request, report_id: int, fmt: str, p: Principal = Depends(page_user)):  # noqa: ANN201
+def report_export(request: Request, report_id: int, fmt: str, p: Principal = Depends(page_user)):
     if fmt not in REPORT_FORMATS:
         raise HTTPException(404, "不支持的导出格式")
     store = get_store(request)

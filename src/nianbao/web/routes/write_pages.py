@@ -82,7 +82,7 @@ def _form_page(
     draft_id: int | None = None,
     message: str | None = None,
     status: int = 200,
-):  # noqa: ANN202
+):
     tpl = template_for_year(year)
     organ = own_organ(request, p)
     values = {k: format_value(v) for k, v in (data.cells if data else {}).items()}
@@ -110,7 +110,7 @@ def _form_page(
 
 
 @router.get("/write")
-def write_form(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+def write_form(request: Request, p: Principal = Depends(page_user)):
     q = request.query_params
     draft_id = int(q["draft"]) if q.get("draft", "").isdigit() else None
     data = None
@@ -123,7 +123,7 @@ def write_form(request: Request, p: Principal = Depends(page_user)):  # noqa: AN
 
 
 @router.post("/write/check")
-async def write_check(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+async def write_check(request: Request, p: Principal = Depends(page_user)):
     form = await request.form()
     data = data_from_form(request, form, p)
     findings = [finding_dict(f, None) for f in check(data)] if data.organ else []
@@ -161,7 +161,7 @@ def _draft_organ(request: Request, p: Principal, data: ReportData) -> int | None
 
 
 @router.post("/write/save")
-async def write_save(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+async def write_save(request: Request, p: Principal = Depends(page_user)):
     form = await request.form()
     data = data_from_form(request, form, p)
     store = get_store(request)
@@ -175,7 +175,7 @@ async def write_save(request: Request, p: Principal = Depends(page_user)):  # no
 
 
 @router.post("/write/download")
-async def write_download(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+async def write_download(request: Request, p: Principal = Depends(page_user)):
     form = await request.form()
     fmt = str(form.get("fmt") or "docx")
     if fmt not in WRITE_FORMATS:
@@ -210,7 +210,7 @@ async def write_import(
     kind: str = Form("workbook"),
     year: int = Form(...),
     p: Principal = Depends(page_user),
-):  # noqa: ANN201
+):
     from ...writer.ledger import table3_from_ledger, table4_from_ledger
     from ...writer.workbook import read_workbook
 

@@ -10,7 +10,7 @@ from ..auth import Principal
 from .corrections import recheck_corpus
 
 
-def consolidate_region(store: Store, region_id: int, year: int):  # noqa: ANN201 - corpus.Consolidation
+def consolidate_region(store: Store, region_id: int, year: int):
     """逐级汇总 of a region, by its id (two regions may share a name)."""
     from ...corpus.consolidate import consolidate
 

@@ -24,14 +24,14 @@ branch_labels = None
 depends_on = None
 
 
-def _fingerprint(scope, code, cells, where, message, other):  # noqa: ANN001, ANN202 - frozen copy
+def _fingerprint(scope, code, cells, where, message, other):
     text = json.dumps(
         [scope, code, list(cells or []), where, message, other], ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _merge_region(conn, regions, keep: int, drop: int) -> None:  # noqa: ANN001
+def _merge_region(conn, regions, keep: int, drop: int) -> None:
     """Fold region `drop` into `keep`: same-named children merge too, references move over."""
     kept = dict(
         conn.execute(sa.select(regions.c.name, regions.c.id).where(regions.c.parent_id == keep)).all()

@@ -1,4 +1,4 @@
-"""--engine ray stores the same rows as the local engine (one Ray runtime for the whole session)."""
+"""--engine ray stores the same rows as the local engine (one Ray runtime for this module)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from nianbao.store import Store
 ray = pytest.importorskip("ray")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_runtime() -> Iterator[None]:
+    # module scope: Ray's daemons (gcs, raylet, dashboard agent) would otherwise run beside the
+    # rest of the suite
     if not ray.is_initialized():
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
     yield

@@ -23,7 +23,7 @@ from nianbao.web.models import JobRow, User
 from .conftest import PASSWORD, Client, api_headers, login
 
 
-def _open(store, rid: int, code: str):  # noqa: ANN001, ANN202
+def _open(store, rid: int, code: str):
     return [f for f in store.findings(report_id=rid, code=code) if not f.accepted]
 
 
@@ -60,7 +60,7 @@ def test_correcting_carry_over_clears_the_cross_year_finding(make_client, world)
 
 
 # --- upload jobs in the database ---------------------------------------------------------------
-def _wait(c, job_id: str, timeout: float = 90) -> dict:  # noqa: ANN001
+def _wait(c, job_id: str, timeout: float = 90) -> dict:
     end = time.time() + timeout
     while time.time() < end:
         job = c.get(f"/api/jobs/{job_id}").json()
@@ -70,7 +70,7 @@ def _wait(c, job_id: str, timeout: float = 90) -> dict:  # noqa: ANN001
     raise AssertionError("job did not finish")
 
 
-def _restarted(world, username: str) -> Client:  # noqa: ANN001
+def _restarted(world, username: str) -> Client:
     """A client of a second app on the same database: a restarted server or another worker."""
     app = create_app(world.store, file_timeout=60)
     c = Client(app, base_url="https://testserver")
@@ -94,7 +94,7 @@ def test_a_finished_job_is_shown_by_another_worker(make_client, world):
     assert make_client("rev_pt").get(f"/api/jobs/{done['id']}").status_code == 404
 
 
-def _job_row(world, status: str, worker: str, age_s: float = 0) -> str:  # noqa: ANN001
+def _job_row(world, status: str, worker: str, age_s: float = 0) -> str:
     with world.store.session() as s:
         owner = s.scalar(select(User).where(User.username == "rev_hz"))
         jid = uuid.uuid4().hex
@@ -201,7 +201,7 @@ def test_save_the_consolidation_then_agg_mismatch_checks_it(make_client, world):
     assert f'action="/regions/{hz}/2024/save"' in page and "保存为汇总报告" in page
     r = c.post_form(f"/regions/{hz}/2024/save")
     assert r.status_code == 303
-    rid = int(r.headers["location"].rsplit("/", 1)[-1])
+    rid = int(r.headers["location"].split("?")[0].rsplit("/", 1)[-1])
     saved = store.get_report(rid)
     assert saved.consolidated and saved.report.year == 2024
     units = [store.get_report(world.ids[n]).report for n in ("hz_cz_2024", "hz_jy_2024")]

@@ -29,7 +29,7 @@ def _region_allowed(request: Request, p: Principal, region_id: int) -> None:
 
 
 @router.get("/regions")
-def regions(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def regions(request: Request, p: Principal = Depends(page_reviewer)):
     store = get_store(request)
     regs = visible_regions(store, p)
     ys = years(store)
@@ -37,11 +37,11 @@ def regions(request: Request, p: Principal = Depends(page_reviewer)):  # noqa: A
 
 
 @router.get("/regions/go")
-def region_go(request: Request, region: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def region_go(request: Request, region: int, year: int, p: Principal = Depends(page_reviewer)):
     return RedirectResponse(f"/regions/{region}/{year}", status_code=303)
 
 
-def _consolidation(request: Request, p: Principal, region_id: int, year: int):  # noqa: ANN202
+def _consolidation(request: Request, p: Principal, region_id: int, year: int):
     _region_allowed(request, p, region_id)
     try:
         return consolidate_region(get_store(request), region_id, year)
@@ -50,7 +50,7 @@ def _consolidation(request: Request, p: Principal, region_id: int, year: int):  
 
 
 @router.get("/regions/{region_id}/{year}")
-def region_year(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def region_year(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):
     c = _consolidation(request, p, region_id, year)
     store = get_store(request)
     audit(store, p.username, "consolidate", f"region:{region_id}:{year}", ip=client_ip(request))
@@ -68,7 +68,7 @@ def region_year(request: Request, region_id: int, year: int, p: Principal = Depe
 @router.get("/regions/{region_id}/{year}/missing.{fmt}")
 def region_missing(
     request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     if fmt not in ("xlsx", "csv"):
         raise HTTPException(404, "不支持的导出格式")
     c = _consolidation(request, p, region_id, year)
@@ -78,7 +78,7 @@ def region_missing(
 
 
 @router.post("/regions/{region_id}/{year}/save")
-def region_save(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):  # noqa: ANN201
+def region_save(request: Request, region_id: int, year: int, p: Principal = Depends(page_reviewer)):
     _consolidation(request, p, region_id, year)  # scope and a region that can be consolidated
     store = get_store(request)
     rid = save_consolidation(store, region_id, year)
@@ -90,13 +90,13 @@ def region_save(request: Request, region_id: int, year: int, p: Principal = Depe
         {"report": rid},
         client_ip(request),
     )
-    return RedirectResponse(f"/reports/{rid}", status_code=303)
+    return RedirectResponse(f"/reports/{rid}?done=consolidation_saved", status_code=303)
 
 
 @router.get("/regions/{region_id}/{year}/export.{fmt}")
 def region_export(
     request: Request, region_id: int, year: int, fmt: str, p: Principal = Depends(page_reviewer)
-):  # noqa: ANN201
+):
     c = _consolidation(request, p, region_id, year)
     if fmt == "xlsx":
         # the official table layout, as the fill-in workbook prints it, with the sums filled in
@@ -123,7 +123,7 @@ def region_export(
 
 
 @router.get("/organs/{organ_id}")
-def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user)):  # noqa: ANN201
+def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user)):
     store = get_store(request)
     organ = organ_repo.organ(store, organ_id)
     if organ is None or not p.can_see(organ.region_id, organ.id):
@@ -135,7 +135,7 @@ def organ_page(request: Request, organ_id: int, p: Principal = Depends(page_user
 @router.get("/organs/{organ_id}/compare.{fmt}")
 def organ_compare(
     request: Request, organ_id: int, fmt: str, a: int, b: int, p: Principal = Depends(page_user)
-):  # noqa: ANN201
+):
     """The comparison document of two of the organ's reports (逐年对比 as Word, PDF or a web page)."""
     from ...review.compare import render as render_comparison
     from ..deps import visible_report
@@ -161,7 +161,7 @@ def organ_compare(
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, p: Principal = Depends(page_user)):  # noqa: ANN201
+def dashboard_page(request: Request, p: Principal = Depends(page_user)):
     store = get_store(request)
     y = request.query_params.get("year")
     year = int(y) if y and y.isdigit() else None

@@ -24,6 +24,7 @@ _TEXT = {
     "state_reviewed": "本报告已标记为“已审”。",
     "state_rework": "本报告已标记为“待整改”。",
     "state_unreviewed": "本报告已改回“未审”。",
+    "consolidation_saved": "已保存为汇总报告，并已核对汇总数与下级单位报告之和。",
     "version_chosen": "已选定本报告为该机关本年度的正式版本，其他版本标记为“已被替代”。",
 }
 _ERRORS = {"none_selected", "need_code"}

@@ -134,6 +134,7 @@ class _Band:
 
     width: int
     paths: dict[int, list[Cell]] = field(default_factory=dict)
+    aligned: bool = True  # read from a grid whose column indexes mean columns
 
     def add_row(self, cells: list[Cell]) -> None:
         for c in cells:
@@ -185,6 +186,11 @@ class _Reader:
         self._commit_pending()
         return self.out
 
+    def _aligned_band(self) -> _Band | None:
+        """The header band, when its column positions and the current fragment's can be trusted."""
+        band = self.state.band
+        return band if band is not None and band.aligned and self.state.aligned else None
+
     def _claim(self) -> float:
         """How much of this table the fragments read so far hold: its cells, its row labels (a row
         printed blank still names its row) and its column headers."""
@@ -207,7 +213,7 @@ class _Reader:
                 cells, frag.rows[r + 1] if r + 1 < len(frag.rows) else None
             ):
                 if not in_band:
-                    st.band = _Band(frag.width)
+                    st.band = _Band(frag.width, aligned=frag.aligned)
                     in_band = True
                 self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
@@ -286,7 +292,7 @@ class _Reader:
     # --- one data row ---------------------------------------------------------------------------
     def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
         """(index cells before the label, label cells, value cells)."""
-        band = self.state.band if self.state.aligned else None
+        band = self._aligned_band()
         if band is not None:
             positions = [
                 p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
@@ -476,7 +482,7 @@ class _Reader:
     def _flat_row(self, values: list[Cell]) -> None:
         """A row of a column-group table (表四) without a row label: each cell's row and column
         from its header path; when the header does not resolve every cell, by count."""
-        band = self.state.band if self.state.aligned else None
+        band = self._aligned_band()
         if band is not None and not any(c.kind is Kind.MULTI for c in values):
             resolved = [self._flat_cell(band, cell) for cell in values]
             if all(r is not None or not cell.has_digits for r, cell in zip(resolved, values, strict=True)):
@@ -525,7 +531,7 @@ class _Reader:
     def _columns(
         self, b: int, block: BlockDef, values: list[Cell]
     ) -> list[tuple[Cell, ColumnDef | None]] | Chunk | None:
-        band = self.state.band if self.state.aligned else None
+        band = self._aligned_band()
         if any(c.kind is Kind.MULTI for c in values):
             band = None  # a cell holding two numbers covers two columns: only the count can tell
         by_header: list[ColumnDef | None] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Table, create_engine, event
@@ -18,15 +20,37 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _record: Any) -> None:
+            _wal(conn)
             cur = conn.cursor()
-            # WAL: readers (the web app) never block the ingest writer; NORMAL is durable in WAL mode
-            cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _wal(conn: Any) -> None:
+    """WAL mode, so that readers (the web app) never block the ingest writer; NORMAL syncing is
+    durable in WAL mode. The mode is kept in the file: set once, by whichever process is first.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait for that (no
+    busy handler): while another process creates the schema the change is retried, not failed.
+    """
+    deadline = time.monotonic() + SQLITE_TIMEOUT_S
+    while True:
+        cur = conn.cursor()
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        finally:
+            cur.close()
 
 
 def locking_sqlite_engine(url: str) -> Engine:
@@ -41,6 +65,7 @@ def locking_sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _manual(conn: Any, _record: Any) -> None:
+        _wal(conn)
         conn.isolation_level = None  # the driver emits no BEGIN of its own
 
     @event.listens_for(engine, "begin")

@@ -158,3 +158,18 @@ def test_unit_sheet_pdf(county) -> None:
     assert pdf[:5] == b"%PDF-"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
     assert "测试县财政局2024年政府信息公开工作年度报告评估表" in text and "复议纠错率" in text
+
+
+def test_tidy_keeps_every_version_of_a_year(county) -> None:
+    from .synthetic_region import A_GROUPS, build
+
+    store, url, ids = county
+    # a second version of A's report (its crawl, say) with one more blank cell: both are rows
+    again = build("测试县财政局", YEAR, f"{YEAR + 1}-01-20", A_GROUPS, findings=("CELL_BLANK",))
+    again.cells["t2.rules.issued"].value = None
+    extra = store.add_report(again)
+    df = nianbao.evaluate(url)
+    assert set(df.report_id) == set(ids.values()) | {extra}
+    # the regional evaluation scores the cleaner version only
+    ev = evaluate_region(store, "测试县", YEAR)
+    assert next(u for u in ev.units if u.unit.name == "测试县财政局").report_id == ids["A"]

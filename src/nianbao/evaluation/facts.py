@@ -76,11 +76,16 @@ class Publication:
 
 
 # --- cell references ---------------------------------------------------------------------------
-@cache
 def resolve(template_id: str, ref: str) -> str | None:
     """The canonical key `ref` means in `template_id`: the key itself, or a role's row."""
-    tpl = get_template(template_id)
-    if ref in _keys(template_id):
+    return _resolve(get_template(template_id), ref)
+
+
+# Cached on the Template object, not its id: `templates.reload()` (a changed NIANBAO_TEMPLATES)
+# gives new objects, so nothing stale is ever answered.
+@cache
+def _resolve(tpl: Template, ref: str) -> str | None:
+    if ref in _keys(tpl):
         return ref
     table, _, rest = ref.partition(".")
     row, _, column = rest.rpartition(".")
@@ -94,12 +99,23 @@ def resolve(template_id: str, ref: str) -> str | None:
         key = tpl.role_key(role, column)
     except KeyError:
         return None
-    return key if key.startswith(table + ".") and key in _keys(template_id) else None
+    return key if key.startswith(table + ".") and key in _keys(tpl) else None
 
 
 @cache
-def _keys(template_id: str) -> frozenset[str]:
-    return frozenset(get_template(template_id).cell_keys)
+def _keys(tpl: Template) -> frozenset[str]:
+    return frozenset(tpl.cell_keys)
+
+
+def _group_keys(template_id: str, group: str, column: str) -> tuple[str, ...] | None:
+    return _group_cells(get_template(template_id), group, column)
+
+
+@cache
+def _group_cells(tpl: Template, group: str, column: str) -> tuple[str, ...] | None:
+    """The cells a result group sums (`Template.result_groups` is computed on every call)."""
+    found = next((g for g in tpl.result_groups if g.key == group), None)
+    return None if found is None else found.cell_keys(column)
 
 
 def check_cell(ref: str) -> str | None:
@@ -274,10 +290,10 @@ class ReportFacts:
     def _fn_results(self, group: str, column: str = "total") -> Value:
         if self.template is None:
             return None
-        found = next((g for g in self.template.result_groups if g.key == group), None)
-        if found is None:
+        keys = _group_keys(self.template.id, group, column)
+        if keys is None:
             return None
-        vals = [self._cell(k, self.template.id) for k in found.cell_keys(column)]
+        vals = [self._cell(k, self.template.id) for k in keys]
         return None if any(v is None for v in vals) else float(sum(vals))  # type: ignore[arg-type]
 
     def _fn_findings(self, *patterns: str, severity: str | None = None) -> Value:

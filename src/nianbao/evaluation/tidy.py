@@ -1,9 +1,9 @@
 """The indicators over the whole database as a tidy table: one row per report × indicator.
 
 For researchers (`nianbao.evaluate(...)` → pandas, `nianbao evaluate --tidy -o all.parquet`):
-every stored report a unit published (not the sums nianbao generated), scored with the same
-rubric as the regional evaluation, its previous year being the same organ's report for the year
-before. Reports are read in batches of organs, so memory stays flat whatever the database size.
+every stored report a unit published (not the sums nianbao generated; each version of a year
+included), scored with the same rubric as the regional evaluation, its previous year being the
+report of the same organ the regional evaluation scores for the year before. Reports are read in batches of organs, so memory stays flat whatever the database size.
 """
 
 from __future__ import annotations
@@ -134,13 +134,14 @@ def _score_batch(
     year: int | None,
 ) -> Iterator[dict[str, Any]]:
     loaded = store.load_reports([k.id for k in batch], cell_prefixes=cell_prefixes(rubric))
-    with_organ = [sr for sr in loaded if sr.organ_id is not None]
-    best = best_reports(with_organ)
-    chosen: list[tuple[StoredReport, StoredReport | None]] = [
-        (sr, best.get((oid, y - 1)) if y is not None else None)
-        for (oid, y), sr in sorted(best.items(), key=_order)
-    ]
-    chosen += [(sr, None) for sr in loaded if sr.organ_id is None]
+    # every report gets its rows (two versions of a year are two rows each); "last year" is the
+    # organ's report the regional evaluation would score for the year before
+    best = best_reports(sr for sr in loaded if sr.organ_id is not None)
+    chosen: list[tuple[StoredReport, StoredReport | None]] = []
+    for sr in sorted(loaded, key=lambda x: (x.organ_id or 0, x.report.year or 0, x.id)):
+        y = sr.report.year
+        prev = best.get((sr.organ_id, y - 1)) if sr.organ_id is not None and y is not None else None
+        chosen.append((sr, prev))
     online = publication_dates(store, [sr.id for sr, _ in chosen])
     for sr, prev in chosen:
         if year is not None and sr.report.year != year:
@@ -161,8 +162,3 @@ def _score_batch(
             "template": sr.report.template,
         }
         yield from indicator_rows(rubric, score, base)
-
-
-def _order(item: tuple[tuple[int | None, int | None], StoredReport]) -> tuple[int, int]:
-    (oid, y), _ = item
-    return (oid or 0, y or 0)

@@ -14,6 +14,7 @@ from ...findings import CATALOGUE
 from ...review import originals
 from ...review.labels import beijing, number
 from ...store import review as repo
+from ..app import CSP
 from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, page_user, render, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report, table_bytes
@@ -366,7 +367,12 @@ def report_original(request: Request, report_id: int, p: Principal = Depends(pag
     stored = visible_report(store, p, report_id)
     found = originals.find(store, report_id)
     if found is None:
-        return render(request, "original_missing.html", p, report=stored.report)
+        page = render(request, "original_missing.html", p, report=stored.report)
+        page.headers["X-Frame-Options"] = "SAMEORIGIN"  # it is shown in the frame beside the tables
+        page.headers["Content-Security-Policy"] = CSP.replace(
+            "frame-ancestors 'none'", "frame-ancestors 'self'"
+        )
+        return page
     data, media, name = originals.viewable(found)
     # the unit's own HTML must not run in our origin: a sandboxed, script-less view of it
     headers = {

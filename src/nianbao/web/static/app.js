@@ -251,3 +251,19 @@ document.addEventListener("htmx:afterSwap", function () {
     });
   });
 })();
+
+// --- report page: the original beside the tables, shown on request ---------------------------------
+document.addEventListener("click", function (ev) {
+  var open = ev.target.closest && ev.target.closest("#open-original");
+  var close = ev.target.closest && ev.target.closest("#close-original");
+  var pane = document.getElementById("original");
+  var split = document.getElementById("split");
+  if (!pane || !split) return;
+  if (open) {  // the link's target is the frame; only the pane needs showing
+    pane.hidden = false;
+    split.classList.add("with-original");
+  } else if (close) {
+    pane.hidden = true;
+    split.classList.remove("with-original");
+  }
+});

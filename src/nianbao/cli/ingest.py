@@ -25,7 +25,7 @@ from ..findings import CATALOGUE
 from ..store import ReportFilter
 from . import app
 from ._common import MemoryOption, TimeoutOption, limits_from
-from ._db import DbOption, console, open_store
+from ._db import DbOption, console, err_console, open_store
 
 
 class _RateColumn(ProgressColumn):
@@ -81,15 +81,20 @@ def ingest_cmd(
                 skipped=stats.skipped,
             )
 
-        stats = ingest(
-            store,
-            paths,
-            workers=workers or os.cpu_count() or 1,
-            engine=engine,
-            address=address,
-            progress=update,
-            limits=limits_from(timeout, memory),
-        )
+        try:
+            stats = ingest(
+                store,
+                paths,
+                workers=workers or os.cpu_count() or 1,
+                engine=engine,
+                address=address,
+                progress=update,
+                limits=limits_from(timeout, memory),
+            )
+        except KeyboardInterrupt:
+            progress.stop()
+            err_console.print("已中断：已解析完的文件已入库，其余文件下次导入时继续")
+            raise typer.Exit(130) from None
     console.print(
         f"完成：新导入 {stats.stored} 份，失败 {stats.errors} 份，已存在跳过 {stats.skipped} 份，"
         f"用时 {stats.seconds:.1f} 秒（{stats.rate:.1f} 份/秒）"

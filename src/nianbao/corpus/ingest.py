@@ -99,6 +99,7 @@ def ingest(
     `limits`: what one file may cost (default `isolation.Limits.from_env()`)."""
     files = [f for f in list_inputs(paths) if not _is_own_database(f, store)]
     stats = IngestStats()
+    store.forget_errors(starting_with=_POOL_ERRORS)  # earlier versions blamed a crash's neighbours
     known = store.known_hashes()
     start = time.perf_counter()
     total = len(files)

@@ -30,6 +30,7 @@ import multiprocessing.connection as mpc
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -142,7 +143,7 @@ def memory_exhausted() -> str:
     return OUT_OF_MEMORY.format(mb=_WORKER_LIMITS.memory_mb)
 
 
-def _on_sigxcpu(signum: int, frame: Any) -> None:  # noqa: ARG001
+def _on_sigxcpu(signum: int, frame: Any) -> None:
     raise CpuTimeExceeded
 
 
@@ -184,14 +185,37 @@ def _sync_env(env: dict[str, str]) -> None:
     os.environ.update(env)
 
 
+def _stderr_to_log() -> None:
+    """What C libraries print on their way down (an allocation failure, an assertion) and the
+    Python stack of a fatal signal go to the error log, not the user's terminal (nor into the
+    parent's standard output). Set
+    `NIANBAO_WORKER_STDERR=inherit` to see them."""
+    if os.environ.get("NIANBAO_WORKER_STDERR") == "inherit":
+        return
+    import faulthandler
+
+    from ..errorlog import log_path
+
+    with contextlib.suppress(OSError):
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.dup2(fd, 1)  # stdout too: a library's print must never land in `parse --jsonl` output
+        os.dup2(fd, 2)
+        os.close(fd)
+        faulthandler.enable(file=sys.stderr)
+
+
 def _worker_main(conn: mpc.Connection, lifeline: mpc.Connection, limits: Limits) -> None:
     global _WORKER_LIMITS, _RECYCLE
     _die_with_parent(lifeline)
+    _stderr_to_log()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
     _WORKER_LIMITS = limits
     if limits.memory_mb > 0:
-        cap = 2 * limits.memory_mb * 1024 * 1024
+        # on top of what the worker already maps: a forked worker starts with its parent's heap
+        cap = _vm_data_bytes() + 2 * limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_DATA, (cap, resource.getrlimit(resource.RLIMIT_DATA)[1]))
     while True:
@@ -213,7 +237,7 @@ def _worker_main(conn: mpc.Connection, lifeline: mpc.Connection, limits: Limits)
         except CpuTimeExceeded:
             reply = ("cpu", None)
             _RECYCLE = True
-        except BaseException as exc:  # noqa: BLE001 - a task's bug is that task's error
+        except BaseException as exc:
             _log_internal(exc)
             reply = ("error", INTERNAL.format(detail=_one_line(exc)))
         finally:
@@ -227,6 +251,17 @@ def _worker_main(conn: mpc.Connection, lifeline: mpc.Connection, limits: Limits)
             conn.send(("error", INTERNAL.format(detail=_one_line(exc))))
         if _RECYCLE:
             return
+
+
+def _vm_data_bytes() -> int:
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _one_line(exc: BaseException) -> str:
@@ -263,6 +298,19 @@ def _rss_mb(pid: int) -> float:
             return int(fh.read().split()[1]) * _PAGE / 1048576
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def _private_mb(pid: int) -> float | None:
+    """Memory only this process maps (USS): what is shared with a forking parent is not its cost."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            total = 0
+            for line in fh:
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    total += int(line.split()[1])
+            return total / 1024
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _proc_table() -> dict[int, int]:
@@ -348,6 +396,8 @@ class _Worker:
     tree: list[int] = field(default_factory=list)  # descendants at the last look
     tree_rss: float = 0.0
     tree_checked: float = 0.0
+    shared_mb: float = 0.0  # resident but shared with the parent (a forked worker), last measured
+    shared_checked: float = -1.0
     killed: str | None = None  # why the watchdog killed it: memory / timeout / cpu
     tasks: int = 0
 
@@ -457,7 +507,15 @@ class Pool:
             w.tree_checked = now
             w.tree = _descendants(w.pid)
             w.tree_rss = sum(_rss_mb(p) for p in w.tree)
-        rss = _rss_mb(w.pid) + w.tree_rss
+        rss = _rss_mb(w.pid)
+        if lim.memory_mb > 0 and rss > lim.memory_mb and now - w.shared_checked > 0.5:
+            # resident pages include those shared with a forking parent: count only its own
+            # (smaps is costly for a large process, so only near the limit, at most twice a second)
+            private = _private_mb(w.pid)
+            w.shared_checked = now
+            if private is not None:
+                w.shared_mb = max(rss - private, 0.0)
+        rss = rss - w.shared_mb + w.tree_rss
         w.peak = max(w.peak, rss)
         why = None
         if lim.memory_mb > 0 and rss > lim.memory_mb:

@@ -12,6 +12,9 @@ Containers and images have their own (`_zipguard`, `spreadsheet`, `image`).
 from __future__ import annotations
 
 import os
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 from .. import plugins
@@ -95,8 +98,20 @@ def check_size_for(spec: plugins.ReaderSpec, data: bytes) -> None:
             raise TooLarge(f"网页文件过大（{len(data) // 1048576} MB），上限为 {_mb(limit)}")
 
 
+# what the parsing libraries raise for a damaged file, wherever a reader lets it through
+_CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, struct.error)
+_CORRUPT_NAMES = frozenset(
+    {"PdfiumError", "XMLSyntaxError", "ParseError", "PdfReadError", "CalamineError", "UnidentifiedImageError"}
+)
+
+
 def read_document(source: str | os.PathLike[str] | bytes, name: str | None = None) -> Document:
     data, name = load_bytes(source, name)
     spec = choose_reader(data, name)
     check_size_for(spec, data)
-    return spec.read(data, name)
+    try:
+        return spec.read(data, name)
+    except Exception as exc:
+        if isinstance(exc, _CORRUPT) or type(exc).__name__ in _CORRUPT_NAMES:
+            raise ReadError(f"文件已损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）"[:300]) from None
+        raise

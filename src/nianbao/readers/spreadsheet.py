@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def _too_many(rows: int, cols: int, sheet: str) -> ReadError:
     )
 
 
-def _iterparse(fh: object, tags: tuple[str, ...]):  # noqa: ANN202 - lxml's iterator
+def _iterparse(fh: object, tags: tuple[str, ...]):
     from lxml import etree
 
     # no entities, no network, no DTD: a sheet is data, never instructions
@@ -233,14 +234,17 @@ def check_workbook(data: bytes) -> None:
     if data[:4] != b"PK\x03\x04":
         return  # BIFF (.xls / .et): bounded by the format itself
     zf = _zipguard.open_zip(data, "表格文件")
-    with zf:
-        names = zf.namelist()
-        if "content.xml" in names and "xl/workbook.xml" not in names:
-            _check_ods(zf)
-            return
-        for member in names:
-            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                _check_xlsx_sheet(zf, member)
+    try:
+        with zf:
+            names = zf.namelist()
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                _check_ods(zf)
+                return
+            for member in names:
+                if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                    _check_xlsx_sheet(zf, member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise ReadError(f"表格文件已损坏，无法打开（{exc}）") from None
 
 
 def _load_sheets(data: bytes) -> list[_Sheet]:

@@ -32,14 +32,17 @@ class Kind(Enum):
 
 
 _MULTI_RE = re.compile(r"^[+-]?\d[\d.,]*(?:\s+[+-]?\d[\d.,]*)+$")
+_WRAPPED_RE = re.compile(r"^[+-]?\d[\d.,]*(?:\n\d[\d.,]*)+$")
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
-def kind_of(text: str) -> Kind:
+def kind_of(text: str, wraps: bool = False) -> Kind:
+    """`wraps`: the text comes from a page (PDF, scan), where a number too wide for its cell
+    continues on the next line — digits broken only by line breaks are then one number."""
     t = unicodedata.normalize("NFKC", text).strip()
     if not t or is_blank(t):
         return Kind.BLANK
-    if _MULTI_RE.match(t):
+    if _MULTI_RE.match(t) and not (wraps and _WRAPPED_RE.match(t)):
         return Kind.MULTI
     if looks_like_value(t) and _HAS_DIGIT_RE.search(t):
         return Kind.NUM
@@ -112,7 +115,8 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
         prov = tc.prov
         if prov.table is None:
             prov = replace(prov, table=block, row=tc.row, col=tc.col)
-        cell = Cell(tc.text.strip(), prov, tc.row, tc.col, tc.rowspan, tc.colspan, kind_of(tc.text))
+        kind = kind_of(tc.text, wraps=prov.bbox is not None)
+        cell = Cell(tc.text.strip(), prov, tc.row, tc.col, tc.rowspan, tc.colspan, kind)
         for r in range(tc.row, min(tc.row + tc.rowspan, n_rows)):
             for k in range(tc.col, min(tc.col + tc.colspan, n_cols)):
                 grid[r][k] = cell

@@ -204,14 +204,18 @@ def join_cell_lines(lines: list[Line]) -> str:
     """The text of a table cell: its visual lines joined.
 
     Lines inside a cell are soft wraps (or a label set one character per line), so Chinese is
-    joined without a separator; a space is kept only between two Latin/digit runs.
+    joined without a separator; a space is kept between two Latin runs, and a line break between
+    two digit runs (a number wrapped in a narrow cell, 293 / 2, is one number: the extractor
+    decides, and must not confuse it with two numbers printed side by side).
     """
     out = ""
     for line in lines:
         t = line.text.strip()
         if not t:
             continue
-        if out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+        if out and out[-1].isdigit() and t[0].isdigit():
+            out += "\n"
+        elif out and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
             out += " "
         out += t
     return out

@@ -123,11 +123,13 @@ def page_chars(textpage_raw, view: View) -> list[Char]:
             and ly1 - ly0 <= 2 * typical
             and lx0 <= cx <= lx1
             and ly0 <= cy <= ly1
+            and ly1 - ly0 >= 0.5 * typical
         ):
             out.append(Char(text, *box(lx0, ly0, lx1, ly1), space[0]))
         else:
-            # PDFium's loose box is nonsense for some glyphs (WPS vertical labels): fall back to
-            # the ink box, stretched to the typical line height around its centre
+            # PDFium's loose box is nonsense for some glyphs (WPS vertical labels), or as flat as
+            # the ink of 一 (Chromium's fonts): fall back to the ink box, stretched to the typical
+            # line height around its centre, so the glyph stays on its line
             vx0, vtop, vx1, vbottom = box(x0, y0, x1, y1)
             mid = (vtop + vbottom) / 2
             half = max(vbottom - vtop, typical) / 2

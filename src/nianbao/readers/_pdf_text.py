@@ -123,9 +123,9 @@ def page_chars(textpage_raw, view: View) -> list[Char]:
             and ly1 - ly0 <= 2 * typical
             and lx0 <= cx <= lx1
             and ly0 <= cy <= ly1
-            and ly1 - ly0 >= 0.5 * typical
+            and _tall_enough(shown := box(lx0, ly0, lx1, ly1), typical)
         ):
-            out.append(Char(text, *box(lx0, ly0, lx1, ly1), space[0]))
+            out.append(Char(text, *shown, space[0]))
         else:
             # PDFium's loose box is nonsense for some glyphs (WPS vertical labels), or as flat as
             # the ink of 一 (Chromium's fonts): fall back to the ink box, stretched to the typical
@@ -135,6 +135,11 @@ def page_chars(textpage_raw, view: View) -> list[Char]:
             half = max(vbottom - vtop, typical) / 2
             out.append(Char(text, vx0, mid - half, vx1, mid + half, space[0]))
     return out
+
+
+def _tall_enough(shown: tuple[float, float, float, float], typical: float) -> bool:
+    """At least half a line high as displayed (top-down, rotation applied)."""
+    return shown[3] - shown[1] >= 0.5 * typical
 
 
 def _all_codes(textpage_raw, n: int) -> list[int] | None:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..corpus.cli_support import DbOption, console, err_console, open_store
 from . import app
+from ._db import DbOption, console, err_console, open_store
 
 
 def finding_rows(

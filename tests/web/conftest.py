@@ -55,7 +55,7 @@ def _seed(store: Store) -> None:
     store.add_report(_report("淮安市洪泽区财政局", 2023, 2))
     store.add_report(_report("淮安市洪泽区教育局", 2024, 3))
     store.add_report(_report("平潭县交通运输局", 2024, 4))
-    regions = {r.name: r.id for r in store.regions()}
+    regions = _regions(store)
     organs = {o.name: o.id for o in store.organs()}
     create_user(store, "admin", PASSWORD, "admin")
     create_user(store, "rev_hz", PASSWORD, "reviewer", region_id=regions["洪泽区"])
@@ -63,6 +63,28 @@ def _seed(store: Store) -> None:
     create_user(store, "rev_pt", PASSWORD, "reviewer", region_id=regions["平潭县"])
     create_user(store, "writer_cz", PASSWORD, "writer", organ_id=organs["洪泽区财政局"])
     create_user(store, "writer_jy", PASSWORD, "writer", organ_id=organs["洪泽区教育局"])
+
+
+def _regions(store: Store) -> dict[str, int]:
+    """Regions by name, and namesakes by their path too (甲市兴隆县, 乙市兴隆县)."""
+    from nianbao.store import organs as organ_repo
+
+    out = {r.name: r.id for r in store.regions()}
+    out.update({organ_repo.region_path(store, r.id): r.id for r in store.regions()})
+    return out
+
+
+def _key(organ: str) -> str:
+    place = next(
+        (
+            k
+            for k, needle in (("hz", "洪泽"), ("xa", "甲市"), ("xb", "乙市"), ("pt", "平潭"))
+            if needle in organ
+        ),
+        "?",
+    )
+    unit = "cz" if "财政" in organ else "jy" if "教育" in organ else "jt"
+    return f"{place}_{unit}"
 
 
 @pytest.fixture(scope="session")
@@ -84,13 +106,8 @@ def world(db_url: str, seeded_sqlite: Path, tmp_path: Path) -> Iterator[World]: 
     else:
         store = Store(db_url)
         _seed(store)
-    ids = {
-        f"{'hz' if '洪泽' in (sr.organ_name or '') else 'pt'}_"
-        f"{'cz' if '财政' in (sr.organ_name or '') else 'jy' if '教育' in (sr.organ_name or '') else 'jt'}"
-        f"_{sr.report.year}": sr.id
-        for sr in store.reports()
-    }
-    regions = {r.name: r.id for r in store.regions()}
+    ids = {f"{_key(sr.report.organ or '')}_{sr.report.year}": sr.id for sr in store.reports()}
+    regions = _regions(store)
     organs = {o.name: o.id for o in store.organs()}
     yield World(store, ids, regions, organs)
     store.close()
@@ -101,6 +118,21 @@ class Client(TestClient):
 
     def post_form(self, url: str, data: dict | None = None, **kw):
         return self.post(url, data={"csrf_token": self.csrf, **(data or {})}, follow_redirects=False, **kw)
+
+
+@pytest.fixture
+def namesakes(world: World) -> World:
+    """Two counties of one name under two cities, 甲市兴隆县 and 乙市兴隆县, with their reports
+    (xa_cz_2024; xb_cz_2024, xb_jy_2024) and a reviewer each (rev_xa, rev_xb)."""
+    store = world.store
+    for organ, seed in (("甲市兴隆县财政局", 5), ("乙市兴隆县财政局", 6), ("乙市兴隆县教育局", 7)):
+        rid = store.add_report(_report(organ, 2024, seed))
+        world.ids[f"{_key(organ)}_2024"] = rid
+    world.regions.update(_regions(store))
+    world.organs.update({o.name: o.id for o in store.organs()})
+    create_user(store, "rev_xa", PASSWORD, "reviewer", region_id=world.regions["甲市兴隆县"])
+    create_user(store, "rev_xb", PASSWORD, "reviewer", region_id=world.regions["乙市兴隆县"])
+    return world
 
 
 @pytest.fixture

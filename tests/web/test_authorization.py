@@ -1,7 +1,8 @@
 """The authorisation matrix: every role against every kind of resource.
 
 rev_hz sees 洪泽区; rev_ha sees 淮安市 and so 洪泽区 below it; rev_pt sees 平潭县 only;
-writer_cz sees 洪泽区财政局 only; writer_jy 洪泽区教育局 only.
+writer_cz sees 洪泽区财政局 only; writer_jy 洪泽区教育局 only. rev_xa and rev_xb review two counties
+of one name, 甲市兴隆县 and 乙市兴隆县: each sees his own and nothing of the other's.
 """
 
 from __future__ import annotations
@@ -10,15 +11,27 @@ import pytest
 
 from .conftest import api_headers
 
-USERS = ("admin", "rev_hz", "rev_ha", "rev_pt", "writer_cz", "writer_jy")
+pytestmark = pytest.mark.usefixtures("namesakes")
+
+USERS = ("admin", "rev_hz", "rev_ha", "rev_pt", "writer_cz", "writer_jy", "rev_xa", "rev_xb")
 
 # report name -> users that may read it
 READ = {
     "hz_cz_2024": {"admin", "rev_hz", "rev_ha", "writer_cz"},
     "hz_jy_2024": {"admin", "rev_hz", "rev_ha", "writer_jy"},
     "pt_jt_2024": {"admin", "rev_pt"},
+    "xa_cz_2024": {"admin", "rev_xa"},
+    "xb_cz_2024": {"admin", "rev_xb"},
+    "xb_jy_2024": {"admin", "rev_xb"},
 }
-REVIEWERS = {"admin", "rev_hz", "rev_ha", "rev_pt"}
+REVIEWERS = {"admin", "rev_hz", "rev_ha", "rev_pt", "rev_xa", "rev_xb"}
+REGIONS = {
+    "洪泽区": {"admin", "rev_hz", "rev_ha"},
+    "淮安市": {"admin", "rev_ha"},
+    "平潭县": {"admin", "rev_pt"},
+    "甲市兴隆县": {"admin", "rev_xa"},
+    "乙市兴隆县": {"admin", "rev_xb"},
+}
 
 
 @pytest.mark.parametrize("user", USERS)
@@ -67,11 +80,7 @@ def test_corrections_and_acceptance(make_client, world, user):
 @pytest.mark.parametrize("user", USERS)
 def test_regions_and_consolidation(make_client, world, user):
     c = make_client(user)
-    for region, allowed in {
-        "洪泽区": {"admin", "rev_hz", "rev_ha"},
-        "淮安市": {"admin", "rev_ha"},
-        "平潭县": {"admin", "rev_pt"},
-    }.items():
+    for region, allowed in REGIONS.items():
         rid = world.regions[region]
         page = c.get(f"/regions/{rid}/2024")
         api = c.get(f"/api/regions/{rid}/2024/consolidated")
@@ -132,3 +141,41 @@ def test_drafts_are_scoped_to_the_writers_organ(make_client, world):
     assert [d["id"] for d in jy.get("/api/drafts").json()] == []
     # a writer cannot save over someone else's draft either
     assert jy.post_form("/write/save", {"year": "2024", "draft_id": str(draft)}).status_code == 404
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_namesake_regions_never_mix(make_client, world, user):
+    """Two 兴隆县: the consolidation of each has its own units, report ids and sums; saving one
+    leaves the other's saved consolidation alone and files the new one under the same region."""
+    c = make_client(user)
+    key = "t3.new_received.total"
+    own = {"甲市兴隆县": ["xa_cz_2024"], "乙市兴隆县": ["xb_cz_2024", "xb_jy_2024"]}
+    saved = {}
+    for region, names in own.items():
+        rid = world.regions[region]
+        got = c.get(f"/api/regions/{rid}/2024/consolidated")
+        if user.startswith("writer"):
+            assert got.status_code == 403
+            continue
+        if user not in REGIONS[region]:
+            assert got.status_code == 404, (user, region)
+            assert c.post(f"/api/regions/{rid}/2024/consolidated", headers=api_headers(c)).status_code == 404
+            continue
+        body = got.json()
+        ids = {world.ids[n] for n in names}
+        assert {u["report_id"] for u in body["units"]} == ids, (user, region)
+        units = [world.store.get_report(i).report for i in ids]
+        assert body["cells"][key] == sum(u.value(key) for u in units)
+        r = c.post(f"/api/regions/{rid}/2024/consolidated", headers=api_headers(c))
+        assert r.status_code == 201
+        saved[region] = r.json()["report_id"]
+        assert world.store.get_report(saved[region]).region_id == rid
+        assert c.get(f"/reports/{saved[region]}").status_code == 200
+    # both saved consolidations exist side by side (admin saved both, each reviewer his own)
+    stored = {sr.id: sr.region_id for sr in world.store.reports(consolidated=True)}
+    assert stored == {v: world.regions[k] for k, v in saved.items()}
+    for region, rid in saved.items():
+        other = next(r for r in own if r != region)
+        if user != "admin":
+            assert c.get(f"/reports/{rid}").status_code == 200
+            assert other not in saved

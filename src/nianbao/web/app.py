@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,46 +27,64 @@ CSP = (
 
 
 class BodyLimit:
-    """Refuse request bodies over the limit, whether or not Content-Length is honest."""
+    """Refuse request bodies over the limit with 413 and a Chinese message, whether the client
+    declares its length or streams it in chunks (no Content-Length)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, shown: int | None = None) -> None:
+        self.app, self.limit, self.shown = app, limit, shown or limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        api = scope.get("path", "").startswith("/api/")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _too_large(send, self.limit)
+            await _too_large(send, self.shown, api)
             return
         seen = 0
+        refused = started = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise HTTPException(413, _too_large_text(self.limit))
+                    # answer now and tell the app the client is gone: whatever it makes of the
+                    # broken body (FastAPI: an English 400) is never sent
+                    refused = True
+                    if not started:
+                        await _too_large(send, self.shown, api)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited, send)
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited, guarded)
+        except Exception:
+            if not refused:
+                raise
 
 
 def _too_large_text(limit: int) -> str:
-    return f"上传内容过大，上限为 {limit // 1048576} MB"
+    return f"上传内容过大，上限为 {max(1, limit // 1048576)} MB"
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = _too_large_text(limit).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
+async def _too_large(send: Send, limit: int, api: bool = False) -> None:
+    text = _too_large_text(limit)
+    body = json.dumps({"detail": text}, ensure_ascii=False).encode() if api else text.encode()
+    kind = b"application/json" if api else b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", kind)]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -129,5 +148,6 @@ def create_app(
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    app.add_middleware(BodyLimit, limit=max_upload + 1024 * 1024)  # room for the form around the file
+    # room for the form around the file; the message names the file limit
+    app.add_middleware(BodyLimit, limit=max_upload + 1024 * 1024, shown=max_upload)
     return app

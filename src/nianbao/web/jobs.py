@@ -1,19 +1,19 @@
 """Upload jobs: parse uploaded files (or every member of an uploaded ZIP) in the background.
 
-Each file is parsed in a separate process (forkserver, the package preloaded) with a time limit,
-so a hostile or pathological document cannot hang the server; results go to the store exactly as
-`nianbao ingest` stores them (by content hash, so re-uploading a file finds the stored report).
+Each file is parsed in an isolated worker process (`nianbao.isolation`: memory, CPU and time
+limits per file, killed with its subprocesses at a limit), so a hostile or pathological document
+can neither hang nor crash the server; results go to the store exactly as `nianbao ingest` stores
+them (by content hash, so re-uploading a file finds the stored report).
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import os
+import shutil
 import socket
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,17 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-
+from .. import isolation
 from ..corpus.ingest import parse_item
-from ..corpus.inputs import iter_items
+from ..corpus.inputs import is_zip, iter_items
 from ..store import Store
-from ..store.schema import Document, ReportRow
-from .models import JobRow
+from ..store import jobs as job_repo
+from ..store import reports as report_repo
 
 FILE_TIMEOUT_S = float(os.environ.get("NIANBAO_WEB_FILE_TIMEOUT", 120))
-_ctx = mp.get_context("forkserver")
-_ctx.set_forkserver_preload(["nianbao.api", "nianbao.corpus.ingest"])
+isolation.preload("nianbao.corpus.ingest")
 
 
 INTERRUPTED = "服务器重启或工作进程退出，任务已中断；已完成的文件已入库，其余文件请重新上传"
@@ -71,7 +69,9 @@ class Job:
 
     @property
     def percent(self) -> int:
-        return 100 if not self.items or self.done else round(100 * self.finished / len(self.items))
+        if self.done:
+            return 100
+        return round(100 * self.finished / len(self.items)) if self.items else 0  # 0: still unpacking
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,7 +86,7 @@ class Job:
         }
 
     @classmethod
-    def from_row(cls, row: JobRow) -> Job:
+    def from_row(cls, row: Any) -> Job:
         return cls(
             row.id,
             row.owner,
@@ -98,36 +98,14 @@ class Job:
         )
 
 
-def _child(conn: Any, name: str, data: bytes) -> None:  # runs in the worker process
-    report, error = parse_item(name, data)
-    conn.send((report, error))
-    conn.close()
-
-
 def parse_with_timeout(
     name: str, data: bytes, timeout: float = FILE_TIMEOUT_S, tick: Callable[[], None] | None = None
 ) -> tuple[Any, str | None]:
-    """Parse in a child process; `tick` is called every HEARTBEAT_S seconds while waiting."""
-    parent, child = _ctx.Pipe(duplex=False)
-    proc = _ctx.Process(target=_child, args=(child, name, data), daemon=True)
-    proc.start()
-    child.close()
-    deadline = time.monotonic() + timeout
-    try:
-        while (left := deadline - time.monotonic()) > 0:
-            if parent.poll(min(left, HEARTBEAT_S)):
-                try:
-                    return parent.recv()
-                except EOFError:
-                    return None, "解析进程意外退出（文件可能已损坏）"
-            if tick is not None:
-                tick()
-        return None, f"处理超时（超过 {int(timeout)} 秒），已停止"
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        parent.close()
+    """Parse in an isolated worker (`timeout`: wall and CPU seconds; memory per
+    `NIANBAO_PARSE_MEMORY_MB`); `tick` is called every HEARTBEAT_S seconds while waiting."""
+    limits = isolation.Limits.from_env(wall_seconds=timeout, cpu_seconds=timeout)
+    out = isolation.run_isolated(parse_item, name, data, limits=limits, tick=tick)
+    return out.value if out.ok else (None, out.error)
 
 
 def upload_scope(p: Any) -> set[int] | None:
@@ -178,69 +156,91 @@ class JobRunner:
         _LIVE_WORKERS.add(self.worker)
         self.recover()
 
+    def _gone(self, row: Any, now: datetime | None = None) -> bool:
+        silent = ((now or datetime.now(UTC)) - _aware(row.updated_at)).total_seconds()
+        return silent > max(STALE_S, self.timeout + 30) or (
+            row.worker != self.worker and _worker_gone(row.worker, self.host)
+        )
+
     def recover(self) -> int:
         """Mark failed the unfinished jobs whose process is gone; returns how many."""
         now = datetime.now(UTC)
-        n = 0
-        with self.store.session() as s:
-            for row in s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "running")))):
-                stale = (now - _aware(row.updated_at)).total_seconds() > max(STALE_S, self.timeout + 30)
-                if _worker_gone(row.worker, self.host) or stale:
-                    _fail(row)
-                    n += 1
-        return n
+        return job_repo.check_unfinished(
+            self.store,
+            lambda row: (
+                _worker_gone(row.worker, self.host)
+                or (now - _aware(row.updated_at)).total_seconds() > max(STALE_S, self.timeout + 30)
+            ),
+            INTERRUPTED,
+        )
 
     def submit(
         self, owner: str, owner_id: int, filename: str, data: bytes, scope: set[int] | None = None
     ) -> Job:
-        """Queue a file (or a ZIP of files). `scope`: the region ids the uploader reviews (None: all)."""
-        job = Job(uuid.uuid4().hex, owner, owner_id)
+        """Queue a file's bytes (or a ZIP's); see `submit_file`."""
         tmpdir = Path(tempfile.mkdtemp(prefix="nianbao-upload-"))
         # the file keeps only a safe base name: the uploader chooses the name, not the path
-        safe = Path(filename).name.replace("\x00", "") or "upload"
-        path = tmpdir / safe
+        safe = Path(filename.replace("\x00", "")).name
+        path = tmpdir / (safe if safe not in ("", ".", "..") else "upload")
         path.write_bytes(data)
-        items = list(iter_items([path]))  # a ZIP expands here, with the zip-bomb checks of ingest
-        for it in items:
-            shown = it.name.replace(str(tmpdir) + os.sep, "")
-            job.items.append(JobItem(shown, "error" if it.data is None else "waiting", error=it.error))
-        with self.store.session() as s:
-            s.add(
-                JobRow(
-                    id=job.id,
-                    owner=owner,
-                    owner_id=owner_id,
-                    status="queued",
-                    worker=self.worker,
-                    items=[dict(i.__dict__) for i in job.items],
-                )
-            )
-        threading.Thread(target=self._run, args=(job, items, tmpdir, scope), daemon=True).start()
+        return self.submit_file(owner, owner_id, path, scope)
+
+    def submit_file(self, owner: str, owner_id: int, path: Path, scope: set[int] | None = None) -> Job:
+        """Queue an uploaded file (or a ZIP of files) saved alone in its own temporary folder,
+        which the job removes when it ends. A ZIP is unpacked by the job's thread, not here (this
+        runs for a request), with the zip-bomb checks of ingest. `scope`: the region ids the
+        uploader reviews (None: all)."""
+        job = Job(uuid.uuid4().hex, owner, owner_id)
+        try:
+            job_repo.add(self.store, job.id, owner, owner_id, self.worker, [])
+        except BaseException:
+            _remove_folder(path.parent)
+            raise
+        threading.Thread(target=self._run, args=(job, path, scope), daemon=True).start()
         return job
 
     def _save(self, job: Job) -> None:
-        with self.store.session() as s:
-            s.execute(
-                update(JobRow)
-                .where(JobRow.id == job.id)
-                .values(
-                    status=job.status,
-                    error=job.error,
-                    items=[dict(i.__dict__) for i in job.items],
-                    updated_at=datetime.now(UTC),
-                )
-            )
+        job_repo.save(self.store, job.id, job.status, job.error, [dict(i.__dict__) for i in job.items])
 
-    def _run(self, job: Job, items: list[Any], tmpdir: Path, scope: set[int] | None) -> None:
+    def _unpack(self, job: Job, path: Path) -> list[Path | None]:
+        """The job's items, one per file (a ZIP's members written to disk one at a time, so that
+        at most one member is in memory); None for an item that is an error row."""
+        tmpdir = path.parent
+        if not is_zip(path):
+            job.items.append(JobItem(path.name))
+            return [path]
+        files: list[Path | None] = []
+        members = tmpdir / "members"
+        members.mkdir()
+        for n, it in enumerate(iter_items([path])):
+            shown = it.name.replace(str(tmpdir) + os.sep, "")
+            job.items.append(JobItem(shown, "error" if it.data is None else "waiting", error=it.error))
+            if it.data is None:
+                files.append(None)
+                continue
+            member = members / f"{n:06d}"
+            member.write_bytes(it.data)
+            files.append(member)
+            if n % 200 == 199:
+                self._save(job)  # the heartbeat, while a large archive unpacks
+        path.unlink()  # the archive is no longer needed: its members are on disk
+        return files
+
+    def _run(self, job: Job, path: Path, scope: set[int] | None) -> None:
         try:
             job.status = "running"
             self._save(job)
-            for ji, it in zip(job.items, items, strict=True):
-                if it.data is None:
+            files = self._unpack(job, path)
+            self._save(job)
+            for ji, file in zip(job.items, files, strict=True):
+                if file is None:
                     continue
                 ji.status = "running"
                 self._save(job)
-                self._one(job, ji, it.data, scope)
+                data = file.read_bytes()
+                self._one(job, ji, data, scope)
+                del data
+                file.unlink(missing_ok=True)
                 self._save(job)
             job.status = "done"
         except Exception as exc:  # the job must end visibly, never hang at "running"
@@ -250,9 +250,7 @@ class JobRunner:
                     ji.status, ji.error = "error", f"内部错误：{exc}"
         finally:
             self._save(job)
-            for p in tmpdir.iterdir():
-                p.unlink(missing_ok=True)
-            tmpdir.rmdir()
+            _remove_folder(path.parent)
 
     def _one(self, job: Job, ji: JobItem, data: bytes, scope: set[int] | None) -> None:
         sha = hashlib.sha256(data).hexdigest()
@@ -280,20 +278,15 @@ class JobRunner:
             self._count(ji)
 
     def _stored_in_scope(self, report_id: int, scope: set[int]) -> bool:
-        with self.store.session() as s:
-            return s.scalar(select(ReportRow.region_id).where(ReportRow.id == report_id)) in scope
+        place = report_repo.place(self.store, report_id)
+        return place is not None and place.region_id in scope
 
     def _organ_of(self, report_id: int) -> str:
-        with self.store.session() as s:
-            return s.scalar(select(ReportRow.organ).where(ReportRow.id == report_id)) or "未识别"
+        place = report_repo.place(self.store, report_id)
+        return (place.organ if place else None) or "未识别"
 
     def _existing(self, sha: str) -> int | None:
-        with self.store.session() as s:
-            return s.scalar(
-                select(ReportRow.id)
-                .join(Document, Document.id == ReportRow.document_id)
-                .where(Document.sha256 == sha)
-            )
+        return report_repo.of_document(self.store, sha)
 
     def _count(self, ji: JobItem) -> None:
         if ji.report_id is None:
@@ -305,23 +298,9 @@ class JobRunner:
         ji.findings = counts
 
     def get(self, job_id: str) -> Job | None:
-        with self.store.session() as s:
-            row = s.get(JobRow, job_id)
-            if row is None:
-                return None
-            if row.status in ("queued", "running"):
-                silent = (datetime.now(UTC) - _aware(row.updated_at)).total_seconds()
-                if silent > max(STALE_S, self.timeout + 30) or (
-                    row.worker != self.worker and _worker_gone(row.worker, self.host)
-                ):
-                    _fail(row)
-            return Job.from_row(row)
+        row = job_repo.get(self.store, job_id, self._gone, INTERRUPTED)
+        return None if row is None else Job.from_row(row)
 
 
-def _fail(row: JobRow) -> None:
-    row.status, row.error = "failed", INTERRUPTED
-    row.items = [
-        {**i, "status": "error", "error": INTERRUPTED} if i.get("status") in ("waiting", "running") else i
-        for i in row.items or []
-    ]
-    row.updated_at = datetime.now(UTC)
+def _remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -8,16 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from ...errors import NianbaoError
-from ...store.schema import Organ
+from ...store import accounts
+from ...store import organs as organ_repo
 from ...writer import ReportData, ReportNotWritten, check, render_report
 from ..auth import Principal, audit, create_user
 from ..deps import api_admin, api_reviewer, api_user, client_ip, get_store, visible_report
 from ..exports import LIST_FORMATS, REPORT_FORMATS, ExportError, export_list, export_report
 from ..jobs import upload_scope
-from ..models import AuditEntry, Draft
 from ..service import (
     consolidate_region,
     dashboard,
@@ -30,7 +30,7 @@ from ..service import (
     visible_regions,
     year_over_year,
 )
-from ..uploads import read_upload
+from ..uploads import save_upload
 from .report_pages import finding_report
 from .write_pages import WRITE_FORMATS
 
@@ -181,9 +181,12 @@ def accept(
 async def upload(
     request: Request, file: UploadFile = File(...), p: Principal = Depends(api_reviewer)
 ) -> dict[str, Any]:
-    name, data = await read_upload(request, file)
-    job = request.app.state.jobs.submit(p.username, p.id, name, data, upload_scope(p))
-    audit(get_store(request), p.username, "upload", name, {"job": job.id}, client_ip(request))
+    saved = await save_upload(request, file)
+    jobs = request.app.state.jobs
+    job = await run_in_threadpool(jobs.submit_file, p.username, p.id, saved.path, upload_scope(p))
+    await run_in_threadpool(
+        audit, get_store(request), p.username, "upload", saved.name, {"job": job.id}, client_ip(request)
+    )
     return job.to_dict()
 
 
@@ -252,10 +255,11 @@ def save_consolidated(
         {"report": rid},
         client_ip(request),
     )
+    saved = store.get_report(rid)
     return {
         "report_id": rid,
         "findings": [
-            finding_dict(f, f.data.get("finding_id")) for f in store.get_report(rid).report.findings
+            finding_dict(f, fid) for fid, f in zip(saved.finding_ids, saved.report.findings, strict=True)
         ],
     }
 
@@ -263,8 +267,7 @@ def save_consolidated(
 @router.get("/organs/{organ_id}/years", summary="机关逐年对比：数值增减与正文差异")
 def organ_years(request: Request, organ_id: int, p: Principal = Depends(api_user)) -> dict[str, Any]:
     store = get_store(request)
-    with store.session() as s:
-        organ = s.get(Organ, organ_id)
+    organ = organ_repo.organ(store, organ_id)
     if organ is None or not p.can_see(organ.region_id, organ.id):
         raise HTTPException(404, "机关不存在或无权查看")
     (yoy,) = year_over_year(store, organ_id)
@@ -292,8 +295,7 @@ def dashboard_data(
 
 def _own(request: Request, p: Principal, data: ReportData) -> ReportData:
     if p.role == "writer":
-        with get_store(request).session() as s:
-            organ = s.get(Organ, p.organ_id)
+        organ = organ_repo.organ(get_store(request), p.organ_id)
         return data.model_copy(update={"organ": organ.name if organ else data.organ})
     return data
 
@@ -326,13 +328,10 @@ def write_render(
 @router.get("/drafts", summary="可查看的草稿")
 def drafts(request: Request, p: Principal = Depends(api_user)) -> list[dict[str, Any]]:
     store = get_store(request)
-    with store.session() as s:
-        rows = list(s.scalars(select(Draft).order_by(Draft.id)))
-        organs = {o.id: o for o in s.scalars(select(Organ))}
+    region_of = organ_repo.organ_regions(store)
     out = []
-    for d in rows:
-        o = organs.get(d.organ_id) if d.organ_id else None
-        if p.can_see(o.region_id if o else None, d.organ_id) or p.is_admin:
+    for d in accounts.drafts(store):
+        if p.can_see(region_of.get(d.organ_id) if d.organ_id else None, d.organ_id) or p.is_admin:
             out.append({"id": d.id, "organ_id": d.organ_id, "year": d.year, "created_by": d.created_by})
     return out
 
@@ -347,8 +346,7 @@ def draft(request: Request, draft_id: int, p: Principal = Depends(api_user)) -> 
 
 @router.get("/audit", summary="审计日志（管理员）")
 def audit_log(request: Request, limit: int = 200, p: Principal = Depends(api_admin)) -> list[dict[str, Any]]:
-    with get_store(request).session() as s:
-        rows = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(min(limit, 5000))))
+    rows = accounts.audit_entries(get_store(request), min(max(limit, 1), 5000))
     return [
         {
             "at": e.at.isoformat(),

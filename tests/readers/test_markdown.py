@@ -161,3 +161,31 @@ def test_markdown_saved_as_txt_is_read_as_markdown():
     assert doc.format == "markdown" and len(doc.tables) == 1
     plain = read_document("一、总体情况\n本机关……\n规章\t0\t0\t0\n".encode(), "report.txt")
     assert plain.format == "text"
+
+
+def _grid(rows: list[list[str]], widths: list[int]) -> str:
+    """A pandoc grid table, padded by display width (a CJK character is two columns)."""
+    import unicodedata
+
+    def pad(text: str, width: int) -> str:
+        shown = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+        return " " + text + " " * (width - shown - 1)
+
+    border = "+" + "+".join("-" * w for w in widths) + "+\n"
+    return border + "".join(
+        "|" + "|".join(pad(t, w) for t, w in zip(r, widths, strict=True)) + "|\n" + border for r in rows
+    )
+
+
+def test_pandoc_markup_inside_grid_cells():
+    # pandoc -t markdown keeps underlines as bracketed spans, -t rst as emphasis; a cell's
+    # indented content becomes a block quote
+    text = _grid(
+        [["[规章]{.underline}", "[0\u00a0\u00a0]{.underline}", "> 0"], ["*行政许可*", "*\u00a05*", "**12**"]],
+        [22, 22, 10],
+    )
+    (table,) = read(text.encode(), "t.md").tables
+    assert [[c.strip() for c in row] for row in table.to_text_rows()] == [
+        ["规章", "0", "0"],
+        ["行政许可", "5", "12"],
+    ]

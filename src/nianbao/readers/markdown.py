@@ -34,7 +34,9 @@ _SPLIT = re.compile(r"(?<!\\)\|")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
+_SPAN = re.compile(r"\[([^\[\]]*)\]\{[^{}]*\}")
+_QUOTE = re.compile(r"^(?:>\s?)+")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|\*(?![ \t]))(.+?)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _HTML_TABLE_OPEN = re.compile(r"<table\b", re.I)
@@ -44,6 +46,8 @@ _EMPTY_MARKERS = frozenset({"NaN", "nan", "None"})  # pandas' empty cell in spre
 
 def inline_text(text: str) -> str:
     """A line or cell without its Markdown/HTML inline markup."""
+    if "]{" in text:
+        text = _SPAN.sub(r"\1", text)  # pandoc's bracketed spans: [23]{.underline}
     if "<" in text:
         text = _BREAK_TAG.sub("\n", text)
         text = _TAG.sub("", text)
@@ -81,7 +85,7 @@ def _is_pipe_row(line: str) -> bool:
 
 
 def _cell(text: str) -> str:
-    t = inline_text(text).strip()
+    t = _QUOTE.sub("", inline_text(text).strip()).strip()  # a cell's content indented as a quote
     return "" if t in _EMPTY_MARKERS else t
 
 

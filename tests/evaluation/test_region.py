@@ -56,7 +56,7 @@ EXPECTED = {
         "arithmetic_errors": ("rated", G, 0, None, 12),
         "format_errors": ("rated", G, 0, None, 6),
         "narrative_consistency": ("rated", G, 0, None, 6),
-        "problems_substance": ("rated", Y, 80, None, 4),  # "问题" × 40: 60 ≤ 80 < 150
+        "problems_substance": ("rated", Y, 80, None, 4),  # "问题" × 40: exactly the yellow bound (≥ 80)
         "text_reuse": ("rated", R, 1.0, None, 0),  # the same part 五 as last year
         "substantive_disclosure_rate": ("rated", R, 10 / 30, 30, 0),  # 10 ÷ 30; 30 cases: just rated
         "denial_rate": ("rated", R, 0.5, 30, 0),  # 15 ÷ 30

@@ -130,7 +130,6 @@ _OWN: dict[str, tuple[Severity, str]] = {
     "METADATA_MISSING": (W, "无法识别机关名称或报告年度"),
     "VALUE_UNPLACED": (W, "表格中的数字未能对应到栏目"),
     "TEMPLATE_EVIDENCE_CONFLICT": (W, "表格格式判断依据相互矛盾"),
-    "CELL_UNREAD": (W, "单元格未能读取"),
 }
 for _code, (_severity, _title) in _OWN.items():
     declare(Code(_code, _severity, _title), by="nianbao.findings")

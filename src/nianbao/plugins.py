@@ -51,6 +51,7 @@ class Stage(IntEnum):
 
     REPAIR = 10
     CHECK = 20
+    AUDIT = 30  # after every check: whatever the checks left unsaid (a cell with no value and no finding)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
+from nianbao.store.schema import AuditEntry, User
 from nianbao.web.auth import hash_password, verify_password
-from nianbao.web.models import AuditEntry, User
 
 from .conftest import PASSWORD, api_headers, login
 

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import select
 
 from nianbao.corpus.runner import run_corpus_rules
+from nianbao.store.schema import JobRow, User
 from nianbao.templates import get_template
 from nianbao.testing import corpus_dir
 from nianbao.web import create_app
 from nianbao.web.auth import create_user
 from nianbao.web.jobs import INTERRUPTED
-from nianbao.web.models import JobRow, User
 
 from .conftest import PASSWORD, Client, api_headers, login
 

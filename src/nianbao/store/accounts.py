@@ -171,16 +171,30 @@ def throttle_reserve(store: Store, key: str, limit: int, window: float, now: flo
 
 
 def throttle_lock(store: Store, key: str, limit: int, window: float, now: float, max_lock: float) -> float:
-    """After a failure that used the last attempt: lock the counter for window × 2^strikes
-    (capped), one strike more. Returns the seconds until it opens again."""
+    """After a failure, when the counter has just reached `limit`: lock it for window × 2^strikes
+    (capped at `max_lock`), one strike more. Returns the seconds until it opens again (0: open).
+
+    A locked counter holds limit + 1, so the lock is applied once however many failures end at
+    the same moment; the read and the conditional write are separate statements (SQLite could
+    not upgrade a read transaction another writer has moved past).
+    """
     with store.session() as s:
-        row = s.get(Throttle, key, with_for_update=True)
-        if row is None or row.count < limit:
+        row = s.get(Throttle, key)
+        if row is None:
             return 0.0
-        if row.reset_at - now < window:  # not yet extended for this lock-out
-            row.reset_at = now + min(window * 2**row.strikes, max_lock)
-            row.strikes += 1
-        return max(0.0, row.reset_at - now)
+        count, strikes, reset_at = row.count, row.strikes, row.reset_at
+    if count > limit:
+        return max(0.0, reset_at - now)
+    if count < limit:
+        return 0.0
+    until = now + min(window * 2**strikes, max_lock)
+    with store.session() as s:
+        s.execute(
+            update(Throttle)
+            .where(Throttle.key == key, Throttle.count == limit, Throttle.strikes == strikes)
+            .values(reset_at=until, strikes=strikes + 1, count=limit + 1)
+        )
+    return until - now
 
 
 def throttle_release(store: Store, key: str) -> None:

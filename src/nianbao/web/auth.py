@@ -170,13 +170,24 @@ def attempt_login(store: Store, username: str, password: str, client: str | None
     pair, by_client, account = f"pair:{name}|{who}", f"client:{who}", f"account:{name}"
     client_failures, _ = accounts.throttle_state(store, by_client, now)
     account_failures, account_left = accounts.throttle_state(store, account, now)
+
+    def refused(*waits: float) -> LoginResult:
+        # the longest of the locks that apply, so that trying again then is not refused again
+        locks = [
+            left
+            for key, limit in ((pair, PAIR_LIMIT), (by_client, CLIENT_LIMIT))
+            for n, left in [accounts.throttle_state(store, key, now)]
+            if n >= limit
+        ]
+        return LoginResult(retry_after=max(1.0, *waits, *locks))
+
     if client_failures and account_failures >= ACCOUNT_LIMIT:
-        return LoginResult(retry_after=account_left)
+        return refused(account_left)
     if accounts.throttle_reserve(store, pair, PAIR_LIMIT, window, now) is None:
-        return LoginResult(retry_after=max(1.0, accounts.throttle_state(store, pair, now)[1]))
+        return refused()
     if accounts.throttle_reserve(store, by_client, CLIENT_LIMIT, window, now) is None:
         accounts.throttle_release(store, pair)
-        return LoginResult(retry_after=max(1.0, accounts.throttle_state(store, by_client, now)[1]))
+        return refused()
     user = authenticate(store, name, password)
     if user is not None:
         accounts.throttle_clear(store, [pair, account])

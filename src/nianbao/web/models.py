@@ -6,6 +6,3 @@ from __future__ import annotations
 ROLES = ("admin", "reviewer", "writer")
 ROLE_ZH = {"admin": "管理员", "reviewer": "审核人员", "writer": "填报人员"}
 JOB_STATES = ("queued", "running", "done", "failed")
-
-# moved to the store; kept here only until every caller uses nianbao.store.accounts / .jobs
-from ..store.schema import AuditEntry, Draft, JobRow, User, WebSession  # noqa: E402, F401

@@ -9,4 +9,5 @@ if [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null; then
 fi
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
+.venv/bin/lint-imports  # the layers: pyproject.toml [tool.importlinter]
 .venv/bin/python -m pytest "$@"

@@ -63,7 +63,7 @@ INTERNAL = "内部错误（请报告此问题）：{detail}"
 
 _PRELOAD = ["nianbao.api", "nianbao.isolation.tasks"]
 _SAMPLE_S = 0.05  # watchdog period for memory and wall time
-_TREE_EVERY_S = 0.5  # how often subprocesses (LibreOffice) are looked for and counted
+_TREE_EVERY_S = 2.0  # how often subprocesses (LibreOffice) are looked for and counted
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -503,7 +503,9 @@ class Pool:
     def _watch(self, w: _Worker, now: float) -> None:
         """Sample a busy worker; kill it at a limit."""
         lim = self.limits
-        if now - w.tree_checked >= _TREE_EVERY_S:
+        # subprocesses are found by scanning /proc (tens of ms on a busy machine): not for the
+        # short files, and then every few seconds; a kill looks again
+        if now - w.started >= _TREE_EVERY_S and now - w.tree_checked >= _TREE_EVERY_S:
             w.tree_checked = now
             w.tree = _descendants(w.pid)
             w.tree_rss = sum(_rss_mb(p) for p in w.tree)

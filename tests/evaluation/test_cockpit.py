@@ -124,3 +124,22 @@ def test_a_bad_rubric_is_shown_with_its_line(site, tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("NIANBAO_RUBRIC", str(bad))
     r = client(store, "admin").get(f"/evaluation/{regions['测试县']}/{YEAR}")
     assert r.status_code == 500 and "第 5 行" in r.text and "t3.nope.total" in r.text
+
+
+def test_a_change_in_the_data_is_seen_at_once(site) -> None:  # noqa: ANN001
+    store, ids, regions = site
+    c = client(store, "admin")
+    url = f"/evaluation/{regions['测试县']}/{YEAR}/units/o2"  # 测试县教育局 (B)
+
+    def narrative() -> str:
+        row = c.get(url).text.split('id="ind-narrative_consistency"')[1].split("</tr>")[0]
+        return re.findall(r'class="c-[a-z]+">([^<]+)</td>', row)[0]
+
+    assert narrative() == "红"  # two NARRATIVE_MISMATCH
+    fid = next(f.id for f in store.findings(report_id=ids["B"]) if f.code == "NARRATIVE_MISMATCH")
+    store.accept_finding(fid, who="审核员", comment="正文数字为含上年结转的件数")
+    try:
+        assert narrative() == "黄"  # one left: the cached evaluation was not reused
+    finally:
+        store.accept_finding(fid, who="审核员", accepted=False)
+    assert narrative() == "红"

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from . import app
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
+    from ..evaluation import RegionEvaluation, Rubric
 from ._db import DbOption, console, err_console, open_store
 
 
@@ -91,7 +96,7 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1%}"
 
 
-def _print_evaluation(ev, top: int) -> None:  # type: ignore[no-untyped-def]
+def _print_evaluation(ev: RegionEvaluation, top: int) -> None:
     rub = ev.rubric
     prev = ev.previous_coverage
     prev_text = f"（上年 {prev[0]}/{prev[1]}）" if prev and prev[1] else ""
@@ -104,7 +109,7 @@ def _print_evaluation(ev, top: int) -> None:  # type: ignore[no-untyped-def]
         f"平均分 {ev.mean_total() if ev.mean_total() is not None else '—'}"
     )
     t = Table(title="排名（百分制；不能评价的指标不计入满分）")
-    for col, just in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("名次", "right"),
         ("层级名次", "right"),
         ("单位", "left"),
@@ -113,8 +118,9 @@ def _print_evaluation(ev, top: int) -> None:  # type: ignore[no-untyped-def]
         ("较上年", "right"),
         ("红/黄", "center"),
         ("主要问题", "left"),
-    ):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    )
+    for col, just in columns:
+        t.add_column(col, justify=just)
     shown = [u for u in ev.units if u.published]
     for u in shown[: top or None]:
         reasons = [f"{ind.name} {ind.format(r.value)}" for ind, r in u.flagged(rub, ("red",))[:3]]
@@ -136,7 +142,7 @@ def _print_evaluation(ev, top: int) -> None:  # type: ignore[no-untyped-def]
         console.print(f"[yellow]未发布 {ev.year} 年度报告的单位：{names}{more}[/yellow]")
 
 
-def _print_rubric(rub) -> None:  # type: ignore[no-untyped-def]
+def _print_rubric(rub: Rubric) -> None:
     console.print(
         f"[bold]{rub.name}[/bold]（{rub.source}；最小样本 {rub.min_sample:g}；满分 {rub.total_weight:g}）"
     )

@@ -176,7 +176,7 @@ class Rubric:
 
 
 # --- YAML with line numbers --------------------------------------------------------------------
-class _Lined(dict):  # type: ignore[type-arg]
+class _Lined(dict[str, Any]):
     """A mapping that remembers the line of each of its values."""
 
     line: int

@@ -7,6 +7,7 @@ evidence, then the red and yellow items as 主要问题, so the sheet can be han
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -23,13 +24,13 @@ from .tidy import evidence_text
 _FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 
 
-def _run(paragraph, text: str, font: str, size: float, bold: bool = False):  # type: ignore[no-untyped-def]
+def _run(paragraph: Any, text: str, font: str, size: float, bold: bool = False) -> Any:
     run = paragraph.add_run(text)
     _font(run, font, size, bold)  # the writer's: sets the East Asian font too
     return run
 
 
-def _shade(cell, colour: str) -> None:  # type: ignore[no-untyped-def]
+def _shade(cell: Any, colour: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -38,7 +39,7 @@ def _shade(cell, colour: str) -> None:  # type: ignore[no-untyped-def]
     tcpr.append(shd)
 
 
-def _cell(cell, text: str, fonts: Fonts, size: float = 9, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _cell(cell: Any, text: str, fonts: Fonts, size: float = 9, bold: bool = False) -> None:
     cell.text = ""
     _run(cell.paragraphs[0], text, fonts.table, size, bold)
 

@@ -11,9 +11,9 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import not_, or_, select
+from sqlalchemy import func, not_, or_, select
 
-from .schema import Organ, Region, ReportRow
+from .schema import CellEdit, FindingRow, Organ, Region, ReportRow
 
 if TYPE_CHECKING:
     from .store import Store
@@ -94,6 +94,27 @@ def years(store: Store) -> list[int]:
     with store.session() as s:
         rows = s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct())
         return sorted((y for y in rows if y is not None), reverse=True)
+
+
+def data_version(store: Store) -> tuple[int, ...]:
+    """Changes whenever anything a score depends on changes: a report added or deleted, a finding
+    added, replaced or accepted, a cell corrected, an organ moved, a region loaded (for caches)."""
+    with store.session() as s:
+        row = s.execute(
+            select(
+                select(func.count(ReportRow.id)).scalar_subquery(),
+                select(func.coalesce(func.max(ReportRow.id), 0)).scalar_subquery(),
+                select(func.count(FindingRow.id)).scalar_subquery(),
+                select(func.coalesce(func.max(FindingRow.id), 0)).scalar_subquery(),
+                select(func.count(FindingRow.id)).where(FindingRow.accepted.is_(True)).scalar_subquery(),
+                select(func.coalesce(func.max(CellEdit.id), 0)).scalar_subquery(),
+                select(func.count(Organ.id)).scalar_subquery(),
+                select(func.coalesce(func.sum(ReportRow.organ_id), 0)).scalar_subquery(),
+                select(func.count(Region.id)).scalar_subquery(),
+                select(func.coalesce(func.sum(Region.parent_id), 0)).scalar_subquery(),
+            )
+        ).one()
+        return tuple(int(v or 0) for v in row)
 
 
 def _chunks(items: list[int]) -> Iterator[list[int]]:

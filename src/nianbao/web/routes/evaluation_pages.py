@@ -9,6 +9,8 @@ a bad file is shown as the page's error, with its line).
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -93,16 +95,34 @@ def _path(region_id: int, nodes: dict[int, Any]) -> str:
     return " / ".join(reversed(names))
 
 
+MAX_CARDS = 60  # the riskiest first; a province's hundreds more are in the ranking table
+TREND_YEARS = 6  # the cockpit's trend lines: the year shown and up to five before it
+_CACHE_SIZE = 8
+_cache: OrderedDict[tuple[Any, ...], tuple[RegionEvaluation, list[RegionEvaluation]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def _evaluate(request: Request, region_id: int, year: int) -> tuple[RegionEvaluation, list[RegionEvaluation]]:
+    """The year's evaluation and the trend, from a small cache while the data has not changed
+    (a province is seconds of work; the sheet, the exports and the page ask for the same)."""
     store = get_store(request)
     rub = rubric()
+    key = (id(store), region_id, year, id(rub), queries.data_version(store))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
     try:
-        trend = evaluate_trend(store, region_id, rub)
+        years = [y for y in sorted(queries.years(store)) if y <= year][-TREND_YEARS:] or [year]
+        trend = evaluate_trend(store, region_id, rub, years)
+        ev = next((e for e in trend if e.year == year), None) or evaluate_region(store, region_id, year, rub)
     except EvaluationError as exc:
         raise HTTPException(404, str(exc)) from None
-    ev = next((e for e in trend if e.year == year), None)
-    if ev is None:
-        ev = evaluate_region(store, region_id, year, rub)
+    with _cache_lock:
+        _cache[key] = (ev, trend)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
     return ev, trend
 
 
@@ -126,7 +146,8 @@ def cockpit(request: Request, region_id: int, year: int, p: Principal = Depends(
             for u in ev.units
             if (group is None or u.unit.group == group) and (level is None or u.unit.level == level)
         ],
-        cards=risk_cards(ev),
+        cards=(cards := risk_cards(ev))[:MAX_CARDS],
+        cards_total=len(cards),
         data=cockpit_data(ev, trend, region_id),
         years=queries.years(get_store(request)),
     )
@@ -239,7 +260,7 @@ def unit_sheet(
     request: Request, region_id: int, year: int, unit_key: str, p: Principal = Depends(page_reviewer)
 ) -> Response:
     _check(request, p, region_id)
-    ev = evaluate_region(get_store(request), region_id, year, rubric())
+    ev, _ = _evaluate(request, region_id, year)
     u = _unit(ev, unit_key)
     rows = []
     for ind in ev.rubric.indicators:
@@ -263,7 +284,7 @@ def unit_sheet_file(
     _check(request, p, region_id)
     if fmt not in ("docx", "pdf"):
         raise HTTPException(404, "不支持的格式")
-    ev = evaluate_region(get_store(request), region_id, year, rubric())
+    ev, _ = _evaluate(request, region_id, year)
     u = _unit(ev, unit_key)
     try:
         content = sheet_docx(ev, u) if fmt == "docx" else sheet_pdf(ev, u)
@@ -288,7 +309,7 @@ def export(
     _check(request, p, region_id)
     if fmt not in ("xlsx", "csv", "parquet"):
         raise HTTPException(404, "不支持的导出格式")
-    ev = evaluate_region(get_store(request), region_id, year, rubric())
+    ev, _ = _evaluate(request, region_id, year)
     if fmt == "xlsx":
         content = region_xlsx(ev)
     else:

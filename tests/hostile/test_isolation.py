@@ -161,6 +161,7 @@ def _folder(tmp_path: Path, corpus: Path) -> Path:
 UNGUARDED = {"NIANBAO_MAX_SHEET_CELLS": str(10**12), "NIANBAO_MAX_TEXT_LINES": str(10**9)}
 
 
+@pytest.mark.slow
 def test_ingest_stores_the_neighbours_of_a_crash_and_a_memory_hog(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -113,6 +113,7 @@ def clean_report(corpus_dir: Path) -> Path:
     return corpus_dir / "html" / "pingtan-2023.html"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("provenance", [False, True])
 def test_parse_json_write_parse_gives_the_same_cells(clean_report: Path, tmp_path: Path, provenance: bool):
     extra = ["--provenance"] if provenance else []
@@ -136,6 +137,7 @@ def test_parse_json_write_parse_gives_the_same_cells(clean_report: Path, tmp_pat
         assert len(again["sections"]) == 6
 
 
+@pytest.mark.slow
 def test_export_jsonl_is_valid_input_to_write(clean_report: Path, corpus_dir: Path, tmp_path: Path):
     db = tmp_path / "c.db"
     seed = sorted((corpus_dir / "seeds").glob("*.txt"))[0]

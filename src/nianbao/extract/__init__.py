@@ -91,7 +91,10 @@ def _read_tables(
     doc: Document, regions: dict[str, list[Token]], year_template: str | None
 ) -> dict[str, _Reading]:
     """Each table by its grid when the document prints one, else by walking its region's tokens."""
-    grids = choose_tables(fragments_of(doc), prefer=year_template)
+    runs = fragments_of(doc)
+    grids = choose_tables(runs, prefer=year_template)
+    # the token walk is for text without structure: it never re-reads a grid as a stream
+    in_grids = {b for run in runs for f in run.fragments for b in f.blocks}
     out: dict[str, _Reading] = {}
     for tid in TABLE_IDS:
         grid = grids.get(tid)
@@ -100,9 +103,8 @@ def _read_tables(
             # place is reported, never re-guessed from the order of its values
             out[tid] = _grid_reading(grid)
             continue
-        taken = {b for c in grids.values() for f in c.fragments for b in f.blocks}
         by_tokens = _token_reading(
-            [t for t in regions.get(tid, []) if t.block not in taken], tid, year_template
+            [t for t in regions.get(tid, []) if t.block not in in_grids], tid, year_template
         )
         if by_tokens is not None:
             out[tid] = by_tokens
@@ -140,7 +142,8 @@ def _token_reading(region: list[Token], tid: str, year_template: str | None) -> 
         for r in read.rows
         if r.label is not None
     ]
-    return _Reading(read.table, cells, chunks, labels)
+    unplaced = [Unplaced(t.text, t.prov, why) for t, why in read.assigned.unplaced]
+    return _Reading(read.table, cells, chunks, labels, unplaced=unplaced)
 
 
 def _strip_crawl_header(doc: Document) -> Document:

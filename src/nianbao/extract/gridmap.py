@@ -160,6 +160,7 @@ class _State:
     pending: tuple[RowMatch, Cell | None] | None = None  # a label whose values may follow on the next row
     pending_blanks: list[Cell] = field(default_factory=list)
     aligned: bool = True  # the current fragment's column indexes can be trusted
+    in_band: bool = False  # the last row read was a header row
     optional_seen: set[str] = field(default_factory=set)  # optional columns (小计) a header names
 
 
@@ -201,8 +202,10 @@ class _Reader:
         st = self.state
         if st.band is not None and st.band.width != frag.width:
             st.band = None  # positions of another grid mean nothing here
+            st.in_band = False
         st.aligned = frag.aligned
-        in_band = False
+        # a header band printed as one-row tables of the same width continues across them
+        in_band = st.in_band and st.band is not None
         for r, cells in enumerate(frag.rows):
             digits = [c for c in cells if c.has_digits]
             texts = [c for c in cells if c.kind is Kind.TEXT]
@@ -217,8 +220,9 @@ class _Reader:
                     in_band = True
                 self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
+                st.in_band = True
                 continue
-            in_band = False
+            in_band = st.in_band = False
             if self.labels_after:
                 outside = [p.text for p in frag.after] if r == len(frag.rows) - 1 else []
             else:
@@ -262,9 +266,10 @@ class _Reader:
         for c in texts:
             found = self.headers.columns(c.text)
             if not found:
+                if self.headers.group(c.text) is not None:
+                    self._header_seen(c, EXACT)  # 行政复议 over its columns names this table too
                 continue
-            if not self.state.aligned:
-                self._header_seen(c, found[0].quality)
+            self._header_seen(c, found[0].quality)
             for m in found:
                 if not m.column.canonical:
                     self.state.optional_seen.add(m.column.key)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..document import Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
+from .headers import header_index
 from .labels import EXACT, label_index
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
@@ -39,16 +40,45 @@ class TableRead:
     flat_values: list[Token]  # for flat tables (表四): every value of the region in order
     extra_columns: list[str]  # non-canonical columns printed (小计)
     headings_seen: int
+    header_exact: int = 0  # column headers naming a column of this definition in its own words
+    header_other: int = 0  # … in a variant or a close wording (处理决定数量 for 本年处理决定数量)
+    # numbers read after the table began that no row took (after a group label, a row label
+    # that is not this definition's)
+    orphans: list[Token] = field(default_factory=list)
+    _assigned: Assignment | None = None
+
+    @property
+    def assigned(self) -> Assignment:
+        if self._assigned is None:
+            self._assigned = _assign(self)
+        return self._assigned
 
     @property
     def score(self) -> float:
-        """How well the region fits this definition: matched rows, headings, exactness."""
-        exact = sum(1 for r in self.rows if r.quality == EXACT)
-        return len({r.row.key for r in self.rows}) + self.headings_seen + 0.01 * exact
+        """How well the region fits this definition, weighed as the grid reader weighs a grid:
+        the definition's own column headers, its row labels, and rows whose values fit their
+        cells; a row whose values do not fit and a number no row takes count against it."""
+        rows = {r.row.key for r in self.rows}
+        exact = {r.row.key for r in self.rows if r.quality == EXACT}
+        a = self.assigned
+        return (
+            a.filled
+            + 2 * len(rows)
+            + 0.5 * len(exact)
+            + self.headings_seen
+            + 3 * self.header_exact
+            + self.header_other
+            - 2 * a.misfit
+            - 2 * sum(1 for t in self.orphans if _HAS_DIGIT_RE.search(t.text))
+        )
 
 
 def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     index = label_index(table.template_id, table.id)
+    columns = header_index(table.template_id, table.id)
+    header_exact = header_other = 0
+    orphans: list[Token] = []
+    started = False  # a heading or row label of the table was seen
     rows: list[RowRead] = []
     flat: list[Token] = []
     current: RowRead | None = None
@@ -83,6 +113,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         if _is_value(tok):
             if current is not None:
                 current.values.append(tok)
+            elif started and table.layout != "flat":
+                orphans.append(tok)
             if table.layout == "flat":
                 flat.append(tok)
             if tok.kind == CELL and tok.empty:
@@ -92,6 +124,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             continue
         h = index.heading_index(text)
         if h is not None:
+            started = True
             headings += 1
             group_has_label = True
             current = None
@@ -102,6 +135,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         if m is not None and tok.label_cut and _in_sentence(tokens, i):
             m = None  # 「本年制发行政规范性文件33件，废止…」: the row's name in a sentence
         if m is not None:
+            started = True
             group_has_label = True
             current = None
             after = m.index
@@ -109,6 +143,13 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                 current = RowRead(m.row, table.blocks[m.block], tok, m.quality)
                 rows.append(current)
             continue
+        if len(text) <= _MAX_HEADER_CHARS:
+            named = columns.columns(text)
+            if named:
+                if named[0].rank >= _EXACT_RANK:
+                    header_exact += 1
+                else:
+                    header_other += 1
         if tok.kind == CELL and has_cjk(text):
             group_fragment = True
             if not group_has_label:
@@ -120,7 +161,12 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):
             flat = []  # numbers in a sentence or header before the data row are not its cells
     end_group()
-    return TableRead(table, rows, flat, extra, headings)
+    return TableRead(table, rows, flat, extra, headings, header_exact, header_other, orphans)
+
+
+_MAX_HEADER_CHARS = 24
+_EXACT_RANK = 3
+_HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def _in_sentence(tokens: list[Token], i: int) -> bool:
@@ -181,26 +227,58 @@ class Chunk:
     unit: str | None = None  # a unit printed after the run (元 / 万元) for the amount columns
 
 
+@dataclass
+class Assignment:
+    """A table read onto its cells: what was placed, what the solver must split, and every
+    number of the table that went nowhere, with the reason (conservation: nothing is dropped
+    without a word)."""
+
+    cells: dict[str, CellRead]
+    chunks: list[Chunk]
+    unplaced: list[tuple[Token, str]] = field(default_factory=list)
+    misfit: int = 0  # rows whose values do not fit their cells
+    filled: int = 0  # cells placed with a number in them (blank cells fit any reading)
+
+
 def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk]]:
     """Map the read rows onto cell keys: (cells read, run-together chunks for the solver).
 
-    A row whose values cannot be placed leaves its cells out; the TABLE_INCOMPLETE rule reports them.
+    A row whose values cannot be placed leaves its cells out; the TABLE_INCOMPLETE rule reports
+    them, and `read.assigned.unplaced` holds its numbers.
     """
+    a = read.assigned
+    return a.cells, a.chunks
+
+
+def _digits(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if _HAS_DIGIT_RE.search(t.text)]
+
+
+def _assign(read: TableRead) -> Assignment:
     table = read.table
-    cells: dict[str, CellRead] = {}
-    chunks: list[Chunk] = []
+    out = Assignment({}, [])
+    cells, chunks = out.cells, out.chunks
+    for tok in _digits(read.orphans):
+        out.unplaced.append((tok, "这些数字前没有本表的栏目名称，无法确定所属的行"))
     if table.layout == "flat":
         by_rows = _flat_by_rows(read)
         if by_rows is not None:
             # 表四 printed transposed: a row per group, its label first (行政复议 | 1 | 0 | 0 | 0 | 1)
-            return by_rows, chunks
-        keys = [(k, col) for k, _, _, col in table.cells()]
-        chunk = _fit(read.flat_values, keys, None)
-        if isinstance(chunk, Chunk):
-            chunks.append(chunk)
-        elif chunk is not None:
-            cells.update(chunk)
-        return cells, chunks
+            cells.update(by_rows)
+        else:
+            keys = [(k, col) for k, _, _, col in table.cells()]
+            chunk = _fit(read.flat_values, keys, None)
+            if isinstance(chunk, Chunk):
+                chunks.append(chunk)
+            elif chunk is not None:
+                cells.update(chunk)
+            elif _digits(read.flat_values):
+                out.misfit += 1
+                n = len(_digits(read.flat_values))
+                reason = f"{table.title}的数字个数（{n}）与栏目数（{len(keys)}）不符，无法确定所属栏目"
+                out.unplaced.extend((t, reason) for t in _digits(read.flat_values))
+        _count(out)
+        return out
     # rows read from a grid or a line of their own win over rows cut out of run-together text
     for r in sorted(read.rows, key=lambda r: r.label is not None and r.label.label_cut):
         cols = list(r.block.columns)
@@ -218,15 +296,65 @@ def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk]]:
                     cells[key] = CellRead(key, "", r.label.prov, col, label)  # type: ignore[union-attr]
             continue
         if any(k in cells for k, _ in keys):
-            continue  # the row was read already; a second mention is not its data
+            # the row was read already; a second mention is not its data, and is said so when
+            # it prints other numbers
+            if _other_numbers(r.values, [cells[k] for k, _ in keys if k in cells]):
+                reason = f"“{_short(r.row.label.official)}”行再次出现，数字与已读取的不同，未采用"
+                out.unplaced.extend((t, reason) for t in _digits(r.values))
+            continue
         fitted = _fit(r.values, keys, label)
         if isinstance(fitted, Chunk):
             chunks.append(fitted)
+            if sum(ch.isdigit() for ch in fitted.text) < len(fitted.keys):
+                out.misfit += 1  # fewer digits than cells: blanks somewhere, or not this row
         elif fitted is not None:
             for k, cell in fitted.items():
                 cells.setdefault(k, cell)
-    chunks = [c for c in chunks if not any(k in cells for k in c.keys)]
-    return cells, chunks
+        elif _digits(r.values):
+            out.misfit += 1
+            n = len(_pieces(r.values))
+            reason = (
+                f"“{_short(r.row.label.official)}”行有 {n} 个数值，"
+                f"与该行 {sum(1 for _, c in keys if c.canonical)} 个栏目不符，无法确定所属栏目"
+            )
+            out.unplaced.extend((t, reason) for t in _digits(r.values))
+    kept = []
+    for c in chunks:
+        if any(k in cells for k in c.keys):
+            if _other_numbers([], [cells[k] for k in c.keys if k in cells], c.text):
+                out.unplaced.append((_chunk_token(c), "粘连的数字所在行已在别处读取，数字不同，未采用"))
+        else:
+            kept.append(c)
+    out.chunks[:] = kept
+    _count(out)
+    return out
+
+
+def _count(out: Assignment) -> None:
+    out.filled = sum(
+        1 for c in out.cells.values() if c.column.canonical and _HAS_DIGIT_RE.search(c.raw or "")
+    ) + sum(len(ch.keys) for ch in out.chunks if sum(d.isdigit() for d in ch.text) >= len(ch.keys))
+
+
+def _other_numbers(values: list[Token], placed: list[CellRead], text: str | None = None) -> bool:
+    """Whether a second printing of a row holds digits other than the ones read."""
+    if text is None:
+        text = " ".join(t.text for t in values)
+    again = re.sub(r"\D", "", text)
+    read = re.sub(r"\D", "", "".join(c.raw or "" for c in placed))
+    return bool(again) and again != read
+
+
+def _chunk_token(c: Chunk) -> Token:
+    return Token(c.text, c.prov or Provenance(), -1, PIECE)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= 16 else label[:15] + "…"
+
+
+def _pieces(values: list[Token]) -> list[str]:
+    return [w for v in values for w in ([v.text] if v.kind == CELL else v.text.split())]
 
 
 def _flat_by_rows(read: TableRead) -> dict[str, CellRead] | None:

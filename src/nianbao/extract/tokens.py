@@ -33,6 +33,9 @@ class Token:
     kind: str  # cell | line | piece
     label_cut: bool = False  # this piece was cut out of run-together text as a label
     block: int = -1  # index of the document block it came from
+    # set apart from its neighbours by a run of spaces: a column of text laid out by position
+    # (pdftotext -layout), whose `prov.offset` is its character column in the line
+    apart: bool = False
 
     @property
     def empty(self) -> bool:
@@ -63,15 +66,20 @@ def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
     # report lines repeat a lot ("\t0"): the shape of a line is computed once
     shape = _line_shape(text)
     return [
-        Token(t, prov if off is None else replace(prov, offset=off), group, kind, cut)
-        for t, kind, cut, off in shape
+        Token(t, prov if off is None else replace(prov, offset=off), group, kind, cut, apart=apart)
+        for t, kind, cut, off, apart in shape
     ]
 
 
 @lru_cache(maxsize=1 << 14)
-def _line_shape(text: str) -> tuple[tuple[str, str, bool, int | None], ...]:
+def _line_shape(text: str) -> tuple[tuple[str, str, bool, int | None, bool], ...]:
     empty = Provenance()
-    return tuple((t.text, t.kind, t.label_cut, t.prov.offset) for t in _line_tokens_uncached(text, empty, 0))
+    return tuple(
+        (t.text, t.kind, t.label_cut, t.prov.offset, t.apart) for t in _line_tokens_uncached(text, empty, 0)
+    )
+
+
+_PAD = " \u3000\u00a0\r"
 
 
 def _line_tokens_uncached(text: str, prov: Provenance, group: int) -> list[Token]:
@@ -82,45 +90,70 @@ def _line_tokens_uncached(text: str, prov: Provenance, group: int) -> list[Token
         return [Token("", prov, group, CELL)] if any(c in raw for c in "\t\u00a0\u3000") else []
     if _PAGE_NO_RE.match(raw):
         return []
+    base = 0  # where `raw` starts in the line
     if "\t" in raw:
         pieces = raw.split("\t")
-        while pieces and not pieces[0].strip(" \u3000\u00a0"):
+        starts = []
+        pos = 0
+        for p in pieces:
+            starts.append(pos)
+            pos += len(p) + 1
+        while pieces and not pieces[0].strip(_PAD):
             pieces.pop(0)  # indentation, not an empty cell
+            starts.pop(0)
         if len(pieces) > 1:
-            return [Token(p.strip(" \u3000\u00a0\r"), prov, group, CELL) for p in pieces]
-        raw = pieces[0]
-    stripped = raw.strip(" \u3000\u00a0\r")
+            return [
+                Token(p.strip(_PAD), replace(prov, offset=at + len(p) - len(p.lstrip(_PAD))), group, CELL)
+                for p, at in zip(pieces, starts, strict=True)
+            ]
+        raw, base = pieces[0], starts[0]
+    lead = len(raw) - len(raw.lstrip(_PAD))
+    stripped = raw.strip(_PAD)
     tokens: list[Token] = []
-    # columns laid out with runs of spaces (pdftotext -layout, fixed-width exports)
-    for segment in _WIDE_GAP_RE.split(stripped):
-        if segment:
-            tokens.extend(_segment_tokens(segment, prov, group))
-    trailing = raw[len(raw.rstrip(" \u3000\u00a0\r")) :]
+    # columns laid out with runs of spaces (pdftotext -layout, fixed-width exports): every token
+    # of such a line keeps its character column
+    many = _WIDE_GAP_RE.search(stripped) is not None
+    pos = 0
+    for gap in _WIDE_GAP_RE.finditer(stripped):
+        if gap.start() > pos:
+            tokens.extend(_segment_tokens(stripped[pos : gap.start()], prov, group, base + lead + pos, many))
+        pos = gap.end()
+    if pos < len(stripped):
+        tokens.extend(_segment_tokens(stripped[pos:], prov, group, base + lead + pos, many))
+    trailing = raw[len(raw.rstrip(_PAD)) :]
     if tokens and (len(trailing) >= 2 or "\u3000" in trailing) and not looks_like_value(tokens[-1].text):
         tokens.append(Token("", prov, group, CELL))  # a label followed by empty columns
     return tokens
 
 
 _WIDE_GAP_RE = re.compile(r"[ \u00a0]{2,}|\u3000+")
+_WORD_RE = re.compile(r"[^ \t\u3000\u00a0]+")
 
 
-def _segment_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
-    words = _WS_RE.split(text)
+def _segment_tokens(text: str, prov: Provenance, group: int, at: int, apart: bool) -> list[Token]:
+    """`at`: where the segment starts in its line; `apart`: the line is laid out in columns."""
+    words = [(m.group(), m.start()) for m in _WORD_RE.finditer(text)]
     # values at the end of the segment, separated by single spaces: "规章 0 0 0", "0 0 0 0 0 0 4",
     # "理结果 的，只计这一情形，不计其 5"
     k = len(words)
-    while k > 0 and looks_like_value(words[k - 1]):
+    while k > 0 and looks_like_value(words[k - 1][0]):
         k -= 1
     if k == len(words) or len(words) == 1:
-        return _cut_run_together(text, prov, group)
-    head = [] if k == 0 else _cut_run_together(" ".join(words[:k]), prov, group)
-    return head + [Token(w, prov, group, LINE) for w in words[k:]]
+        return _cut_run_together(text, prov, group, at, apart)
+    head = (
+        []
+        if k == 0
+        else _cut_run_together(text[: words[k - 1][1] + len(words[k - 1][0])], prov, group, at, apart)
+    )
+    return head + [Token(w, replace(prov, offset=at + off), group, LINE, apart=apart) for w, off in words[k:]]
 
 
-def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
+def _cut_run_together(
+    text: str, prov: Provenance, group: int, at: int = 0, apart: bool = False
+) -> list[Token]:
     """Cut a line at every label found inside it; a line that is just a label stays whole."""
     if len(text) < 6 or splitter().search(normalize(text)) is None:
-        return [Token(text, prov, group, LINE)]
+        return [Token(text, replace(prov, offset=at), group, LINE, apart=apart)]
     norm, index = _normalize_with_index(text)
     cuts: list[tuple[int, int]] = []
     for m in splitter().finditer(norm):
@@ -129,29 +162,39 @@ def _cut_run_together(text: str, prov: Provenance, group: int) -> list[Token]:
             end += 1  # a closing quote the label's normal form leaves out: 危及“三安全一稳定”
         cuts.append((start, end))
     if not cuts or (len(cuts) == 1 and cuts[0] == (0, len(text))):
-        return [Token(text, prov, group, LINE)]
+        return [Token(text, replace(prov, offset=at), group, LINE, apart=apart)]
     out: list[Token] = []
     pos = 0
     for start, end in cuts:
         if start > pos and text[pos:start].strip():
-            out.extend(_between(text[pos:start], replace(prov, offset=pos), group))
-        out.append(Token(text[start:end], replace(prov, offset=start), group, PIECE, label_cut=True))
+            out.extend(_between(text[pos:start], replace(prov, offset=at + pos), group, apart))
+        out.append(
+            Token(
+                text[start:end], replace(prov, offset=at + start), group, PIECE, label_cut=True, apart=apart
+            )
+        )
         pos = end
     if pos < len(text) and text[pos:].strip():
-        out.extend(_between(text[pos:], replace(prov, offset=pos), group))
+        out.extend(_between(text[pos:], replace(prov, offset=at + pos), group, apart))
     return out
 
 
 _TRAILING_DIGITS_RE = re.compile(r"^(.*?[^\d\s.,])\s*(\d[\d\s.,]*(?:万?元)?)$")
 
 
-def _between(text: str, prov: Provenance, group: int) -> list[Token]:
+def _between(text: str, prov: Provenance, group: int, apart: bool = False) -> list[Token]:
     """Text between two labels: values, or words (a column header) followed by values."""
+    lead = len(text) - len(text.lstrip())
     text = text.strip()
+    at = (prov.offset or 0) + lead
     m = _TRAILING_DIGITS_RE.match(text)
     if m and not looks_like_value(text) and has_cjk(m.group(1)):
-        return [Token(m.group(1), prov, group, PIECE), Token(m.group(2).strip(), prov, group, PIECE)]
-    return [Token(text, prov, group, PIECE)]
+        value_at = at + m.start(2)
+        return [
+            Token(m.group(1), replace(prov, offset=at), group, PIECE, apart=apart),
+            Token(m.group(2).strip(), replace(prov, offset=value_at), group, PIECE, apart=apart),
+        ]
+    return [Token(text, replace(prov, offset=at), group, PIECE, apart=apart)]
 
 
 _DROPPED_BY_NORMALIZE = frozenset("”’\"'」 \u3000")

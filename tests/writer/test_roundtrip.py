@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import nianbao
@@ -71,7 +71,13 @@ def test_round_trip(fmt, data):
 @pytest.mark.slow
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("template_id", ["2019", "2021"])
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# no shrinking: every example is a LibreOffice conversion, and a failing one shrunk costs minutes
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
 @given(data=st.data())
 def test_round_trip_pdf(template_id, data):
     assert_reads_back(data.draw(reports(template_id)), "pdf")

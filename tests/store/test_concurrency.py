@@ -98,6 +98,7 @@ OPEN = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_first_opens_of_a_new_sqlite_file_race_safely(tmp_path: Path) -> None:
     for attempt in range(2):
         url = f"sqlite:///{tmp_path / f'race{attempt}.db'}"

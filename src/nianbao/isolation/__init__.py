@@ -480,7 +480,11 @@ class Pool:
             raise
 
     def _release(self, w: _Worker, dead: bool) -> None:
-        if not dead and w.tasks >= self.max_tasks_per_worker:
+        # a worker that grew large (OCR models, a big file's heap that malloc keeps) is replaced
+        # rather than kept idle: a long-running server would hold that memory for nothing
+        half = self.limits.memory_mb / 2
+        swollen = half > 0 and _rss_mb(w.pid) > half and (_private_mb(w.pid) or 0) > half
+        if not dead and (w.tasks >= self.max_tasks_per_worker or swollen):
             self._retire(w)
             dead = True
         with self._lock:

@@ -173,11 +173,8 @@ def test_a_new_reader_is_one_file(tmp_path: Path) -> None:
 
 
 def test_a_new_template_year_is_one_file(tmp_path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        from conftest import synthetic_template_yaml
-    finally:
-        sys.path.pop(0)
+    from nianbao.testing import synthetic_template_yaml
+
     change = tmp_path / "formats.yaml"
     change.write_text(synthetic_template_yaml(new_id="2031"), encoding="utf-8")
     code = textwrap.dedent(WRITE_REPORT) + textwrap.dedent(

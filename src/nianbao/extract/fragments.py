@@ -130,8 +130,24 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
     # a row shorter than the others (a converter left out the cells a label spans) puts its
     # cells at other column indexes than the rows around it
     widths = {sum(c.colspan for c in row) for row in rows if row}
+    aligned = len(widths) <= 1
+    if not aligned and all(c.rowspan == 1 and c.colspan == 1 for c in table.cells):
+        rows, aligned = _right_aligned(rows, n_cols)
     prov = table.prov if table.prov.table is not None else replace(table.prov, table=block)
-    return Fragment(rows, n_cols, prov, block, blocks=(block,), aligned=len(widths) <= 1)
+    return Fragment(rows, n_cols, prov, block, blocks=(block,), aligned=aligned)
+
+
+def _right_aligned(rows: list[list[Cell]], width: int) -> tuple[list[list[Cell]], bool]:
+    """A table written without spans (a pipe table) whose short rows lost the cells a label or a
+    header spans from above — those cells sit at the left, so the row's own cells are its last
+    ones. When every row holding numbers is full width, only header rows were short: shifted to
+    the right end, the columns line up again."""
+    out = []
+    for row in rows:
+        shift = width - len(row)
+        out.append([replace(c, col=c.col + shift) for c in row] if shift > 0 else row)
+    full = all(len(row) == width for row in rows if any(c.has_digits for c in row))
+    return (out, True) if full else (rows, False)
 
 
 def _tab_row(paragraph: Paragraph) -> list[Cell] | None:

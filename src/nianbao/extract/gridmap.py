@@ -668,15 +668,17 @@ def _fit(
 
 
 def _expand(values: list[Cell]) -> list[str] | None:
-    """The numbers of a row whose cells hold several each (`447 7 | 0 0`), when every cell is a
-    number or numbers."""
+    """The numbers of a row whose cells hold several each (`447 7 | 0 0`), in order. Empty cells
+    between them are skipped: the caller accepts the numbers only when there is exactly one per
+    column, so an empty cell can only have been padding (and every cell of the split is named by
+    the CELL_RECOVERED finding the solver's result carries)."""
     if not any(c.kind is Kind.MULTI for c in values):
         return None
     parts: list[str] = []
     for c in values:
-        if c.kind is Kind.BLANK:
-            return None
-        if c.kind is Kind.TEXT:
+        if c.kind is Kind.BLANK and not c.text:
+            continue
+        if c.kind not in (Kind.NUM, Kind.MULTI):
             return None
         parts.extend(_NUMBER_RE.findall(unicodedata.normalize("NFKC", c.text)))
     return parts

@@ -74,6 +74,7 @@ class _Reading:
     unplaced: list[Unplaced] = field(default_factory=list)
     undecided: list[str] = field(default_factory=list)
     conflict: dict[str, GridRead] | None = None  # both readings, when the evidence conflicts
+    findings: list[Finding] = field(default_factory=list)  # the token walk's own (extract.tables)
 
     @property
     def placed(self) -> int:
@@ -143,7 +144,7 @@ def _token_reading(region: list[Token], tid: str, year_template: str | None) -> 
         if r.label is not None
     ]
     unplaced = [Unplaced(t.text, t.prov, why) for t, why in read.assigned.unplaced]
-    return _Reading(read.table, cells, chunks, labels, unplaced=unplaced)
+    return _Reading(read.table, cells, chunks, labels, unplaced=unplaced, findings=read.assigned.findings)
 
 
 def _strip_crawl_header(doc: Document) -> Document:
@@ -185,6 +186,8 @@ def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
                 )
             )
     _report_unplaced(report, read)
+    for finding in read.findings:
+        report.add(finding)
     if read.undecided:
         report.add(
             Finding(
@@ -205,7 +208,7 @@ def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
             report.cells[key] = CellValue(None, None, None)
             continue
         parsed = parse_number(read_cell.raw or "", col.unit)
-        method = "converted" if parsed.status is CellStatus.CONVERTED else "read"
+        method = read_cell.method or ("converted" if parsed.status is CellStatus.CONVERTED else "read")
         if parsed.status is CellStatus.CONVERTED:
             converted.append(key)
         report.cells[key] = CellValue(parsed.value, read_cell.raw, read_cell.prov, method, read_cell.label)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ..arithmetic import relations
 from ..document import Provenance
 from .headers import HeaderIndex, header_index
-from .normalize import core, has_cjk
+from .normalize import core, has_cjk, squash
 from .numbers import parse_number
 from .tokens import CELL, Token
 
@@ -79,7 +79,7 @@ def _span(tok: Token) -> tuple[int, int]:
     return start, start + len(tok.text)
 
 
-def laid_out(tokens: list[Token], is_value) -> bool:  # type: ignore[no-untyped-def]
+def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool:  # type: ignore[no-untyped-def]
     """Whether the lines of this stretch that carry numbers are laid out by position."""
     lines: dict[int, bool] = {}
     for t in tokens:
@@ -90,7 +90,7 @@ def laid_out(tokens: list[Token], is_value) -> bool:  # type: ignore[no-untyped-
             continue
         if is_value(t) and _DIGIT_RE.search(t.text):
             lines[line] = lines.get(line, False) or t.apart
-    if len(lines) < _MIN_LINES:
+    if len(lines) < min_lines:
         return False
     return sum(lines.values()) >= _MIN_SHARE * len(lines)
 
@@ -160,7 +160,7 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
         if not text or not has_cjk(text) or len(text) > _HEADER_MAX_CHARS or t.prov.offset is None:
             continue
         named = hidx.columns(text)
-        if named and core(text) == core(named[0].column.label.official) or named and named[0].rank >= 3:
+        if named and named[0].rank >= 3:
             leaves.append((_center(t), named[0].column.key))
             continue
         if hidx.is_parent(text) or hidx.group(text) is not None:
@@ -224,9 +224,10 @@ class _Owner:
     columns: list[ColumnDef]
     line: int  # the label's (first) line
     span: tuple[int, int]
-    own: bool = False  # numbers on its label's line
+    own: set[int] = field(default_factory=set)  # columns printed on its label's line
     slots: dict[int, list[Token]] = field(default_factory=dict)
     tails: list[int] = field(default_factory=list)  # lines continuing its label
+    printed: bool = False  # numbers stand on its label's line (placed or not)
     doubtful: bool = False
 
 
@@ -234,7 +235,7 @@ def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:  
     """Re-read a table laid out by position; None when it is not."""
     table = read.table
     span = tokens[read.start :] if read.start is not None else []
-    if not span or not laid_out(span, is_value):
+    if not span or not laid_out(span, is_value, 1 if table.layout == "flat" else _MIN_LINES):
         return None
     out = Layout()
     hidx = header_index(table.template_id, table.id)
@@ -286,7 +287,7 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         models_by_block[b] = _header_model(hidx, head, o.columns, 1)
     # tails: lines of words continuing a label, under it and overlapping it
     order = sorted(lines)
-    for i, no in enumerate(order):
+    for no in order:
         if no in owner_at or no in heading_lines:
             continue
         above = [o for o in owners if o.line < no]
@@ -296,42 +297,49 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         for t in lines[no]:
             if is_value(t) or not has_cjk(t.text):
                 continue
-            s, e = _span(t)
-            if s < o.span[1] + 1 and o.span[0] - 1 < e:
+            s, _e = _span(t)
+            if o.span[0] - 1 <= s < o.span[1] + 1:
                 o.tails.append(no)
                 break
-    # numbers of each line: placed on the columns
-    placed: dict[int, list[tuple[int, Token]] | None] = {}
+    # numbers of each line placed on the columns: first the lines of the labels, then the lines
+    # of numbers alone, which go to a row whose label stands around them
     value_lines = [no for no in order if any(is_value(t) and not t.empty for t in lines[no])]
+    alone = []
     for no in value_lines:
         vals = [t for t in lines[no] if is_value(t) and not t.empty]
-        o = owner_at.get(no) or _nearest(owners, no)
-        if o is None:
-            placed[no] = None
-            continue
-        placed[no] = _place_line(vals, o, no, owners, lines, is_value, models_by_block)
-    for no in value_lines:
-        vals = [t for t in lines[no] if is_value(t) and not t.empty]
-        cols = placed[no]
         own = owner_at.get(no)
-        if own is not None:
-            own.own = True
-            if cols is None:
-                out.problems.append(
-                    Problem(own.keys, vals, f"“{_label(own)}”行的数字无法按列位置确定所属栏目")
-                )
-                own.doubtful = True
-                continue
-            for c, t in cols:
-                own.slots.setdefault(c, []).append(t)
+        if own is None:
+            alone.append((no, vals))
             continue
-        candidates = _candidates(no, owners, heading_lines)
+        own.printed = True
+        cols = _place_line(vals, own, no, owners, lines, is_value, models_by_block)
         if cols is None:
-            _unowned(out, candidates, vals, "这一行数字无法按列位置确定所属栏目")
+            own.doubtful = True
+            out.problems.append(Problem(own.keys, vals, f"“{_label(own)}”行的数字无法按列位置确定所属栏目"))
             continue
-        owner = _owner_of(no, cols, candidates)
+        for c, t in cols:
+            own.slots.setdefault(c, []).append(t)
+            own.own.add(c)
+    numbered = set(value_lines)
+    for no, vals in alone:
+        if _unknown_label(lines[no], no, owners, is_value):
+            # words on the line that continue no label: the row of a label not recognised
+            out.unplaced.extend((t, "这一行的栏目名称无法识别，无法确定数字所属的行") for t in vals)
+            continue
+        candidates = _candidates(no, owners, heading_lines, numbered)
+        if not candidates:
+            out.unplaced.extend((t, "这些数字不在本表任何一行的栏目名称旁") for t in vals)
+            continue
+        placements = {
+            id(o): _place_line(vals, o, no, owners, lines, is_value, models_by_block) for o in candidates
+        }
+        owner = _owner_of(no, placements, candidates)
         if owner is None:
             _unowned(out, candidates, vals, "这一行数字没有栏目名称，可能属于上一行或下一行，无法确定")
+            continue
+        cols = placements[id(owner)]
+        if cols is None:
+            _unowned(out, [owner], vals, "这一行数字无法按列位置确定所属栏目")
             continue
         for c, t in cols:
             owner.slots.setdefault(c, []).append(t)
@@ -351,8 +359,19 @@ def _nearest(owners: list[_Owner], no: int) -> _Owner | None:
     return above[-1] if above else (owners[0] if owners else None)
 
 
+_ON_GRID = 1.5  # how far a number may stand from a number of another line in its column
+
+
 def _place_line(vals, o: _Owner, no: int, owners, lines, is_value, models_by_block):  # type: ignore[no-untyped-def]
-    """Each number of a line with its column index, or None when that cannot be told."""
+    """Each number of a line with its column index, or None when that cannot be told.
+
+    A line printing every column needs no positions. Otherwise its numbers are placed against
+    the nearest lines printing every column (all that can place them must agree), or the
+    column headers. Text laid out by position is not always true to the page — a line can come
+    out shifted or stretched — so every number must also stand where numbers of other lines
+    stand (or, placed by the headers, right under its column's header, with another number of
+    its line in place).
+    """
     n = len(o.columns)
     if len(vals) == n:
         return list(enumerate(vals))
@@ -360,19 +379,44 @@ def _place_line(vals, o: _Owner, no: int, owners, lines, is_value, models_by_blo
         return None
     xs = [_center(t) for t in vals]
     block = id(o.row.block)  # type: ignore[union-attr]
+    others = [
+        _center(t) for line, toks in lines.items() if line != no for t in toks if is_value(t) and not t.empty
+    ]
+    on_grid = [any(abs(x - y) <= _ON_GRID for y in others) for x in xs]
     results = []
     for model in _row_models(no, n, block, owners, lines, is_value):
         cols = model.place(xs)
         if cols is not None:
             results.append(tuple(cols))
-    if not results:
-        header = models_by_block.get(block)
-        cols = header.place(xs) if header is not None else None
-        if cols is not None:
-            results.append(tuple(cols))
-    if not results or len(set(results)) > 1:
+    if results:
+        if len(set(results)) > 1 or not all(on_grid):
+            return None
+        return list(zip(results[0], vals, strict=True))
+    header = models_by_block.get(block)
+    cols = header.place(xs) if header is not None else None
+    if cols is None or header is None or not any(on_grid):
         return None
-    return list(zip(results[0], vals, strict=True))
+    others_t = [t for line, toks in lines.items() if line != no for t in toks if is_value(t) and not t.empty]
+    tol = header.tolerances()
+    typical = min((tol[i] for i in range(n) if header.positions[i] is not None), default=_ON_GRID)
+    for t, x, c in zip(vals, xs, cols, strict=True):
+        anchor = header.positions[c]
+        reach = tol[c] if anchor is not None else typical
+        near = [o for o in others_t if abs(_center(o) - x) <= reach]
+        if near:
+            if not _tight([t, *near]):
+                return None  # numbers of more than one alignment here: lines shifted on the page
+        elif anchor is None or abs(x - anchor) > _ON_GRID:
+            return None
+    return list(zip(cols, vals, strict=True))
+
+
+def _tight(toks: list[Token]) -> bool:
+    """Numbers of one column, as laid out: centred, left- or right-aligned on one position."""
+    centers = [_center(t) for t in toks]
+    lefts = [t.prov.offset or 0 for t in toks]
+    rights = [(t.prov.offset or 0) + len(t.text) for t in toks]
+    return max(centers) - min(centers) <= 1.0 or len(set(lefts)) == 1 or len(set(rights)) == 1
 
 
 def _row_models(no: int, n: int, block: int, owners: list[_Owner], lines, is_value) -> list[_Model]:  # type: ignore[no-untyped-def]
@@ -391,33 +435,51 @@ def _row_models(no: int, n: int, block: int, owners: list[_Owner], lines, is_val
     return ([above[-1]] if above else []) + ([below[0]] if below else [])
 
 
-def _candidates(no: int, owners: list[_Owner], heading_lines: set) -> list[_Owner]:  # type: ignore[type-arg]
-    """The rows whose labels stand just above and just below a line of numbers (not across a
-    block heading)."""
+def _candidates(no: int, owners: list[_Owner], heading_lines: set, numbered: set[int]) -> list[_Owner]:  # type: ignore[type-arg]
+    """The rows whose labels stand just above and just below a line of numbers, with no other
+    line of numbers and no block heading between."""
     above = [o for o in owners if o.line < no]
     below = [o for o in owners if o.line > no]
     out = []
-    if above and not any(h is not None and above[-1].line < h < no for h in heading_lines):
-        out.append(above[-1])
-    if below and not any(h is not None and no < h < below[0].line for h in heading_lines):
-        out.append(below[0])
+    if above:
+        between = range(above[-1].line + 1, no)
+        if not any(h in heading_lines or h in numbered for h in between):
+            out.append(above[-1])
+    if below:
+        between = range(no + 1, below[0].line)
+        if not any(h in heading_lines or h in numbered for h in between):
+            out.append(below[0])
     return out
 
 
-def _owner_of(no: int, cols: list[tuple[int, Token]], candidates: list[_Owner]) -> _Owner | None:
+_LABEL_MIN_CHARS = 5  # shorter words beside numbers are pieces of a group label (（四）, 无法提)
+
+
+def _unknown_label(toks: list[Token], no: int, owners: list[_Owner], is_value) -> bool:  # type: ignore[no-untyped-def]
+    above = [o for o in owners if o.line < no]
+    for t in toks:
+        if is_value(t) or not has_cjk(t.text) or len(squash(t.text)) < _LABEL_MIN_CHARS:
+            continue
+        if above and no in above[-1].tails:
+            continue
+        return True
+    return False
+
+
+def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | None:  # type: ignore[type-arg]
     """Whose numbers a line without a label holds.
 
-    A row with nothing yet may take it; a row that has numbers only when the line fills its
-    empty columns (digits wrapped in their cell). When both rows could: the line between a
-    label's two halves is that label's; a label on one line has its numbers on its line, so the
-    line is the wrapped label's below it; otherwise it cannot be told.
+    A row with no numbers yet may take it; a row printed on its own line only when the line
+    fills its empty columns (digits wrapped in their cell). When both rows could: the line
+    between a label's two halves is that label's; a label on one line has its numbers on its
+    line, so the line is the wrapped label's below it; otherwise it cannot be told.
     """
-    used = {c for c, _ in cols}
     ok = []
     for o in candidates:
-        if not o.slots:
+        cols = placements.get(id(o))
+        if not o.slots and not o.printed and not o.doubtful:
             ok.append(o)
-        elif not used & {c for c, v in o.slots.items() if v and o.own} and o.own and len(o.slots) < len(o.columns):
+        elif 0 < len(o.own) < len(o.columns) and cols is not None and not {c for c, _ in cols} & o.own:
             ok.append(o)  # fills the empty columns of a row printed on its own line: wrapped digits
     if len(ok) == 1:
         return ok[0]
@@ -430,8 +492,8 @@ def _owner_of(no: int, cols: list[tuple[int, Token]], candidates: list[_Owner]) 
         return p  # between the halves of the label above
     if not p.tails and n.tails:
         return n  # above the first half of a wrapped label; the label above is on one line
-    if p.tails and not n.tails and all(t < no for t in p.tails):
-        return p  # under a wrapped label whose last half is done, above a label on one line
+    if p.tails and not n.tails:
+        return p  # under a wrapped label, above a label on one line
     return None
 
 
@@ -448,14 +510,13 @@ def _unowned(out: Layout, candidates: list[_Owner], vals: list[Token], reason: s
 
 
 def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
-    """The row's values, one per column (empty where nothing was printed), for the walk's fit."""
+    """The row's values, one per column (empty where nothing was printed), for the walk's fit;
+    a row in doubt keeps only the numbers placed with certainty (the rest is in a Problem)."""
     r = o.row
     assert r is not None
     if o.doubtful:
-        keys = [k for i, k in enumerate(o.keys) if not o.slots.get(i) and o.columns[i].canonical]
         r.values = []
-        r.layout_cells = {k: o.slots[i] for i, k in enumerate(o.keys) if o.slots.get(i)}
-        r.layout_doubt = keys
+        r.doubt = {k: _joined(o.slots[i]) for i, k in enumerate(o.keys) if o.slots.get(i)}
         return
     values: list[Token] = []
     joined: dict[str, list[Token]] = {}
@@ -463,29 +524,29 @@ def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
         pieces = o.slots.get(i, [])
         if not pieces:
             values.append(Token("", Provenance(line=o.line), -1, CELL))
-        elif len(pieces) == 1:
-            values.append(_as_cell(pieces[0]))
-        else:
-            text = "".join(p.text for p in sorted(pieces, key=lambda p: _line(p) or 0))
-            values.append(_as_cell(pieces[0], text))
+            continue
+        values.append(_joined(pieces))
+        if len(pieces) > 1:
             joined[key] = pieces
     if joined and not _row_holds(read.table, o, values):
-        # digits joined across lines that break the row's own total: not one number
+        # digits joined across lines that break the row's own total: not one number each
         r.values = []
-        r.layout_cells = {}
-        r.layout_doubt = [k for k, c in zip(o.keys, o.columns, strict=True) if c.canonical]
+        r.doubt = {}
         out.problems.append(
             Problem(
-                r.layout_doubt,
+                [k for k, c in zip(o.keys, o.columns, strict=True) if c.canonical],
                 [t for ps in o.slots.values() for t in ps],
-                f"“{_label(o)}”行的数字分在几行印出，拼接后不符合该行合计，无法确定",
+                f"“{_label(o)}”行的数字分在几行印出，按列拼接后不符合该行合计，无法确定",
             )
         )
         return
     out.joined.extend(Joined(k, ps) for k, ps in joined.items())
     r.values = values
-    r.layout_cells = None
-    r.layout_doubt = []
+
+
+def _joined(pieces: list[Token]) -> Token:
+    ordered = sorted(pieces, key=lambda p: _line(p) or 0)
+    return _as_cell(ordered[0], "".join(p.text for p in ordered))
 
 
 def _as_cell(tok: Token, text: str | None = None) -> Token:
@@ -493,50 +554,59 @@ def _as_cell(tok: Token, text: str | None = None) -> Token:
 
 
 def _row_holds(table: TableDef, o: _Owner, values: list[Token]) -> bool:
+    """The row's relations (its total) hold, and at least one could be checked."""
     got = {k: parse_number(v.text).value for k, v in zip(o.keys, values, strict=True)}
     rels = [r for r in relations(table.template_id, table.id) if set(r.keys) <= set(got)]
-    return all(r.holds(got) is not False for r in rels) and any(r.holds(got) for r in rels)
+    checks = [r.holds(got) for r in rels]
+    return bool(checks) and all(c is not False for c in checks) and any(checks)
 
 
 def _relayout_flat(read: TableRead, span: list[Token], is_value, hidx: HeaderIndex, out: Layout) -> None:  # type: ignore[no-untyped-def]
     """表四: one row of fifteen numbers under three groups of five column headers."""
     table = read.table
     keys = [k for k, _, _, _ in table.cells()]
-    cols = [c for _, _, _, c in table.cells()]
     vals = [t for t in span if is_value(t) and not t.empty and _line(t) is not None]
     if not vals:
         return
-    first = min(_line(t) for t in vals)  # type: ignore[type-var]
+    first = min(_line(t) or 0 for t in vals)
     head = [t for t in span if not is_value(t) and (_line(t) or 0) < first]
     block_cols = list(table.blocks[0].value_columns)
     model = _header_model(hidx, head, block_cols, len(keys) // max(1, len(block_cols)))
     by_line: dict[int, list[Token]] = {}
     for t in vals:
-        by_line.setdefault(_line(t), []).append(t)  # type: ignore[arg-type]
+        by_line.setdefault(_line(t) or 0, []).append(t)
     slots: dict[int, list[Token]] = {}
     for _no, toks in sorted(by_line.items()):
-        if len(toks) == len(keys):
-            placed = list(range(len(keys)))
-        else:
-            placed = model.place([_center(t) for t in toks])  # type: ignore[assignment]
+        placed = list(range(len(keys))) if len(toks) == len(keys) else _under_headers(model, toks)
         if placed is None:
-            out.problems.append(Problem(keys, vals, "表四的数字无法按列位置确定所属栏目"))
+            out.problems.append(Problem(keys, vals, f"{table.title}的数字无法按列位置确定所属栏目"))
             read.flat_values = []
-            read.flat_doubt = keys
             return
         for c, t in zip(placed, toks, strict=True):
             slots.setdefault(c, []).append(t)
     values = []
     for i in range(len(keys)):
-        pieces = sorted(slots.get(i, []), key=lambda p: _line(p) or 0)
+        pieces = slots.get(i, [])
         if not pieces:
             values.append(Token("", Provenance(line=first), -1, CELL))
-        else:
-            values.append(_as_cell(pieces[0], "".join(p.text for p in pieces)))
-            if len(pieces) > 1:
-                out.joined.append(Joined(keys[i], pieces))
-    del cols
+            continue
+        values.append(_joined(pieces))
+        if len(pieces) > 1:
+            out.joined.append(Joined(keys[i], pieces))
     read.flat_values = values
+
+
+def _under_headers(model: _Model, toks: list[Token]) -> list[int] | None:
+    """A line of 表四 with blank cells: each number right under its column's header words."""
+    xs = [_center(t) for t in toks]
+    cols = model.place(xs)
+    if cols is None:
+        return None
+    for x, c in zip(xs, cols, strict=True):
+        anchor = model.positions[c]
+        if anchor is None or abs(x - anchor) > 2 * _ON_GRID:
+            return None
+    return cols
 
 
 __all__ = ["Layout", "Problem", "laid_out", "relayout"]

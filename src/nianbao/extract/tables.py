@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..document import Provenance
+from ..findings import Finding
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .headers import header_index
 from .labels import EXACT, label_index
+from .layout import Layout, relayout
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
 from .tokens import CELL, PIECE, Token
@@ -31,6 +33,8 @@ class RowRead:
     label: Token | None
     quality: str
     values: list[Token] = field(default_factory=list)
+    # laid out by position and in doubt (extract.layout): the cells placed with certainty only
+    doubt: dict[str, Token] | None = None
 
 
 @dataclass
@@ -45,6 +49,9 @@ class TableRead:
     # numbers read after the table began that no row took (after a group label, a row label
     # that is not this definition's)
     orphans: list[Token] = field(default_factory=list)
+    start: int | None = None  # index of the region's first token that belongs to the table
+    heading_tokens: list[Token] = field(default_factory=list)  # block headings (第二十条第（一）项)
+    layout: Layout | None = None  # the placement by character columns, for text laid out so
     _assigned: Assignment | None = None
 
     @property
@@ -79,6 +86,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     header_exact = header_other = 0
     orphans: list[Token] = []
     started = False  # a heading or row label of the table was seen
+    first: int | None = None
+    heading_tokens: list[Token] = []
     rows: list[RowRead] = []
     flat: list[Token] = []
     current: RowRead | None = None
@@ -125,6 +134,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         h = index.heading_index(text)
         if h is not None:
             started = True
+            first = i if first is None else first
+            heading_tokens.append(tok)
             headings += 1
             group_has_label = True
             current = None
@@ -136,6 +147,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             m = None  # 「本年制发行政规范性文件33件，废止…」: the row's name in a sentence
         if m is not None:
             started = True
+            first = i if first is None else first
             group_has_label = True
             current = None
             after = m.index
@@ -145,6 +157,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             continue
         if len(text) <= _MAX_HEADER_CHARS:
             named = columns.columns(text)
+            if first is None and (named or columns.is_header_word(text)):
+                first = i
             if named:
                 if named[0].rank >= _EXACT_RANK:
                     header_exact += 1
@@ -161,7 +175,27 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):
             flat = []  # numbers in a sentence or header before the data row are not its cells
     end_group()
-    return TableRead(table, rows, flat, extra, headings, header_exact, header_other, orphans)
+    read = TableRead(table, rows, flat, extra, headings, header_exact, header_other, orphans)
+    read.heading_tokens = heading_tokens
+    if first is not None:
+        read.start = _band_start(tokens, first)
+        read.layout = relayout(read, tokens, _is_value)
+    return read
+
+
+_HEADER_LINES = 12  # a header band printed over lines reaches this far above its first word
+
+
+def _band_start(tokens: list[Token], first: int) -> int:
+    """The table starts at its first heading, label or header word; in text laid out by
+    position, a header word broken over lines starts a few lines above the first one found."""
+    line = tokens[first].prov.line
+    if line is None:
+        return first
+    i = first
+    while i > 0 and (tokens[i - 1].prov.line or 0) >= line - _HEADER_LINES:
+        i -= 1
+    return i
 
 
 _MAX_HEADER_CHARS = 24
@@ -214,6 +248,7 @@ class CellRead:
     prov: Provenance | None
     column: ColumnDef
     label: str | None = None  # row label as printed when not the official wording
+    method: str | None = None  # how the value was had when not plainly read ("ambiguous", "recovered")
 
 
 @dataclass
@@ -238,6 +273,7 @@ class Assignment:
     unplaced: list[tuple[Token, str]] = field(default_factory=list)
     misfit: int = 0  # rows whose values do not fit their cells
     filled: int = 0  # cells placed with a number in them (blank cells fit any reading)
+    findings: list[Finding] = field(default_factory=list)  # what the reading itself must say
 
 
 def assign(read: TableRead) -> tuple[dict[str, CellRead], list[Chunk]]:
@@ -277,6 +313,12 @@ def _assign(read: TableRead) -> Assignment:
                 n = len(_digits(read.flat_values))
                 reason = f"{table.title}的数字个数（{n}）与栏目数（{len(keys)}）不符，无法确定所属栏目"
                 out.unplaced.extend((t, reason) for t in _digits(read.flat_values))
+            elif _printed_blank(read):
+                # the header printed and not one number under it: every cell printed blank
+                prov = read.rows[0].label.prov if read.rows and read.rows[0].label else None
+                for key, col in keys:
+                    cells[key] = CellRead(key, "", prov, col)
+        _settle_layout(read, out)
         _count(out)
         return out
     # rows read from a grid or a line of their own win over rows cut out of run-together text
@@ -289,6 +331,13 @@ def _assign(read: TableRead) -> Assignment:
         keys = [(f"{table.id}.{r.row.key}.{c.key}", c) for c in printed]
         label = r.label.text if r.label is not None and r.quality != EXACT else None
         crawled = r.label is not None and r.label.label_cut
+        if r.doubt is not None:
+            # laid out by position, in doubt: only the numbers placed with certainty
+            for key, col in keys:
+                if key in r.doubt and col.canonical:
+                    tok = r.doubt[key]
+                    cells.setdefault(key, CellRead(key, tok.text, tok.prov, col, label))
+            continue
         if crawled and not r.values:
             # a crawler prints nothing for a blank cell: a label straight after another label
             for key, col in keys:
@@ -326,8 +375,60 @@ def _assign(read: TableRead) -> Assignment:
         else:
             kept.append(c)
     out.chunks[:] = kept
+    _settle_layout(read, out)
     _count(out)
     return out
+
+
+def _settle_layout(read: TableRead, out: Assignment) -> None:
+    """What the placement by character columns could not decide, or joined, said in findings."""
+    lay = read.layout
+    if lay is None:
+        return
+    table = read.table
+    out.unplaced.extend(lay.unplaced)
+    for p in lay.problems:
+        keys = [k for k in p.keys if k not in out.cells or out.cells[k].method == "ambiguous"]
+        if not keys:
+            continue
+        prov = p.tokens[0].prov if p.tokens else None
+        for k in keys:
+            out.cells[k] = CellRead(k, "", prov, table.column(k), method="ambiguous")
+        values = [{"text": t.text, "where": t.prov.to_dict()} for t in p.tokens]
+        printed = " ".join(t.text for t in p.tokens)
+        where = p.tokens[0].prov.describe() if p.tokens else ""
+        out.findings.append(
+            Finding(
+                "CELL_AMBIGUOUS",
+                f"{table.title}{p.reason}：印出的数字为“{printed}”（{where or '位置不明'}），相关单元格已留空，请核对原表",
+                cells=keys,
+                where=where or table.title,
+                data={"values": values},
+            )
+        )
+    joined = [j for j in lay.joined if j.key in out.cells]
+    if joined:
+        texts = "；".join("+".join(p.text for p in j.pieces) + f"→{out.cells[j.key].raw}" for j in joined)
+        for j in joined:
+            out.cells[j.key].method = "recovered"
+        out.findings.append(
+            Finding(
+                "CELL_RECOVERED",
+                f"{table.title}有 {len(joined)} 个数字在单元格内折行印出，已按所在列拼接（{texts}），拼接后符合该行合计",
+                cells=[j.key for j in joined],
+            )
+        )
+
+
+def _printed_blank(read: TableRead) -> bool:
+    """A flat table (表四) whose header is printed — its groups named, or its column headers —
+    with no number anywhere after it in its part."""
+    if read.flat_values and any(not t.empty for t in read.flat_values):
+        return False
+    if read.layout is not None and read.layout.problems:
+        return False
+    groups = {r.row.key for r in read.rows}
+    return len(groups) >= 2 or read.header_exact >= 3
 
 
 def _count(out: Assignment) -> None:

@@ -1,0 +1,304 @@
+"""The token walk on text without structure: crawls, one-cell-per-line dumps, layout text.
+
+Every test is a real snippet (a converter's output of a real report, from the failure classes of
+issue 9) or a property over the writer's reports; a cell is read exact or named by a finding.
+"""
+
+from __future__ import annotations
+
+import nianbao
+
+HEAD = "某某县交通运输局\n2021年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+TAIL = "五、存在的主要问题及改进情况\n无。\n六、其他需要报告的事项\n无。\n"
+
+
+def parse_text(text: str, name: str = "report.txt"):
+    return nianbao.parse(text.encode("utf-8"), name)
+
+
+def codes(report) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+def flagged(report) -> set[str]:
+    return {k for f in report.findings for k in f.cells}
+
+
+# pdftotext -layout of LibreOffice's PDF of a 2019 report that prints zeros as blank cells
+# (上海市人民政府办公厅): 科研机构 and 社会公益组织 are blank in every row, so no row shows seven
+# numbers; the header words are broken over lines, 总计 printed out of its place, and the last
+# row came out shifted on the page.
+SHANGHAI_LAYOUT = """  三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第二            申请人情况
+ 项之和，等于第三项加第四项之和）            法人或其他组织       总计
+                                         社会   法律
+                         自然    商业   科研
+                                         公益   服务   其他
+                          人    企业   机构
+                                         组织   机构
+一、本年新收政府信息公开申请数量         821   35             2    1    859
+
+二、上年结转政府信息公开申请数量         18                             18
+
+          （一）予以公开        258   12             1    1
+    （二）部分公开（区分处理的，只
+                          3
+     计这一情形，不计其他情形）
+            1.属于国家秘密     14
+          2.其他法律行政法规禁
+               止公开
+           3.危及“三安全一稳
+                定”
+    （三）
+          4.保护第三方合法权益
+    不予公
+     开    5.属于三类内部事务信
+                          5
+                息
+          6.属于四类过程性信息     3    1
+三          7.属于行政执法案卷
+、
+本
+年          8.属于行政查询事项    10    2
+度         1.本机关不掌握相关政府
+办                        252   12             1
+理                信息
+结   （四）
+           2.没有现成信息需要另
+果   无法提                  44    3
+                行制作
+     供
+           3.补正后申请内容仍不
+                         25
+                 明确
+           1.信访举报投诉类申请   148   1
+
+             2.重复申请       5    4
+    （五）
+          3.要求提供公开出版物
+    不予处
+     理    4.无正当理由大量反复
+               申请
+          5.要求行政机关确认或
+           重新出具已获取信息
+          （六）其他处理
+
+           （七）总计         767   35             2    1    805
+      四、结转下年度继续办理                   72                                 72
+
+
+
+
+     四、政府信息公开行政复议、行政诉讼情况
+          行政复议                               行政诉讼
+                                 未经复议直接起诉                   复议后起诉
+结果   结果    其他    尚未
+                      总计   结果   结果  其他  尚未        结果   结果     其他  尚未
+维持   纠正    结果    审结                          总计                        总计
+                           维持   纠正  结果  审结        维持   纠正     结果  审结
+
+5                2    7    8             1   9
+
+
+
+
+"""
+
+# pdftotext -layout of 淮安市人民政府 2024: 表三 crosses a page (the columns move), labels wrap with
+# their numbers on a line of their own, and （七）总计's 2932 and 3050 wrap in their cells.
+HUAIAN_LAYOUT = """  三、收到和处理政府信息公开申请情况
+                                      申请人情况
+                                    法人或其他组织
+（本列数据的勾稽关系为：第一项加第二
+                       自然              社会 法律
+ 项之和，等于第三项加第四项之和）             商业   科研                 总计
+                        人              公益 服务     其他
+                              企业   机构
+                                       组织 机构
+ 一、本年新收政府信息公开申请数量      3001   53    0   0   61   4    3119
+ 二、上年结转政府信息公开申请数量       34     0    0   0    0   0     34
+       （一）予以公开         1288   21    0   0   50   3    1362
+   （二）部分公开（区分处理的，只
+                       447    7    0    0   0    0    454
+    计这一情形，不计其他情形）
+            1.属于国家秘密    2     0    0    0   0    0     2
+         2.其他法律行政法规禁
+三                      30     1    0    0   0    0     31
+               止公开
+、
+本         3.危及“三安全一稳
+年                       5     0    0    0   0    0     5
+   （三）          定”
+度
+办  不予公   4.保护第三方合法权益    6     0    0    0   0    0     6
+理   开    5.属于三类内部事务信
+结                       7     1    0    0   0    0     8
+果               息
+         6.属于四类过程性信息    12    0    0    0   0    0     12
+          7.属于行政执法案卷     9    0    0    0   0    0      9
+          8.属于行政查询事项   105    0    0    0   0    0    105
+        1.本机关不掌握相关政府
+                       746    12   0    0   10   1    769
+                信息
+                  2.没有现成信息需要另
+     （四）                              11   0         0        0        0    0     11
+                        行制作
+     无法提
+                  3.补正后申请内容仍不
+      供                               1    0         0        0        0    0      1
+                         明确
+                  1.信访举报投诉类申请         56   6         0        0        0    0     62
+                      2.重复申请          25   0         0        0        0    0     25
+     （五）          3.要求提供公开出版物          0   0         0        0        0    0      0
+     不予处          4.无正当理由大量反复
+                                      0    0         0        0        0    0     0
+      理                  申请
+                  5.要求行政机关确认或
+                                      1    0         0        0        0    0      1
+                   重新出具已获取信息
+                 1.申请人无正当理由逾期
+                  不补正、行政机关不再
+                                      67   3         0        0        1    0     71
+                  处理其政府信息公开申
+     （六）                  请
+     其他处          2.申请人逾期未按收费
+      理           通知要求缴纳费用、行
+                                      6    0         0        0        0    0     6
+                  政机关不再处理其政府
+                     信息公开申请
+                        3.其他         108   2         0        0        0    0     110
+                                     293                                          305
+                 （七）总计                     53        0        0        61   4
+                                      2                                            0
+      四、结转下年度继续办理                    103   0         0        0        0    0     103
+
+"""
+
+APPLICANTS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
+T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+SHANGHAI_TRUTH = {
+    "t3.new_received": [821, 35, None, None, 2, 1, 859],
+    "t3.carried_over": [18, None, None, None, None, None, 18],
+    "t3.granted": [258, 12, None, None, 1, 1, None],
+    "t3.partially_granted": [3, None, None, None, None, None, None],
+    "t3.denied.state_secret": [14, None, None, None, None, None, None],
+    "t3.denied.prohibited_by_law": [None] * 7,
+    "t3.denied.internal_affairs": [5, None, None, None, None, None, None],
+    "t3.denied.process_info": [3, 1, None, None, None, None, None],
+    "t3.denied.administrative_inquiry": [10, 2, None, None, None, None, None],
+    "t3.unable.not_held": [252, 12, None, None, 1, None, None],
+    "t3.unable.needs_creation": [44, 3, None, None, None, None, None],
+    "t3.unable.unclear_after_correction": [25, None, None, None, None, None, None],
+    "t3.not_processed.petition_complaint": [148, 1, None, None, None, None, None],
+    "t3.not_processed.repeated": [5, 4, None, None, None, None, None],
+    "t3.other": [None] * 7,
+    "t3.results_total": [767, 35, None, None, 2, 1, 805],
+    "t3.carried_forward": [72, None, None, None, None, None, 72],
+    "t4.review": [5, None, None, 2, 7],
+    "t4.litigation_direct": [8, None, None, 1, 9],
+    "t4.litigation_after_review": [None] * 5,
+}
+
+HUAIAN_TRUTH = {
+    "t3.new_received": [3001, 53, 0, 0, 61, 4, 3119],
+    "t3.partially_granted": [447, 7, 0, 0, 0, 0, 454],
+    "t3.denied.prohibited_by_law": [30, 1, 0, 0, 0, 0, 31],
+    "t3.denied.internal_affairs": [7, 1, 0, 0, 0, 0, 8],
+    "t3.unable.not_held": [746, 12, 0, 0, 10, 1, 769],
+    "t3.unable.needs_creation": [11, 0, 0, 0, 0, 0, 11],
+    "t3.not_processed.confirm_or_reissue": [1, 0, 0, 0, 0, 0, 1],
+    "t3.other.no_correction": [67, 3, 0, 0, 1, 0, 71],
+    "t3.other.unpaid_fee": [6, 0, 0, 0, 0, 0, 6],
+    "t3.other.other": [108, 2, 0, 0, 0, 0, 110],
+    "t3.results_total": [2932, 53, 0, 0, 61, 4, 3050],
+    "t3.carried_forward": [103, 0, 0, 0, 0, 0, 103],
+}
+
+
+def silent_cells(report, truth: dict[str, list]) -> list[str]:
+    """Cells read other than printed, or left null, that no finding names."""
+    named = flagged(report)
+    out = []
+    for row, values in truth.items():
+        cols = T4_COLUMNS if row.startswith("t4") else APPLICANTS
+        for col, want in zip(cols, values, strict=True):
+            key = f"{row}.{col}"
+            if report.value(key) != want and key not in named:
+                out.append(f"{key}: printed {want}, read {report.value(key)}")
+    return out
+
+
+def test_layout_text_blank_columns_placed_by_the_header_words():
+    # class C13: five numbers under seven columns, placed by the character columns of the header
+    # words (broken over lines: 自然/人, 社会/公益/组织); the shifted last row is flagged, never
+    # read into 科研机构
+    head = "上海市人民政府办公厅\n2019年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+    r = parse_text(head + SHANGHAI_LAYOUT + TAIL)
+    assert r.template == "2019"
+    assert silent_cells(r, SHANGHAI_TRUTH) == []
+    assert [r.value(f"t3.new_received.{c}") for c in APPLICANTS] == [821, 35, None, None, 2, 1, 859]
+    assert r.cells["t3.new_received.research"].raw == ""  # printed blank: CELL_BLANK, not missing
+    assert [r.value(f"t3.unable.not_held.{c}") for c in APPLICANTS] == [252, 12, None, None, 1, None, None]
+    # 5.属于三类内部事务信息's 5 stands between its label's two halves
+    assert r.value("t3.denied.internal_affairs.natural_person") == 5
+    assert r.value("t3.carried_forward.research") is None
+    assert "t3.carried_forward.natural_person" in flagged(r)
+    # 表四 with blank cells, by its stacked header words (结果/维持 …)
+    assert [r.value(f"t4.review.{c}") for c in T4_COLUMNS] == [5, None, None, 2, 7]
+    assert [r.value(f"t4.litigation_direct.{c}") for c in T4_COLUMNS] == [8, None, None, 1, 9]
+    assert "CELL_BLANK" in codes(r)
+    assert not {"TABLE_INCOMPLETE", "T3_ROW_TOTAL", "T3_BALANCE"} & codes(r)
+
+
+def test_layout_text_numbers_off_their_label_line_and_wrapped_digits():
+    # class 3: numbers on a line of their own between a label's halves (（二）部分公开, 2.其他法律…),
+    # the page break moving every column, and 2932 / 3050 wrapped in their cells (293 above the
+    # label line, 2 below): joined by column, confirmed by the row's total
+    r = parse_text(HEAD + "二、主动公开政府信息情况\n无。\n" + HUAIAN_LAYOUT + TAIL)
+    assert silent_cells(r, HUAIAN_TRUTH) == []
+    for row, values in HUAIAN_TRUTH.items():
+        assert [r.value(f"{row}.{c}") for c in APPLICANTS] == values, row
+    assert r.cells["t3.results_total.natural_person"].method == "recovered"
+    recovered = next(f for f in r.findings if f.code == "CELL_RECOVERED" and "折行" in f.message)
+    assert set(recovered.cells) == {"t3.results_total.natural_person", "t3.results_total.total"}
+    assert not {"T3_ROW_TOTAL", "T3_BALANCE", "T3_RESULTS_TOTAL", "TABLE_INCOMPLETE"} & codes(r)
+
+
+def test_layout_text_wrapped_digits_that_break_the_total_are_flagged():
+    # the same wrap, but the joined numbers do not add up: not read as one number each
+    text = HUAIAN_LAYOUT.replace(
+        "                                      2                                            0",
+        "                                      7                                            0",
+    )
+    r = parse_text(HEAD + "二、主动公开政府信息情况\n无。\n" + text + TAIL)
+    assert r.value("t3.results_total.natural_person") is None
+    assert "t3.results_total.natural_person" in flagged(r)
+    assert silent_cells(r, {k: v for k, v in HUAIAN_TRUTH.items() if k != "t3.results_total"}) == []
+
+
+def test_a_line_of_numbers_two_rows_could_own_is_flagged_not_given():
+    # a label on one line printed blank, then a line of numbers, then a label on one line: whose
+    # numbers they are cannot be told from the text
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "                         自然人  商业企业  科研机构  社会公益组织  法律服务机构  其他  总计",
+        "一、本年新收政府信息公开申请数量   1       0         0         0             0           0     1",
+        "二、上年结转政府信息公开申请数量   0       0         0         0             0           0     0",
+        "（一）予以公开",
+        "                                   1       0         0         0             0           0     1",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ]
+    r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    assert r.value("t3.granted.natural_person") is None
+    assert r.value("t3.partially_granted.natural_person") is None
+    assert {"t3.granted.natural_person", "t3.partially_granted.natural_person"} <= flagged(r)
+    assert r.value("t3.new_received.total") == 1

@@ -351,3 +351,204 @@ def test_a_row_whose_numbers_do_not_fit_is_reported_with_them():
     assert len(unplaced.data["values"]) == 6
     assert all(v["where"].get("line") for v in unplaced.data["values"])
     assert all(r.value(k) is None for k in r.cells if k.startswith("t4"))
+
+
+# docx2txt of the writer's DOCX of 上海市人民政府办公厅 2019 (class C7): a paragraph per cell and a
+# blank line after it; an empty cell is one more pair of line breaks, so between two numbers k
+# empty cells show as 2k + 1 blank lines.
+DOCX2TXT_T3 = """三、收到和处理政府信息公开申请情况
+
+（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）
+
+申请人情况
+
+
+
+自然人
+
+法人或其他组织
+
+总计
+
+
+
+
+
+商业企业
+
+科研机构
+
+社会公益组织
+
+法律服务机构
+
+其他
+
+
+
+一、本年新收政府信息公开申请数量
+
+821
+
+35
+
+
+
+
+
+2
+
+1
+
+859
+
+二、上年结转政府信息公开申请数量
+
+18
+
+
+
+
+
+
+
+
+
+
+
+18
+
+三、本年度办理结果
+
+（一）予以公开
+
+258
+
+12
+
+
+
+
+
+1
+
+1
+
+
+
+
+
+（二）部分公开（区分处理的，只计这一情形，不计其他情形）
+
+3
+
+"""
+DOCX2TXT_T4 = """四、政府信息公开行政复议、行政诉讼情况
+
+行政复议
+
+行政诉讼
+
+结果维持
+
+结果纠正
+
+其他结果
+
+尚未审结
+
+总计
+
+未经复议直接起诉
+
+复议后起诉
+
+
+
+
+
+
+
+
+
+
+
+结果维持
+
+结果纠正
+
+其他结果
+
+尚未审结
+
+总计
+
+结果维持
+
+结果纠正
+
+其他结果
+
+尚未审结
+
+总计
+
+5
+
+
+
+
+
+2
+
+7
+
+8
+
+
+
+
+
+1
+
+9
+
+
+
+
+
+
+
+
+
+
+
+
+
+"""
+
+
+def test_docx2txt_empty_cells_are_the_extra_blank_lines():
+    head = "上海市人民政府办公厅\n2019年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+    r = parse_text(head + DOCX2TXT_T3 + "\n" + DOCX2TXT_T4 + "\n" + TAIL)
+    assert [r.value(f"t3.new_received.{c}") for c in APPLICANTS] == [821, 35, None, None, 2, 1, 859]
+    assert r.cells["t3.new_received.research"].raw == ""
+    assert [r.value(f"t3.carried_over.{c}") for c in APPLICANTS] == [18, None, None, None, None, None, 18]
+    # the row's last cell is empty; the blank lines after it also hold the next row's empty
+    # label cell (三、本年度办理结果 merged down)
+    assert [r.value(f"t3.granted.{c}") for c in APPLICANTS] == [258, 12, None, None, 1, 1, None]
+    assert [r.value(f"t4.review.{c}") for c in T4_COLUMNS] == [5, None, None, 2, 7]
+    assert [r.value(f"t4.litigation_direct.{c}") for c in T4_COLUMNS] == [8, None, None, 1, 9]
+    assert all(r.value(f"t4.litigation_after_review.{c}") is None for c in T4_COLUMNS)
+    assert silent_cells(r, {k: v for k, v in SHANGHAI_TRUTH.items() if k.startswith("t4")}) == []
+
+
+def test_docx2txt_blank_lines_that_do_not_add_up_are_not_trusted():
+    # one blank line too few after 35: the numbers no longer fit the row's cells by the blank
+    # lines, and are reported instead of placed
+    text = DOCX2TXT_T3.replace("35\n\n\n\n\n\n2", "35\n\n\n\n\n2", 1)
+    assert text != DOCX2TXT_T3
+    head = "上海市人民政府办公厅\n2019年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+    r = parse_text(head + text + "\n" + TAIL)
+    assert all(r.value(f"t3.new_received.{c}") is None for c in APPLICANTS)
+    assert {f"t3.new_received.{c}" for c in APPLICANTS} <= flagged(r)

@@ -609,4 +609,98 @@ def _under_headers(model: _Model, toks: list[Token]) -> list[int] | None:
     return cols
 
 
-__all__ = ["Layout", "Problem", "laid_out", "relayout"]
+# --- one cell per paragraph ---------------------------------------------------------------------
+# docx2txt writes every table cell as a paragraph followed by a blank line, an empty cell as one
+# more pair of line breaks: between two numbers, k empty cells show as 2k + 1 blank lines.
+
+_ODD_SHARE = 0.9
+
+
+def paragraph_cells(span: list[Token], is_value) -> bool:  # type: ignore[no-untyped-def]
+    """Whether this stretch prints one cell per paragraph, blank lines between: no number stands
+    on the line right after another cell, and the runs of blank lines around numbers are odd."""
+    lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
+    numbered = {_line(t) for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)}
+    gaps = []
+    for a, b in zip(lines, lines[1:], strict=False):
+        if a in numbered or b in numbered:
+            gaps.append(b - a - 1)  # type: ignore[operator]
+    if len(gaps) < _MIN_LINES or 0 in gaps:
+        return False
+    return sum(g % 2 for g in gaps) >= _ODD_SHARE * len(gaps)
+
+
+def respace(read: TableRead, tokens: list[Token], is_value) -> bool:  # type: ignore[no-untyped-def]
+    """Give each row of a one-cell-per-paragraph dump its empty cells back, from the blank lines.
+    A row whose blank lines do not add up to its cells is left to the walk (and reported there);
+    a row whose numbers so placed break its own total is not re-read."""
+    span = tokens[read.start :] if read.start is not None else []
+    if not span or not paragraph_cells(span, is_value):
+        return False
+    lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
+    after = {a: b for a, b in zip(lines, lines[1:], strict=False)}
+    table = read.table
+    if table.layout == "flat":
+        vals = [t for t in read.flat_values if not t.empty]
+        if not vals:
+            return True
+        first = _line(vals[0]) or 0
+        before = max((ln for ln in lines if ln < first), default=None)  # type: ignore[type-var]
+        n = len(table.cell_keys)
+        cells = _spaced(vals, before, after, n)
+        if cells is not None:
+            read.flat_values = cells
+        return True
+    for r in read.rows:
+        if r.label is None or r.doubt is not None or r.label.label_cut:
+            continue
+        vals = [t for t in r.values if not t.empty]
+        keys, cols = _keys(table, r, read.extra_columns)
+        if len(vals) >= len(keys):
+            continue
+        cells = _spaced(vals, _line(r.label), after, len(keys))
+        if cells is None:
+            continue
+        o = _Owner(r, keys, cols, _line(r.label) or 0, _span(r.label))
+        if _blank_total_breaks(table, o, cells):
+            continue
+        r.values = cells
+    return True
+
+
+def _spaced(vals: list[Token], start: int | None, after: dict[int, int], n: int) -> list[Token] | None:
+    if start is None:
+        return None
+    out: list[Token] = []
+    prev = start
+    for v in vals:
+        gap = (_line(v) or 0) - prev - 1
+        if gap < 1 or gap % 2 == 0:
+            return None
+        out += [Token("", Provenance(line=prev + 1), -1, CELL)] * ((gap - 1) // 2) + [_as_cell(v)]
+        prev = _line(v) or 0
+    trailing = n - len(out)
+    if trailing < 0:
+        return None
+    if trailing:
+        end = after.get(prev)
+        room = (end - prev - 2) // 2 if end is not None else trailing
+        if room < trailing:
+            return None
+        out += [Token("", Provenance(line=prev + 1), -1, CELL)] * trailing
+    return out
+
+
+def _blank_total_breaks(table: TableDef, o: _Owner, cells: list[Token]) -> bool:
+    """Does the row, its blank terms taken as 0, break a total it prints? (Numbers in the wrong
+    cells break it unless they are the terms of one sum; a blank total says nothing.)"""
+    got = {k: parse_number(v.text).value for k, v in zip(o.keys, cells, strict=True)}
+    for r in relations(table.template_id, table.id):
+        if not set(r.keys) <= set(got) or len(r.lhs) != 1 or got[r.lhs[0]] is None:
+            continue
+        if r.holds({k: got[k] or 0 for k in r.keys}) is False:
+            return True
+    return False
+
+
+__all__ = ["Layout", "Problem", "laid_out", "paragraph_cells", "relayout", "respace"]

@@ -16,7 +16,7 @@ from ..findings import Finding
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .headers import header_index
 from .labels import EXACT, label_index
-from .layout import Layout, relayout
+from .layout import Layout, relayout, respace
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
 from .tokens import CELL, PIECE, Token
@@ -180,6 +180,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     if first is not None:
         read.start = _band_start(tokens, first)
         read.layout = relayout(read, tokens, _is_value)
+        if read.layout is None:
+            respace(read, tokens, _is_value)
     return read
 
 

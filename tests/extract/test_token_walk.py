@@ -552,3 +552,19 @@ def test_docx2txt_blank_lines_that_do_not_add_up_are_not_trusted():
     r = parse_text(head + text + "\n" + TAIL)
     assert all(r.value(f"t3.new_received.{c}") is None for c in APPLICANTS)
     assert {f"t3.new_received.{c}" for c in APPLICANTS} <= flagged(r)
+
+
+def test_crawl_with_a_part_heading_in_an_unlisted_wording(corpus_dir):
+    # class 2: a crawl whose part 四 heading is worded as no variant lists; it is still cut out
+    # by its key words, so 表三 ends where it should (（七）总计, 四、结转下年度继续办理) and 表四 is
+    # found. Without any heading at all, 表四 is anchored by its header after 表三's last row.
+    crawl = (corpus_dir / "crawl" / "pingtan-2021.txt").read_text(encoding="utf-8")
+    official = "四、政府信息公开行政复议、行政诉讼情况"
+    assert official in crawl
+    for heading in ("四、政府信息公开行政复议和行政诉讼情况", "四、其他"):
+        r = parse_text(crawl.replace(official, heading), "crawl.txt")
+        assert r.value("t3.results_total.total") == 69
+        assert r.value("t3.carried_forward.natural_person") == 1
+        assert "t4" in r.tables_present
+        assert r.value("t4.review.total") == 3 and r.value("t4.litigation_direct.total") == 12
+        assert ("SECTION_MISSING" in codes(r)) == (heading == "四、其他")

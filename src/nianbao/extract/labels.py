@@ -231,7 +231,26 @@ def splitter() -> re.Pattern[str]:
                         if table.id == "t3" and not number:
                             continue  # 表三 wording without numbering is too common in sentences
                         forms.add(re.escape(norm if len(rest) >= 2 else norm))
-    return re.compile(_trie_pattern(forms))
+    return re.compile(_trie_pattern(forms) + "|" + _keyword_headings())
+
+
+# a part heading in a wording not listed: a top-level number, the section's key words in order,
+# and the word that ends a heading (情况, 事项, 措施), without a digit in between
+_HEADING_END = "(?:情况|事项|措施)"
+_GAP = r"[^\d]{0,20}?"
+
+
+def _keyword_headings() -> str:
+    """Headings of the six parts by their key words (formats.yaml `keywords`), for text run
+    together: 「四、政府信息公开行政复议和行政诉讼情况」 is cut out as a heading although its
+    wording is not listed. The number must not continue another (（四）, 第四)."""
+    alternatives = []
+    for s in sections():
+        for words in s.keywords:
+            body = _GAP.join(re.escape(normalize(w)) for w in words)
+            end = "" if re.search(_HEADING_END + "$", words[-1]) else _GAP + _HEADING_END
+            alternatives.append(f"{_GAP}{body}{end}")
+    return rf"(?<![{CN_NUMERALS}(第])[{CN_NUMERALS}]{{1,2}}\.(?:" + "|".join(alternatives) + ")"
 
 
 def _trie_pattern(forms: set[str]) -> str:

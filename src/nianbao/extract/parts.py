@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import Report, Section
-from ..templates import sections, templates
+from ..templates import Role, sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
 from .normalize import core, has_cjk
 from .tokens import CELL, PIECE, Token
@@ -104,6 +104,7 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
     current: Section | None = None
     pieces: list[str] = []
     last_group: int | None = None
+    t3_done = False  # 表三's last row (四、结转下年度继续办理) was printed
     for i, tok in enumerate(tokens):
         cand = heading_at.get(i)
         if cand is not None:
@@ -119,7 +120,9 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
             if region:
                 seen.add(region)
             continue
-        anchor = _table_anchor(tok, region, seen)
+        if region == "t3" and not t3_done and core(tok.text) in _t3_last_rows():
+            t3_done = True
+        anchor = _table_anchor(tok, region, seen, t3_done)
         if anchor:
             region = anchor
             seen.add(anchor)
@@ -162,7 +165,7 @@ def _with_extra_parts(tokens: list[Token], chosen: list[_Candidate]) -> list[_Ca
     return out
 
 
-def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
+def _table_anchor(tok: Token, region: str | None, seen: set[str], t3_done: bool = False) -> str | None:
     """Tables found without their part heading (a dropped or renamed part), by the text that
     starts each table in the template definition."""
     if tok.kind == PIECE and not tok.label_cut:
@@ -175,10 +178,22 @@ def _table_anchor(tok: Token, region: str | None, seen: set[str]) -> str | None:
         return "t2"
     if "t3" not in seen and text in anchors["t3"]:
         return "t3"
-    # 表四's first header cell (行政复议) is common in prose: only as a table cell after 表三
-    if "t4" not in seen and "t3" in seen and region == "t3" and tok.kind == CELL and text in anchors["t4"]:
-        return "t4"
+    # 表四's first header cell (行政复议) is common in prose: only as a table cell after 表三, or
+    # cut out of run-together text once 表三's last row was printed
+    if "t4" not in seen and "t3" in seen and region == "t3" and text in anchors["t4"]:
+        if tok.kind == CELL or (t3_done and tok.label_cut):
+            return "t4"
     return None
+
+
+@cache
+def _t3_last_rows() -> frozenset[str]:
+    """The wordings of 表三's last row (its carried_forward role), in every template."""
+    out: set[str] = set()
+    for template in templates().values():
+        row = template.role_row(Role.CARRIED_FORWARD)
+        out.update(core(w) for w in (row.label.official, *row.label.aliases, *row.label.variants))
+    return frozenset(out)
 
 
 @cache

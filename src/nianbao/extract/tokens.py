@@ -194,7 +194,17 @@ def _between(text: str, prov: Provenance, group: int, apart: bool = False) -> li
             Token(m.group(1), replace(prov, offset=at), group, PIECE, apart=apart),
             Token(m.group(2).strip(), replace(prov, offset=value_at), group, PIECE, apart=apart),
         ]
+    m = _LEADING_DIGITS_RE.match(text)
+    if m and not looks_like_value(text) and has_cjk(m.group(2)):
+        # a row's run of digits, then words no label starts (a heading in an unknown wording)
+        return [
+            Token(m.group(1).strip(), replace(prov, offset=at), group, PIECE, apart=apart),
+            Token(m.group(2), replace(prov, offset=at + m.start(2)), group, PIECE, apart=apart),
+        ]
     return [Token(text, replace(prov, offset=at), group, PIECE, apart=apart)]
+
+
+_LEADING_DIGITS_RE = re.compile(r"^(\d[\d.,]*)\s+(\S.*)$")
 
 
 _DROPPED_BY_NORMALIZE = frozenset("”’\"'」 \u3000")

@@ -56,8 +56,10 @@ def _read_one(fragments: list[Fragment], table: TableDef) -> GridRead:
     below = read_grid(fragments, table, labels_after=True)
     if not below.outside_used:
         return above
-    key_a = (above.broken, -above.score)
-    key_b = (below.broken, -below.score)
+    # the reading under which more of the arithmetic holds (a reading that places fewer values
+    # breaks fewer relations only because it can be checked less)
+    key_a = (above.broken - above.held, -above.score)
+    key_b = (below.broken - below.held, -below.score)
     if key_b < key_a:
         return below
     if key_a == key_b and above.values() != below.values():

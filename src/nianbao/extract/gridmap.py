@@ -103,8 +103,16 @@ class GridRead:
     @property
     def broken(self) -> int:
         """Relations of the table's arithmetic that the placed values break."""
+        return self._verdicts().count(False)
+
+    @property
+    def held(self) -> int:
+        """Relations of the table's arithmetic that the placed values satisfy."""
+        return self._verdicts().count(True)
+
+    def _verdicts(self) -> list[bool | None]:
         values = self.values()
-        return sum(1 for r in relations(self.table.template_id, self.table.id) if r.holds(values) is False)
+        return [r.holds(values) for r in relations(self.table.template_id, self.table.id)]
 
     @property
     def duplicates(self) -> int:
@@ -302,9 +310,17 @@ class _Reader:
             positions = [
                 p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
             ]
-            # a number left of every column the header names means the header does not describe
-            # this row (a converter's broken header band): the row speaks for itself
-            if positions and not any(c.has_digits and c.end <= min(positions) for c in cells):
+            # a number left of every column the header names, or a row label under a column
+            # header, means the header does not describe this row (a converter's broken header
+            # band, one-row tables that only share a width): the row speaks for itself
+            if (
+                positions
+                and not any(c.has_digits and c.end <= min(positions) for c in cells)
+                and not any(
+                    c.kind is Kind.TEXT and c.col >= min(positions) and self.labels.match_row(c.text, -1)
+                    for c in cells
+                )
+            ):
                 start, stop = min(positions), max(positions)
                 labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
                 prefix = [c for c in cells if c.end <= start and c.kind is not Kind.TEXT]
@@ -313,24 +329,14 @@ class _Reader:
                 for c in extra:
                     self._unplaced(c, "数字位于表格规定栏目之外")
                 return prefix, labels, values
-        first_text = next((i for i, c in enumerate(cells) if c.kind is Kind.TEXT), None)
-        if first_text is None:
+        # the label is every word before the first number (empty cells between a spanning group
+        # label and the row's own label included); the values are what follows the last word
+        first_digit = next((i for i, c in enumerate(cells) if c.has_digits), len(cells))
+        words = [i for i in range(first_digit) if cells[i].kind is Kind.TEXT]
+        if not words:
             return [], [], cells
-        end = first_text
-        i = first_text
-        while i < len(cells):
-            if cells[i].kind is Kind.TEXT:
-                end = i
-                i += 1
-            elif cells[i].kind is Kind.BLANK and i + 1 < len(cells) and cells[i + 1].kind is Kind.TEXT:
-                i += 1
-            else:
-                break
-        return (
-            cells[:first_text],
-            [c for c in cells[first_text : end + 1] if c.kind is Kind.TEXT],
-            cells[end + 1 :],
-        )
+        first_text, end = words[0], words[-1]
+        return cells[:first_text], [cells[i] for i in words], cells[end + 1 :]
 
     def _read_row(self, cells: list[Cell], outside: list[str]) -> None:
         """`outside`: short lines printed just before this row's fragment (labels outside a

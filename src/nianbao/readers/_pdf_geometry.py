@@ -13,9 +13,11 @@ added there and the side is reported as open so the reader can stitch the parts 
 from __future__ import annotations
 
 import ctypes
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from ._pdf_text import View
@@ -62,11 +64,11 @@ class Grid:
         return self._lookup.get((row, col))
 
 
-def _color_visible(get_color, obj) -> bool:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not get_color(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+def _color_visible(get_color, obj: int, rgba: ctypes.Array) -> bool:
+    at = ctypes.addressof(rgba)
+    if not get_color(obj, at, at + 4, at + 8, at + 12):
         return True  # unknown colour: assume ink
-    return a.value > 0 and min(r.value, g.value, b.value) <= WHITE
+    return rgba[3] > 0 and min(rgba[0], rgba[1], rgba[2]) <= WHITE
 
 
 def _matrix(obj) -> tuple[float, float, float, float, float, float]:
@@ -82,58 +84,96 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_segments(obj, ctm: tuple) -> list[tuple[float, float, float, float]]:
+def _path_segments(obj: int, ctm: tuple, scratch: ctypes.Array) -> list[tuple[float, float, float, float]]:
     """The straight pieces of a path in page space, as (x0, y0, x1, y1)."""
     a, b, c, d, e, f = ctm
-    n = pdfium_c.FPDFPath_CountSegments(obj)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    px, py = ctypes.byref(x), ctypes.byref(y)
+    n = _COUNT_SEGMENTS(obj)
+    segments = list(map(_GET_SEGMENT, itertools.repeat(obj, n), range(n)))
+    kinds = list(map(_SEGMENT_TYPE, segments))
+    closes = list(map(_SEGMENT_CLOSE, segments))
+    point = ctypes.cast(scratch, ctypes.POINTER(ctypes.c_float))  # two floats: x, y
+    point[0] = point[1] = 0.0  # what a failed call leaves (fresh out-parameters, as before)
+    at = ctypes.addressof(scratch)
     out = []
     start = prev = None
-    for i in range(n):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, px, py)
-        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+    for seg, kind, close in zip(segments, kinds, closes, strict=True):
+        _SEGMENT_POINT(seg, at, at + 4)
+        x, y = point[0], point[1]
+        pt = (a * x + c * y + e, b * x + d * y + f)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = pt
         elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
             out.append((prev[0], prev[1], pt[0], pt[1]))
         # Bézier pieces (rounded corners) are not rulings
-        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None and pt != start:
+        if close and start is not None and pt != start:
             out.append((pt[0], pt[1], start[0], start[1]))
         prev = pt
     return out
 
 
-def _collect_paths(container, count_fn, get_fn, ctm: tuple, out: list, depth: int = 0) -> None:
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    for i in range(count_fn(container)):
-        obj = get_fn(container, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+def _collect_paths(
+    container, count_fn, get_fn, ctm: tuple, out: list, scratch: ctypes.Array, depth: int = 0
+) -> None:
+    n = count_fn(container)
+    # every object's type first, in bulk through the functions' addresses: most objects of a page
+    # are text, and only paths and forms are looked at further
+    handle = container if isinstance(container, int) else ctypes.cast(container, ctypes.c_void_p).value
+    objects = list(map(_GET_OBJECT[get_fn.__name__], itertools.repeat(handle, n), range(n)))
+    kinds = list(map(_GET_TYPE, objects))
+    mode_at, stroke_at = ctypes.addressof(scratch), ctypes.addressof(scratch) + 4
+    for obj, kind in zip(objects, kinds, strict=True):
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
-            visible = (stroke.value and _color_visible(pdfium_c.FPDFPageObj_GetStrokeColor, obj)) or (
-                fill_mode.value and _color_visible(pdfium_c.FPDFPageObj_GetFillColor, obj)
+            _GET_DRAW_MODE(obj, mode_at, stroke_at)
+            fill_mode, stroke = scratch[0], scratch[1]
+            visible = (stroke and _color_visible(_GET_STROKE_COLOR, obj, scratch)) or (
+                fill_mode and _color_visible(_GET_FILL_COLOR, obj, scratch)
             )
             if visible:
-                out.extend(_path_segments(obj, _compose(_matrix(obj), ctm)))
+                path = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
+                out.extend(_path_segments(obj, _compose(_matrix(path), ctm), scratch))
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            form = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
             _collect_paths(
-                obj,
+                form,
                 pdfium_c.FPDFFormObj_CountObjects,
                 pdfium_c.FPDFFormObj_GetObject,
-                _compose(_matrix(obj), ctm),
+                _compose(_matrix(form), ctm),
                 out,
+                scratch,
                 depth + 1,
             )
+
+
+def _by_address(func, restype, *argtypes):  # type: ignore[no-untyped-def]
+    """`func` called through its address with plain integer handles (no ctypes objects)."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_GET_OBJECT = {
+    name: _by_address(getattr(pdfium_c, name), ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    for name in ("FPDFPage_GetObject", "FPDFFormObj_GetObject")
+}
+_GET_TYPE = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_COUNT_SEGMENTS = _by_address(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_GET_SEGMENT = _by_address(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_SEGMENT_TYPE = _by_address(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_SEGMENT_CLOSE = _by_address(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
+_SEGMENT_POINT = _by_address(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, *[ctypes.c_void_p] * 3)
+_GET_DRAW_MODE = _by_address(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int, *[ctypes.c_void_p] * 3)
+_GET_STROKE_COLOR, _GET_FILL_COLOR = (
+    _by_address(f, ctypes.c_int, *[ctypes.c_void_p] * 5)
+    for f in (pdfium_c.FPDFPageObj_GetStrokeColor, pdfium_c.FPDFPageObj_GetFillColor)
+)
 
 
 def page_edges(page_raw, view: View) -> list[dict]:
     """Horizontal and vertical ruling edges of a page as displayed, in pdfplumber's edge format."""
     segments: list[tuple[float, float, float, float]] = []
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    _collect_paths(page_raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, identity, segments)
+    scratch = (ctypes.c_uint * 4)()  # out-parameters of the calls by address
+    _collect_paths(
+        page_raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, identity, segments, scratch
+    )
     edges = []
     for ux0, uy0, ux1, uy1 in segments:
         x0, y0 = view.point(ux0, uy0)
@@ -211,13 +251,38 @@ def _index(bounds: list[float], v: float) -> int:
     return i
 
 
-def _intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+def _intersections(edges: list[dict], tol: float) -> tuple[dict, dict]:
+    """pdfplumber's `edges_to_intersections` on arrays: for each crossing point (x of a vertical,
+    top of a horizontal, within `tol`), the identities of the vertical and horizontal edges
+    through it."""
+    vs = [e for e in edges if e["orientation"] == "v"]
+    hs = [e for e in edges if e["orientation"] == "h"]
+    v_ids: dict[tuple[float, float], set[int]] = {}
+    h_ids: dict[tuple[float, float], set[int]] = {}
+    if not vs or not hs:
+        return v_ids, h_ids
+    v = np.array([(e["x0"], e["top"], e["bottom"]) for e in vs], dtype=np.float64)
+    h = np.array([(e["top"], e["x0"], e["x1"]) for e in hs], dtype=np.float64)
+    vx, vtop, vbottom = v[:, 0:1], v[:, 1:2], v[:, 2:3]
+    htop, hx0, hx1 = h[:, 0], h[:, 1], h[:, 2]
+    cross = (vtop <= htop + tol) & (vbottom >= htop - tol) & (vx >= hx0 - tol) & (vx <= hx1 + tol)
+    for i, j in zip(*np.nonzero(cross), strict=True):
+        ve, he = vs[i], hs[j]
+        vertex = (ve["x0"], he["top"])
+        if vertex in v_ids:
+            v_ids[vertex].add(id(ve))
+            h_ids[vertex].add(id(he))
+        else:
+            v_ids[vertex] = {id(ve)}
+            h_ids[vertex] = {id(he)}
+    return v_ids, h_ids
+
+
+def _intersections_to_cells(v_ids: dict, h_ids: dict) -> list[tuple[float, float, float, float]]:
     """pdfplumber's smallest-cell search, with edge identity kept as sets of ints (much faster)."""
-    v_ids = {pt: {id(e) for e in d["v"]} for pt, d in intersections.items()}
-    h_ids = {pt: {id(e) for e in d["h"]} for pt, d in intersections.items()}
     by_x: dict[float, list[float]] = {}
     by_y: dict[float, list[float]] = {}
-    for x, y in intersections:
+    for x, y in v_ids:
         by_x.setdefault(x, []).append(y)
         by_y.setdefault(y, []).append(x)
     for v in by_x.values():
@@ -225,22 +290,25 @@ def _intersections_to_cells(intersections: dict) -> list[tuple[float, float, flo
     for v in by_y.values():
         v.sort()
     cells = []
-    for pt in sorted(intersections):
+    for pt in sorted(v_ids):
         x, y = pt
-        below = [b for b in by_x[x] if b > y]
-        right = [r for r in by_y[y] if r > x]
+        column, row = by_x[x], by_y[y]
+        below = column[bisect_right(column, y) :]
+        right = row[bisect_right(row, x) :]
+        v_here, h_here = v_ids[pt], h_ids[pt]
         found = None
         for by in below:
-            if not v_ids[pt] & v_ids[(x, by)]:
+            if v_here.isdisjoint(v_ids[(x, by)]):
                 continue
+            h_below = h_ids[(x, by)]
             for rx in right:
-                if not h_ids[pt] & h_ids[(rx, y)]:
+                if h_here.isdisjoint(h_ids[(rx, y)]):
                     continue
                 corner = (rx, by)
                 if (
-                    corner in intersections
-                    and v_ids[corner] & v_ids[(rx, y)]
-                    and h_ids[corner] & h_ids[(x, by)]
+                    corner in v_ids
+                    and not v_ids[corner].isdisjoint(v_ids[(rx, y)])
+                    and not h_ids[corner].isdisjoint(h_below)
                 ):
                     found = (x, y, rx, by)
                     break
@@ -251,17 +319,44 @@ def _intersections_to_cells(intersections: dict) -> list[tuple[float, float, flo
     return cells
 
 
+def _cells_to_tables(cells: list[tuple[float, float, float, float]]) -> list[list[tuple]]:
+    """pdfplumber's `cells_to_tables`: the groups of cells that touch at corners, top-to-bottom
+    then left-to-right by their first corner, single cells dropped. Its repeated sweeps find the
+    connected groups; a union-find over the corners finds the same groups in one pass."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple[float, float], int] = {}
+    for i, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            j = owner.setdefault(corner, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[tuple]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    tables = sorted(groups.values(), key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
 def find_grids(edges: list[dict]) -> list[Grid]:
     """Ruled tables on a page, each as a grid of cells with spans."""
     if len(edges) < 4:
         return []
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
+    from pdfplumber.table import merge_edges
 
     edges = merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
     edges, open_tops, open_bottoms = _close_open_ends(edges)
-    cells = _intersections_to_cells(edges_to_intersections(edges, SNAP, SNAP))
+    cells = _intersections_to_cells(*_intersections(edges, SNAP))
     grids = []
-    for boxes in cells_to_tables(cells):
+    for boxes in _cells_to_tables(cells):
         xs = _cluster([v for b in boxes for v in (b[0], b[2])], 1.0)
         ys = _cluster([v for b in boxes for v in (b[1], b[3])], 1.0)
         if len(xs) < 3 or len(ys) < 2:  # one column: a boxed paragraph, not a table

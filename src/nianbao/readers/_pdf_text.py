@@ -7,8 +7,10 @@ punctuation and 一 then get the full line height, so line grouping does not dep
 from __future__ import annotations
 
 import ctypes
+import itertools
 from dataclasses import dataclass
 
+import numpy as np
 import pypdfium2.raw as pdfium_c
 
 _SPACES = {0x20, 0x3000, 0xA0, 0x0D, 0x0A, 0x09, 0xFFFE, 0x00}
@@ -74,67 +76,148 @@ class View:
 
 
 def page_chars(textpage_raw, view: View) -> list[Char]:
-    """Visible characters of a page in content order, with top-down boxes; whitespace dropped."""
+    """Visible characters of a page in content order, with top-down boxes; whitespace dropped.
+
+    The boxes are fetched in bulk: PDFium has no call for many boxes at once, so each one is a
+    call straight to the function's address writing into a numpy array (no ctypes objects per
+    character), and the geometry is then computed on whole arrays.
+    """
     n = pdfium_c.FPDFText_CountChars(textpage_raw)
-    rect = pdfium_c.FS_RECTF()
-    prect = ctypes.byref(rect)
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
-    pl, pr, pb, pt = (ctypes.byref(v) for v in (l, r, b, t))
-    get_unicode = pdfium_c.FPDFText_GetUnicode
-    get_loose = pdfium_c.FPDFText_GetLooseCharBox
-    get_tight = pdfium_c.FPDFText_GetCharBox
-    raw: list[tuple[str, float, float, float, float, float, float, float, float, bool, list[bool]]] = []
+    if n <= 0:
+        return []
     codes = _all_codes(textpage_raw, n)
-    for i in range(n):
-        code = codes[i] if codes is not None else get_unicode(textpage_raw, i)
-        if code in _SPACES or code < 0x20:
-            if code in (0x20, 0xA0, 0x3000) and raw:
-                raw[-1][10][0] = True
-            continue  # spacing is recomputed from geometry: PDF spaces are unreliable
-        if 0xD800 <= code <= 0xDFFF:
-            continue  # a lone surrogate half: rare, and not text a report depends on
-        if not get_tight(textpage_raw, i, pl, pr, pb, pt):
+    if codes is None:
+        codes = [pdfium_c.FPDFText_GetUnicode(textpage_raw, i) for i in range(n)]
+    # which characters are kept, and which kept one a space follows (PDF spaces are unreliable:
+    # spacing is recomputed from geometry, but a space in the PDF is remembered on the character
+    # before it)
+    keep: list[int] = []
+    for i, code in enumerate(codes):
+        if code in _SPACES or code < 0x20 or 0xD800 <= code <= 0xDFFF:
             continue
-        ok = bool(get_loose(textpage_raw, i, prect))
-        raw.append(
-            (
-                chr(code),
-                l.value,
-                b.value,
-                r.value,
-                t.value,
-                rect.left,
-                rect.bottom,
-                rect.right,
-                rect.top,
-                ok,
-                [False],
-            )
-        )
-    sizes = sorted(max(e[7] - e[5], e[8] - e[6]) for e in raw if e[9])
-    typical = sizes[len(sizes) // 2] if sizes else 12.0
-    box = view.box
-    out: list[Char] = []
-    for text, x0, y0, x1, y1, lx0, ly0, lx1, ly1, ok, space in raw:
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        if (
-            ok
-            and lx1 - lx0 <= 2 * typical
-            and ly1 - ly0 <= 2 * typical
-            and lx0 <= cx <= lx1
-            and ly0 <= cy <= ly1
-            and _tall_enough(shown := box(lx0, ly0, lx1, ly1), typical)
-        ):
-            out.append(Char(text, *shown, space[0]))
-        else:
-            # PDFium's loose box is nonsense for some glyphs (WPS vertical labels), or as flat as
-            # the ink of 一 (Chromium's fonts): fall back to the ink box, stretched to the typical
-            # line height around its centre, so the glyph stays on its line
-            vx0, vtop, vx1, vbottom = box(x0, y0, x1, y1)
-            mid = (vtop + vbottom) / 2
-            half = max(vbottom - vtop, typical) / 2
-            out.append(Char(text, vx0, mid - half, vx1, mid + half, space[0]))
-    return out
+        keep.append(i)
+    if not keep:
+        return []
+    m = len(keep)
+    tight = np.zeros((m, 4))  # left, right, bottom, top: FPDFText_GetCharBox's order
+    loose = np.zeros((m, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    page = ctypes.cast(textpage_raw, ctypes.c_void_p).value
+    t0, l0 = tight.ctypes.data, loose.ctypes.data
+    pages = itertools.repeat(page, m)
+    got = np.fromiter(
+        map(
+            _GET_CHAR_BOX,
+            pages,
+            keep,
+            range(t0, t0 + 32 * m, 32),
+            range(t0 + 8, t0 + 32 * m, 32),
+            range(t0 + 16, t0 + 32 * m, 32),
+            range(t0 + 24, t0 + 32 * m, 32),
+        ),
+        dtype=np.int32,
+        count=m,
+    )
+    ok = np.fromiter(
+        map(_GET_LOOSE_CHAR_BOX, itertools.repeat(page, m), keep, range(l0, l0 + 16 * m, 16)),
+        dtype=np.int32,
+        count=m,
+    )
+    present = got != 0  # a character PDFium has no box for is skipped
+    # the space flag goes to the last character kept before the space (with a box)
+    space_after = np.zeros(m, dtype=bool)
+    index_of = {i: k for k, i in enumerate(keep)}
+    last = -1
+    for i, code in enumerate(codes):
+        k = index_of.get(i)
+        if k is not None:
+            if present[k]:
+                last = k
+        elif code in (0x20, 0xA0, 0x3000) and last >= 0:
+            space_after[last] = True
+    if not present.all():
+        sel = np.flatnonzero(present)
+        tight, loose, ok, space_after = tight[sel], loose[sel], ok[sel], space_after[sel]
+        keep = [keep[k] for k in sel.tolist()]
+    if not keep:
+        return []
+    ok = ok != 0
+    x0, x1, y0, y1 = tight[:, 0], tight[:, 1], tight[:, 2], tight[:, 3]
+    loose64 = loose.astype(np.float64)
+    lx0, ly1, lx1, ly0 = loose64[:, 0], loose64[:, 1], loose64[:, 2], loose64[:, 3]
+    sizes = _max(lx1 - lx0, ly1 - ly0)[ok]
+    if sizes.size and not np.isnan(sizes).any():
+        typical = float(np.sort(sizes)[sizes.size // 2])
+    elif sizes.size:  # NaN boxes: the order Python's sort gives them
+        ordered = sorted(sizes.tolist())
+        typical = ordered[len(ordered) // 2]
+    else:
+        typical = 12.0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    sx0, stop, sx1, sbottom = _view_box(view, lx0, ly0, lx1, ly1)
+    use_loose = (
+        ok
+        & (lx1 - lx0 <= 2 * typical)
+        & (ly1 - ly0 <= 2 * typical)
+        & (lx0 <= cx)
+        & (cx <= lx1)
+        & (ly0 <= cy)
+        & (cy <= ly1)
+        & (sbottom - stop >= 0.5 * typical)
+    )
+    # PDFium's loose box is nonsense for some glyphs (WPS vertical labels), or as flat as the
+    # ink of 一 (Chromium's fonts): fall back to the ink box, stretched to the typical line
+    # height around its centre, so the glyph stays on its line
+    vx0, vtop, vx1, vbottom = _view_box(view, x0, y0, x1, y1)
+    mid = (vtop + vbottom) / 2
+    half = _max(vbottom - vtop, np.float64(typical)) / 2
+    out_x0 = np.where(use_loose, sx0, vx0).tolist()
+    out_top = np.where(use_loose, stop, mid - half).tolist()
+    out_x1 = np.where(use_loose, sx1, vx1).tolist()
+    out_bottom = np.where(use_loose, sbottom, mid + half).tolist()
+    texts = [chr(codes[i]) for i in keep]
+    return list(map(Char, texts, out_x0, out_top, out_x1, out_bottom, space_after.tolist()))
+
+
+def _max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Python's max(a, b) elementwise: b only where b > a (the first wins ties, signed zeros
+    and NaN included, as in the per-character code this replaces)."""
+    return np.where(b > a, b, a)
+
+
+def _min(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.where(b < a, b, a)
+
+
+def _view_box(
+    view: View, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`View.box` on arrays."""
+    ax, ay = _view_point(view, x0, y0)
+    bx, by = _view_point(view, x1, y1)
+    return _min(ax, bx), _min(ay, by), _max(ax, bx), _max(ay, by)
+
+
+def _view_point(view: View, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r = view.rotation
+    if r == 0:
+        return x - view.left, view.top - y
+    if r == 90:
+        return y - view.bottom, x - view.left
+    if r == 180:
+        return view.right - x, y - view.bottom
+    return view.top - y, view.right - x
+
+
+def _address_call(func, *argtypes):  # type: ignore[no-untyped-def]
+    """`func` called through its address with plain pointer arguments: no ctypes conversion
+    of pointer objects per call."""
+    return ctypes.CFUNCTYPE(ctypes.c_int, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_GET_CHAR_BOX = _address_call(pdfium_c.FPDFText_GetCharBox, _P, _I, _P, _P, _P, _P)
+_GET_LOOSE_CHAR_BOX = _address_call(pdfium_c.FPDFText_GetLooseCharBox, _P, _I, _P)
+_GET_TEXT = _address_call(pdfium_c.FPDFText_GetText, _P, _I, _I, _P)
 
 
 def _tall_enough(shown: tuple[float, float, float, float], typical: float) -> bool:
@@ -146,65 +229,97 @@ def _all_codes(textpage_raw, n: int) -> list[int] | None:
     """All code points in one call; None when the UTF-16 text does not align with char indices."""
     if n <= 0:
         return []
-    buf = ctypes.create_string_buffer((n + 1) * 2)
-    got = pdfium_c.FPDFText_GetText(textpage_raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    buf = np.zeros(n + 1, dtype=np.uint16)
+    got = _GET_TEXT(ctypes.cast(textpage_raw, ctypes.c_void_p).value, 0, n, buf.ctypes.data)
     if got != n + 1:
         return None
-    units = memoryview(buf.raw[: 2 * n]).cast("H")
-    if any(0xD800 <= u <= 0xDFFF for u in units):
+    units = buf[:n]
+    if ((units >= 0xD800) & (units <= 0xDFFF)).any():
         return None  # astral characters take two units: index by index is then the safe way
-    return list(units)
+    return units.tolist()
 
 
 def group_lines(chars: list[Char]) -> list[Line]:
-    """Cluster characters into visual lines (top to bottom), each sorted left to right."""
+    """Cluster characters into visual lines (top to bottom), each sorted left to right.
+
+    A character joins the line above it when its centre falls in the band of the line's first
+    character (shrunk so touching lines stay apart) or it overlaps the line's full extent by most
+    of its height. Written out with plain comparisons (min(a, b) is `b if b < a else a`): this
+    runs once per table cell and page, over every character.
+    """
     lines: list[list[Char]] = []
-    bands: list[tuple[float, float]] = []  # the first char's box, shrunk so touching lines stay apart
-    boxes: list[tuple[float, float]] = []  # the full vertical extent of the line so far
-    for ch in sorted(chars, key=lambda c: c.cy):
-        if lines:
-            top, bottom = bands[-1]
-            full_top, full_bottom = boxes[-1]
-            h = max(ch.bottom - ch.top, 0.1)
-            overlap = min(ch.bottom, full_bottom) - max(ch.top, full_top)
-            # small glyphs with a tight box (a comma sitting low) join by overlap
-            if top <= ch.cy <= bottom or overlap >= 0.6 * h:
-                lines[-1].append(ch)
-                boxes[-1] = (min(full_top, ch.top), max(full_bottom, ch.bottom))
+    current: list[Char] = []
+    band_top = band_bottom = full_top = full_bottom = 0.0
+    for ch in sorted(chars, key=_centre_y):
+        top, bottom = ch.top, ch.bottom
+        if current:
+            h = bottom - top
+            if 0.1 > h:
+                h = 0.1
+            lo = full_bottom if full_bottom < bottom else bottom  # min(bottom, full_bottom)
+            hi = full_top if full_top > top else top  # max(top, full_top)
+            cy = (top + bottom) / 2
+            if band_top <= cy <= band_bottom or lo - hi >= 0.6 * h:
+                current.append(ch)
+                if top < full_top:
+                    full_top = top
+                if bottom > full_bottom:
+                    full_bottom = bottom
                 continue
-        lines.append([ch])
-        h = ch.bottom - ch.top
-        bands.append((ch.top + 0.15 * h, ch.bottom - 0.15 * h) if h > 0 else (ch.top - 1, ch.bottom + 1))
-        boxes.append((ch.top, ch.bottom))
-    return [_make_line(sorted(cs, key=lambda c: c.x0)) for cs in lines]
+        current = [ch]
+        lines.append(current)
+        h = bottom - top
+        if h > 0:
+            band_top, band_bottom = top + 0.15 * h, bottom - 0.15 * h
+        else:
+            band_top, band_bottom = top - 1, bottom + 1
+        full_top, full_bottom = top, bottom
+    return [_make_line(sorted(cs, key=_left) if len(cs) > 1 else cs) for cs in lines]
+
+
+def _centre_y(c: Char) -> float:
+    return (c.top + c.bottom) / 2
+
+
+def _left(c: Char) -> float:
+    return c.x0
 
 
 def _make_line(chars: list[Char]) -> Line:
     kept: list[Char] = []
     parts: list[str] = []
+    prev: Char | None = None
+    x0 = top = x1 = bottom = 0.0
     for ch in chars:
-        if kept:
-            prev = kept[-1]
-            if ch.text == prev.text and abs(ch.x0 - prev.x0) < 1.0 and abs(ch.top - prev.top) < 1.0:
+        text = ch.text
+        if prev is None:
+            x0, top, x1, bottom = ch.x0, ch.top, ch.x1, ch.bottom
+        else:
+            if text == prev.text and abs(ch.x0 - prev.x0) < 1.0 and abs(ch.top - prev.top) < 1.0:
                 continue  # fake bold: the same glyph painted twice, slightly offset
-            height = max(ch.bottom - ch.top, 1.0)
+            height = ch.bottom - ch.top
+            if 1.0 > height:
+                height = 1.0
             gap = ch.x0 - prev.x1
             if gap > 1.5 * height:
                 parts.append("  ")  # a wide gap: unruled columns stay visibly apart
-            elif gap > 0.35 * height and (prev.text.isascii() or ch.text.isascii()):
+            elif gap > 0.35 * height and (prev.text.isascii() or text.isascii()):
                 parts.append(" ")  # a word space next to Latin text or digits
-            elif prev.space_after and gap > -0.1 * height and prev.text.isascii() and ch.text.isascii():
+            elif prev.space_after and gap > -0.1 * height and prev.text.isascii() and text.isascii():
                 parts.append(" ")  # the PDF's own space between Latin words ("2023 年" stays "2023年")
+            # the line's box: min()/max() over the kept characters, first one winning ties
+            if ch.x0 < x0:
+                x0 = ch.x0
+            if ch.top < top:
+                top = ch.top
+            if ch.x1 > x1:
+                x1 = ch.x1
+            if ch.bottom > bottom:
+                bottom = ch.bottom
         kept.append(ch)
-        parts.append(ch.text)
-    return Line(
-        kept,
-        "".join(parts),
-        min(c.x0 for c in kept),
-        min(c.top for c in kept),
-        max(c.x1 for c in kept),
-        max(c.bottom for c in kept),
-    )
+        parts.append(text)
+        prev = ch
+    return Line(kept, "".join(parts), x0, top, x1, bottom)
 
 
 def join_cell_lines(lines: list[Line]) -> str:

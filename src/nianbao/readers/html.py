@@ -11,6 +11,8 @@ option, spans are clamped, and the tree walk has a depth limit.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import threading
 
@@ -341,39 +343,82 @@ class _Builder:
     def _grid(
         self, row_cells: list[list[lxml.etree._Element]], texts: list[list[str]], line: int | None
     ) -> Table:
-        index = self._n_tables
-        self._n_tables += 1
-        n_rows = len(row_cells)
-        cells: list[TableCell] = []
-        carry: list[int] = []  # per column: how many more rows a rowspan from above covers
-        dropped = 0
-        for r, tds in enumerate(row_cells):
-            col = 0
-            for td, text in zip(tds, texts[r], strict=True):
-                while col < len(carry) and carry[col] > 0:
+        spans = [[(td.get("rowspan"), td.get("colspan")) for td in tds] for tds in row_cells]
+        table, self._n_tables = _assemble(spans, texts, line, self._n_tables, self.warnings)
+        return table
+
+
+def _assemble(
+    spans: list[list[tuple[str | None, str | None]]],
+    texts: list[list[str]],
+    line: int | None,
+    index: int,
+    warnings: list[str],
+) -> tuple[Table, int]:
+    """A data table from its rows of (rowspan, colspan) attribute values and cell texts: the
+    cells placed on the grid as a browser does. Returns the table and the next table index."""
+    n_rows = len(spans)
+    cells: list[TableCell] = []
+    append = cells.append
+    provs = _table_provs(index)
+    carry: list[int] = []  # per column: how many more rows a rowspan from above covers
+    dropped = 0
+    too_wide = False  # a colspan beyond SANE_COLSPAN
+    for r, row in enumerate(spans):
+        col = 0
+        n_carry = len(carry)
+        row_provs = provs[r] if r < _PROV_ROWS else ()
+        n_provs = len(row_provs)
+        for (rs, cs), text in zip(row, texts[r], strict=True):
+            if n_carry:
+                while col < n_carry and carry[col] > 0:
                     col += 1
-                if col >= MAX_COLS:
-                    dropped += 1
-                    continue
-                colspan = min(_span(td.get("colspan"), MAX_COLSPAN), MAX_COLS - col)
-                rowspan = _span(td.get("rowspan"), n_rows - r)
-                if len(carry) < col + colspan:
-                    carry.extend([0] * (col + colspan - len(carry)))
+            if col >= MAX_COLS:
+                dropped += 1
+                continue
+            colspan = 1 if not cs or cs == "1" else min(_span(cs, MAX_COLSPAN), MAX_COLS - col)
+            rowspan = 1 if not rs or rs == "1" else _span(rs, n_rows - r)
+            # a cell of one row leaves nothing for the rows below, unless it overwrites a rowspan
+            # from above (overlapping spans): then the walk's bookkeeping is kept exactly
+            if rowspan > 1 or col < n_carry:
+                if n_carry < col + colspan:
+                    carry.extend([0] * (col + colspan - n_carry))
+                    n_carry = len(carry)
                 for k in range(col, col + colspan):
                     carry[k] = rowspan
-                cells.append(
-                    TableCell(text, r, col, rowspan, colspan, Provenance(table=index, row=r, col=col))
-                )
-                col += colspan
+            if colspan > SANE_COLSPAN:
+                too_wide = True
+            prov = row_provs[col] if col < n_provs else Provenance(table=index, row=r, col=col)
+            append(TableCell(text, r, col, rowspan, colspan, prov))
+            col += colspan
+        if carry:
             carry = [c - 1 if c > 0 else 0 for c in carry]
-        if dropped:
-            self.warnings.append(f"表格{index + 1}列数过多，已忽略 {dropped} 个单元格")
+            if not any(carry):
+                carry = []
+    if dropped:
+        warnings.append(f"表格{index + 1}列数过多，已忽略 {dropped} 个单元格")
+    if too_wide:
         # An absurd colspan must not widen the grid beyond what the other cells show.
         width = max((c.col + (c.colspan if c.colspan <= SANE_COLSPAN else 1) for c in cells), default=0)
         for c in cells:
             if c.col + c.colspan > width:
                 c.colspan = max(1, width - c.col)
-        return Table(cells, Provenance(table=index, line=line))
+    return Table(cells, Provenance(table=index, line=line)), index + 1
+
+
+@functools.lru_cache(maxsize=32)
+def _table_provs(table: int) -> list[list[Provenance]]:
+    # Provenance is frozen: one object per cell position is shared by every document, which
+    # saves building a nine-field frozen dataclass per cell (the largest cost of a big table)
+    return [[Provenance(table=table, row=r, col=c) for c in range(_PROV_COLS)] for r in range(_PROV_ROWS)]
+
+
+_PROV_ROWS, _PROV_COLS = 64, 32
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_prov(line: int | None) -> Provenance:
+    return Provenance(line=line)
 
 
 def cell_text(td: lxml.etree._Element) -> str:
@@ -434,6 +479,241 @@ def _collect(el: lxml.etree._Element, out: list[str], depth: int) -> int:
     return n_blocks
 
 
+# --- the fast path ----------------------------------------------------------------------------
+# The walk above is the definition; this is the same walk done by libxslt in C. A stylesheet
+# renders the body as one string of text pieces and markers (noncharacters U+FDD0…, which no
+# page text contains: a page that does is read by the walk), and Python turns that string into
+# the same blocks with a few bulk regex passes instead of a call per element. Anything unusual
+# (very deep nesting, a cell that makes its table a layout table without a rendering for it)
+# gives None and the walk reads the page.
+
+_F = "\ufdd0"  # a block boundary (flush)
+_E, _M = "\ufdd1", "\ufdd2"  # _E line _M: an element starts or ends (its text or tail follows)
+_TS, _TH, _TE = "\ufdd3", "\ufdd4", "\ufdd5"  # a data table: _TS line _SEP n _TH rows _TE
+_ROW, _CELL, _SEP = "\ufdd6", "\ufdd7", "\ufdd8"  # a row: _ROW (_CELL [_RS …] [_CS …] _SEP text)*
+_BO, _BC, _BR = "\ufdd9", "\ufdda", "\ufddb"  # inside a cell: block open, block close, <br>
+_RS, _CS = "\ufddc", "\ufde1"  # in a cell, before _SEP: a rowspan, a colspan attribute value
+_PS, _PE = "\ufddd", "\ufdde"  # a <pre>: _PS line _TH text _PE
+_SS, _SE = "\ufddf", "\ufde0"  # a script that may carry the page: _SS depth _TH text _SE
+# libxslt counts nested template calls, at least one per element level: a page nested deeper
+# than this makes the transform fail (the walk then reads it, with its own MAX_DEPTH rules). The
+# limit is process-wide; nothing else here runs XSLT, and 160 is far above any real page.
+_FAST_DEPTH = 160
+lxml.etree.XSLT.set_global_max_depth(_FAST_DEPTH)
+_FAST_TABLES = 100  # a data table's number is counted over the page: quadratic in the tables
+_MARK_ENTITY = re.compile(rb"&#(?:[xX]0*[fF][dD][cCdDeEfF]|0*6(?:49[6-9][0-9]|50[0-3][0-9]))")
+_LINE_MARK = re.compile(f"{_E}[^{_M}]*{_M}")
+# a line break that may sit between two wide characters: a cheap scan before _NL_BETWEEN_WIDE,
+# whose leading lookbehind makes it slow to run over text that has none
+_NL_HIT = re.compile(rf"[\r\n][ \t\r\n\f\v\xa0\u3000]*[{_WIDE}]")
+# A piece of a block (from one _F to the next) with some text that is not whitespace: the
+# line of its first text (the last of the marks that open the piece; text, even whitespace,
+# always follows a mark) and the rest of the piece. Pieces of marks and whitespace only, most
+# of a page, are skipped inside the regex engine.
+_PARAGRAPH = re.compile(
+    rf"{_F}(?:{_E}[0-9-]*{_M})*{_E}([0-9-]*){_M}(?=(?:{_E}[0-9-]*{_M}|\s)*+[^{_F}\s])([^{_F}]*)"
+)
+_MARKS = tuple(chr(c) for c in range(0xFDD0, 0xFDE2))
+_SECTION = re.compile(f"({_TS}[^{_TE}]*{_TE}|{_PS}[^{_PE}]*{_PE}|{_SS}[^{_SE}]*{_SE})")
+# a cell's span attributes, in either order: (rowspan, colspan, rowspan)
+_SPANS = re.compile(
+    f"{_CELL}(?:{_RS}([^{_CS}{_SEP}]*))?(?:{_CS}([^{_RS}{_SEP}]*))?(?:{_RS}([^{_SEP}]*))?{_SEP}"
+)
+# a cell with more block elements than LAYOUT_BLOCKS (a cell's text runs to the next _CELL)
+_MANY_BLOCKS = re.compile(f"{_CELL}(?:[^{_CELL}{_BO}]*{_BO}){{{LAYOUT_BLOCKS + 1}}}")
+# the line breaks of a cell with the whitespace after them, then the whitespace before them:
+# one "\n" (empty lines dropped; every "\n" of the page's own is a space by then)
+_CELL_BREAKS = re.compile(rf"[{_BO}{_BC}{_BR}][\s{_BO}{_BC}{_BR}]*")
+_SPACE_BEFORE_BREAK = re.compile(r"\s+\n")
+
+
+def _xslt_source(root: str = '<xsl:apply-templates select="/*/body[1]"/>') -> bytes:
+    def names(tags: frozenset[str]) -> str:
+        return "|".join(sorted(tags))
+
+    line = '<xsl:value-of select="saxon:line-number()"/>'
+    mark = f"{_E}{line}{_M}"
+    rows = "tr|thead/tr|tbody/tr|tfoot/tr"
+    cells = f"({rows})/*[self::td or self::th]"
+    xsl = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:saxon="http://icl.com/saxon" extension-element-prefixes="saxon">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:param name="table"/>
+<xsl:template match="/">{root}</xsl:template>
+<xsl:template match="*">{mark}<xsl:apply-templates/>{mark}</xsl:template>
+<xsl:template match="{names(_DROP)}">{mark}</xsl:template>
+<xsl:template match="script[contains(., 'content')]">{_SS}<xsl:value-of select="count(ancestor::*) - 1"/>{_TH}<xsl:value-of select="."/>{_SE}{mark}</xsl:template>
+<xsl:template match="br">{_F}{mark}</xsl:template>
+<xsl:template match="pre">{_F}{_PS}{line}{_TH}<xsl:value-of select="."/>{_PE}{_F}{mark}</xsl:template>
+<xsl:template match="{names(_BLOCK - _SPECIAL)}">{_F}{mark}<xsl:apply-templates/>{_F}{mark}</xsl:template>
+<xsl:template match="table">{_F}<xsl:apply-templates select="caption[1]"/><xsl:choose>
+  <xsl:when test=".//table or not(({cells})[2])"><xsl:apply-templates select="{cells}"/></xsl:when>
+  <xsl:otherwise>{_TS}{line}{_SEP}<xsl:value-of select="count(preceding::table) + count(ancestor::table)"/>{_TH}<xsl:for-each select="*"><xsl:choose>
+    <xsl:when test="self::tr">{_ROW}<xsl:call-template name="cells"/></xsl:when>
+    <xsl:when test="self::tbody or self::thead or self::tfoot"><xsl:for-each select="tr">{_ROW}<xsl:call-template name="cells"/></xsl:for-each></xsl:when>
+  </xsl:choose></xsl:for-each>{_TE}</xsl:otherwise>
+</xsl:choose>{_F}{mark}</xsl:template>
+<xsl:template name="cells"><xsl:for-each select="*[self::td or self::th]">{_CELL}<xsl:apply-templates select="@rowspan|@colspan" mode="s"/>{_SEP}<xsl:apply-templates mode="c"/></xsl:for-each></xsl:template>
+<xsl:template match="@rowspan" mode="s">{_RS}<xsl:value-of select="."/></xsl:template>
+<xsl:template match="@colspan" mode="s">{_CS}<xsl:value-of select="."/></xsl:template>
+<xsl:template match="{names(_DROP)}" mode="c"/>
+<xsl:template match="br" mode="c">{_BR}</xsl:template>
+<xsl:template match="{names(_BLOCK)}" mode="c">{_BO}<xsl:apply-templates mode="c"/>{_BC}</xsl:template>
+<xsl:template match="table" mode="layout">{_F}<xsl:apply-templates select="{cells}"/>{_F}</xsl:template>
+</xsl:stylesheet>"""
+    return xsl.encode("utf-8")
+
+
+def _transform(name: str = "transform") -> lxml.etree.XSLT:
+    transform = getattr(_local, name, None)
+    if transform is None:
+        # "layout": the cells of one table (the number of tables before it) walked as page
+        # layout, for a table that looked like data until the reader saw how big a cell is
+        source = (
+            _xslt_source('<xsl:apply-templates select="(//table)[$table + 1]" mode="layout"/>')
+            if name == "layout"
+            else _xslt_source()
+        )
+        transform = lxml.etree.XSLT(lxml.etree.XML(source))
+        setattr(_local, name, transform)
+    return transform
+
+
+class _Fast:
+    """The blocks of a rendered body, with the walk's table numbering."""
+
+    def __init__(self, root: lxml.etree._Element) -> None:
+        self.root = root
+        self.blocks: list[Paragraph | Table] = []
+        self.warnings: list[str] = []
+        self.n_tables = 0
+
+    def flow(self, stream: str) -> bool:
+        parts = _SECTION.split(stream)
+        pending = parts[0]
+        for i in range(1, len(parts), 2):
+            section, after = parts[i], parts[i + 1]
+            kind = section[0]
+            if kind == _SS:
+                depth, script = section[1:-1].split(_TH, 1)
+                embedded = _embedded_body(script)
+                if embedded is None:  # no page in it: the text around it runs on
+                    pending += after
+                    continue
+                if not self.paragraphs(pending):
+                    return False
+                walker = _Builder()
+                walker._n_tables = self.n_tables
+                walker.walk(embedded, int(depth) + 1)
+                walker.flush()
+                self.blocks.extend(walker.blocks)
+                self.warnings.extend(walker.warnings)
+                self.n_tables = walker._n_tables
+            elif kind == _PS:
+                if not self.paragraphs(pending):
+                    return False
+                line, text = section[1:-1].split(_TH, 1)
+                prov = _line_prov(_line(line))
+                for raw in text.splitlines():
+                    text = _INVISIBLE.sub("", raw).rstrip()
+                    if text.strip():
+                        self.blocks.append(Paragraph(text, prov))
+            elif not self.paragraphs(pending) or not self.table(section):
+                return False
+            pending = after
+        return self.paragraphs(pending)
+
+    def paragraphs(self, flow: str) -> bool:
+        found = _PARAGRAPH.findall(_F + flow)
+        if not found:
+            return True
+        # the pieces with text normalised together, one regex pass each: no pattern crosses _F
+        text = _LINE_MARK.sub("", _F.join([raw for _, raw in found]))
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+        if ("\n" in text or "\r" in text) and _NL_HIT.search(text):
+            text = _join_wide_lines(text)
+        blocks = self.blocks
+        for (line, _), piece in zip(found, _WS.sub(" ", text).split(_F), strict=True):
+            if piece := piece.strip():
+                blocks.append(Paragraph(piece, _line_prov(_line(line))))
+        return True
+
+    def table(self, section: str) -> bool:
+        head, body = section[1:-1].split(_TH, 1)
+        line, before = head.split(_SEP)
+        raw_rows = body.split(_ROW)[1:]
+        text = _SPANS.sub(_CELL, body)
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+        if ("\n" in text or "\r" in text) and _NL_HIT.search(text):
+            text = _NL_BETWEEN_WIDE.sub("", text)
+        text = _WS.sub(" ", text)
+        many_blocks = text.count(_BO) > LAYOUT_BLOCKS
+        if _BO in text or _BR in text:
+            text = _SPACE_BEFORE_BREAK.sub("\n", _CELL_BREAKS.sub("\n", text))
+        texts = [[cell.strip() for cell in row.split(_CELL)[1:]] for row in text.split(_ROW)[1:]]
+        # the walk's test, cell by cell: a cell of article size makes the table page layout
+        layout = max(map(len, itertools.chain.from_iterable(texts)), default=0) > LAYOUT_CHARS
+        if many_blocks and not layout:
+            layout = _MANY_BLOCKS.search(body) is not None
+        if layout:
+            transform = _transform("layout")
+            stream = str(transform(self.root.getroottree(), table=str(int(before))))
+            return self.flow(stream)
+        spans = [[(a or c, b) for a, b, c in _SPANS.findall(row)] for row in raw_rows]
+        table, self.n_tables = _assemble(spans, texts, _line(line), self.n_tables, self.warnings)
+        self.blocks.append(table)
+        return True
+
+
+def _join_wide_lines(text: str) -> str:
+    """`_NL_BETWEEN_WIDE` applied to each piece of `text` (between two _F) where a cheap scan
+    finds a line break before a wide character: its leading lookbehind is slow to run anywhere
+    else. The pattern never crosses _F, so piece by piece is the same as all at once."""
+    out: list[str] = []
+    done = 0
+    for hit in _NL_HIT.finditer(text):
+        at = hit.start()
+        if at < done:
+            continue
+        start = text.rfind(_F, 0, at) + 1
+        end = text.find(_F, at)
+        if end < 0:
+            end = len(text)
+        out.append(text[done:start])
+        out.append(_NL_BETWEEN_WIDE.sub("", text[start:end]))
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _line(digits: str) -> int | None:
+    line = int(digits)
+    return line if line > 0 else None
+
+
+def _may_hold_marks(text: str, data: bytes) -> bool:
+    """Might the page's text contain one of the marks (as itself or as a character reference)?
+    One-character searches run at memory speed; a regex pass with a literal prefix nearly so."""
+    return any(mark in text for mark in _MARKS) or _MARK_ENTITY.search(data) is not None
+
+
+def _fast_blocks(text: str, data: bytes, root: lxml.etree._Element) -> _Fast | None:
+    """The body's blocks by the stylesheet, or None when the walk must read this page."""
+    if _may_hold_marks(text, data) or root.xpath("count(//table)") > _FAST_TABLES:
+        return None
+    try:
+        stream = str(_transform()(root.getroottree()))
+    except lxml.etree.XSLTApplyError:  # nested too deep
+        return None
+    fast = _Fast(root)
+    try:
+        return fast if fast.flow(stream) else None
+    except (ValueError, IndexError):  # a rendering this code did not expect: the walk decides
+        return None
+
+
 def _head_text(data: bytes) -> str:
     head = data[:2048]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1:64:2].count(0) > 8 or head[0:64:2].count(0) > 8:
@@ -478,6 +758,11 @@ def read(data: bytes, source: str) -> Document:
         if key and value and key not in doc.metadata:
             doc.metadata[key] = value[:1000]
     body = root.find("body")
+    fast = _fast_blocks(text, utf8, root) if body is not None else None
+    if fast is not None:
+        doc.blocks = fast.blocks
+        doc.warnings.extend(fast.warnings)
+        return doc
     builder = _Builder()
     builder.walk(body if body is not None else root)
     builder.flush()

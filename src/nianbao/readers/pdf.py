@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -165,17 +167,10 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
     if not chars:
         return [], height, False
     grids = find_grids(page_edges(page.raw, view)) if _may_have_rulings(page) else []
-    grids = [g for g in grids if _has_text(g, chars)]
-    per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
-    outside: list[Char] = []
-    for ch in chars:
-        for gi, g in enumerate(grids):
-            ci = g.cell_at(ch.cx, ch.cy)
-            if ci is not None:
-                per_cell[gi][ci].append(ch)
-                break
-        else:
-            outside.append(ch)
+    per_cell: list[list[list[Char]]] = []
+    outside: list[Char] = chars
+    if grids:
+        grids, per_cell, outside = _place_chars(grids, chars)
     items = [_PageItem(line.top, page_no, line=line) for line in group_lines(outside)]
     for g, cell_chars in zip(grids, per_cell, strict=True):
         cells = [
@@ -194,14 +189,55 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
     return items, height, True
 
 
+def _place_chars(
+    grids: list[Grid], chars: list[Char]
+) -> tuple[list[Grid], list[list[list[Char]]], list[Char]]:
+    """The grids with text in them, the characters of each of their cells, and the characters
+    outside every grid. A character belongs to the first grid with a cell at its centre (a hole
+    in one grid lets it fall to the next); each list keeps the characters' order.
+
+    Done on arrays: the character centres are tested against each grid's box and found in its
+    rulings with one searchsorted per grid.
+    """
+    x0 = np.fromiter((c.x0 for c in chars), dtype=np.float64, count=len(chars))
+    x1 = np.fromiter((c.x1 for c in chars), dtype=np.float64, count=len(chars))
+    top = np.fromiter((c.top for c in chars), dtype=np.float64, count=len(chars))
+    bottom = np.fromiter((c.bottom for c in chars), dtype=np.float64, count=len(chars))
+    cx, cy = (x0 + x1) / 2, (top + bottom) / 2
+    # a ruled frame with no text inside (a border, a signature box) is not a table
+    kept = []
+    for g in grids:
+        gx0, gtop, gx1, gbottom = g.bbox
+        if ((gx0 < cx) & (cx < gx1) & (gtop < cy) & (cy < gbottom)).any():
+            kept.append(g)
+    owner = np.full(len(chars), -1)  # grid index of each character
+    cell = np.full(len(chars), -1)
+    for gi, g in enumerate(kept):
+        gx0, gtop, gx1, gbottom = g.bbox
+        free = (owner < 0) & (gx0 < cx) & (cx < gx1) & (gtop < cy) & (cy < gbottom)
+        if not free.any():
+            continue
+        where = np.flatnonzero(free)
+        cols = np.searchsorted(np.asarray(g.xs), cx[where], side="right") - 1
+        rows = np.searchsorted(np.asarray(g.ys), cy[where], side="right") - 1
+        found = np.array(
+            [g._lookup.get((r, c), -1) for r, c in zip(rows.tolist(), cols.tolist(), strict=True)]
+        )
+        hit = found >= 0
+        owner[where[hit]] = gi
+        cell[where[hit]] = found[hit]
+    per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in kept]
+    outside: list[Char] = []
+    for ch, gi, ci in zip(chars, owner.tolist(), cell.tolist(), strict=True):
+        if gi < 0:
+            outside.append(ch)
+        else:
+            per_cell[gi][ci].append(ch)
+    return kept, per_cell, outside
+
+
 def _may_have_rulings(page: pdfium.PdfPage) -> bool:
     return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
-
-
-def _has_text(grid: Grid, chars: list[Char]) -> bool:
-    """A ruled frame with no text inside (a border, a signature box) is not a table."""
-    x0, top, x1, bottom = grid.bbox
-    return any(x0 < c.cx < x1 and top < c.cy < bottom for c in chars)
 
 
 def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -354,7 +390,18 @@ def _stitch(parts: list[tuple[Grid, list[TableCell]]], table_index: int) -> Tabl
     xs.sort()
 
     def col_of(x: float) -> int:
-        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+        """The index of the nearest ruling, the first of equally near ones (as
+        min(range(len(xs)), key=lambda i: abs(xs[i] - x)) gives it), by bisection."""
+        if x != x:  # NaN: no distance is smaller than another
+            return 0
+        i = bisect_left(xs, x)
+        best = i if i < len(xs) else len(xs) - 1
+        if i > 0 and (i == len(xs) or not abs(xs[i] - x) < abs(xs[i - 1] - x)):
+            best = i - 1
+        d = abs(xs[best] - x)
+        while best > 0 and abs(xs[best - 1] - x) == d:  # rounding ties further left
+            best -= 1
+        return best
 
     cells: list[TableCell] = []
     row_offset = 0

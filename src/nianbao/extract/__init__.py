@@ -72,7 +72,6 @@ class _Reading:
     chunks: list[Chunk]
     labels: list[LabelRow]
     unplaced: list[Unplaced] = field(default_factory=list)
-    undecided: list[str] = field(default_factory=list)
     conflict: dict[str, GridRead] | None = None  # both readings, when the evidence conflicts
     findings: list[Finding] = field(default_factory=list)  # the token walk's own (extract.tables)
 
@@ -128,7 +127,6 @@ def _grid_reading(choice: TableChoice) -> _Reading:
         g.labels,
         unplaced=unplaced,
         conflict=choice.readings if choice.conflict else None,
-        undecided=g.undecided,
     )
 
 
@@ -188,16 +186,6 @@ def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
     _report_unplaced(report, read)
     for finding in read.findings:
         report.add(finding)
-    if read.undecided:
-        report.add(
-            Finding(
-                "CELL_AMBIGUOUS",
-                f"{table.title}的栏目名称印在表格之外，既可能属于上方一行、也可能属于下方一行的数字，"
-                f"两种读法都符合表内勾稽关系，已按上方读取，请核对原表",
-                cells=read.undecided,
-                where=table.title,
-            )
-        )
     converted: list[str] = []
     for key, _block, _row, col in table.cells():
         if key in solved:

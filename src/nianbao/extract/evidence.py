@@ -47,24 +47,19 @@ def _read_all(fragments: list[Fragment], table_id: str) -> dict[str, GridRead]:
 
 
 def _read_one(fragments: list[Fragment], table: TableDef) -> GridRead:
-    """Labels printed outside one-row tables may stand above their rows or below them: read both
-    ways when there are such labels, keep the reading the table's arithmetic supports, and say
-    so when both fit equally well but disagree."""
-    above = read_grid(fragments, table)
-    if not above.outside_used and not any(f.after for f in fragments):
-        return above
-    below = read_grid(fragments, table, labels_after=True)
-    if not below.outside_used:
-        return above
-    # the reading under which more of the arithmetic holds (a reading that places fewer values
-    # breaks fewer relations only because it can be checked less)
-    key_a = (above.broken - above.held, -above.score)
-    key_b = (below.broken - below.held, -below.score)
-    if key_b < key_a:
-        return below
-    if key_a == key_b and above.values() != below.values():
-        above.undecided = sorted(k for k, v in above.values().items() if below.values().get(k) != v)
-    return above
+    """Labels printed outside one-row tables stand above their rows, or below them, or either:
+    when the document has such labels, read each way and keep the reading under which more of the
+    table's arithmetic holds (a reading that places fewer values breaks fewer relations only
+    because less of it can be checked), then the better-placed one."""
+    nearest = read_grid(fragments, table)
+    if not nearest.outside_used:
+        return nearest
+    readings = [
+        nearest,
+        read_grid(fragments, table, outside="above"),
+        read_grid(fragments, table, outside="below"),
+    ]
+    return min(readings, key=lambda g: (g.broken - g.held, -g.score))
 
 
 def _weigh(reads: dict[str, GridRead], prefer: str | None) -> tuple[GridRead, bool]:

@@ -112,6 +112,8 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
         return None
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for tc in table.cells:
+        if _PAGE_NO_RE.match(tc.text) and re.search(r"[-—－–]", tc.text):
+            continue  # a page number caught inside the table (「- 3 -」, 「- 3」): not a cell
         prov = tc.prov
         if prov.table is None:
             prov = replace(prov, table=block, row=tc.row, col=tc.col)
@@ -169,7 +171,8 @@ def _tab_row(paragraph: Paragraph) -> list[Cell] | None:
 
 # glue: what may stand between two fragments of one table
 _PAGE_NO_RE = re.compile(
-    r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
+    r"^\s*(?:[-—－–]\s+\d{1,3}\s*[-—－–]?|[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$"
 )
 _GLUE_WORDS_RE = re.compile(r"^\s*(?:[（(]?续表?[)）]?|单位[:：].{0,6}|[（(]单位[:：].{0,6}[)）])\s*$")
 _RULE_RE = re.compile(r"^[\s\-=_+|:—–]*$")

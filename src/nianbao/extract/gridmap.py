@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..arithmetic import relations
-from ..document import Provenance
+from ..document import Paragraph, Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
 from .headers import ColumnMatch, HeaderIndex, header_index
@@ -72,7 +72,6 @@ class GridRead:
     outside_used: int = 0  # rows named by a label printed outside their table
     uncertain_rows: int = 0  # rows whose blank cells could not be placed
     labels_matched: int = 0  # row labels recognised, with or without values
-    undecided: list[str] = field(default_factory=list)  # cells another placement of outside labels changes
     per_fragment: dict[int, float] = field(default_factory=dict)
 
     @property
@@ -173,12 +172,14 @@ class _State:
 
 
 class _Reader:
-    def __init__(self, table: TableDef, trace: list[str] | None = None, labels_after: bool = False):
+    def __init__(self, table: TableDef, trace: list[str] | None = None, outside: str = "nearest"):
         self.trace = trace  # when given, every decision is appended to it (for developers)
-        # where a label printed outside a table stands: above its row (the usual), or below it
-        # (text extractors order a label by its vertical centre, which may fall after the row)
-        self.labels_after = labels_after
+        # which label printed outside a one-row table names it: "above" / "below" the table (a
+        # text extractor orders a label by its vertical centre, consistently within a document),
+        # or the one naming the "nearest" row to come
+        self.outside = outside
         self.table = table
+        self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
@@ -231,11 +232,9 @@ class _Reader:
                 st.in_band = True
                 continue
             in_band = st.in_band = False
-            if self.labels_after:
-                outside = [p.text for p in frag.after] if r == len(frag.rows) - 1 else []
-            else:
-                outside = [p.text for p in frag.before] if r == 0 else []
-            self._read_row(cells, outside)
+            before = frag.before if r == 0 else []
+            after = frag.after if r == len(frag.rows) - 1 else []
+            self._read_row(cells, before, after)
 
     def _block_heading(self, texts: list[Cell]) -> bool:
         if len({c.text for c in texts}) != 1:
@@ -338,14 +337,16 @@ class _Reader:
         first_text, end = words[0], words[-1]
         return cells[:first_text], [cells[i] for i in words], cells[end + 1 :]
 
-    def _read_row(self, cells: list[Cell], outside: list[str]) -> None:
-        """`outside`: short lines printed just before this row's fragment (labels outside a
-        one-row table, halves of a wrapped label)."""
+    def _read_row(self, cells: list[Cell], before: list[Paragraph], after: list[Paragraph]) -> None:
+        """`before`/`after`: short lines printed just above / below this row's one-row table —
+        its label, or the halves of its wrapped label, stand on either side."""
         st = self.state
         if self.trace is not None:
             self.trace.append(
-                f"row {[c.text for c in cells]} outside={outside} pending={st.pending and st.pending[0].row.key}"
+                f"row {[c.text for c in cells]} before={[p.text for p in before]} "
+                f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
+        outside = bool(before or after)
         prefix, label_cells, values = self._split(cells)
         for c in prefix:
             if c.has_digits:
@@ -354,12 +355,13 @@ class _Reader:
         match: tuple[RowMatch, Cell | None] | None = None
         if label_cells:
             match = self._match_label(label_cells)
-            if match is None and outside:
-                m = self._match_outside(outside, label_cells[-1].text)
+            fragment = all(_is_fragment(c.text) for c in label_cells)
+            if match is None and outside and not fragment:
+                m = self._match_outside(before, after, label_cells[-1].text)
                 if m is not None:
                     match = (m, label_cells[-1])
                     self.out.outside_used += 1
-            if match is None and all(_is_fragment(c.text) for c in label_cells):
+            if match is None and fragment:
                 # pieces of a vertical label (本 / （三）不 / 年 度 办) beside a row whose own label
                 # is printed elsewhere: the row is unlabelled
                 label_cells = []
@@ -369,14 +371,16 @@ class _Reader:
                     if c.has_digits:
                         self._unplaced(c, f"栏目“{_short(label_cells[-1].text)}”不是{self.table.title}的栏目")
                 return
-        if match is None and not label_cells and outside:
-            m = self._match_outside(outside, "")
+        if match is None and not label_cells and st.pending is not None and has_digits:
+            # a label printed with empty cells, its numbers on the next row: that row's numbers
+            match = st.pending
+            st.pending, st.pending_blanks = None, []
+        if match is None and not label_cells and outside and has_digits:
+            # (a row of empty cells does not take a label from outside: it gives no evidence)
+            m = self._match_outside(before, after, "")
             if m is not None:
                 match = (m, None)
                 self.out.outside_used += 1
-        if match is None and not label_cells and st.pending is not None and has_digits:
-            match = st.pending
-            st.pending, st.pending_blanks = None, []
         if match is None:
             self._commit_pending()
             if self.table.layout == "flat" and (has_digits or (values and st.band is not None)):
@@ -436,15 +440,25 @@ class _Reader:
             return m, label_cells[-1]
         return None
 
-    def _match_outside(self, outside: list[str], own: str) -> RowMatch | None:
-        """A label printed around a one-row table: the nearest line alone, or a line joined with
-        the row's own label fragment (「（二）部分公开（区分处理」 + 「的，只计这一情形，不计其」).
-        Only rows after the last one read qualify: a stray wrapped tail never reaches back."""
-        for text in outside if self.labels_after else reversed(outside):
-            m = self.labels.match_row(text + own, self.state.after)
-            if m is not None:
-                return m
-        return None
+    def _match_outside(self, before: list[Paragraph], after: list[Paragraph], own: str) -> RowMatch | None:
+        """A label printed outside a one-row table — above it or below it, alone or completing the
+        row's own fragment of it (「（二）部分公开（区分处理」 + 「的，只计这一情形，不计其」): of the
+        lines not yet taken, the one naming the row that comes next in the template. Only rows
+        after the last one read qualify, so a stray wrapped tail never reaches back."""
+        best: tuple[RowMatch, Paragraph] | None = None
+        above = [(p, p.text + own) for p in reversed(before)]
+        below = [(p, own + p.text) for p in after]
+        candidates = above if self.outside == "above" else below if self.outside == "below" else above + below
+        for p, text in candidates:
+            if id(p) in self._used_outside:
+                continue
+            m = self.labels.match_row(text, self.state.after)
+            if m is not None and (best is None or m.index < best[0].index):
+                best = (m, p)
+        if best is None:
+            return None
+        self._used_outside.add(id(best[1]))
+        return best[0]
 
     def _match_text(self, text: str) -> RowMatch | None:
         st = self.state
@@ -713,10 +727,10 @@ def _short(text: str) -> str:
 
 
 def read_grid(
-    fragments: list[Fragment], table: TableDef, trace: list[str] | None = None, labels_after: bool = False
+    fragments: list[Fragment], table: TableDef, trace: list[str] | None = None, outside: str = "nearest"
 ) -> GridRead:
     """Read `fragments` (one logical table, in order) with `table`'s definition."""
-    return _Reader(table, trace, labels_after).read(fragments)
+    return _Reader(table, trace, outside).read(fragments)
 
 
 __all__ = ["GridRead", "LabelRow", "Unplaced", "read_grid"]

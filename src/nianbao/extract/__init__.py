@@ -16,7 +16,7 @@ from ..arithmetic import relations
 from ..document import Document, Paragraph, Provenance
 from ..findings import CATALOGUE, Finding
 from ..model import CellValue, Report
-from ..templates import TABLE_IDS, TableDef, get_template, template_for_year, templates
+from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
 from .evidence import TableChoice, choose_tables
 from .fragments import fragments_of
@@ -163,7 +163,7 @@ def _report_template(table_templates: dict[str, str], year_template: str | None)
         return table_templates["t2"]
     if year_template:
         return year_template
-    return table_templates.get("t3", "2021")
+    return table_templates.get("t3", latest_template().id)
 
 
 # --- cells ------------------------------------------------------------------------------------

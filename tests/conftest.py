@@ -18,6 +18,14 @@ SHARED = testing.shared_dir()
 CORPUS = testing.corpus_dir()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # a test that drives Chromium or LibreOffice takes seconds: part of the whole suite, not of the
+    # inner loop (`pytest -m "not slow"`)
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("libreoffice"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():

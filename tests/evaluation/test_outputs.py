@@ -118,6 +118,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # `nianbao evaluate` in subprocesses
 def test_cli(county, tmp_path: Path) -> None:
     _, url, _ = county
     out = tmp_path / "scores.xlsx"

@@ -1,9 +1,11 @@
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import create_engine, text
 
 
+@pytest.mark.slow  # two `nianbao demo` runs, each parsing every example
 def test_demo_checks_and_stores_every_example(tmp_path):
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     proc = subprocess.run(

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from ..arithmetic import relations
 from ..document import Document, Paragraph, Provenance
-from ..findings import CATALOGUE, Finding
+from ..findings import Finding
 from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
@@ -280,7 +279,7 @@ def _solve_chunks(
     rels = relations(table.template_id, table.id)
     sol = segment.solve(seg_chunks, rels, known=known)
     if not sol.consistent:
-        _report_broken_arithmetic(report, table.title, seg_chunks, rels, known)
+        segment.report_broken_arithmetic(report, table.title, seg_chunks, rels, known)
     _report_short_runs(report, table.title, chunks)
     out: dict[str, CellValue] = {}
     recovered, ambiguous = [], []
@@ -317,35 +316,6 @@ def _solve_chunks(
             )
         )
     return out
-
-
-def _report_broken_arithmetic(report: Report, title: str, chunks, rels, known) -> None:
-    """No split of the run-together digits satisfies the table's arithmetic: the printed table is
-    inconsistent. When dropping exactly one kind of relation makes a split possible, that kind is
-    the one the report breaks, whatever the split; say so."""
-    in_chunks = {k for ch in chunks for k in ch.keys}
-    codes = sorted({r.code for r in rels})
-    for size in range(1, len(codes)):
-        restoring = [
-            dropped
-            for dropped in combinations(codes, size)
-            if segment.solve(chunks, [r for r in rels if r.code not in dropped], known=known).consistent
-        ]
-        if len(restoring) > 1:
-            return  # more than one explanation: do not name one
-        if restoring:
-            for code in restoring[0]:
-                keys = sorted({k for r in rels if r.code == code for k in r.keys if k in in_chunks})
-                report.add(
-                    Finding(
-                        code,
-                        f"{title}的数字粘连在一起，但无论怎样拆分都不能满足“{CATALOGUE[code][1]}”对应的勾稽关系，"
-                        "说明报告本身的数据有误，请核对原表",
-                        cells=keys,
-                        data={"inferred_from": "segmentation"},
-                    )
-                )
-            return
 
 
 def _report_short_runs(report: Report, title: str, chunks: list[Chunk]) -> None:

@@ -43,6 +43,14 @@ after which all its cells are reported unknown (``unsplit``); a component's sear
 ``max_solutions`` joint splits (then only what bound propagation proves is reported) or after
 ``JOINT_NODE_BUDGET`` nodes (then only what each chunk's own relations prove).
 
+When the arithmetic is broken, :func:`explain_broken` names the relation codes the report breaks
+(the one smallest set whose removal makes a split possible). Its solves over the relation
+subsets share one :class:`_Solver` (a chunk's splits under the same internal relations are listed
+once), stop at the first joint split, skip chunks that no relation ties to another, and together
+spend at most ``EXPLAIN_NODE_BUDGET`` search nodes; past that nothing is named. The search
+propagates bounds incrementally (only the joints of the chunk just fixed, to the same fixpoint)
+and prunes large domains with numpy.
+
 The module is pure (no I/O) and raises only ``ValueError`` for a malformed call (a key given twice).
 """
 
@@ -53,11 +61,18 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..arithmetic import Relation
-from ..findings import Finding
+from ..findings import CATALOGUE, Finding
 from ..templates import get_template
+
+if TYPE_CHECKING:
+    from ..model import Report
 
 Number = int | float
 
@@ -123,6 +138,18 @@ class Solution:
 
 class _Overflow(Exception):
     """Raised inside an enumeration that exceeded its cap or node budget."""
+
+
+@dataclass
+class _Budget:
+    """Search nodes left to a solve, or to the search for what broke a table's arithmetic (all
+    the solves it makes together): spent, the search gives up as after JOINT_NODE_BUDGET."""
+
+    left: int
+
+    def spend(self, n: int) -> bool:
+        self.left -= n
+        return self.left >= 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,15 +455,47 @@ def _internal_relations(chunk: Chunk, rels: Sequence[Relation], known: Mapping[s
 
 @dataclass
 class _Joint:
-    """A relation across chunks: sum over chunks of contrib[chunk][split] + const == 0."""
+    """A relation across chunks: sum over chunks of contrib[chunk][split] + const == 0.
+
+    ``contrib`` holds, per chunk, one value per split; ``arrays`` the same as numpy arrays
+    (int64 when every value is an integer, exact as Python's; float64 otherwise, as Python's
+    int + float), used for large domains.
+    """
 
     contrib: dict[int, list[Number]]
     const: Number
+    arrays: dict[int, np.ndarray] = field(default_factory=dict)
+    # per chunk: the last domain object seen, its extreme contributions and their array (domains
+    # are replaced when pruned, never changed, so the same object has the same extremes)
+    seen: dict[int, tuple[object, tuple[Number, Number], np.ndarray | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for c, col in self.contrib.items():
+            if len(col) >= _LARGE:
+                ints = all(isinstance(v, int) for v in col)
+                self.arrays[c] = np.array(col, dtype=np.int64 if ints else np.float64)
 
 
-def _propagate(domains: list[list[int]], joints: list[_Joint], by_chunk: dict[int, list[int]]) -> bool:
-    """Drop splits that no choice in the other chunks' domains can balance. False if one empties."""
-    queue = list(range(len(joints)))
+#: A domain at least this large is pruned with numpy; smaller ones cost less in plain Python.
+_LARGE = 48
+
+
+def _propagate(
+    domains: list[_Domain],
+    joints: list[_Joint],
+    by_chunk: dict[int, list[int]],
+    start: Iterable[int] | None = None,
+) -> bool:
+    """Drop splits that no choice in the other chunks' domains can balance. False if one empties.
+
+    A domain is the ascending list of a chunk's splits still possible: a numpy array from
+    ``_LARGE`` splits up (pruned with array operations), a plain list below.
+    ``start`` names the joints to look at first (default: all); the others must already be at
+    their fixpoint (a search node after its parent's propagation, where only the chunk it picked
+    changed): pruning only shrinks domains, so the fixpoint reached is the same in any order.
+    ``domains`` entries are replaced, never changed in place: a shallow copy stays as it was.
+    """
+    queue = list(range(len(joints))) if start is None else list(start)
     queued = set(queue)
     while queue:
         q = queue.pop()
@@ -444,18 +503,43 @@ def _propagate(domains: list[list[int]], joints: list[_Joint], by_chunk: dict[in
         jr = joints[q]
         lo = hi = jr.const
         ext: dict[int, tuple[Number, Number]] = {}
+        picked: dict[int, np.ndarray] = {}
+        seen = jr.seen
         for c, contrib in jr.contrib.items():
-            vals = [contrib[s] for s in domains[c]]
-            ext[c] = (min(vals), max(vals))
+            dom = domains[c]
+            last = seen.get(c)
+            if last is not None and last[0] is dom:  # this domain's extremes are known
+                ext[c] = last[1]
+                if last[2] is not None:
+                    picked[c] = last[2]
+            elif isinstance(dom, np.ndarray):
+                v = picked[c] = jr.arrays[c][dom]
+                ext[c] = (v.min().item(), v.max().item())
+                seen[c] = (dom, ext[c], v)
+            else:
+                vals = [contrib[s] for s in dom]
+                ext[c] = (min(vals), max(vals))
+                seen[c] = (dom, ext[c], None)
             lo += ext[c][0]
             hi += ext[c][1]
         if lo > _EPS or hi < -_EPS:
             return False
         for c, contrib in jr.contrib.items():
             lo_o, hi_o = lo - ext[c][0], hi - ext[c][1]
-            keep = [s for s in domains[c] if lo_o + contrib[s] <= _EPS and hi_o + contrib[s] >= -_EPS]
-            if len(keep) < len(domains[c]):
-                if not keep:
+            # nothing to drop when every split of c fits between the others' extremes
+            if lo_o + ext[c][1] <= _EPS and hi_o + ext[c][0] >= -_EPS:
+                continue
+            dom = domains[c]
+            keep: _Domain
+            if isinstance(dom, np.ndarray):
+                v = picked[c]
+                keep = dom[(lo_o + v <= _EPS) & (hi_o + v >= -_EPS)]
+                if len(keep) < _LARGE:
+                    keep = keep.tolist()
+            else:
+                keep = [s for s in dom if lo_o + contrib[s] <= _EPS and hi_o + contrib[s] >= -_EPS]
+            if len(keep) < len(dom):
+                if not len(keep):
                     return False
                 domains[c] = keep
                 for q2 in by_chunk[c]:
@@ -465,26 +549,41 @@ def _propagate(domains: list[list[int]], joints: list[_Joint], by_chunk: dict[in
     return True
 
 
+_Domain = list[int] | np.ndarray
+
+
+def _domain(n: int) -> _Domain:
+    return np.arange(n) if n >= _LARGE else list(range(n))
+
+
+def _as_list(dom: _Domain) -> list[int]:
+    return dom.tolist() if isinstance(dom, np.ndarray) else dom
+
+
 @dataclass
 class _Search:
     used: list[set[int]]  # per chunk: the splits that occur in some joint solution
     count: int = 0
     nodes: int = 0
     capped: bool = False
+    gave_up: bool = False  # a node budget ran out: the count is unknown
 
 
 def _search(
-    domains: list[list[int]],
+    domains: list[_Domain],
     members: list[int],
     joints: list[_Joint],
     by_chunk: dict[int, list[int]],
     st: _Search,
     cap: int,
+    budget: _Budget | None = None,
+    start: Iterable[int] | None = None,
 ) -> None:
     st.nodes += 1
-    if st.nodes > JOINT_NODE_BUDGET:
+    if st.nodes > JOINT_NODE_BUDGET or (budget is not None and not budget.spend(1)):
+        st.gave_up = True
         raise _Overflow
-    if not _propagate(domains, joints, by_chunk):
+    if not _propagate(domains, joints, by_chunk, start):
         return
     open_ = [c for c in members if len(domains[c]) > 1]
     if not open_:
@@ -496,10 +595,10 @@ def _search(
             raise _Overflow
         return
     pick = min(open_, key=lambda c: len(domains[c]))
-    for s in domains[pick]:
-        trial = [list(d) for d in domains]
+    for s in _as_list(domains[pick]):
+        trial = list(domains)  # entries are replaced, never changed: a shallow copy will do
         trial[pick] = [s]
-        _search(trial, members, joints, by_chunk, st, cap)
+        _search(trial, members, joints, by_chunk, st, cap, budget, by_chunk.get(pick, ()))
 
 
 def _components(n: int, joints: list[_Joint]) -> list[list[int]]:
@@ -549,126 +648,287 @@ def solve(
     ``known`` holds cells read elsewhere (None = not read); relations touching a key that is in
     neither the chunks nor ``known`` are ignored. See the module docstring for the rules.
     """
-    rels = list(relations)
-    known_vals = {k: v for k, v in known.items() if v is not None}
-    owner: dict[str, tuple[int, int]] = {}
-    for ci, ch in enumerate(chunks):
-        for ki, k in enumerate(ch.keys):
-            if k in owner:
-                raise ValueError(f"cell key {k} appears in two chunks")
-            owner[k] = (ci, ki)
-    clash = set(owner) & set(known_vals)
-    if clash:
-        raise ValueError(f"cell keys both in a chunk and known: {', '.join(sorted(clash))}")
+    solution = _Solver(chunks, known, max_solutions).solve(list(relations))
+    assert solution is not None
+    return solution
 
-    values: dict[str, Number | None] = {}
-    ambiguous: dict[str, list[Number]] = {}
-    unsplit: set[str] = set()
-    recovered: set[str] = set()
-    tokens = [_normalise(ch.text).split() for ch in chunks]
 
-    # 1. each chunk on its own, honouring its internal relations
-    internal: list[_ChunkSplits] = []
-    broken: list[bool] = []  # the chunk's internal relations cannot hold
-    touching: dict[str, list[int]] = {}
-    for q, rel in enumerate(rels):
-        for k in rel.keys:
-            touching.setdefault(k, []).append(q)
-    for ch, toks in zip(chunks, tokens, strict=True):
-        near = sorted({q for k in ch.keys for q in touching.get(k, ())})
-        own = _internal_relations(ch, [rels[q] for q in near], known_vals)
-        found = _enumerate(ch, toks, own, max_solutions)
-        if not found.splits and not found.overflow and own:
-            found = _enumerate(ch, toks, [], max_solutions)
-            broken.append(True)
-        else:
-            broken.append(False)
-        internal.append(found)
+class _Solver:
+    """Solves over one set of chunks: what does not depend on the relations is done once, and a
+    chunk's splits under the same relations are enumerated once for all the solves (the search
+    for what broke a table's arithmetic solves the same chunks under many relation subsets)."""
 
-    # 2. relations across chunks, over chunks whose splits are listed
-    usable = {ci for ci, f in enumerate(internal) if f.splits}
-    joints: list[_Joint] = []
-    for rel in rels:
-        involved = {owner[k][0] for k in rel.keys if k in owner}
-        if len(involved) < 2 or not involved <= usable:
-            continue
-        if not all(k in owner or k in known_vals for k in rel.keys):
-            continue
-        const: Number = 0
-        contrib: dict[int, list[Number]] = {}
-        for side, sign in ((rel.lhs, 1), (rel.rhs, -1)):
-            for k in side:
-                if k not in owner:
-                    const += sign * known_vals[k]
-                    continue
-                ci, ki = owner[k]
-                col = contrib.setdefault(ci, [0] * len(internal[ci].splits))
-                for s, sp in enumerate(internal[ci].splits):
-                    col[s] += sign * sp[ki]
-        joints.append(_Joint(contrib, const))
-    by_chunk: dict[int, list[int]] = {}
-    for q, jr in enumerate(joints):
-        for c in jr.contrib:
-            by_chunk.setdefault(c, []).append(q)
+    def __init__(self, chunks: list[Chunk], known: Mapping[str, Number | None], max_solutions: int) -> None:
+        self.chunks = chunks
+        self.max_solutions = max_solutions
+        self.known_vals = {k: v for k, v in known.items() if v is not None}
+        self.owner: dict[str, tuple[int, int]] = {}
+        for ci, ch in enumerate(chunks):
+            for ki, k in enumerate(ch.keys):
+                if k in self.owner:
+                    raise ValueError(f"cell key {k} appears in two chunks")
+                self.owner[k] = (ci, ki)
+        clash = set(self.owner) & set(self.known_vals)
+        if clash:
+            raise ValueError(f"cell keys both in a chunk and known: {', '.join(sorted(clash))}")
+        self.tokens = [_normalise(ch.text).split() for ch in chunks]
+        self.index = [frozenset(ch.keys) for ch in chunks]
+        self._splits: dict[tuple[int, tuple[int, ...]], tuple[_ChunkSplits, bool]] = {}
+        self._joints: dict[tuple[int, tuple[int, ...]], _Joint] = {}
+        self._alone: dict[int, int] = {}  # chunk -> how many splits its text alone allows (max 2)
 
-    consistent = True
-    n_total = 1
-    for members in _components(len(chunks), joints):
-        for ci in members:
-            if not internal[ci].splits:
-                for k in chunks[ci].keys:
-                    values[k] = None
-                    ambiguous[k] = []
-                    unsplit.add(k)
-                # no split at all, or more than anyone can list
-                n_total = min(n_total * max_solutions, max_solutions) if internal[ci].overflow else 0
-        members = [ci for ci in members if internal[ci].splits]
-        if not members:
-            continue
-        domains = [list(range(len(f.splits))) for f in internal]
-        st = _Search([set() for _ in chunks])
-        comp_ok = not any(broken[ci] for ci in members)
-        chosen: dict[int, Iterable[int]] = {}
-        comp_count = 0
-        if comp_ok:
-            try:
-                _search(domains, members, joints, by_chunk, st, max_solutions)
-            except _Overflow:
-                pass
-            if st.capped:
-                # too many to list: the root-propagated domains still hold every solution
-                root = [list(d) for d in domains]
-                _propagate(root, joints, by_chunk)
-                chosen = {ci: root[ci] for ci in members}
-                comp_count = max_solutions
-            elif st.nodes > JOINT_NODE_BUDGET:
-                # gave up counting: claim no more than each chunk's own relations fix
+    def _internal(self, ci: int, near: list[Relation]) -> tuple[_ChunkSplits, bool]:
+        """The chunk's splits under its internal relations, and whether those cannot hold (then
+        the splits its text alone allows)."""
+        ch = self.chunks[ci]
+        # the relations that can be internal (the others do not change the enumeration)
+        index, known = self.index[ci], self.known_vals
+        inside = [r for r in near if all(k in index or k in known for k in r.keys)]
+        key = (ci, tuple(id(r) for r in inside))
+        hit = self._splits.get(key)
+        if hit is None:
+            toks = self.tokens[ci]
+            own = _internal_relations(ch, inside, self.known_vals)
+            found = _enumerate(ch, toks, own, self.max_solutions)
+            broken = False
+            if not found.splits and not found.overflow and own:
+                found = _enumerate(ch, toks, [], self.max_solutions)
+                broken = True
+            hit = self._splits[key] = (found, broken)
+        return hit
+
+    def _linked(self, rels: list[Relation]) -> set[int]:
+        """The chunks some relation ties to another chunk (those a joint may involve)."""
+        out: set[int] = set()
+        for rel in rels:
+            involved = {self.owner[k][0] for k in rel.keys if k in self.owner}
+            if len(involved) >= 2 and all(k in self.owner or k in self.known_vals for k in rel.keys):
+                out |= involved
+        return out
+
+    def _may_break(self, ci: int, near: list[Relation]) -> bool:
+        """Could the chunk's internal relations fail (no split honours them)? Only the first
+        split is looked for: a chunk that has one (or too many to list) does not break."""
+        index, known = self.index[ci], self.known_vals
+        inside = [r for r in near if all(k in index or k in known for k in r.keys)]
+        if not inside:
+            return False
+        key = (ci, tuple(id(r) for r in inside))
+        hit = self._splits.get(key)
+        if hit is not None:
+            return hit[1]
+        own = _internal_relations(self.chunks[ci], inside, known)
+        if not own:
+            return False
+        found = _enumerate(self.chunks[ci], self.tokens[ci], own, 1)
+        return not found.splits and not found.overflow
+
+    def _joint(self, rel: Relation, internal: list[_ChunkSplits], involved: set[int]) -> _Joint:
+        key = (id(rel), tuple(id(internal[ci]) for ci in sorted(involved)))
+        joint = self._joints.get(key)
+        if joint is None:
+            const: Number = 0
+            contrib: dict[int, list[Number]] = {}
+            for side, sign in ((rel.lhs, 1), (rel.rhs, -1)):
+                for k in side:
+                    if k not in self.owner:
+                        const += sign * self.known_vals[k]
+                        continue
+                    ci, ki = self.owner[k]
+                    col = contrib.setdefault(ci, [0] * len(internal[ci].splits))
+                    for s, sp in enumerate(internal[ci].splits):
+                        col[s] += sign * sp[ki]
+            joint = self._joints[key] = _Joint(contrib, const)
+        return joint
+
+    def solve(
+        self, rels: list[Relation], consistency_only: bool = False, budget: _Budget | None = None
+    ) -> Solution | None:
+        """The solution under ``rels``. With ``consistency_only``, only whether the relations can
+        hold: the search stops at the first joint split, and None is returned when ``budget``
+        ran out before that could be told."""
+        chunks, owner, known_vals = self.chunks, self.owner, self.known_vals
+        max_solutions = self.max_solutions
+        values: dict[str, Number | None] = {}
+        ambiguous: dict[str, list[Number]] = {}
+        unsplit: set[str] = set()
+        recovered: set[str] = set()
+        tokens = self.tokens
+
+        # 1. each chunk on its own, honouring its internal relations
+        touching: dict[str, list[int]] = {}
+        for q, rel in enumerate(rels):
+            for k in rel.keys:
+                touching.setdefault(k, []).append(q)
+        internal: list[_ChunkSplits] = []
+        broken: list[bool] = []  # the chunk's internal relations cannot hold
+        linked = self._linked(rels) if consistency_only else None
+        for ci, ch in enumerate(chunks):
+            near = [rels[q] for q in sorted({q for k in ch.keys for q in touching.get(k, ())})]
+            if linked is not None and ci not in linked and not self._may_break(ci, near):
+                # in no relation with another chunk and its own relations can hold: whatever its
+                # splits, it cannot make the table inconsistent, so they need not be listed
+                internal.append(_ChunkSplits([]))
+                broken.append(False)
+                continue
+            found, is_broken = self._internal(ci, near)
+            internal.append(found)
+            broken.append(is_broken)
+
+        # 2. relations across chunks, over chunks whose splits are listed
+        usable = {ci for ci, f in enumerate(internal) if f.splits}
+        joints: list[_Joint] = []
+        for rel in rels:
+            involved = {owner[k][0] for k in rel.keys if k in owner}
+            if len(involved) < 2 or not involved <= usable:
+                continue
+            if not all(k in owner or k in known_vals for k in rel.keys):
+                continue
+            joints.append(self._joint(rel, internal, involved))
+        by_chunk: dict[int, list[int]] = {}
+        for q, jr in enumerate(joints):
+            for c in jr.contrib:
+                by_chunk.setdefault(c, []).append(q)
+
+        consistent = True
+        n_total = 1
+        for members in _components(len(chunks), joints):
+            for ci in members:
+                if not internal[ci].splits:
+                    for k in chunks[ci].keys:
+                        values[k] = None
+                        ambiguous[k] = []
+                        unsplit.add(k)
+                    # no split at all, or more than anyone can list
+                    n_total = min(n_total * max_solutions, max_solutions) if internal[ci].overflow else 0
+            members = [ci for ci in members if internal[ci].splits]
+            if not members:
+                continue
+            domains = [_domain(len(f.splits)) for f in internal]
+            st = _Search([set() for _ in chunks])
+            comp_ok = not any(broken[ci] for ci in members)
+            chosen: dict[int, Iterable[int]] = {}
+            comp_count = 0
+            if comp_ok:
+                try:
+                    _search(
+                        domains,
+                        members,
+                        joints,
+                        by_chunk,
+                        st,
+                        1 if consistency_only else max_solutions,
+                        budget,
+                    )
+                except _Overflow:
+                    pass
+                if st.capped:
+                    # too many to list: the root-propagated domains still hold every solution
+                    root = list(domains)
+                    _propagate(root, joints, by_chunk)
+                    chosen = {ci: _as_list(root[ci]) for ci in members}
+                    comp_count = max_solutions
+                elif st.gave_up:
+                    if consistency_only and budget is not None and budget.left < 0:
+                        return None  # out of budget: cannot tell
+                    # gave up counting: claim no more than each chunk's own relations fix
+                    chosen = {ci: range(len(internal[ci].splits)) for ci in members}
+                    comp_count = max_solutions
+                elif st.count == 0:
+                    comp_ok = False  # the exhaustive search found nothing: the arithmetic is broken
+                else:
+                    chosen = {ci: st.used[ci] for ci in members}
+                    comp_count = st.count
+            if not comp_ok:
+                consistent = False
+                if consistency_only:
+                    break
                 chosen = {ci: range(len(internal[ci].splits)) for ci in members}
-                comp_count = max_solutions
-            elif st.count == 0:
-                comp_ok = False  # the exhaustive search found nothing: the arithmetic is broken
-            else:
-                chosen = {ci: st.used[ci] for ci in members}
-                comp_count = st.count
-        if not comp_ok:
-            consistent = False
-            chosen = {ci: range(len(internal[ci].splits)) for ci in members}
-        n_total = min(n_total * comp_count, max_solutions)
-        for ci in members:
-            _assign(chunks[ci], internal[ci].splits, chosen[ci], values, ambiguous)
-            ch = chunks[ci]
-            if len(tokens[ci]) < len(ch.keys) and len(_enumerate(ch, tokens[ci], [], 1).splits) != 1:
-                recovered.update(k for k in ch.keys if values[k] is not None)
-    if not consistent:
-        n_total = 0
-    return Solution(
-        values={k: values[k] for ch in chunks for k in ch.keys},
-        ambiguous=ambiguous,
-        n_solutions=min(n_total, max_solutions),
-        consistent=consistent,
-        unsplit=frozenset(unsplit),
-        recovered=frozenset(recovered),
-    )
+            if consistency_only:
+                continue
+            n_total = min(n_total * comp_count, max_solutions)
+            for ci in members:
+                _assign(chunks[ci], internal[ci].splits, chosen[ci], values, ambiguous)
+                ch = chunks[ci]
+                if len(tokens[ci]) < len(ch.keys) and self._splits_alone(ci) != 1:
+                    recovered.update(k for k in ch.keys if values[k] is not None)
+        if not consistent:
+            n_total = 0
+        if consistency_only:
+            return Solution({}, {}, 0, consistent)
+        return Solution(
+            values={k: values[k] for ch in chunks for k in ch.keys},
+            ambiguous=ambiguous,
+            n_solutions=min(n_total, max_solutions),
+            consistent=consistent,
+            unsplit=frozenset(unsplit),
+            recovered=frozenset(recovered),
+        )
+
+    def _splits_alone(self, ci: int) -> int:
+        n = self._alone.get(ci)
+        if n is None:
+            n = self._alone[ci] = len(_enumerate(self.chunks[ci], self.tokens[ci], [], 1).splits)
+        return n
+
+
+#: Search nodes all the solves naming what broke one table's arithmetic may cost together.
+EXPLAIN_NODE_BUDGET = 3_000
+
+
+def explain_broken(
+    chunks: list[Chunk], relations: Iterable[Relation], known: Mapping[str, Number | None] = _EMPTY
+) -> list[str] | None:
+    """The relation codes a table's printed numbers break, when no split satisfies all its
+    relations: the one smallest set of codes whose removal makes a split possible, or None when
+    there is no single such set (or the search ran out of its budget).
+
+    Subsets are tried by size; all the solves share the chunks' enumerations, stop at the first
+    joint split, and together cost at most ``EXPLAIN_NODE_BUDGET`` search nodes.
+    """
+    rels = list(relations)
+    solver = _Solver(chunks, known, 10_000)
+    budget = _Budget(EXPLAIN_NODE_BUDGET)
+    codes = sorted({r.code for r in rels})
+    for size in range(1, len(codes)):
+        restoring = []
+        for dropped in combinations(codes, size):
+            sol = solver.solve(
+                [r for r in rels if r.code not in dropped], consistency_only=True, budget=budget
+            )
+            if sol is None:
+                return None
+            if sol.consistent:
+                restoring.append(dropped)
+                if len(restoring) > 1:
+                    return None  # more than one explanation: do not name one
+        if restoring:
+            return list(restoring[0])
+    return None
+
+
+def report_broken_arithmetic(
+    report: Report, title: str, chunks: list[Chunk], relations: Iterable[Relation], known: Mapping
+) -> None:
+    """No split of the run-together digits satisfies the table's arithmetic: the printed table is
+    inconsistent. When dropping exactly one kind of relation makes a split possible, that kind is
+    the one the report breaks, whatever the split; say so."""
+    rels = list(relations)
+    codes = explain_broken(chunks, rels, known)
+    if not codes:
+        return
+    in_chunks = {k for ch in chunks for k in ch.keys}
+    for code in codes:
+        keys = sorted({k for r in rels if r.code == code for k in r.keys if k in in_chunks})
+        report.add(
+            Finding(
+                code,
+                f"{title}的数字粘连在一起，但无论怎样拆分都不能满足“{CATALOGUE[code][1]}”对应的勾稽关系，"
+                "说明报告本身的数据有误，请核对原表",
+                cells=keys,
+                data={"inferred_from": "segmentation"},
+            )
+        )
 
 
 def _fmt(v: Number) -> str:
@@ -722,4 +982,15 @@ def findings(chunks: list[Chunk], solution: Solution, where: str = "") -> list[F
     return out
 
 
-__all__ = ["CHUNK_NODE_BUDGET", "JOINT_NODE_BUDGET", "Chunk", "Solution", "chunk_for", "findings", "solve"]
+__all__ = [
+    "CHUNK_NODE_BUDGET",
+    "EXPLAIN_NODE_BUDGET",
+    "JOINT_NODE_BUDGET",
+    "Chunk",
+    "Solution",
+    "chunk_for",
+    "explain_broken",
+    "findings",
+    "report_broken_arithmetic",
+    "solve",
+]

@@ -367,8 +367,8 @@ def _assemble(
     for r, row in enumerate(spans):
         col = 0
         n_carry = len(carry)
-        row_provs = provs[r] if r < _PROV_ROWS else ()
-        n_provs = len(row_provs)
+        row_provs = provs[r] if r < len(provs) else None
+        n_provs = len(row_provs) if row_provs is not None else 0
         for (rs, cs), text in zip(row, texts[r], strict=True):
             if n_carry:
                 while col < n_carry and carry[col] > 0:
@@ -388,7 +388,15 @@ def _assemble(
                     carry[k] = rowspan
             if colspan > SANE_COLSPAN:
                 too_wide = True
-            prov = row_provs[col] if col < n_provs else Provenance(table=index, row=r, col=col)
+            if col < n_provs:
+                prov = row_provs[col]
+            elif row_provs is not None and col < _PROV_COLS:
+                while len(row_provs) <= col:
+                    row_provs.append(Provenance(table=index, row=r, col=len(row_provs)))
+                n_provs = len(row_provs)
+                prov = row_provs[col]
+            else:
+                prov = Provenance(table=index, row=r, col=col)
             append(TableCell(text, r, col, rowspan, colspan, prov))
             col += colspan
         if carry:
@@ -406,14 +414,21 @@ def _assemble(
     return Table(cells, Provenance(table=index, line=line)), index + 1
 
 
-@functools.lru_cache(maxsize=32)
 def _table_provs(table: int) -> list[list[Provenance]]:
-    # Provenance is frozen: one object per cell position is shared by every document, which
-    # saves building a nine-field frozen dataclass per cell (the largest cost of a big table)
-    return [[Provenance(table=table, row=r, col=c) for c in range(_PROV_COLS)] for r in range(_PROV_ROWS)]
+    """The shared provenance objects of table `table`'s cells, row by row, filled as cells are
+    placed. Provenance is frozen, so one object per position can serve every document: that
+    saves building a nine-field frozen dataclass per cell, the largest cost of a big table. Only
+    the first tables, rows and columns are kept (bounded memory); `_assemble` builds the rest."""
+    if table >= _PROV_TABLES:
+        return []
+    rows = _PROVS.get(table)
+    if rows is None:
+        rows = _PROVS[table] = [[] for _ in range(_PROV_ROWS)]
+    return rows
 
 
-_PROV_ROWS, _PROV_COLS = 64, 32
+_PROV_TABLES, _PROV_ROWS, _PROV_COLS = 16, 64, 32
+_PROVS: dict[int, list[list[Provenance]]] = {}
 
 
 @functools.lru_cache(maxsize=65536)

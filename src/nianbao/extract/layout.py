@@ -21,7 +21,9 @@ never guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..arithmetic import relations
@@ -29,7 +31,7 @@ from ..document import Provenance
 from .headers import HeaderIndex, header_index
 from .normalize import core, has_cjk, squash
 from .numbers import parse_number
-from .tokens import CELL, Token
+from .tokens import CELL, PAGE, Token
 
 if TYPE_CHECKING:
     from ..templates import ColumnDef, TableDef
@@ -71,12 +73,13 @@ def _line(tok: Token) -> int | None:
 
 
 def _center(tok: Token) -> float:
-    return (tok.prov.offset or 0) + (len(tok.text) - 1) / 2
+    start, end = _span(tok)
+    return start + (end - start - 1) / 2
 
 
 def _span(tok: Token) -> tuple[int, int]:
-    start = tok.prov.offset or 0
-    return start, start + len(tok.text)
+    start = (tok.prov.offset or 0) + len(tok.text) - len(tok.text.lstrip())
+    return start, start + len(tok.text.strip())
 
 
 def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool:  # type: ignore[no-untyped-def]
@@ -102,6 +105,8 @@ def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool
 class _Model:
     positions: list[float | None]
     source: str  # "row" (a line printing every column) or "header"
+    tokens: list[Token] | None = None  # the numbers of the line printing every column
+    page: int = 0  # the page (counted by page-number lines) whose positions these are
 
     def tolerances(self) -> list[float]:
         known = [(i, p) for i, p in enumerate(self.positions) if p is not None]
@@ -159,26 +164,29 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
         text = t.text.strip()
         if not text or not has_cjk(text) or len(text) > _HEADER_MAX_CHARS or t.prov.offset is None:
             continue
-        named = hidx.columns(text)
-        if named and named[0].rank >= 3:
-            leaves.append((_center(t), named[0].column.key))
+        tid, table_id = hidx.table.template_id, hidx.table.id
+        key = _leaf(tid, table_id, text)
+        if key is not None:
+            leaves.append((_center(t), key))
             continue
-        if hidx.is_parent(text) or hidx.group(text) is not None:
+        if _spanning(tid, table_id, text):
             continue
         start, end = _span(t)
         line = _line(t) or 0
+        starts = _label_prefixes(tid, table_id)
         for k, (toks, s, e, last) in enumerate(stacks):
-            if s < end and start < e and 0 < line - last <= 2:
+            joined = "".join(x.text.strip() for x in toks) + text
+            if s < end and start < e and 0 < line - last <= 2 and core(joined) in starts:
                 toks.append(t)
                 stacks[k] = (toks, min(s, start), max(e, end), line)
                 break
         else:
-            stacks.append(([t], start, end, line))
+            if core(text) in starts:  # only the start of a column's label opens a stack
+                stacks.append(([t], start, end, line))
     for toks, s, e, _ in stacks:
-        text = "".join(t.text.strip() for t in toks)
-        named = hidx.columns(text)
-        if named and named[0].rank >= 3:
-            leaves.append(((s + e - 1) / 2, named[0].column.key))
+        key = _leaf(hidx.table.template_id, hidx.table.id, "".join(t.text.strip() for t in toks))
+        if key is not None:
+            leaves.append(((s + e - 1) / 2, key))
     leaves.sort()
     expected = [c.key for c in columns] * repeat
     positions: list[float | None] = [None] * len(expected)
@@ -187,6 +195,33 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
     for i, j in _common_order([k for _, k in leaves], expected):
         positions[j] = leaves[i][0]
     return _Model(positions, "header")
+
+
+@lru_cache(maxsize=1 << 12)
+def _leaf(template_id: str, table_id: str, text: str) -> str | None:
+    """The column this header text names in the definition's own words, if any."""
+    named = header_index(template_id, table_id).columns(text)
+    return named[0].column.key if named and named[0].rank >= 3 else None
+
+
+@lru_cache(maxsize=64)
+def _label_prefixes(template_id: str, table_id: str) -> frozenset[str]:
+    """Every beginning of a column label's wordings (科, 科研, 科研机 …), for joining a header
+    broken over lines."""
+    out: set[str] = set()
+    for block in header_index(template_id, table_id).table.blocks:
+        for col in block.columns:
+            for text in (col.label.official, *col.label.aliases, *col.label.variants):
+                form = core(text)
+                out.update(form[:i] for i in range(1, len(form) + 1))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 12)
+def _spanning(template_id: str, table_id: str, text: str) -> bool:
+    """A header over several columns: a parent (法人或其他组织) or a group of columns (行政诉讼)."""
+    index = header_index(template_id, table_id)
+    return index.is_parent(text) or index.group(text) is not None
 
 
 def _common_order(found: list[str], expected: list[str]) -> list[tuple[int, int]]:
@@ -228,6 +263,7 @@ class _Owner:
     slots: dict[int, list[Token]] = field(default_factory=dict)
     tails: list[int] = field(default_factory=list)  # lines continuing its label
     printed: bool = False  # numbers stand on its label's line (placed or not)
+    borrowed: set[int] = field(default_factory=set)  # columns filled from a line of numbers alone
     doubtful: bool = False
 
 
@@ -260,6 +296,7 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
     for t in span:
         if _line(t) is not None:
             lines.setdefault(_line(t), []).append(t)  # type: ignore[arg-type]
+    breaks = sorted(_line(t) or 0 for t in span if t.kind == PAGE)
     owners: list[_Owner] = []
     owner_at: dict[int, _Owner] = {}
     for no in sorted(lines):
@@ -285,6 +322,7 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         top = max((h for h in heading_lines if h is not None and h < first_line[b]), default=-1)
         head = [t for no in sorted(lines) if top < no < first_line[b] for t in lines[no] if not is_value(t)]
         models_by_block[b] = _header_model(hidx, head, o.columns, 1)
+        models_by_block[b].page = _page(breaks, first_line[b])
     # tails: lines of words continuing a label, under it and overlapping it
     order = sorted(lines)
     for no in order:
@@ -303,16 +341,18 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
                 break
     # numbers of each line placed on the columns: first the lines of the labels, then the lines
     # of numbers alone, which go to a row whose label stands around them
-    value_lines = [no for no in order if any(is_value(t) and not t.empty for t in lines[no])]
+    numbers = {no: [t for t in lines[no] if is_value(t) and not t.empty] for no in order}
+    numbers = {no: vals for no, vals in numbers.items() if vals}
+    value_lines = sorted(numbers)
     alone = []
     for no in value_lines:
-        vals = [t for t in lines[no] if is_value(t) and not t.empty]
+        vals = numbers[no]
         own = owner_at.get(no)
         if own is None:
             alone.append((no, vals))
             continue
         own.printed = True
-        cols = _place_line(vals, own, no, owners, lines, is_value, models_by_block)
+        cols = _place_line(vals, own, no, owners, numbers, models_by_block, breaks)
         if cols is None:
             own.doubtful = True
             out.problems.append(Problem(own.keys, vals, f"“{_label(own)}”行的数字无法按列位置确定所属栏目"))
@@ -331,7 +371,7 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
             out.unplaced.extend((t, "这些数字不在本表任何一行的栏目名称旁") for t in vals)
             continue
         placements = {
-            id(o): _place_line(vals, o, no, owners, lines, is_value, models_by_block) for o in candidates
+            id(o): _place_line(vals, o, no, owners, numbers, models_by_block, breaks) for o in candidates
         }
         owner = _owner_of(no, placements, candidates)
         if owner is None:
@@ -343,6 +383,8 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
             continue
         for c, t in cols:
             owner.slots.setdefault(c, []).append(t)
+            if owner.own:
+                owner.borrowed.add(c)
     for o in owners:
         _settle(read, o, out)
 
@@ -362,7 +404,12 @@ def _nearest(owners: list[_Owner], no: int) -> _Owner | None:
 _ON_GRID = 1.5  # how far a number may stand from a number of another line in its column
 
 
-def _place_line(vals, o: _Owner, no: int, owners, lines, is_value, models_by_block):  # type: ignore[no-untyped-def]
+def _page(breaks: list[int], no: int) -> int:
+    """Which page a line is on, counting the page-number lines above it."""
+    return bisect_right(breaks, no)
+
+
+def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, breaks):  # type: ignore[no-untyped-def]
     """Each number of a line with its column index, or None when that cannot be told.
 
     A line printing every column needs no positions. Otherwise its numbers are placed against
@@ -379,36 +426,55 @@ def _place_line(vals, o: _Owner, no: int, owners, lines, is_value, models_by_blo
         return None
     xs = [_center(t) for t in vals]
     block = id(o.row.block)  # type: ignore[union-attr]
-    others = [
-        _center(t) for line, toks in lines.items() if line != no for t in toks if is_value(t) and not t.empty
-    ]
+    others_t = [t for line, toks in numbers.items() if line != no for t in toks]
+    others = [_center(t) for t in others_t]
     on_grid = [any(abs(x - y) <= _ON_GRID for y in others) for x in xs]
     results = []
-    for model in _row_models(no, n, block, owners, lines, is_value):
+    page = _page(breaks, no)
+    models = [m for m in _row_models(no, n, block, owners, numbers, breaks) if m.page == page]
+    for model in models:
         cols = model.place(xs)
-        if cols is not None:
+        # under the numbers of that line, as a column of one page prints them: the same left
+        # edge, right edge or centre (a line from another page merely near them does not count)
+        if cols is not None and all(_aligned(t, model.tokens[c]) for t, c in zip(vals, cols, strict=True)):  # type: ignore[index]
             results.append(tuple(cols))
-    if results:
-        if len(set(results)) > 1 or not all(on_grid):
+    if models:
+        # the full lines above and below must both place it, the same way: one that cannot
+        # (another page, a shifted line) makes the other's placement a coincidence; and each
+        # number must stand where a number of a third line stands too (a shifted model line
+        # agrees with nothing else)
+        if len(results) != len(models) or len(set(results)) > 1:
+            return None
+        used = {id(t) for m in models for t in m.tokens or ()}
+        third = [_center(t) for t in others_t if id(t) not in used]
+        if not all(any(abs(x - y) <= _ON_GRID for y in third) for x in xs):
             return None
         return list(zip(results[0], vals, strict=True))
     header = models_by_block.get(block)
+    if header is not None and header.page != page:
+        return None  # the header stands on another page: its positions mean nothing here
     cols = header.place(xs) if header is not None else None
     if cols is None or header is None or not any(on_grid):
         return None
-    others_t = [t for line, toks in lines.items() if line != no for t in toks if is_value(t) and not t.empty]
     tol = header.tolerances()
     typical = min((tol[i] for i in range(n) if header.positions[i] is not None), default=_ON_GRID)
     for t, x, c in zip(vals, xs, cols, strict=True):
         anchor = header.positions[c]
         reach = tol[c] if anchor is not None else typical
+        if anchor is not None and abs(x - anchor) > _ON_GRID:
+            return None  # not right under its header: the page may have moved (a page break)
         near = [o for o in others_t if abs(_center(o) - x) <= reach]
         if near:
             if not _tight([t, *near]):
                 return None  # numbers of more than one alignment here: lines shifted on the page
-        elif anchor is None or abs(x - anchor) > _ON_GRID:
+        elif anchor is None:
             return None
     return list(zip(cols, vals, strict=True))
+
+
+def _aligned(a: Token, b: Token) -> bool:
+    (la, ra), (lb, rb) = _span(a), _span(b)
+    return la == lb or ra == rb or abs(_center(a) - _center(b)) <= 0.5
 
 
 def _tight(toks: list[Token]) -> bool:
@@ -419,17 +485,18 @@ def _tight(toks: list[Token]) -> bool:
     return max(centers) - min(centers) <= 1.0 or len(set(lefts)) == 1 or len(set(rights)) == 1
 
 
-def _row_models(no: int, n: int, block: int, owners: list[_Owner], lines, is_value) -> list[_Model]:  # type: ignore[no-untyped-def]
+def _row_models(
+    no: int, n: int, block: int, owners: list[_Owner], numbers: dict[int, list[Token]], breaks: list[int]
+) -> list[_Model]:
     """The nearest line above and below printing a number in every column of this block."""
     full: list[tuple[int, _Model]] = []
     block_lines = {o.line for o in owners if o.row is not None and id(o.row.block) == block}
     lo, hi = min(block_lines), max(block_lines)
-    for other, toks in lines.items():
+    for other, vals in numbers.items():
         if other == no or not lo - 3 <= other <= hi + 3:
             continue
-        vals = [t for t in toks if is_value(t) and not t.empty]
         if len(vals) == n:
-            full.append((other, _Model([_center(t) for t in vals], "row")))
+            full.append((other, _Model([_center(t) for t in vals], "row", vals, _page(breaks, other))))
     above = [m for line, m in sorted(full) if line < no]
     below = [m for line, m in sorted(full) if line > no]
     return ([above[-1]] if above else []) + ([below[0]] if below else [])
@@ -518,12 +585,30 @@ def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
         r.values = []
         r.doubt = {k: _joined(o.slots[i]) for i, k in enumerate(o.keys) if o.slots.get(i)}
         return
+    if len(o.own) == len(o.keys) and all(len(v) == 1 for v in o.slots.values()):
+        r.values = [o.slots[i][0] for i in range(len(o.keys))]  # printed in full on its line
+        return
+    lone = [c for c in o.borrowed if len(o.slots.get(c, ())) == 1]
+    if lone:
+        # a number of a line alone put into an empty column of a row printed on its own line is
+        # a wrapped number only with its other half on the other side of the label
+        r.values = []
+        r.doubt = {k: _joined(o.slots[i]) for i, k in enumerate(o.keys) if i in o.own}
+        out.problems.append(
+            Problem(
+                [o.keys[c] for c in sorted(o.borrowed)],
+                [o.slots[c][0] for c in sorted(lone)],
+                f"“{_label(o)}”行旁另有一行数字，不能确定是否属于该行",
+            )
+        )
+        return
     values: list[Token] = []
     joined: dict[str, list[Token]] = {}
+    blank = Token("", Provenance(line=o.line), -1, CELL)
     for i, key in enumerate(o.keys):
         pieces = o.slots.get(i, [])
         if not pieces:
-            values.append(Token("", Provenance(line=o.line), -1, CELL))
+            values.append(blank)
             continue
         values.append(_joined(pieces))
         if len(pieces) > 1:
@@ -545,6 +630,8 @@ def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
 
 
 def _joined(pieces: list[Token]) -> Token:
+    if len(pieces) == 1:
+        return _as_cell(pieces[0])
     ordered = sorted(pieces, key=lambda p: _line(p) or 0)
     return _as_cell(ordered[0], "".join(p.text for p in ordered))
 
@@ -621,12 +708,15 @@ def paragraph_cells(span: list[Token], is_value) -> bool:  # type: ignore[no-unt
     on the line right after another cell, and the runs of blank lines around numbers are odd."""
     lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
     numbered = {_line(t) for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)}
-    gaps = []
-    for a, b in zip(lines, lines[1:], strict=False):
-        if a in numbered or b in numbered:
-            gaps.append(b - a - 1)  # type: ignore[operator]
-    if len(gaps) < _MIN_LINES or 0 in gaps:
+    gaps = [b - a - 1 for a, b in zip(lines, lines[1:], strict=False)]  # type: ignore[operator]
+    near = [
+        b - a - 1  # type: ignore[operator]
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a in numbered or b in numbered
+    ]
+    if len(near) < _MIN_LINES or 0 in near:
         return False
+    # a cell of two paragraphs has no blank line inside; most have one after them
     return sum(g % 2 for g in gaps) >= _ODD_SHARE * len(gaps)
 
 
@@ -644,6 +734,9 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:  # type: ig
         vals = [t for t in read.flat_values if not t.empty]
         if not vals:
             return True
+        printed = [t for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)]
+        if [id(t) for t in printed] != [id(t) for t in vals if _DIGIT_RE.search(t.text)]:
+            return True  # numbers of the table the walk did not keep as its row: not respaced
         first = _line(vals[0]) or 0
         before = max((ln for ln in lines if ln < first), default=None)  # type: ignore[type-var]
         n = len(table.cell_keys)

@@ -15,7 +15,7 @@ from ..model import Report, Section
 from ..templates import Role, sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
 from .normalize import core, has_cjk
-from .tokens import CELL, PIECE, Token
+from .tokens import CELL, PAGE, PIECE, Token
 
 REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
 _CN = "一二三四五六七八九十"
@@ -129,7 +129,7 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
         if region:
             regions.setdefault(region, []).append(tok)
         # a part's text is its prose: the cells of its statistical table are data, kept apart
-        if current is not None and not (region and tok.kind == CELL):
+        if current is not None and tok.kind != PAGE and not (region and tok.kind == CELL):
             if tok.group != last_group:
                 pieces.append("\n")
             elif tok.kind == CELL:

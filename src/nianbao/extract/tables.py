@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..document import Provenance
 from ..findings import Finding
@@ -19,7 +20,7 @@ from .labels import EXACT, label_index
 from .layout import Layout, relayout, respace
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
-from .tokens import CELL, PIECE, Token
+from .tokens import CELL, PAGE, PIECE, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s+\-]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
@@ -76,13 +77,19 @@ class TableRead:
             + 3 * self.header_exact
             + self.header_other
             - 2 * a.misfit
-            - 2 * sum(1 for t in self.orphans if _HAS_DIGIT_RE.search(t.text))
+            - 2 * self.lost
         )
+
+    @property
+    def lost(self) -> int:
+        """Numbers no row of this definition takes (read by position, the layout's count)."""
+        if self.layout is not None:
+            return sum(1 for t, _ in self.layout.unplaced if _HAS_DIGIT_RE.search(t.text))
+        return sum(1 for t in self.orphans if _HAS_DIGIT_RE.search(t.text))
 
 
 def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     index = label_index(table.template_id, table.id)
-    columns = header_index(table.template_id, table.id)
     header_exact = header_other = 0
     orphans: list[Token] = []
     started = False  # a heading or row label of the table was seen
@@ -109,6 +116,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                     flat.remove(tok)
 
     for i, tok in enumerate(tokens):
+        if tok.kind == PAGE:
+            continue
         if tok.group != group:
             end_group()
             group, group_empties, group_has_label, group_fragment, group_filled = (
@@ -156,11 +165,11 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                 rows.append(current)
             continue
         if len(text) <= _MAX_HEADER_CHARS:
-            named = columns.columns(text)
-            if first is None and (named or columns.is_header_word(text)):
+            rank, header_word = _header_names(table.template_id, table.id, text)
+            if first is None and header_word:
                 first = i
-            if named:
-                if named[0].rank >= _EXACT_RANK:
+            if rank:
+                if rank >= _EXACT_RANK:
                     header_exact += 1
                 else:
                     header_other += 1
@@ -228,7 +237,20 @@ def _is_value(tok: Token) -> bool:
         return True
     if tok.kind == PIECE and _RUN_RE.match(tok.text):
         return True  # run-together digits, signs of 本年增/减 included: "0-689"
-    return looks_like_value(tok.text)
+    return _value_text(tok.text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _value_text(text: str) -> bool:
+    return looks_like_value(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _header_names(template_id: str, table_id: str, text: str) -> tuple[int, bool]:
+    """(rank of the best column this text names or 0, whether it is a header word at all)."""
+    index = header_index(template_id, table_id)
+    named = index.columns(text)
+    return (named[0].rank if named else 0), bool(named) or index.is_header_word(text)
 
 
 _RUN_RE = re.compile(r"^[\d.\s]*\d[\d.\s+\-]*$")
@@ -296,8 +318,9 @@ def _assign(read: TableRead) -> Assignment:
     table = read.table
     out = Assignment({}, [])
     cells, chunks = out.cells, out.chunks
-    for tok in _digits(read.orphans):
-        out.unplaced.append((tok, "这些数字前没有本表的栏目名称，无法确定所属的行"))
+    if read.layout is None:  # laid out by position, the layout says where they went
+        for tok in _digits(read.orphans):
+            out.unplaced.append((tok, "这些数字前没有本表的栏目名称，无法确定所属的行"))
     if table.layout == "flat":
         by_rows = _flat_by_rows(read)
         if by_rows is not None:
@@ -535,9 +558,30 @@ def clean_keep_spaces(raw: str) -> str:
     return " ".join(clean(w) for w in raw.split())
 
 
+@lru_cache(maxsize=64)
+def _shape(table: TableDef) -> tuple:  # type: ignore[type-arg]
+    """Everything of a definition the walk reads by: its blocks, rows, columns and their wordings."""
+    return (
+        table.id,
+        table.layout,
+        tuple(
+            (
+                b.heading,
+                tuple((r.key, r.group, r.label) for r in b.rows),
+                tuple((c.key, c.canonical, c.label, c.unit, c.integer, c.signed) for c in b.columns),
+            )
+            for b in table.blocks
+        ),
+    )
+
+
 def best_read(tokens: list[Token], candidates: list[TableDef], prefer: str | None) -> TableRead | None:
-    """Read the region with each template's definition and keep the one that fits best."""
-    reads = [read_table(tokens, t) for t in candidates]
+    """Read the region with each template's definition and keep the one that fits best (a
+    definition two templates share, 表四, is read once, as the preferred template's)."""
+    distinct: dict[tuple, TableDef] = {}  # type: ignore[type-arg]
+    for t in sorted(candidates, key=lambda t: t.template_id != prefer):
+        distinct.setdefault(_shape(t), t)
+    reads = [read_table(tokens, t) for t in distinct.values()]
     reads = [r for r in reads if r.rows or r.flat_values]
     if not reads:
         return None

@@ -17,6 +17,7 @@ from .normalize import has_cjk, normalize
 from .numbers import looks_like_value
 
 CELL, LINE, PIECE = "cell", "line", "piece"
+PAGE = "page"  # a line that only says which page this is: no content, but the page changed
 
 _WS_RE = re.compile(r"[ \t\u3000\u00a0]+")
 # lines that only say which page this is
@@ -74,8 +75,13 @@ def _line_tokens(text: str, prov: Provenance, group: int) -> list[Token]:
 @lru_cache(maxsize=1 << 14)
 def _line_shape(text: str) -> tuple[tuple[str, str, bool, int | None, bool], ...]:
     empty = Provenance()
+    # the character column is kept where it means something: lines laid out in columns or set in
+    # by spaces (a number alone under its column), and pieces cut out of run-together text (a
+    # Provenance copy per token is not free)
+    keep = len(text) - len(text.lstrip(_PAD)) >= 2
     return tuple(
-        (t.text, t.kind, t.label_cut, t.prov.offset, t.apart) for t in _line_tokens_uncached(text, empty, 0)
+        (t.text, t.kind, t.label_cut, t.prov.offset if keep or t.apart or t.kind == PIECE else None, t.apart)
+        for t in _line_tokens_uncached(text, empty, 0)
     )
 
 
@@ -89,7 +95,7 @@ def _line_tokens_uncached(text: str, prov: Provenance, group: int) -> list[Token
         # dump; a truly empty line only separates rows
         return [Token("", prov, group, CELL)] if any(c in raw for c in "\t\u00a0\u3000") else []
     if _PAGE_NO_RE.match(raw):
-        return []
+        return [Token("", prov, group, PAGE)]
     base = 0  # where `raw` starts in the line
     if "\t" in raw:
         pieces = raw.split("\t")
@@ -170,7 +176,12 @@ def _cut_run_together(
             out.extend(_between(text[pos:start], replace(prov, offset=at + pos), group, apart))
         out.append(
             Token(
-                text[start:end], replace(prov, offset=at + start), group, PIECE, label_cut=True, apart=apart
+                text[start:end].rstrip(_PAD),
+                replace(prov, offset=at + start),
+                group,
+                PIECE,
+                label_cut=True,
+                apart=apart,
             )
         )
         pos = end

@@ -72,13 +72,25 @@ _RADICALS = str.maketrans(
 
 
 def _fold(text: str) -> str:
-    """The forms a title is compared in: radicals to ideographs, NFKC (full-width digits and
-    punctuation to ASCII, U+3000 to a space), zero-width characters and NBSP to spaces."""
-    text = unicodedata.normalize("NFKC", text.translate(_RADICALS))
-    return _INVISIBLE_RE.sub(" ", text)
+    """The forms a title is compared in: radicals and compatibility ideographs to ideographs,
+    full-width digits, letters and punctuation to ASCII — but not the brackets, which a name may
+    print (中共宝清县委宣传部（宝清县人民政府新闻办公室）) — and odd spaces to spaces."""
+    return text.translate(_FOLD)
 
 
-_INVISIBLE_RE = re.compile(r"[\u200b-\u200f\u2060\ufeff\xa0]")
+def _fold_table() -> dict[int, str]:
+    table = dict(_RADICALS)
+    for c in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)]:
+        table.setdefault(c, unicodedata.normalize("NFKC", chr(c)))
+    for c in range(0xFF01, 0xFF5F):
+        if chr(c) not in "（）［］｛｝":
+            table[c] = chr(c - 0xFEE0)
+    for c in (0x3000, 0xA0, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF):
+        table[c] = " "
+    return table
+
+
+_FOLD = _fold_table()
 
 # --- chrome ----------------------------------------------------------------------------------
 
@@ -93,7 +105,7 @@ _TAG_RE = re.compile(r"</?[A-Za-z][^>]{0,200}>")
 _MD_MARK_RE = re.compile(r"^\s*(?:#{1,6}|>+|[-*+]\s)\s*|\*\*|__|`+|(?<![^\s|])\|(?![^\s|])")
 # a page counter printed alone or after a footer: 4/4 · - 6 - · 第 1 页 共 5 页 · 第1页/共5页
 _PAGE_RE = re.compile(
-    r"^\s*(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|\d{1,4}\s*/\s*\d{1,4}|第\s*\d+\s*页\s*[,，/]?\s*(?:共\s*\d+\s*页)?"
+    r"^\s*(?:[-—–－]?\s*\d{1,3}\s*[-—–－]?|\d{1,4}\s*/\s*\d{1,4}|第\s*\d+\s*页\s*[,，/]?\s*(?:共\s*\d+\s*页)?"
     r"|共\s*\d+\s*页\s*第\s*\d+\s*页|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
@@ -153,7 +165,7 @@ _CHROME_WORDS = (
 )
 _CHROME_RE = re.compile("|".join(_CHROME_WORDS))
 # where a title's organ cannot continue to the left: labels, breadcrumbs, quotes, sentences
-_HARD_STOP = ":>|]】」』《“\"'»›/\\=。,;!?、(（)）[【"
+_HARD_STOP = ":>|]】」』《“\"'»›/\\=。,;!?、"
 
 
 def _clean_line(line: str) -> str:
@@ -181,16 +193,13 @@ _YEAR_TOKEN = r"(?:19|20)\d{2}|[一二][〇零○ОOo0一二三四五六七八�
 _YEAR_IN_TITLE_RE = re.compile(rf"({_YEAR_TOKEN})\s*年\s*(?:度)?")
 # what follows the organ and year: 政府信息公开工作年度报告 and its variants (OCR may lose 报告)
 TITLE_TAIL_RE = re.compile(
-    r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:工作)?(?:报告|年报|年度报)?"
+    r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:工作)?(?:报告|年报|报)?"
 )
 _REPORT_WORD_RE = re.compile(r"报告|年报")
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_AFTER_TAIL_YEAR_RE = re.compile(rf"^[(（\[【]?\s*({_YEAR_TOKEN})\s*年?\s*度?\s*[)）\]】]?")
-# a broken title's continuation on the next line
-_TAIL_CONTINUATION_RE = re.compile(
-    r"^(?:工作)?(?:年度|度)?(?:工作)?报告|^(?:的)?年度报告|^度报告|^报告|^年报"
+# a year printed after the title: in brackets, or followed by 年 (never a date's year)
+_AFTER_TAIL_YEAR_RE = re.compile(
+    rf"[(（\[【]\s*({_YEAR_TOKEN})\s*年?\s*度?\s*[)）\]】]?|({_YEAR_TOKEN})\s*年\s*度?(?![\d月])"
 )
-
 _ORGAN_SUFFIX_RE = re.compile(
     r"(?:政府|办公厅|办公室|委员会|管委会|党工委|工委|局|厅|委|办|署|部|院|会|所|中心|处|站|队|馆|社|团|司|行"
     r"|公司|集团|学校|学院|大学|医院|监狱|海关|台|科|室|组|库|场|镇|乡|街道|办事处|区|县|市|州|盟|旗|省)$"
@@ -260,8 +269,6 @@ def _squash_marked(text: str) -> tuple[str, list[bool]]:
 
 def _parse_title(text: str) -> _Title | None:
     """The best reading of a (folded, cleaned) text as a report title."""
-    # a year in brackets (淮安市人民政府（2024年度）政府信息公开…) is no boundary
-    text = _BRACKET_YEAR_RE.sub(r" \1 ", text)
     s, spaced = _squash_marked(text)
     best: _Title | None = None
     for tail in TITLE_TAIL_RE.finditer(s):
@@ -271,10 +278,11 @@ def _parse_title(text: str) -> _Title | None:
     return best
 
 
-_BRACKET_YEAR_RE = re.compile(rf"[(（\[【]\s*((?:{_YEAR_TOKEN})\s*年\s*度?)\s*[)）\]】]")
+# XX县政府 信息公开…: only a region's 政府 (a department's name never ends in 政府)
+_REGION_ENDS = frozenset("县市区镇乡旗州盟省")
 # what may follow a title on its line without a space: the opening of the text, chrome, a notice
 _AFTER_TITLE_RE = re.compile(
-    r"$|[(（《》“”\"'_—\-|:：]|全文|正文|的通知|根据|依据|按照|为|本|一|现|发布|来源|时间|日期|浏览|字号|作者|编辑"
+    rf"$|。$|[(（《》“”\"'_—\-|:：]|(?:{_YEAR_TOKEN})\s*年|全文|正文|的通知|根据|依据|按照|为|本|一|现|发布|来源|时间|日期|浏览|字号|作者|编辑"
 )
 
 
@@ -286,7 +294,13 @@ def _read_title_at(s: str, spaced: list[bool], tail: re.Match[str]) -> _Title | 
     if s.startswith("政府", start) and start > 0:
         if s.endswith("人民", 0, start):
             start += 2
-        elif start + 2 < len(s) and spaced[start + 2]:
+        elif (
+            start + 2 < len(s)
+            and spaced[start + 2]
+            and not spaced[start + 1]
+            and not spaced[start]
+            and s[start - 1] in _REGION_ENDS
+        ):
             start += 2
             own_gov = True
     # a title quoted inside a sentence (现将…年度报告公布如下) is not the printed title
@@ -310,7 +324,7 @@ def _read_title_at(s: str, spaced: list[bool], tail: re.Match[str]) -> _Title | 
             prefix_end = year_at
     if year is None:
         m = _AFTER_TAIL_YEAR_RE.match(s, end)
-        if m and (value := _year_value(m.group(1))):
+        if m and (value := _year_value(m.group(1) or m.group(2))):
             year, end = value, m.end()
     prefix, prefix_at = _organ_before(s[cut:prefix_end], spaced[cut:prefix_end])
     organ = _choose_organ(prefix, mid)
@@ -330,6 +344,11 @@ def _read_title_at(s: str, spaced: list[bool], tail: re.Match[str]) -> _Title | 
     return _Title(title, organ, year, complete) if title else None
 
 
+# digits and Latin letters are no part of a name (dates, page stamps, IPV6, APP), but for an
+# ordinal (洪泽区第2街道, 测试市第1区)
+_NOT_NAME_CHARS_RE = re.compile(r"(?<!第)(?<!\d)\d+|[A-Za-z%]+")
+
+
 def _organ_before(text: str, spaced: list[bool]) -> tuple[str, int]:
     """The organ's name that ends `text` and where it starts: the whitespace-separated pieces from
     the right, as long as none is chrome, a date or Latin text (a breadcrumb, a print header, a
@@ -342,9 +361,9 @@ def _organ_before(text: str, spaced: list[bool]) -> tuple[str, int]:
             j -= 1
         piece = text[j:i]
         bad_end = 0
-        for m in _CHROME_RE.finditer(piece):
+        for m in _CHROME_RE.finditer(_ORGAN_CHROME_RE.sub(_blank, piece)):
             bad_end = max(bad_end, m.end())
-        for m in re.finditer(r"[0-9A-Za-z]+", piece):
+        for m in _NOT_NAME_CHARS_RE.finditer(piece):
             bad_end = max(bad_end, m.end())
         if bad_end:
             at = j + bad_end
@@ -357,9 +376,21 @@ def _organ_before(text: str, spaced: list[bool]) -> tuple[str, int]:
 
 
 def _trim_organ(name: str) -> str:
-    name = name.strip("《》“”\"'「」『』 ")
-    name = re.sub(r"^(?:关于|对|现将|特将|将|现|特)|(?:关于|的|之)$", "", name)
-    return name.strip("《》“”\"'「」『』 ")
+    """A name without the words and quotes around it: 关于…, …的, 《…, an unbalanced bracket; of
+    a notice's title (…办公室关于印发宝清县) the organ of the report it publishes."""
+    after = re.split(r"关于(?:印发|公布|发布|转发)?", name)
+    name = after[-1] or after[0] if len(after) > 1 else name
+    for _ in range(2):
+        name = name.strip(_QUOTES).lstrip(")）]】").rstrip("(（[【")
+        name = re.sub(r"^(?:现将|特将)|(?:的|之)$", "", name)
+        if name[:1] in "(（[【" and not re.search(r"[)）\]】]", name):
+            name = name[1:]
+        if name[-1:] in ")）]】" and not re.search(r"[(（\[【]", name):
+            name = name[:-1]
+    return name
+
+
+_QUOTES = "《》“”\"'「」『』 "
 
 
 def _choose_organ(prefix: str, mid: str) -> str | None:
@@ -371,13 +402,34 @@ def _choose_organ(prefix: str, mid: str) -> str | None:
     return p or m
 
 
+# 宝清县人民政府政务公开办公室 is a name although 政务公开 is also a menu's word
+_ORGAN_CHROME_RE = re.compile(r"(?:政务公开|信息公开)(?:工作)?(?:领导小组)?(?=办公室|办|科|处|股|中心)")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return "　" * len(m.group(0))  # same length: positions stay valid
+
+
 def _is_organ(name: str | None) -> bool:
     """Whether a piece of text can be an organ's printed name."""
     if not name or not 2 <= len(name) <= 40 or name in _GENERIC_ORGANS:
         return False
-    if re.search(r"[0-9A-Za-z%]|[〇零一二三四五六七八九十]年", name) or _CHROME_RE.search(name):
+    # 中共宝清县委宣传部（宝清县人民政府新闻办公室）: judged by the name before the brackets
+    name = re.sub(r"[(（][^()（）]{2,30}[)）]$", "", name) or name
+    core = _ORGAN_CHROME_RE.sub(_blank, name)
+    if (
+        _NOT_NAME_CHARS_RE.search(name)
+        or re.search(r"[〇零一二三四五六七八九十]年", name)
+        or _CHROME_RE.search(core)
+    ):
         return False
     if re.search(r"[。，,；;！!？?：:、]", name) or _NOT_NAMES.match(name):
+        return False
+    # the end of a name broken over lines (宝清 / 县人民政府…) is no name; 镇江市, 乡宁县 and
+    # 市场监督管理局 are
+    if name[0] in "县旗盟州省" or name.startswith(("民政府", "府")):
+        return False
+    if name[0] in "市区镇乡" and (name[1:] in _GENERIC_ORGANS or name[1:].startswith(("人民政府", "政府"))):
         return False
     return bool(_ORGAN_SUFFIX_RE.search(name))
 
@@ -388,27 +440,35 @@ def find_title(lines: list[str], container_title: str | None) -> str | None:
     年度报告). Falls back on the title the container states (HTML <title>, DOCX properties)."""
     head = _head(lines)
     best: _Title | None = None
+    named: _Title | None = None
+    dated: _Title | None = None
     for i, piece in enumerate(head):
-        if not TITLE_TAIL_RE.search(piece.replace(" ", "")):
-            continue
         line = piece
-        if (
-            i + 1 < len(head)
-            and _broken_tail(piece)
-            and _TAIL_CONTINUATION_RE.match(head[i + 1].replace(" ", ""))
-        ):
-            line = piece + head[i + 1]
-        # the shortest run of lines ending here that names the organ and the year
-        for back in range(4):
-            if i - back < 0 or (back and not _title_fragment(head[i - back])):
-                break
-            hit = _parse_title(" ".join([*head[i - back : i], line]))
-            if hit is None:
-                continue
-            if hit.organ and hit.year:
-                return hit.text
-            if best is None or hit.score > best.score:
-                best = hit
+        j = i + 1
+        # broken inside a word: 政府信息公 / 开工作年度报告, …工作年 / 度报告, 政府信 / 息 / 公开…
+        while j < len(head) and j - i <= 3 and _tail_crosses(line, "".join(head[j : j + 3])):
+            line += head[j]
+            j += 1
+        if not TITLE_TAIL_RE.search(line.replace(" ", "")):
+            continue
+        hit = _title_ending_at(head, i, line)
+        if hit is None:
+            continue
+        if hit.year is None:
+            hit = _year_below(head, i, j, line, hit)
+        if hit.organ is None and hit.year is not None:
+            hit = _organ_below(head, j, hit)
+        if hit.organ and hit.year:
+            return hit.text
+        if hit.organ and hit.complete and (named is None or hit.score > named.score):
+            named = hit
+        if hit.year and (dated is None or hit.score > dated.score):
+            dated = hit
+        if best is None or hit.score > best.score:
+            best = hit
+    if named and dated and named.organ and dated.organ is None:
+        # a page header naming the organ, the title below with the year only
+        return named.organ + dated.text
     if container_title and (best is None or best.organ is None):
         parts = [_parse_title(_clean_line(p)) for p in re.split(r"_|\||｜| - | — ", _fold(container_title))]
         hits = [h for h in parts if h is not None and h.organ]
@@ -417,6 +477,80 @@ def find_title(lines: list[str], container_title: str | None) -> str | None:
             if best is None or best.year is None or hit.year in (None, best.year):
                 return hit.text
     return best.text if best else None
+
+
+def _year_below(head: list[str], i: int, j: int, line: str, hit: _Title) -> _Title:
+    """The year printed on the lines below the title: …年度报告 / （2021年度）, …（二 / 〇二一年）."""
+    for n in range(1, 3):
+        below = head[j : j + n]
+        if len(below) < n or not _title_fragment(below[-1]):
+            break
+        text = "".join(below).replace(" ", "")
+        if TITLE_TAIL_RE.search(text) or not _YEAR_FIRST_RE.match(text):
+            if len(text) == 1 and text in "(（[【":
+                continue  # the bracket alone on its line
+            break  # a second title or the text, not the year of this one
+        longer = _title_ending_at(head, i, " ".join([line, *below]))
+        if longer and longer.year:
+            return longer
+    return hit
+
+
+_YEAR_FIRST_RE = re.compile(r"[(（\[【]?[\d〇零○一二三四五六七八九]")
+
+
+def _organ_below(head: list[str], j: int, hit: _Title) -> _Title:
+    """A cover page: the title with its year, the organ's name on a line of its own below."""
+    for line in head[j : j + 2]:
+        name = _trim_organ(squash(line))
+        if _title_fragment(line) and _is_organ(name):
+            return _Title(name + hit.text, name, hit.year, hit.complete)
+    return hit
+
+
+def _title_ending_at(head: list[str], i: int, line: str) -> _Title | None:
+    """The shortest run of lines ending with `line` that names the organ and the year; a name
+    without its region (卫生健康委员会 under 淮安市洪泽区) takes the region from the line above."""
+    best: _Title | None = None
+    for back in range(4):
+        if i - back < 0 or (back and not _title_fragment(head[i - back])):
+            break
+        hit = _parse_title(" ".join([*head[i - back : i], line]))
+        if hit is None:
+            continue
+        if best is not None and best.organ and best.year:
+            # a name printed without its region continues the line above when that line is the
+            # name's start: a region, or one word (not a menu of several)
+            if hit.organ is None:
+                continue  # 人 / 民政府…: the join is no name yet, the line above may complete it
+            if _about_above(head, i - back + 1) and hit.year and best.organ == "于" + hit.organ:
+                return hit
+            extends = hit.year and len(hit.organ) > len(best.organ) and hit.organ.endswith(best.organ)
+            if not (extends and (split_regions(hit.organ)[0] or _one_word(head[i - back], hit, best))):
+                return best
+            best = hit
+        elif best is None or hit.score > best.score:
+            best = hit
+        if best.organ and best.year and split_regions(best.organ)[0] and not _about_above(head, i - back):
+            return best
+    return best
+
+
+def _about_above(head: list[str], k: int) -> bool:
+    """关 / 于宝清县…: the line above holds the start of 关于 (so 于 is not the name's)."""
+    return k > 0 and head[k].startswith("于") and head[k - 1].endswith("关")
+
+
+def _one_word(above: str, longer: _Title, shorter: _Title) -> bool:
+    """Whether what the line above adds to the name is one word there (国 / 家税务总局…, a stray
+    space allowed), not a menu (国务院 省政府 省人大 省政协); OCR's spaced characters are one word."""
+    added = (longer.organ or "")[: len(longer.organ or "") - len(shorter.organ or "")]
+    words: list[str] = []
+    for w in reversed(above.split()):
+        if len("".join(words)) >= len(added):
+            break
+        words.insert(0, w)
+    return len(words) <= 2 or all(len(w) == 1 for w in words)
 
 
 def _head(lines: list[str]) -> list[str]:
@@ -436,19 +570,24 @@ def _head(lines: list[str]) -> list[str]:
 _PART_ONE_RE = re.compile(r"^\s*(?:一\s*[、.]|1\s*[、.])\s*总\s*体\s*情\s*况")
 
 
-def _broken_tail(piece: str) -> bool:
-    """A title line that stops inside 政府信息公开工作年度报告 (the rest on the next line)."""
-    s = piece.replace(" ", "")
-    m = None
-    for m in TITLE_TAIL_RE.finditer(s):  # noqa: B007 - the last match
-        pass
-    return m is not None and not _REPORT_WORD_RE.search(m.group(0)) and len(s) - m.end() <= 2
+def _tail_crosses(piece: str, nxt: str) -> bool:
+    """Whether 政府信息公开工作年度报告 (or the 关于 before the name) runs on into the next line."""
+    a, b = piece.replace(" ", ""), nxt.replace(" ", "")
+    if not a or not b:
+        return False
+    if a.endswith("关") and b.startswith("于") and TITLE_TAIL_RE.search(b):
+        return True  # 关 / 于宝清县2021年…
+    return any(m.start() < len(a) < m.end() for m in TITLE_TAIL_RE.finditer(a + b[:12]))
+
+
+_BREADCRUMB_RE = re.compile(r"[:>|】»›]")
 
 
 def _title_fragment(line: str) -> bool:
-    s = line.replace(" ", "")
+    """A line that may hold the start of a title broken over lines (after any breadcrumb)."""
+    s = _BREADCRUMB_RE.split(line.replace(" ", ""))[-1]
     return (
-        0 < len(s) <= 30
+        0 < len(s) <= 45
         and not re.search(r"[。，,；;！!？?]", s)
         and not re.match(r"^[一二三四五六七八九十]+[、.]", s)
         and not re.search(r"\d{4}\s*[-/.]\s*\d{1,2}", s)
@@ -469,7 +608,7 @@ def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
 # --- when the title lacks them -------------------------------------------------------------
 
 _PERIOD_RE = re.compile(
-    rf"(?:统计期限|统计时限|统计时间|统计期|数据统计|统计区间|统计范围|所列数据)[^。]{{0,16}}?({_YEAR_TOKEN})\s*年\s*(?:1|一)\s*月\s*(?:1|一)\s*日"
+    rf"(?:统计期限|统计时限|统计时间|统计期|数据统计|统计区间|统计范围|所列数据)[^。]{{0,16}}?({_YEAR_TOKEN})\s*年\s*(?:度|(?:1|一)\s*月)"
 )
 _YEAR_START_RE = re.compile(rf"^\s*({_YEAR_TOKEN})\s*年\s*(?:度)?\s*(?:[,，以来]|是|我|全)")
 _TEXT_TITLE_RE = re.compile(
@@ -486,12 +625,6 @@ _ORGAN_FIELD_RE = re.compile(
     r"^(?:机关名称|单位名称|机关|单位|报告单位|报送单位|填报单位|报告机关|公开主体|发布机构|发文机关)\s*[:：]?\s*$"
 )
 _YEAR_FIELD_RE = re.compile(r"^(?:报告年度|年度|报告年份|统计年度|所属年度)\s*[:：]?\s*$")
-_INLINE_FIELD_RE = re.compile(
-    r"^(?:机关名称|单位名称|报告单位|报送单位|填报单位|报告机关|公开主体|发布机构)\s*[:：]\s*(\S.{0,40}?)\s*$"
-)
-_INLINE_YEAR_RE = re.compile(
-    rf"^(?:报告年度|报告年份|统计年度|所属年度)\s*[:：]\s*({_YEAR_TOKEN})\s*年?\s*度?\s*$"
-)
 
 
 def _fields(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
@@ -547,7 +680,7 @@ def organ_from_text(lines: list[str]) -> str | None:
     if m and _is_organ(_trim_organ(m.group(1))):
         return _trim_organ(m.group(1))
     for m in _COMPILES_RE.finditer(joined):
-        name = _trim_organ(re.sub(r"^(?:由|现|特|经)", "", m.group(1)))
+        name = _trim_organ(re.sub(r"^(?:现由|由|经)", "", m.group(1)))
         if _is_organ(name):
             return name
     return _signature_organ(lines)

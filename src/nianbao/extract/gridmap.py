@@ -168,6 +168,8 @@ class _State:
     pending_blanks: list[Cell] = field(default_factory=list)
     aligned: bool = True  # the current fragment's column indexes can be trusted
     in_band: bool = False  # the last row read was a header row
+    reordered: set[int] = field(default_factory=set)  # blocks printed with their columns reordered
+    row_off_band: bool = False  # the header band does not describe the row being read
     optional_seen: set[str] = field(default_factory=set)  # optional columns (小计) a header names
 
 
@@ -197,9 +199,10 @@ class _Reader:
         return self.out
 
     def _aligned_band(self) -> _Band | None:
-        """The header band, when its column positions and the current fragment's can be trusted."""
+        """The header band, when its column positions and the current row's can be trusted."""
         band = self.state.band
-        return band if band is not None and band.aligned and self.state.aligned else None
+        ok = band is not None and band.aligned and self.state.aligned and not self.state.row_off_band
+        return band if ok else None
 
     def _claim(self) -> float:
         """How much of this table the fragments read so far hold: its cells, its row labels (a row
@@ -266,6 +269,25 @@ class _Reader:
                         path.append(last_text)
             else:
                 last_text = None
+        self._note_order(band)
+
+    def _note_order(self, band: _Band) -> None:
+        """Blocks whose header prints its columns in another order than the template's: their
+        rows can then only be placed by the header, never by counting values."""
+        for b, block in enumerate(self.table.blocks):
+            order: list[str] = []
+            for pos in sorted(band.paths):
+                for h in reversed(band.paths[pos]):
+                    found = self.headers.columns(h.text, block=b)
+                    if found:
+                        key = _by_parent(found, band.paths[pos]).column.key
+                        if not order or order[-1] != key:
+                            order.append(key)
+                        break
+            template_order = [c.key for c in block.columns]
+            ranks = [template_order.index(k) for k in order if k in template_order]
+            if ranks != sorted(ranks):
+                self.state.reordered.add(b)
 
     def _note_headers(self, texts: list[Cell]) -> None:
         """Header evidence that holds whatever the alignment: the template's own column words, and
@@ -302,6 +324,21 @@ class _Reader:
         return words >= 2 or groups >= 1
 
     # --- one data row ---------------------------------------------------------------------------
+    def _band_fits(self, cells: list[Cell]) -> bool:
+        """Whether the header band describes this row. A number left of every column the header
+        names, or a row label under a column header, means it does not (a converter's broken
+        header band, one-row tables that only share a width): the row then speaks for itself."""
+        band = self._aligned_band()
+        if band is None:
+            return False
+        positions = [p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)]
+        if not positions:
+            return False
+        start = min(positions)
+        return not any(c.has_digits and c.end <= start for c in cells) and not any(
+            c.kind is Kind.TEXT and c.col >= start and self.labels.match_row(c.text, -1) for c in cells
+        )
+
     def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
         """(index cells before the label, label cells, value cells)."""
         band = self._aligned_band()
@@ -309,17 +346,7 @@ class _Reader:
             positions = [
                 p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
             ]
-            # a number left of every column the header names, or a row label under a column
-            # header, means the header does not describe this row (a converter's broken header
-            # band, one-row tables that only share a width): the row speaks for itself
-            if (
-                positions
-                and not any(c.has_digits and c.end <= min(positions) for c in cells)
-                and not any(
-                    c.kind is Kind.TEXT and c.col >= min(positions) and self.labels.match_row(c.text, -1)
-                    for c in cells
-                )
-            ):
+            if positions:
                 start, stop = min(positions), max(positions)
                 labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
                 prefix = [c for c in cells if c.end <= start and c.kind is not Kind.TEXT]
@@ -347,6 +374,8 @@ class _Reader:
                 f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
         outside = bool(before or after)
+        st.row_off_band = False
+        st.row_off_band = not self._band_fits(cells)
         prefix, label_cells, values = self._split(cells)
         for c in prefix:
             if c.has_digits:
@@ -519,6 +548,12 @@ class _Reader:
                 if placed_any:
                     self.out.rows_matched += 1
                 return
+        if not any(c.has_digits for c in values) or any(c.kind in (Kind.TEXT, Kind.PROSE) for c in values):
+            # by count only a row of numbers and blanks: words are no table values
+            for c in values:
+                if c.has_digits:
+                    self._unplaced(c, f"{self.table.title}的这一行无法对应到栏目")
+            return
         keys = [(k, col) for k, _b, _r, col in self.table.cells()]
         filled = [c for c in values if c.kind is not Kind.BLANK or c.text]
         cells = values if len(values) == len(keys) else filled
@@ -570,6 +605,12 @@ class _Reader:
             deduped = _dedupe(values, by_header)
             if all(col is not None for _, col in deduped):
                 return deduped
+        if b in self.state.reordered:
+            # the columns stand in another order than the template's: counting values would
+            # put them in the wrong columns; only the header can place them
+            if by_header and any(c is not None for c in by_header):
+                return _dedupe(values, by_header)
+            return None
         pairs = list(zip(values, by_header or [None] * len(values), strict=True))
         multi = any(c.kind is Kind.MULTI for c in values)
         for cols in () if multi else (canonical, every) if every != canonical else (canonical,):

@@ -1,0 +1,255 @@
+"""The grid path on the layout classes converters and real reports produce, from real snippets.
+
+Each test feeds a small document through the real readers and holds the result to the rule of
+the grid path: a value is addressed by the labels heading its row and its column, and every
+number is either placed exactly or named by a finding — never silently wrong.
+"""
+
+from __future__ import annotations
+
+import nianbao
+from nianbao.templates import get_template
+
+T3_2021 = get_template("2021").table("t3")
+HEAD_2021 = "某某县财政局2023年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+HEAD_2019 = "某某镇人民政府2020年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
+
+
+def parse_md(text: str, name: str = "report.md"):
+    return nianbao.parse(text.encode("utf-8"), name)
+
+
+def flagged(report) -> set[str]:
+    return {k for f in report.findings for k in f.cells}
+
+
+def assert_exact_or_flagged(report, truth: dict[str, int | None]) -> None:
+    marks = flagged(report)
+    wrong = {
+        k: (want, report.value(k)) for k, want in truth.items() if report.value(k) != want and k not in marks
+    }
+    assert wrong == {}, f"silently wrong: {wrong}"
+
+
+def _t3_html(header: str, rows: list[tuple[str, list[int]]]) -> str:
+    body = "".join(
+        f"<tr><td>{label}</td>" + "".join(f"<td>{v}</td>" for v in vals) + "</tr>" for label, vals in rows
+    )
+    return f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{header}{body}</table></body></html>"
+
+
+# --- headers decide -----------------------------------------------------------------------------
+
+
+def test_2021_table_two_headers_decide_the_template_whatever_the_rows():
+    # class 1 of the issue: a 2021 county department's 表二 read with the 2019 definition
+    html = (
+        "<html><body><p>某某县财政局2023年政府信息公开工作年度报告</p><p>二、主动公开政府信息情况</p><table>"
+        "<tr><td colspan=4>第二十条第（一）项</td></tr>"
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        "<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>"
+        "<tr><td>规范性文件</td><td>1</td><td>0</td><td>1</td></tr>"
+        "<tr><td colspan=4>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr>"
+        "<tr><td>行政许可</td><td colspan=3>1</td></tr>"
+        "</table></body></html>"
+    )
+    r = nianbao.parse(html.encode(), "x.html")
+    assert r.table_templates["t2"] == "2021"
+    assert r.value("t2.normative_docs.issued") == 1 and r.value("t2.licensing.decisions") == 1
+    assert not {"TEMPLATE_YEAR_MISMATCH"} & {f.code for f in r.findings}
+
+
+def test_columns_in_another_order_are_placed_by_their_header():
+    header = (
+        "<tr><td>申请人情况</td><td>社会公益组织</td><td>商业企业</td><td>其他</td>"
+        "<td>法律服务机构</td><td>科研机构</td><td>自然人</td><td>总计</td></tr>"
+    )
+    r = nianbao.parse(
+        _t3_html(header, [("一、本年新收政府信息公开申请数量", [0, 1, 0, 0, 0, 20, 21])]).encode(), "x.html"
+    )
+    assert r.value("t3.new_received.natural_person") == 20
+    assert r.value("t3.new_received.commercial") == 1
+    assert r.value("t3.new_received.total") == 21
+
+
+def test_columns_in_another_order_are_never_placed_by_count_when_the_header_is_lost():
+    # the header names the order; later one-row tables of another width cannot use it, and
+    # counting values there would put 20 under 其他: they are reported instead
+    text = (
+        HEAD_2021
+        + "三、收到和处理政府信息公开申请情况\n\n"
+        + "| 申请人情况 | 社会公益组织 | 商业企业 | 其他 | 法律服务机构 | 科研机构 | 自然人 | 总计 |\n|---|---|---|---|---|---|---|---|\n"
+        + "| 一、本年新收政府信息公开申请数量 | 0 | 1 | 0 | 0 | 0 | 20 | 21 |\n\n"
+        + "| 二、上年结转政府信息公开申请数量 | 0 | 0 0 | 0 | 0 | 3 | 3 |\n|---|---|---|---|---|---|---|\n"
+    )
+    r = parse_md(text)
+    assert r.value("t3.new_received.natural_person") == 20
+    assert r.value("t3.carried_over.natural_person") is None
+    assert "t3.carried_over.natural_person" in flagged(r)
+
+
+def test_a_header_band_that_does_not_describe_its_rows_is_not_used():
+    # pandoc's HTML of a merged header: the corner cell lost its rowspan, so 自然人 … stand
+    # three columns left of their values
+    html = (
+        "<table><tr><th colspan=3>（本列数据的勾稽关系为：…）</th><th colspan=7>申请人情况</th></tr>"
+        "<tr><th>自然人</th><th colspan=5>法人或其他组织</th><th>总计</th><th></th><th></th><th></th></tr>"
+        "<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th>"
+        "<th></th><th></th><th></th><th></th><th></th></tr>"
+        "<tr><td colspan=3>一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td>0</td><td>0</td>"
+        "<td>0</td><td>0</td><td>6</td></tr></table>"
+    )
+    r = parse_md(HEAD_2021 + "三、收到和处理政府信息公开申请情况\n\n" + html + "\n")
+    assert [r.value(f"t3.new_received.{c.key}") for c in T3_2021.blocks[0].value_columns] == [
+        5,
+        1,
+        0,
+        0,
+        0,
+        0,
+        6,
+    ]
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+def test_other_processing_as_a_spanning_label_with_its_sub_rows_beside_it():
+    # class 1: （六）其他处理 spans three rows, the sub-row labels are in the next column
+    html = (
+        "<html><body><p>三、收到和处理政府信息公开申请情况</p><table>"
+        "<tr><td colspan=2></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td>"
+        "<td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+        "<tr><td rowspan=3>（六）其他处理</td><td>1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</td>"
+        "<td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>"
+        "<tr><td>2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请</td>"
+        "<td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>"
+        "<tr><td>3.其他</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>2</td></tr>"
+        "</table></body></html>"
+    )
+    r = nianbao.parse(html.encode(), "x.html")
+    assert r.table_templates["t3"] == "2021"
+    assert r.value("t3.other.no_correction.total") == 1 and r.value("t3.other.other.natural_person") == 2
+
+
+def test_one_table_per_row_with_the_labels_above_or_below_and_merged_cells():
+    # markitdown of a PDF: a pipe table per ruled row, the labels printed between the tables,
+    # two columns in one cell; here every label stands *below* its numbers
+    rows = [
+        ("一、本年新收政府信息公开申请数量", "| | 21 0 | 0 0 | 0 0 | 21 |"),
+        ("二、上年结转政府信息公开申请数量", "| | 1 0 | 0 0 | 0 0 | 1 |"),
+        ("（一）予以公开", "| | 22 0 | 0 0 | 0 0 | 22 |"),
+    ]
+    body = "".join(f"{table}\n| --- | --- | --- | --- | --- |\n{label}\n" for label, table in rows)
+    r = parse_md(HEAD_2021 + "三、收到和处理政府信息公开申请情况\n申请人情况\n" + body)
+    assert r.value("t3.new_received.natural_person") == 21
+    assert r.value("t3.carried_over.natural_person") == 1
+    assert r.value("t3.granted.total") == 22
+    assert {"t3.new_received.natural_person", "t3.carried_over.total"} <= {
+        k for f in r.findings if f.code == "CELL_RECOVERED" for k in f.cells
+    }
+
+
+def test_two_numbers_in_one_cell_are_never_one_value():
+    text = (
+        HEAD_2021
+        + "三、收到和处理政府信息公开申请情况\n\n| 一、本年新收政府信息公开申请数量 | 447 7 | 0 0 | 454 |\n|---|---|---|---|\n"
+    )
+    r = parse_md(text)
+    assert r.value("t3.new_received.natural_person") != 4477
+    assert_exact_or_flagged(r, {"t3.new_received.natural_person": 447, "t3.new_received.total": 454})
+
+
+def test_a_row_label_printed_outside_and_the_pieces_of_a_vertical_label_inside():
+    text = (
+        HEAD_2021
+        + "三、收到和处理政府信息公开申请情况\n\n"
+        + "三、\n2.其他法律行政法规禁止公开\n| 本 | | 30 1 | 0 0 | 0 0 | 31 |\n| --- | --- | --- | --- | --- | --- |\n"
+    )
+    r = parse_md(text)
+    assert r.value("t3.denied.prohibited_by_law.natural_person") == 30
+    assert r.value("t3.denied.prohibited_by_law.total") == 31
+
+
+# --- tables and fragments ------------------------------------------------------------------------
+
+
+def test_table_four_as_three_tables_and_transposed():
+    three = "".join(
+        f"<table><tr><td colspan=5>{title}</td></tr><tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td>"
+        f"<td>尚未审结</td><td>总计</td></tr><tr>" + "".join(f"<td>{v}</td>" for v in vals) + "</tr></table>"
+        for title, vals in (
+            ("行政复议", [1, 0, 0, 0, 1]),
+            ("行政诉讼（未经复议直接起诉）", [0, 2, 0, 0, 2]),
+            ("行政诉讼（复议后起诉）", [0, 0, 3, 0, 3]),
+        )
+    )
+    r = nianbao.parse(
+        f"<html><body><p>四、政府信息公开行政复议、行政诉讼情况</p>{three}</body></html>".encode(), "x.html"
+    )
+    assert [
+        r.value(k)
+        for k in ("t4.review.total", "t4.litigation_direct.corrected", "t4.litigation_after_review.other")
+    ] == [1, 2, 3]
+    transposed = (
+        "<table><tr><td></td><td></td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>"
+        "<tr><td colspan=2>行政复议</td><td>5</td><td></td><td></td><td>2</td><td>7</td></tr>"
+        "<tr><td rowspan=2>行政诉讼</td><td>未经复议直接起诉</td><td>8</td><td></td><td></td><td>1</td><td>9</td></tr>"
+        "<tr><td>复议后起诉</td><td></td><td></td><td></td><td></td><td></td></tr></table>"
+    )
+    r = nianbao.parse(
+        f"<html><body><p>四、政府信息公开行政复议、行政诉讼情况</p>{transposed}</body></html>".encode(),
+        "x.html",
+    )
+    assert r.value("t4.review.total") == 7 and r.value("t4.litigation_direct.upheld") == 8
+    assert r.value("t4.litigation_after_review.total") is None
+    assert "t4.litigation_after_review.total" in flagged(r)
+    assert "TABLE_INCOMPLETE" not in {f.code for f in r.findings}
+
+
+def test_prose_laid_out_as_a_table_and_a_page_number_inside_a_table_are_not_cells():
+    text = (
+        HEAD_2021
+        + "| 和针对性。2024 | | 年，全市共受理政府信息公开申请 | 3119 | 件，答 |\n| --- | --- | --- | --- | --- |\n"
+        + "| 答复），均在法定期限内予以答复。政府信息公开行政复议 | | 351 |\n\n"
+        + "四、政府信息公开行政复议、行政诉讼情况\n\n"
+        + "| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        + "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | | | | | 复议后起诉 | | | | |\n"
+        + "| | | | | | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+        + "| 10 | 1 | 0 | 0 | 11 | 0 | 0 | 0 | 0 | 0 | 5 | 0 | 0 | 0 | 5 |\n\n"
+        + "| | | - 3 | |\n|---|---|---|---|\n"
+    )
+    r = parse_md(text)
+    assert r.value("t4.review.total") == 11 and r.value("t4.litigation_after_review.upheld") == 5
+
+
+def test_a_table_split_by_a_page_footer_is_read_as_one():
+    first = _t3_html(
+        "<tr><td></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>",
+        [("一、本年新收政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2])],
+    )
+    second = (
+        "<p>第 3 页，共 6 页</p><p>file:///tmp/report.html 3/6</p><table><tr><td>二、上年结转政府信息公开申请数量</td>"
+        + "".join(f"<td>{v}</td>" for v in [1, 0, 0, 0, 0, 0, 1])
+        + "</tr></table>"
+    )
+    r = nianbao.parse(first.replace("</body></html>", second + "</body></html>").encode(), "x.html")
+    assert r.value("t3.new_received.total") == 2 and r.value("t3.carried_over.total") == 1
+    assert "VALUE_UNPLACED" not in {f.code for f in r.findings}
+
+
+def test_numbers_no_row_takes_are_reported_with_their_place():
+    header = "<tr><td></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+    r = nianbao.parse(
+        _t3_html(
+            header,
+            [
+                ("一、本年新收政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2]),
+                ("合计（备用）", [9, 9, 9, 9, 9, 9, 54]),
+            ],
+        ).encode(),
+        "x.html",
+    )
+    unplaced = [f for f in r.findings if f.code == "VALUE_UNPLACED"]
+    assert unplaced and "54" in unplaced[0].message and "表格" in unplaced[0].message

@@ -76,31 +76,11 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
     "soffice-docx+markitdown": {"pingtan-2019-html": C5, "pingtan-2023-html": C11},
     "soffice-docx+python-docx": {ALL: C6},
     "writer-docx+python-docx": {ALL: C6},
-    "writer-docx+docx2txt": {
-        "001_39f905e0d0162760": C13,
-        "003_9062bfdbeadefa61": C13,
-        "huaian-hongze-2023": C13,
-        "shanghai-gov-office-2019": C7,
-    },
     "writer-chromium-pdf": {ALL: C8},
     "chromium-pdf": {"pingtan-2025-html": C9},
     "chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
-    "writer-chromium-pdf+layout": {
-        s: C13
-        for s in (
-            "001_39f905e0d0162760",
-            "003_9062bfdbeadefa61",
-            "huaian-hongze-2023",
-            "shanghai-gov-office-2019",
-        )
-    },
-    "writer-pdf+layout": {
-        "001_39f905e0d0162760": C13,
-        "003_9062bfdbeadefa61": C13,
-        "huaian-city-2024": C8,
-        "huaian-hongze-2023": C13,
-        "shanghai-gov-office-2019": C13,
-    },
+    "writer-chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
+    "writer-pdf+layout": {"shanghai-gov-office-2019": C13},
     "writer-xlsx+markitdown": {ALL: C10},
     "markitdown-html": {"pingtan-2023-html": C11},
     # writer layouts: the same failures whatever the format

@@ -11,10 +11,14 @@ one template and the rows to the other, the choice is reported with both reading
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..templates import TABLE_IDS, TableDef, templates
-from .fragments import Fragment, Run
+from .fragments import Fragment, Kind, Run
 from .gridmap import GridRead, read_grid
+from .headers import header_index
+from .labels import label_index
+from .normalize import core
 
 # a fragment must place at least this much (cells + 3 per header cell) to belong to a table
 _MIN_CLAIM = 2.0
@@ -80,22 +84,15 @@ def choose_tables(runs: list[Run], prefer: str | None) -> dict[str, TableChoice]
     """The grid reading of 表二/表三/表四, for the tables the document prints as grids."""
     found: dict[str, list[TableChoice]] = {}
     for run in runs:
-        reads = {tid: _read_all(run.fragments, tid) for tid in TABLE_IDS}
-        owner: list[str | None] = []
-        for fi in range(len(run.fragments)):
-            best_tid, best = None, _MIN_CLAIM - 1e-9
-            for tid in TABLE_IDS:
-                claim = max(g.per_fragment.get(fi, 0.0) for g in reads[tid].values())
-                if claim > best:
-                    best_tid, best = tid, claim
-            owner.append(best_tid)
+        owner = _owners(run.fragments)
         for tid in TABLE_IDS:
             frags = [f for f, o in zip(run.fragments, owner, strict=True) if o == tid]
             if not frags:
                 continue
-            readings = _read_all(frags, tid) if len(frags) != len(run.fragments) else reads[tid]
+            readings = _read_all(frags, tid)
             best, conflict = _weigh(readings, prefer)
-            found.setdefault(tid, []).append(TableChoice(tid, best, frags, readings, conflict))
+            if best.per_fragment and max(best.per_fragment.values()) >= _MIN_CLAIM:
+                found.setdefault(tid, []).append(TableChoice(tid, best, frags, readings, conflict))
     out: dict[str, TableChoice] = {}
     for tid, choices in found.items():
         if len(choices) > 1:
@@ -107,6 +104,64 @@ def choose_tables(runs: list[Run], prefer: str | None) -> dict[str, TableChoice]
         main.others = [c.read for c in choices[1:]]
         out[tid] = main
     return out
+
+
+def _owners(fragments: list[Fragment]) -> list[str | None]:
+    """Which table each fragment belongs to, by the words it prints: every cell or nearby line
+    that names a row or a column of a table votes for it (a word several tables use, 总计, splits
+    its vote). A fragment that prints no such word — a row of numbers whose label stands outside,
+    a header band's lower row — belongs with its neighbours: the table before it in the run, or
+    the one after it when it comes first."""
+    votes: list[dict[str, float]] = []
+    for frag in fragments:
+        tally: dict[str, float] = {}
+        texts = {c.text for c in frag.cells if c.kind is Kind.TEXT}
+        texts.update(p.text for p in (*frag.before, *frag.after))
+        for text in texts:
+            tables = _tables_named(text)
+            # a two-character word (其他, 总计) says nothing: several tables print it, and a
+            # broken header leaves such pieces everywhere
+            size = len(core(text))
+            weight = 1.0 if size >= 4 else 0.25 if size == 3 else 0.0
+            for tid in tables:
+                tally[tid] = tally.get(tid, 0.0) + weight / len(tables)
+        votes.append({tid: v for tid, v in tally.items() if v > 0})
+    owner: list[str | None] = []
+    for tally in votes:
+        if not tally:
+            owner.append(None)
+            continue
+        top = max(tally.values())
+        tied = [tid for tid in TABLE_IDS if tally.get(tid) == top]
+        # a tie (总计 names a column of 表三 and of 表四) goes to the table before it
+        previous = owner[-1] if owner else None
+        owner.append(previous if previous in tied else tied[0] if len(tied) == 1 else None)
+    for i in range(len(owner)):
+        if owner[i] is None and i > 0:
+            owner[i] = owner[i - 1]
+    for i in range(len(owner) - 2, -1, -1):
+        if owner[i] is None:
+            owner[i] = owner[i + 1]
+    return owner
+
+
+@cache
+def _tables_named(text: str) -> frozenset[str]:
+    """The tables (t2/t3/t4) a printed text names a row, a column or a block of, in any template."""
+    out = set()
+    for template in templates().values():
+        for tid in template.tables:
+            if tid in out:
+                continue
+            headers = header_index(template.id, tid)
+            labels = label_index(template.id, tid)
+            if (
+                labels.heading_index(text) is not None
+                or headers.is_header_word(text)
+                or labels.match_row(text, -1, window=100) is not None
+            ):
+                out.add(tid)
+    return frozenset(out)
 
 
 def _joined(tid: str, choices: list[TableChoice], prefer: str | None) -> TableChoice | None:

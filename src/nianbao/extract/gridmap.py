@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..arithmetic import relations
 from ..document import Paragraph, Provenance
@@ -142,6 +143,15 @@ class _Band:
     width: int
     paths: dict[int, list[Cell]] = field(default_factory=dict)
     aligned: bool = True  # read from a grid whose column indexes mean columns
+
+    def named(self, headers: HeaderIndex) -> list[int]:
+        """Positions whose header path names a column (computed once per band)."""
+        cached = self.__dict__.get("_named")
+        if cached is None or cached[0] != sum(len(p) for p in self.paths.values()):
+            positions = [p for p, path in self.paths.items() if any(headers.columns(c.text) for c in path)]
+            cached = (sum(len(p) for p in self.paths.values()), positions)
+            self.__dict__["_named"] = cached
+        return cached[1]
 
     def add_row(self, cells: list[Cell]) -> None:
         for c in cells:
@@ -331,21 +341,19 @@ class _Reader:
         band = self._aligned_band()
         if band is None:
             return False
-        positions = [p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)]
+        positions = band.named(self.headers)
         if not positions:
             return False
         start = min(positions)
         return not any(c.has_digits and c.end <= start for c in cells) and not any(
-            c.kind is Kind.TEXT and c.col >= start and self.labels.match_row(c.text, -1) for c in cells
+            c.kind is Kind.TEXT and c.col >= start and _is_row_label(self.table, c.text) for c in cells
         )
 
     def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
         """(index cells before the label, label cells, value cells)."""
         band = self._aligned_band()
         if band is not None:
-            positions = [
-                p for p, path in band.paths.items() if any(self.headers.columns(c.text) for c in path)
-            ]
+            positions = band.named(self.headers)
             if positions:
                 start, stop = min(positions), max(positions)
                 labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
@@ -481,7 +489,7 @@ class _Reader:
         for p, text in candidates:
             if id(p) in self._used_outside:
                 continue
-            m = self.labels.match_row(text, self.state.after)
+            m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
             if m is not None and (best is None or m.index < best[0].index):
                 best = (m, p)
         if best is None:
@@ -491,9 +499,9 @@ class _Reader:
 
     def _match_text(self, text: str) -> RowMatch | None:
         st = self.state
-        m = self.labels.match_row(text, st.after)
+        m = _match_row(self.table.template_id, self.table.id, text, st.after)
         if m is None and st.after >= 0:
-            m = self.labels.match_row(text, -1)
+            m = _match_row(self.table.template_id, self.table.id, text, -1)
         if m is None and self.table.layout == "flat":
             # a column-group table printed a row per group: 行政诉讼（复议后起诉） | 12 | 1 | …
             g = self.headers.group(text)
@@ -755,6 +763,16 @@ def _by_parent(found: list[ColumnMatch], path: list[Cell] | tuple[Cell, ...]) ->
         if m.column.parent and core(m.column.parent) in above:
             return m
     return next((m for m in found if not m.column.parent), found[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def _match_row(template_id: str, table_id: str, text: str, after: int) -> RowMatch | None:
+    # each grid is read with every definition: the same labels are asked about many times
+    return label_index(template_id, table_id).match_row(text, after)
+
+
+def _is_row_label(table: TableDef, text: str) -> bool:
+    return _match_row(table.template_id, table.id, text, -1) is not None
 
 
 def _is_fragment(text: str) -> bool:

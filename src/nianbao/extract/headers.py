@@ -62,6 +62,7 @@ class HeaderIndex:
                         self._long.append((form, m))
                 if col.parent:
                     self.parents.add(core(col.parent))
+        self._cache: dict[str, tuple[ColumnMatch, ...]] = {}
         self._groups: dict[str, list[GroupMatch]] = {}
         if table.layout == "flat":
             for b, block in enumerate(table.blocks):
@@ -73,15 +74,22 @@ class HeaderIndex:
 
     def columns(self, text: str, block: int | None = None) -> list[ColumnMatch]:
         """Columns this header text names (in `block` when given), best first."""
-        form = core(text)
-        if not form:
-            return []
-        found = list(self._columns.get(form, ()))
-        if not found and len(form) >= 4:
-            found = self._near(form)
+        found = self._columns_of(core(text))
         if block is not None:
-            found = [m for m in found if m.block == block]
-        return sorted(found, key=lambda m: -m.rank)
+            return [m for m in found if m.block == block]
+        return list(found)
+
+    def _columns_of(self, form: str) -> tuple[ColumnMatch, ...]:
+        # every grid asks about the same few header words, for every definition: answer once
+        cached = self._cache.get(form)
+        if cached is None:
+            found = list(self._columns.get(form, ())) if form else []
+            if form and not found and len(form) >= 4:
+                found = self._near(form)
+            cached = self._cache[form] = tuple(sorted(found, key=lambda m: -m.rank))
+            if len(self._cache) > 1 << 14:
+                self._cache.clear()
+        return cached
 
     def _near(self, form: str) -> list[ColumnMatch]:
         """A wording that contains or is contained in a long label (处理决定数量 / 本年处理决定数量),
@@ -100,6 +108,8 @@ class HeaderIndex:
     def group(self, text: str) -> GroupMatch | None:
         """The row a column-group header names: its label, or the longest label inside it
         (行政诉讼（未经复议直接起诉） names 未经复议直接起诉)."""
+        if not self._groups:
+            return None
         form = core(text)
         found = self._groups.get(form)
         if found:

@@ -26,7 +26,6 @@ import pkgutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from .findings import Code, declare
@@ -188,5 +187,63 @@ def load() -> None:
     _loaded = True
     _import_package("nianbao.readers")
     _import_package("nianbao.rules")
+    for module, attr in _plugin_entry_points():
+        obj = importlib.import_module(module)
+        for part in attr.split(".") if attr else ():
+            obj = getattr(obj, part)
+
+
+def _plugin_entry_points() -> list[tuple[str, str]]:
+    """(module, attribute) of every `nianbao.plugins` entry point installed.
+
+    Scanning the installed distributions (and importing `importlib.metadata`) costs a command's
+    start-up tens of milliseconds; the result is kept in a small cache file, valid while the
+    fingerprint of the installation is unchanged: the distributions found in every `sys.path`
+    folder and each one's `entry_points.txt` (time and size). Installing, removing or changing a
+    plugin changes it.
+    """
+    import json
+    import os
+    import sys
+
+    fingerprint: list[list[object]] = []
+    for entry in sys.path:
+        try:
+            fingerprint.append([entry])
+            with os.scandir(entry or ".") as it:
+                children = sorted(it, key=lambda c: c.name)
+                for child in children:
+                    if child.name.endswith((".dist-info", ".egg-info")):
+                        try:
+                            st = os.stat(os.path.join(child.path, "entry_points.txt"))
+                            fingerprint.append([child.name, st.st_mtime_ns, st.st_size])
+                        except OSError:
+                            pass
+        except OSError:
+            fingerprint.append([entry, None])
+    import hashlib
+
+    # one cache file per search path (a script, `python -c` and pytest each see a different one)
+    key = hashlib.sha256("\0".join(sys.path).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    cache = os.path.join(os.path.dirname(__file__), "__pycache__", f"plugin-entry-points.{key}.json")
+    try:
+        with open(cache, encoding="utf-8") as fh:
+            saved = json.load(fh)
+        if saved["fingerprint"] == fingerprint:
+            return [(m, a) for m, a in saved["entry_points"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from importlib.metadata import entry_points
+
+    found = []
     for ep in entry_points(group="nianbao.plugins"):
-        ep.load()
+        found.append((ep.module, ep.attr or ""))
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        tmp = f"{cache}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"fingerprint": fingerprint, "entry_points": found}, fh)
+        os.replace(tmp, cache)
+    except OSError:  # a read-only installation: scan every time
+        pass
+    return found

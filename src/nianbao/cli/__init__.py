@@ -5,21 +5,41 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-app = typer.Typer(
-    name="nianbao",
-    help="年报：政府信息公开工作年度报告的读取、检查、汇总与编写工具",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+    app: typer.Typer
 
 
-@app.callback()
-def _root() -> None:
-    """年报：政府信息公开工作年度报告的读取、检查、汇总与编写工具"""
+def _make_app() -> typer.Typer:
+    import typer
+
+    made = typer.Typer(
+        name="nianbao",
+        help="年报：政府信息公开工作年度报告的读取、检查、汇总与编写工具",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @made.callback()
+    def _root() -> None:
+        """年报：政府信息公开工作年度报告的读取、检查、汇总与编写工具"""
+
+    return made
+
+
+def __getattr__(name: str) -> Any:
+    # `app` (and typer with it) is made when a command module first asks for it: `nianbao parse`
+    # usually runs without typer (see `_run`), and importing typer costs more than the parse
+    if name == "app":
+        made = globals().get("app")
+        if made is None:
+            globals()["app"] = made = _make_app()
+        return made
+    raise AttributeError(name)
 
 
 def _load_commands(argv: list[str] | None = None) -> None:
@@ -37,8 +57,12 @@ def main() -> None:
     """Run the command. No traceback reaches the user: an unexpected error prints one Chinese
     line naming the log file that holds the details (`nianbao.errorlog`)."""
     try:
+        from ._run import fast_parse
+
+        if fast_parse(sys.argv[1:]):  # `nianbao parse FILE…` without typer's start-up
+            return
         _load_commands()
-        app()
+        __getattr__("app")()
     except KeyboardInterrupt:
         sys.stderr.write("\n已中断\n")
         sys.exit(130)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..isolation import Limits
 from ..model import Report
+from ._run import expand_paths, limits_from  # typer-free, for the fast `nianbao parse`
+
+__all__ = ["MemoryOption", "TimeoutOption", "expand_paths", "limits_from", "parse_safely"]
 
 TimeoutOption = Annotated[
     float | None,
@@ -21,24 +21,6 @@ MemoryOption = Annotated[
         "--max-memory", help="每个文件的解析进程内存上限（MB；默认 1536，或环境变量 NIANBAO_PARSE_MEMORY_MB）"
     ),
 ]
-
-
-def limits_from(timeout: float | None = None, memory_mb: int | None = None) -> Limits:
-    """The per-file limits: command-line options over environment variables over defaults.
-    A time limit given on the command line bounds CPU time as well as elapsed time."""
-    return Limits.from_env(wall_seconds=timeout, cpu_seconds=timeout, memory_mb=memory_mb)
-
-
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Files as given; folders expanded to the files inside them, sorted."""
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    yield str(child)
-        else:
-            yield p
 
 
 def parse_safely(

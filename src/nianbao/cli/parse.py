@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
-from ..isolation import Limits
 from . import app
-from ._common import MemoryOption, TimeoutOption, expand_paths, limits_from
+from ._common import MemoryOption, TimeoutOption
+from ._run import run_parse
 
 
 @app.command("parse")
@@ -27,21 +24,4 @@ def parse_cmd(
 
     每个文件在独立的子进程中解析，受内存、CPU 时间和处理时限约束；某个文件导致崩溃或超限时，
     只有该文件输出一行错误，其余文件照常输出。"""
-    paths = list(expand_paths(files))
-    out = sys.stdout
-    for line in _lines(paths, provenance, jobs, limits_from(timeout, memory)):
-        out.write(line + "\n")
-        out.flush()
-
-
-def _lines(paths: list[str], provenance: bool, jobs: int, limits: Limits) -> Iterator[str]:
-    from ..isolation import Pool
-    from ..isolation.tasks import error_line, parse_line
-
-    if not paths:
-        return
-    workers = min(jobs or os.cpu_count() or 1, len(paths))
-    with Pool(workers, limits) as pool:
-        outcomes = pool.map(parse_line, ((p, provenance) for p in paths))
-        for path, out in zip(paths, outcomes, strict=True):
-            yield out.value if out.ok else error_line(path, out.error or "未知错误")
+    run_parse(files, provenance=provenance, jobs=jobs, timeout=timeout, memory=memory)

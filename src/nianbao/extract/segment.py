@@ -65,14 +65,18 @@ from itertools import combinations
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..arithmetic import Relation
 from ..findings import CATALOGUE, Finding
 from ..templates import get_template
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import numpy as np
+
     from ..model import Report
+
+    _Domain: TypeAlias = list[int] | np.ndarray
 
 Number = int | float
 
@@ -473,7 +477,9 @@ class _Joint:
         for c, col in self.contrib.items():
             if len(col) >= _LARGE:
                 ints = all(isinstance(v, int) for v in col)
-                self.arrays[c] = np.array(col, dtype=np.int64 if ints else np.float64)
+                import numpy  # only large domains need it: not a cost of every start-up
+
+                self.arrays[c] = numpy.array(col, dtype=numpy.int64 if ints else numpy.float64)
 
 
 #: A domain at least this large is pruned with numpy; smaller ones cost less in plain Python.
@@ -512,7 +518,7 @@ def _propagate(
                 ext[c] = last[1]
                 if last[2] is not None:
                     picked[c] = last[2]
-            elif isinstance(dom, np.ndarray):
+            elif type(dom) is not list:  # an array
                 v = picked[c] = jr.arrays[c][dom]
                 ext[c] = (v.min().item(), v.max().item())
                 seen[c] = (dom, ext[c], v)
@@ -531,7 +537,7 @@ def _propagate(
                 continue
             dom = domains[c]
             keep: _Domain
-            if isinstance(dom, np.ndarray):
+            if type(dom) is not list:
                 v = picked[c]
                 keep = dom[(lo_o + v <= _EPS) & (hi_o + v >= -_EPS)]
                 if len(keep) < _LARGE:
@@ -549,15 +555,16 @@ def _propagate(
     return True
 
 
-_Domain = list[int] | np.ndarray
-
-
 def _domain(n: int) -> _Domain:
-    return np.arange(n) if n >= _LARGE else list(range(n))
+    if n < _LARGE:
+        return list(range(n))
+    import numpy
+
+    return numpy.arange(n)
 
 
 def _as_list(dom: _Domain) -> list[int]:
-    return dom.tolist() if isinstance(dom, np.ndarray) else dom
+    return dom if type(dom) is list else dom.tolist()
 
 
 @dataclass

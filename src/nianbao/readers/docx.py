@@ -15,13 +15,15 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-
-import lxml.etree
+from typing import TYPE_CHECKING
 
 from ..document import Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ..plugins import reader
 from ._zipguard import open_zip
+
+if TYPE_CHECKING:
+    import lxml.etree
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _R = _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "r"
@@ -207,6 +209,8 @@ class _Builder:
 
 
 def _parse_part(xml: bytes) -> lxml.etree._Element:
+    import lxml.etree  # here: registering the reader must not load lxml
+
     parser = lxml.etree.XMLParser(
         resolve_entities=False,
         no_network=True,

@@ -15,13 +15,15 @@ import functools
 import itertools
 import re
 import threading
-
-import lxml.etree
+from typing import TYPE_CHECKING
 
 from ..document import Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ..plugins import reader
 from ._encoding import decode_text
+
+if TYPE_CHECKING:
+    import lxml.etree
 
 _DROP = frozenset(
     {
@@ -108,6 +110,8 @@ _local = threading.local()  # lxml parsers must not be shared between threads
 def _parser() -> lxml.etree.HTMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
+        import lxml.etree  # here, not at import: registering the reader must not load lxml
+
         # etree's HTMLParser, not lxml.html's: same libxml2 parser without the Python-level
         # element class lookup, which costs more than the parse itself
         parser = _local.parser = lxml.etree.HTMLParser(
@@ -222,6 +226,8 @@ def _embedded_body(script: str | None) -> lxml.etree._Element | None:
     if m is None or "<" not in m.group(2):
         return None
     fragment = _js_unescape(m.group(2))
+    import lxml.etree
+
     try:
         root = lxml.etree.fromstring(
             f"<html><body>{fragment}</body></html>".encode("utf-8", "replace"), _parser()
@@ -512,9 +518,9 @@ _PS, _PE = "\ufddd", "\ufdde"  # a <pre>: _PS line _TH text _PE
 _SS, _SE = "\ufddf", "\ufde0"  # a script that may carry the page: _SS depth _TH text _SE
 # libxslt counts nested template calls, at least one per element level: a page nested deeper
 # than this makes the transform fail (the walk then reads it, with its own MAX_DEPTH rules). The
-# limit is process-wide; nothing else here runs XSLT, and 160 is far above any real page.
+# limit is process-wide (set with the first stylesheet); nothing else here runs XSLT, and 160 is
+# far above any real page.
 _FAST_DEPTH = 160
-lxml.etree.XSLT.set_global_max_depth(_FAST_DEPTH)
 _FAST_TABLES = 100  # a data table's number is counted over the page: quadratic in the tables
 _MARK_ENTITY = re.compile(rb"&#(?:[xX]0*[fF][dD][cCdDeEfF]|0*6(?:49[6-9][0-9]|50[0-3][0-9]))")
 _LINE_MARK = re.compile(f"{_E}[^{_M}]*{_M}")
@@ -589,6 +595,9 @@ def _transform(name: str = "transform") -> lxml.etree.XSLT:
             if name == "layout"
             else _xslt_source()
         )
+        import lxml.etree
+
+        lxml.etree.XSLT.set_global_max_depth(_FAST_DEPTH)
         transform = lxml.etree.XSLT(lxml.etree.XML(source))
         setattr(_local, name, transform)
     return transform
@@ -718,6 +727,8 @@ def _fast_blocks(text: str, data: bytes, root: lxml.etree._Element) -> _Fast | N
     """The body's blocks by the stylesheet, or None when the walk must read this page."""
     if _may_hold_marks(text, data) or root.xpath("count(//table)") > _FAST_TABLES:
         return None
+    import lxml.etree
+
     try:
         stream = str(_transform()(root.getroottree()))
     except lxml.etree.XSLTApplyError:  # nested too deep
@@ -752,6 +763,8 @@ def read(data: bytes, source: str) -> Document:
     text, encoding = decode_html(data)
     # the parser is told the bytes are UTF-8, whatever the page declares: hand it UTF-8 bytes
     utf8 = data if encoding == "utf-8" else text.encode("utf-8", errors="replace")
+    import lxml.etree
+
     parser = _parser()
     try:
         root = lxml.etree.fromstring(utf8, parser)

@@ -7,8 +7,6 @@ encoding (quoted-printable, base64) and charset, and the HTML reader reads it as
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 
 from ..document import Document
@@ -30,6 +28,9 @@ def _sniff(data: bytes, name: str) -> bool:
 
 @reader("mhtml", extensions=("mht", "mhtml"), sniff=_sniff, priority=45)
 def read(data: bytes, source: str) -> Document:
+    import email  # here: registering the reader must not load the e-mail package
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     for part in message.walk():
         if part.get_content_type() != "text/html":

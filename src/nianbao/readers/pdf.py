@@ -26,16 +26,20 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field, replace
-
-import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from typing import TYPE_CHECKING
 
 from .. import plugins
 from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
-from ._pdf_geometry import SNAP, Grid, find_grids, page_edges
-from ._pdf_text import Char, Line, View, group_lines, join_cell_lines, page_chars
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+
+    from ._pdf_geometry import Grid
+    from ._pdf_text import Char, Line
+
+# PDFium, numpy and the geometry modules are imported by the functions that use them: registering
+# the reader (every command that reads a file does) must not load a PDF engine.
 
 MARGIN_TOP = 0.10  # share of the page height where running headers live
 MARGIN_BOTTOM = 0.12
@@ -110,6 +114,9 @@ def read(data: bytes, source: str) -> Document:
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -155,6 +162,9 @@ def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
 
 
 def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool]:
+    from ._pdf_geometry import find_grids, page_edges
+    from ._pdf_text import View, group_lines, join_cell_lines, page_chars
+
     left, bottom, right, top = page.get_cropbox()  # what is displayed; falls back to the media box
     rotation = page.get_rotation() % 360
     view = View(rotation if rotation in (90, 180, 270) else 0, left, bottom, right, top)
@@ -199,6 +209,8 @@ def _place_chars(
     Done on arrays: the character centres are tested against each grid's box and found in its
     rulings with one searchsorted per grid.
     """
+    import numpy as np
+
     x0 = np.fromiter((c.x0 for c in chars), dtype=np.float64, count=len(chars))
     x1 = np.fromiter((c.x1 for c in chars), dtype=np.float64, count=len(chars))
     top = np.fromiter((c.top for c in chars), dtype=np.float64, count=len(chars))
@@ -237,6 +249,8 @@ def _place_chars(
 
 
 def _may_have_rulings(page: pdfium.PdfPage) -> bool:
+    import pypdfium2.raw as pdfium_c
+
     return pdfium_c.FPDFPage_CountObjects(page.raw) > 0
 
 
@@ -254,6 +268,10 @@ def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> lis
     shows nothing at all is blank, not scanned: an empty list and no warning.
     Set NIANBAO_PDF_OCR=0 to skip recognition (the page is then only reported).
     """
+    import pypdfium2.raw as pdfium_c
+
+    from ._pdf_text import Line
+
     n = pdfium_c.FPDFPage_CountObjects(page.raw)
     kinds = {pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) for i in range(n)}
     if not kinds & {pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING}:
@@ -337,6 +355,8 @@ def _continues(a: Grid, b: Grid) -> bool:
     The outer rulings must line up and one part's column rulings must all occur in the other
     (a continued 表二 may change from four columns to two, but never to different ones).
     """
+    from ._pdf_geometry import SNAP
+
     if abs(a.bbox[0] - b.bbox[0]) > 2 * SNAP or abs(a.bbox[2] - b.bbox[2]) > 2 * SNAP:
         return False
 
@@ -382,6 +402,8 @@ def _assemble(pages: list[list[_PageItem]]) -> list[Block]:
 
 def _stitch(parts: list[tuple[Grid, list[TableCell]]], table_index: int) -> Table:
     """One Table from the per-page parts of a table, columns aligned on the union of rulings."""
+    from ._pdf_geometry import SNAP
+
     xs: list[float] = []
     for g, _ in parts:
         for x in g.xs:

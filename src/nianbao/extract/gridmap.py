@@ -38,6 +38,7 @@ from .tables import CellRead, Chunk
 
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
 _TWICE = "同一单元格出现两次，且数字不同"
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass
@@ -74,19 +75,9 @@ class GridRead:
     uncertain_rows: int = 0  # rows whose blank cells could not be placed
     labels_matched: int = 0  # row labels recognised, with or without values
     per_fragment: dict[int, float] = field(default_factory=dict)
-
-    @property
-    def placed(self) -> int:
-        return sum(1 for c in self.cells.values() if c.column.canonical) + sum(
-            len(ch.keys) for ch in self.chunks
-        )
-
-    @property
-    def filled(self) -> int:
-        """Cells placed with a number in them: blank cells fit any reading and prove nothing."""
-        return sum(
-            1 for c in self.cells.values() if c.column.canonical and re.search(r"\d", c.raw or "")
-        ) + sum(len(ch.keys) for ch in self.chunks)
+    placed: int = 0  # canonical cells given a value or a blank (kept up to date by the reader)
+    filled: int = 0  # … with a number in it: blank cells fit any reading and prove nothing
+    digits_unplaced: int = 0  # numbers no cell took
 
     def values(self) -> dict[str, float | int | None]:
         """Every placed value; a chunk of separate numbers (`447 7 0 0 …`) split at its spaces."""
@@ -118,10 +109,6 @@ class GridRead:
     def duplicates(self) -> int:
         """Cells printed twice with different numbers."""
         return sum(1 for u in self.unplaced if u.reason == _TWICE)
-
-    @property
-    def digits_unplaced(self) -> int:
-        return sum(1 for u in self.unplaced if re.search(r"\d", u.text))
 
     @property
     def score(self) -> float:
@@ -532,7 +519,7 @@ class _Reader:
             return
         if isinstance(assigned, Chunk):
             keys = [f"{self.table.id}.{m.row.key}.{c.key}" for c in assigned.columns]
-            self.out.chunks.append(Chunk(keys, assigned.text, assigned.prov, assigned.columns, assigned.unit))
+            self._add_chunk(Chunk(keys, assigned.text, assigned.prov, assigned.columns, assigned.unit))
             return
         for cell, col in assigned:
             if col is None:
@@ -572,7 +559,7 @@ class _Reader:
             return
         parts = _expand(values)
         if parts is not None and len(parts) == len(keys):
-            self.out.chunks.append(
+            self._add_chunk(
                 Chunk([k for k, _ in keys], " ".join(parts), values[0].prov, [c for _, c in keys])
             )
             self.out.rows_matched += 1
@@ -682,11 +669,20 @@ class _Reader:
                 self._unplaced(cell, _TWICE)
             return
         self.out.cells[key] = CellRead(key, cell.text, cell.prov, col, printed)
+        if col.canonical:
+            self.out.placed += 1
+            self.out.filled += cell.has_digits or bool(_DIGIT_RE.search(cell.text))
+
+    def _add_chunk(self, chunk: Chunk) -> None:
+        self.out.chunks.append(chunk)
+        self.out.placed += len(chunk.keys)
+        self.out.filled += len(chunk.keys)
 
     def _unplaced(self, cell: Cell, reason: str) -> None:
         if self.trace is not None:
             self.trace.append(f"  unplaced {cell.text!r}: {reason}")
         self.out.unplaced.append(Unplaced(cell.text, cell.prov, reason))
+        self.out.digits_unplaced += bool(_DIGIT_RE.search(cell.text))
 
 
 def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell, ColumnDef | None]]:

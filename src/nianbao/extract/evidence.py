@@ -10,7 +10,7 @@ one template and the rows to the other, the choice is reported with both reading
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ..templates import TABLE_IDS, TableDef, templates
@@ -46,8 +46,56 @@ def _row_evidence(g: GridRead) -> float:
     return g.filled + 2 * g.rows_matched - 2 * g.digits_unplaced - 2 * g.misfit
 
 
-def _read_all(fragments: list[Fragment], table_id: str) -> dict[str, GridRead]:
-    return {tid: _read_one(fragments, t.tables[table_id]) for tid, t in templates().items()}
+def _read_all(fragments: list[Fragment], table_id: str, prefer: str | None = None) -> dict[str, GridRead]:
+    """The fragments read with this table's definition in every template — once per distinct
+    definition (表四 is the same in both templates). A reading that places every cell with
+    nothing left over and every header word its own is proof enough: no other template can
+    fit better, and none is read."""
+    out: dict[str, GridRead] = {}
+    by_shape: dict[tuple[object, ...], GridRead] = {}
+    ordered = sorted(templates().items(), key=lambda item: item[0] != prefer)
+    for tid, template in ordered:
+        table = template.tables[table_id]
+        shape = _shape(table)
+        if shape in by_shape:
+            out[tid] = replace(by_shape[shape], table=table)
+            continue
+        out[tid] = by_shape[shape] = _read_one(fragments, table)
+        if _perfect(out[tid]):
+            break
+    return out
+
+
+def _perfect(g: GridRead) -> bool:
+    return (
+        g.placed == len(g.table.cell_keys)
+        and not g.unplaced
+        and not g.misfit
+        and not g.header_other
+        and g.header_exact > 0
+    )
+
+
+_SHAPES: dict[int, tuple[object, ...]] = {}
+
+
+def _shape(table: TableDef) -> tuple[object, ...]:
+    """What a reading depends on: the rows, columns and their wordings (not the template id)."""
+    shape = _SHAPES.get(id(table))
+    if shape is None:
+        shape = _SHAPES[id(table)] = _shape_of(table)
+    return shape
+
+
+def _shape_of(table: TableDef) -> tuple[object, ...]:
+    return tuple(
+        (
+            b.heading,
+            tuple((c.key, c.label, c.canonical, c.parent) for c in b.columns),
+            tuple((r.key, r.label, r.group) for r in b.rows),
+        )
+        for b in table.blocks
+    ) + (table.layout,)
 
 
 def _read_one(fragments: list[Fragment], table: TableDef) -> GridRead:
@@ -89,7 +137,7 @@ def choose_tables(runs: list[Run], prefer: str | None) -> dict[str, TableChoice]
             frags = [f for f, o in zip(run.fragments, owner, strict=True) if o == tid]
             if not frags:
                 continue
-            readings = _read_all(frags, tid)
+            readings = _read_all(frags, tid, prefer)
             best, conflict = _weigh(readings, prefer)
             if best.per_fragment and max(best.per_fragment.values()) >= _MIN_CLAIM:
                 found.setdefault(tid, []).append(TableChoice(tid, best, frags, readings, conflict))
@@ -169,7 +217,7 @@ def _joined(tid: str, choices: list[TableChoice], prefer: str | None) -> TableCh
     paragraph a converter moved inside): read them as one when that places more of it than any
     part alone, each cell once."""
     fragments = sorted((f for c in choices for f in c.fragments), key=lambda f: f.block)
-    readings = _read_all(fragments, tid)
+    readings = _read_all(fragments, tid, prefer)
     best, conflict = _weigh(readings, prefer)
     alone = max(choices, key=lambda c: c.read.score)
     if best.placed > alone.read.placed and best.score > alone.read.score and not best.duplicates:

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
 from .normalize import has_cjk
@@ -36,6 +37,7 @@ _WRAPPED_RE = re.compile(r"^[+-]?\d[\d.,]*(?:\n\d[\d.,]*)+$")
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
+@lru_cache(maxsize=1 << 15)
 def kind_of(text: str, wraps: bool = False) -> Kind:
     """`wraps`: the text comes from a page (PDF, scan), where a number too wide for its cell
     continues on the next line — digits broken only by line breaks are then one number."""
@@ -112,7 +114,7 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
         return None
     grid: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for tc in table.cells:
-        if _PAGE_NO_RE.match(tc.text) and re.search(r"[-—－–]", tc.text):
+        if _is_page_number(tc.text):
             continue  # a page number caught inside the table (「- 3 -」, 「- 3」): not a cell
         prov = tc.prov
         if prov.table is None:
@@ -125,8 +127,10 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
     rows = []
     for r in range(n_rows):
         seen: list[Cell] = []
+        ids: set[int] = set()
         for c in grid[r]:
-            if c is not None and all(s is not c for s in seen):
+            if c is not None and id(c) not in ids:
+                ids.add(id(c))
                 seen.append(c)
         rows.append(seen)
     # a row shorter than the others (a converter left out the cells a label spans) puts its
@@ -137,6 +141,11 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
         rows, aligned = _right_aligned(rows, n_cols)
     prov = table.prov if table.prov.table is not None else replace(table.prov, table=block)
     return Fragment(rows, n_cols, prov, block, blocks=(block,), aligned=aligned)
+
+
+@lru_cache(maxsize=1 << 12)
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO_RE.match(text) and re.search(r"[-—－–]", text))
 
 
 def _right_aligned(rows: list[list[Cell]], width: int) -> tuple[list[list[Cell]], bool]:

@@ -17,19 +17,19 @@ MAX_LISTED = 8
     codes=[Code("AGG_MISMATCH", Severity.ERROR, "汇总数与下级单位之和不符")],
 )
 def agg_mismatch(ctx: CorpusContext) -> Iterator[tuple[int, Finding]]:
-    for sr in ctx.reports:
-        if not sr.consolidated or sr.region_id is None or sr.report.year is None:
+    for entry in ctx.reports:
+        if not entry.consolidated or entry.region_id is None or entry.report.year is None:
             continue
-        sr = ctx.store.get_report(sr.id)
+        sr = ctx.store.get_report(entry.id)  # in full: the context holds only the corpus cells
         keys = [k for k, c in sr.report.cells.items() if c.value is not None]
-        found = unit_sums(ctx.store, sr.region_id, sr.report.year, keys)
+        found = unit_sums(ctx.store, entry.region_id, entry.report.year, keys)
         if found is None:
             continue
         sums, n_units = found
         bad = [
             (k, sr.report.value(k), sums[k])
             for k in keys
-            if k in sums and abs(sums[k] - sr.report.value(k)) > 1e-6
+            if k in sums and abs(sums[k] - (sr.report.value(k) or 0)) > 1e-6
         ]
         if not bad:
             continue

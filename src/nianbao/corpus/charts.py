@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..findings import CATALOGUE
 from ..store import StoredReport
@@ -99,7 +100,7 @@ def write_charts(summary: Summary, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    def save(fig, name: str) -> None:  # type: ignore[no-untyped-def]
+    def save(fig: Any, name: str) -> None:
         path = out / name
         fig.tight_layout()
         fig.savefig(path, dpi=120)

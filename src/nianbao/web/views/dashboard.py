@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from ...findings import CATALOGUE
@@ -47,10 +47,10 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
     region_of = {r.id: r.region_id for r in rows}
     regions = organ_repo.region_names(store)
     applicant_of, group_of, series_of, applicant_names, group_names = _dashboard_keys()
-    applicants: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    by_year: dict[int, Counter[str]] = defaultdict(Counter)
-    by_region: Counter[str] = Counter()
+    applicants: defaultdict[str, float] = defaultdict(float)
+    outcomes: defaultdict[str, float] = defaultdict(float)
+    by_year: defaultdict[int, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    by_region: defaultdict[str, float] = defaultdict(float)
     for rid, key, value in report_repo.cell_values(store, [r.id for r in rows], ["t"]):
         if value is None:
             continue
@@ -58,7 +58,7 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
         if series is not None:
             by_year[year_of[rid] or 0][series] += value
             if series == "新收申请" and rid in chosen:
-                by_region[regions.get(region_of[rid], "未知地区")] += value  # type: ignore[arg-type]
+                by_region[regions.get(region_of[rid] or -1, "未知地区")] += value
         if rid not in chosen:
             continue
         if key in applicant_of:
@@ -79,5 +79,5 @@ def dashboard(store: Store, principal: Principal, year: int | None = None) -> di
             {"code": c, "name": CATALOGUE.get(c, (None, c))[1], "value": n}
             for c, n in finding_counts.most_common(12)
         ],
-        "ranking": [{"name": k, "value": v} for k, v in by_region.most_common(15)],
+        "ranking": [{"name": k, "value": v} for k, v in sorted(by_region.items(), key=lambda x: -x[1])[:15]],
     }

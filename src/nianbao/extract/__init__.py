@@ -97,17 +97,44 @@ def _read_tables(
     out: dict[str, _Reading] = {}
     for tid in TABLE_IDS:
         grid = grids.get(tid)
+        text_only = [t for t in regions.get(tid, []) if t.block not in in_grids]
         if grid is not None and grid.read.rows_matched:
             # a table that arrives as a grid is read by its grid, whole or not: what it cannot
             # place is reported, never re-guessed from the order of its values
-            out[tid] = _grid_reading(grid)
+            reading = _grid_reading(grid)
+            _complete_from_text(reading, text_only, year_template)
+            out[tid] = reading
             continue
-        by_tokens = _token_reading(
-            [t for t in regions.get(tid, []) if t.block not in in_grids], tid, year_template
-        )
+        by_tokens = _token_reading(text_only, tid, year_template)
         if by_tokens is not None:
             out[tid] = by_tokens
     return out
+
+
+def _complete_from_text(reading: _Reading, tokens: list[Token], year_template: str | None) -> None:
+    """Rows a converter printed as plain lines beside the table's grids (「行政许可」/「2629」
+    under a grid of 表二's other blocks): the cells the grid leaves unfound are taken from the
+    token walk over the region's *text*, never over the grid's own cells."""
+    table = reading.table
+    missing = {k for k in table.cell_keys if k not in reading.cells and not _in_chunks(reading, k)}
+    if not missing or not tokens:
+        return
+    by_text = _token_reading(tokens, table.id, table.template_id)
+    if by_text is None or by_text.table.template_id != table.template_id:
+        return
+    for key, cell in by_text.cells.items():
+        if key in missing:
+            reading.cells[key] = cell
+    reading.chunks.extend(ch for ch in by_text.chunks if set(ch.keys) <= missing)
+    reading.labels.extend(
+        r
+        for r in by_text.labels
+        if any(f"{table.id}.{r.row.key}.{c.key}" in missing for c in r.block.value_columns)
+    )
+
+
+def _in_chunks(reading: _Reading, key: str) -> bool:
+    return any(key in ch.keys for ch in reading.chunks)
 
 
 def _grid_reading(choice: TableChoice) -> _Reading:

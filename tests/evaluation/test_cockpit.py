@@ -126,7 +126,7 @@ def test_a_bad_rubric_is_shown_with_its_line(site, tmp_path: Path, monkeypatch: 
     assert r.status_code == 500 and "第 5 行" in r.text and "t3.nope.total" in r.text
 
 
-def test_a_change_in_the_data_is_seen_at_once(site) -> None:  # noqa: ANN001
+def test_a_change_in_the_data_is_seen_at_once(site) -> None:
     store, ids, regions = site
     c = client(store, "admin")
     url = f"/evaluation/{regions['测试县']}/{YEAR}/units/o2"  # 测试县教育局 (B)

@@ -399,9 +399,10 @@ class _Reader:
             # a label printed with empty cells, its numbers on the next row: that row's numbers
             match = st.pending
             st.pending, st.pending_blanks = None, []
-        if match is None and not label_cells and outside and has_digits:
-            # (a row of empty cells does not take a label from outside: it gives no evidence)
-            m = self._match_outside(before, after, "")
+        if match is None and not label_cells and outside and (has_digits or before):
+            # a row of empty cells takes only a label printed above it: one below may as well
+            # belong to the numbers that follow
+            m = self._match_outside(before, after if has_digits else [], "")
             if m is not None:
                 match = (m, None)
                 self.out.outside_used += 1

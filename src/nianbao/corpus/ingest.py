@@ -24,7 +24,7 @@ from .. import isolation
 from ..errors import NianbaoError
 from ..model import Report
 from ..review.identify import not_a_report
-from ..store import DocumentRecord, Store
+from ..store import DocumentRecord, OrganCache, Store
 from .inputs import InputItem, iter_items, list_inputs
 
 ParseResult = tuple[Report | None, str | None]
@@ -165,6 +165,7 @@ class _BatchWriter:
         self.store, self.stats, self.size, self.max_wait = store, stats, max(size, 1), max_wait
         self.pending: list[DocumentRecord] = []
         self.last = time.monotonic()
+        self.organs = OrganCache()  # each printed organ resolved once per run
 
     def add(self, record: DocumentRecord) -> bool:
         """Queue a record; returns True when the queue was written."""
@@ -177,7 +178,7 @@ class _BatchWriter:
     def flush(self) -> None:
         if not self.pending:
             return
-        self.store.record_documents(self.pending)
+        self.store.record_documents(self.pending, self.organs)
         for r in self.pending:
             if r.report is None:
                 self.stats.errors += 1

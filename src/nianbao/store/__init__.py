@@ -5,6 +5,7 @@
 `from nianbao.store import reports; reports.place(store, report_id)`.
 """
 
+from .bulk import OrganCache
 from .documents import DocumentRecord
 from .reports import ReportFilter, ReportSummary, Scope, StoredReport
 from .store import Store
@@ -13,6 +14,7 @@ from .url import DEFAULT_URL, normalise_url
 __all__ = [
     "DEFAULT_URL",
     "DocumentRecord",
+    "OrganCache",
     "ReportFilter",
     "ReportSummary",
     "Scope",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Report
 from . import reports as report_repo
+from .bulk import OrganCache, write_batch
 from .db import clean, insert_ignore
 from .schema import Document, FindingRow, Organ, Region, ReportRow
 
@@ -75,15 +76,17 @@ def record_document(store: Store, item: DocumentRecord) -> int:
     raise AssertionError("unreachable")
 
 
-def record_documents(store: Store, items: Sequence[DocumentRecord]) -> list[int]:
+def record_documents(
+    store: Store, items: Sequence[DocumentRecord], organ_cache: OrganCache | None = None
+) -> list[int]:
     """Store several ingested files in one transaction (fewer commits for large batches).
 
     All or none of the batch is committed, so a killed run still stores every file exactly
-    once; on a concurrent conflict the batch falls back to one transaction per file.
+    once; on a concurrent conflict the batch falls back to one transaction per file. The rows
+    go in bulk (`bulk.write_batch`); `organ_cache` keeps an ingest run's organ resolutions.
     """
     try:
-        with store.session() as s:
-            return [_store_one(s, item)[0] for item in items]
+        return write_batch(store, items, organ_cache)
     except IntegrityError:
         return [record_document(store, i) for i in items]
 

@@ -27,6 +27,7 @@ from . import findings as _findings
 from . import migrate
 from . import organs as _organs
 from . import reports as _reports
+from .bulk import OrganCache
 from .db import make_engine
 from .documents import DocumentRecord
 from .reports import ReportFilter, StoredReport
@@ -76,8 +77,10 @@ class Store:
     ) -> int:
         return _documents.record_document(self, DocumentRecord(sha256, path, size, report, error, format))
 
-    def record_documents(self, items: Sequence[DocumentRecord]) -> list[int]:
-        return _documents.record_documents(self, items)
+    def record_documents(
+        self, items: Sequence[DocumentRecord], organ_cache: OrganCache | None = None
+    ) -> list[int]:
+        return _documents.record_documents(self, items, organ_cache)
 
     def documents(self, status: str | None = None) -> list[Document]:
         return _documents.documents(self, status)

@@ -20,7 +20,7 @@ from ..writer.render import render
 from ..writer.render.fonts import Fonts
 from ..writer.render.pdf import convert_many
 from .ambiguity import undetermined_cells
-from .generate import break_data, random_data
+from .generate import break_data, random_data, unit_name
 
 # layout name -> (renderer format, text style, file extension)
 LAYOUTS: dict[str, tuple[str, str, str]] = {
@@ -54,9 +54,16 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def make_item(index: int, seed: int, layout: str, broken: bool) -> tuple[bytes, dict, str]:
+def make_item(
+    index: int, seed: int, layout: str, broken: bool, units: int | None = None
+) -> tuple[bytes, dict, str]:
+    """One report. With `units`, item i is unit i % units's report for year 2019 + i // units
+    (seven years in turn), so that every unit has reports for consecutive years."""
     rng = random.Random(f"{seed}:{index}")
-    data = random_data(rng)
+    if units:
+        data = random_data(rng, year=2019 + (index // units) % 7, organ=unit_name(index % units))
+    else:
+        data = random_data(rng)
     findings: list[str] = []
     notes = [f"synthetic report, seed {seed}, item {index}, layout {layout}"]
     omit: frozenset[str] = frozenset()
@@ -95,8 +102,12 @@ def generate_corpus(
     layouts: Sequence[str] = DEFAULT_LAYOUTS,
     broken_share: float = 0.2,
     progress: Callable[[int], None] | None = None,
+    units: int | None = None,
 ) -> list[Item]:
-    """Write `n` reports and their truth files into `out_dir` (and `out_dir/gold`)."""
+    """Write `n` reports and their truth files into `out_dir` (and `out_dir/gold`).
+
+    `units`: spread the reports over that many distinct organs, each reporting for consecutive
+    years (see `make_item`); default a random organ of a few hundred per report."""
     out = Path(out_dir)
     (out / "gold").mkdir(parents=True, exist_ok=True)
     chooser = random.Random(seed)
@@ -105,7 +116,7 @@ def generate_corpus(
     for i in range(n):
         layout = layouts[i % len(layouts)]
         broken = chooser.random() < broken_share
-        content, truth, ext = make_item(i, seed, layout, broken)
+        content, truth, ext = make_item(i, seed, layout, broken, units)
         name = f"{i:04d}_{layout}{ext}"
         truth["file"] = name
         if ext == ".pdf":

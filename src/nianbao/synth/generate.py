@@ -52,6 +52,29 @@ def organ_name(rng: random.Random) -> tuple[str, str]:
     return f"{region}{rng.choice(DEPARTMENTS)}", region
 
 
+# characters of place names, none a level (县, 市 …) or a word of a report's title
+_PLACE_CHARS = "".join(
+    dict.fromkeys(
+        "东西南北中青白安平临长永和兴宁丰山河湖江海阳川林石泉溪岭桥城源泽湾洲峰台宝金玉华新龙凤云清明光德福寿康顺昌盛"
+        "泰嘉祥瑞通远利丰沙柳桃松梅兰竹荷枫杨槐泗渭汉淮洛汝颍沂沭济汾沁漳滦潞涿蓟易涞曲阜邹滕峄沾棣鄄郓巨"
+    )
+)
+
+
+def unit_name(unit: int) -> tuple[str, str]:
+    """The organ and region of unit number `unit`: distinct for every number below 100,000
+    (a two-character place, a level, a department or the town's government)."""
+    kinds = len(DEPARTMENTS) + 1
+    kind, rest = unit % kinds, unit // kinds
+    n = len(_PLACE_CHARS)
+    place = _PLACE_CHARS[rest % n] + _PLACE_CHARS[(rest // n) % n]
+    level = LEVELS[(rest // (n * n)) % len(LEVELS)]
+    if kind == len(DEPARTMENTS):
+        return f"{place}镇人民政府", f"{place}镇"
+    region = place + level
+    return f"{region}{DEPARTMENTS[kind]}", region
+
+
 def _small(rng: random.Random, high: int) -> int:
     return rng.choice((0, 0, 0, 0, rng.randint(0, 3), rng.randint(0, high)))
 
@@ -93,10 +116,16 @@ def consistent_cells(template_id: str, rng: random.Random, high: int = 20) -> di
     return complete_totals(cells, template_id)  # type: ignore[return-value]
 
 
-def random_data(rng: random.Random, year: int | None = None, template_id: str | None = None) -> ReportData:
+def random_data(
+    rng: random.Random,
+    year: int | None = None,
+    template_id: str | None = None,
+    organ: tuple[str, str] | None = None,
+) -> ReportData:
+    """`organ`: (organ, region) of the report; default a random one of a few hundred."""
     year = year or rng.randint(2019, 2025)
     template_id = template_id or template_for_year(year).id
-    organ, region = organ_name(rng)
+    organ, region = organ or organ_name(rng)
     overview = "".join(
         s.format(year=year, organ=organ, n=rng.randint(50, 3000), k=rng.randint(1, 6))
         for s in rng.sample(OVERVIEW[1:], rng.randint(1, 4))

@@ -20,7 +20,7 @@ from . import segment
 from .evidence import TableChoice, choose_tables
 from .fragments import fragments_of
 from .gridmap import GridRead, LabelRow, Unplaced
-from .labels import EXACT
+from .labels import ALIAS, EXACT
 from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
 from .numbers import CellStatus, parse_number
 from .parts import split_parts
@@ -199,7 +199,7 @@ def _fill_table(report: Report, table: TableDef, read: _Reading) -> None:
     cells, chunks = read.cells, read.chunks
     solved = _solve_chunks(report, read.table, cells, chunks)
     for row in read.labels:
-        if row.quality != EXACT:
+        if row.quality not in (EXACT, ALIAS):  # aliases are accepted silently (formats.yaml)
             report.add(
                 Finding(
                     "ROW_LABEL_NONSTANDARD",

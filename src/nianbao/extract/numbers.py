@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from ..templates import is_blank_marker
+
 
 class CellStatus(StrEnum):
     OK = "ok"
@@ -27,10 +29,6 @@ class ParsedNumber:
     value: int | float | None
     status: CellStatus
 
-
-BLANK_MARKERS = frozenset(
-    {"", "/", "／", "\\", "-", "—", "——", "－", "–", "─", "无", "空", "暂无", "null", "N/A", "n/a", "×", "*"}
-)
 
 # no count or amount in a report has more digits; a longer run is no number (and would overflow a
 # float beyond 308 digits or int() beyond 4,300)
@@ -49,7 +47,8 @@ _DASHES_RE = re.compile(r"^[-/\\*×.。]+$")
 
 
 def _blank(text: str) -> bool:
-    return text in BLANK_MARKERS or bool(_DASHES_RE.match(text))
+    # the one definition of a blank marker is the template's (`blank_markers` in formats.yaml)
+    return is_blank_marker(text) or bool(_DASHES_RE.match(text))
 
 
 def is_blank(raw: str) -> bool:

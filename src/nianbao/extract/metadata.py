@@ -27,48 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..identity import split_regions
-from .normalize import squash
+from .normalize import RADICALS, squash
 
 # --- text folding ----------------------------------------------------------------------------
-
-# PDF text layers (Chromium's fonts through pdfminer) print CJK radicals in place of the
-# ideographs; NFKC maps the Kangxi block (⼈ → 人) but not the supplement (⺠), and maps ⼾ to 戶
-_RADICALS = str.maketrans(
-    {
-        "\u2e9f": "母",
-        "\u2ea0": "民",
-        "\u2ec1": "虎",
-        "\u2ec4": "西",
-        "\u2ec5": "见",
-        "\u2ec6": "角",
-        "\u2ec9": "贝",
-        "\u2eca": "足",
-        "\u2ecb": "车",
-        "\u2ed3": "长",
-        "\u2ed4": "门",
-        "\u2ed7": "雨",
-        "\u2ed8": "青",
-        "\u2ed9": "韦",
-        "\u2eda": "页",
-        "\u2edb": "风",
-        "\u2edc": "飞",
-        "\u2edd": "食",
-        "\u2ee2": "马",
-        "\u2ee3": "骨",
-        "\u2ee4": "鬼",
-        "\u2ee5": "鱼",
-        "\u2ee6": "鸟",
-        "\u2ee7": "卤",
-        "\u2ee8": "麦",
-        "\u2ee9": "黄",
-        "\u2eea": "黾",
-        "\u2eec": "齐",
-        "\u2eee": "齿",
-        "\u2ef0": "龙",
-        "\u2ef3": "龟",
-        "\u2f3e": "户",
-    }
-)
 
 
 def _fold(text: str) -> str:
@@ -79,7 +40,7 @@ def _fold(text: str) -> str:
 
 
 def _fold_table() -> dict[int, str]:
-    table = dict(_RADICALS)
+    table = dict(RADICALS)
     for c in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)]:
         table.setdefault(c, unicodedata.normalize("NFKC", chr(c)))
     for c in range(0xFF01, 0xFF5F):

@@ -44,6 +44,45 @@ _PUNCT = str.maketrans(
 # "记" is a common slip for "计" (只记这一情形); "它" for "他" in 其它.
 _CHAR_FIXES = str.maketrans({"记": "计", "它": "他"})
 
+# PDF text layers (Chromium's fonts through pdfminer) print CJK radicals in place of the
+# ideographs; NFKC maps the Kangxi block (⼈ → 人) but not the supplement (⺠), and maps ⼾ to 戶
+RADICALS = str.maketrans(
+    {
+        "\u2e9f": "母",
+        "\u2ea0": "民",
+        "\u2ec1": "虎",
+        "\u2ec4": "西",
+        "\u2ec5": "见",
+        "\u2ec6": "角",
+        "\u2ec9": "贝",
+        "\u2eca": "足",
+        "\u2ecb": "车",
+        "\u2ed3": "长",
+        "\u2ed4": "门",
+        "\u2ed7": "雨",
+        "\u2ed8": "青",
+        "\u2ed9": "韦",
+        "\u2eda": "页",
+        "\u2edb": "风",
+        "\u2edc": "飞",
+        "\u2edd": "食",
+        "\u2ee2": "马",
+        "\u2ee3": "骨",
+        "\u2ee4": "鬼",
+        "\u2ee5": "鱼",
+        "\u2ee6": "鸟",
+        "\u2ee7": "卤",
+        "\u2ee8": "麦",
+        "\u2ee9": "黄",
+        "\u2eea": "黾",
+        "\u2eec": "齐",
+        "\u2eee": "齿",
+        "\u2ef0": "龙",
+        "\u2ef3": "龟",
+        "\u2f3e": "户",
+    }
+)
+
 CN_NUMERALS = "一二三四五六七八九十"
 # Leading list numbering: 一、 / （一） / (1) / 1. / 1、 / 第一 … possibly repeated: "三、（一）"
 NUMBERING_RE = re.compile(
@@ -59,7 +98,7 @@ def squash(text: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Canonical form for comparing labels: NFKC, no spaces, unified brackets and punctuation."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.translate(RADICALS))
     text = squash(text)
     # NFKC already turned （） into (); the table maps what NFKC leaves alone
     return text.translate(_PUNCT).translate(_CHAR_FIXES)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import Report, Section
-from ..templates import Role, sections, templates
+from ..templates import TABLE_IDS, Role, sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
 from .normalize import core, has_cjk
 from .tokens import CELL, PAGE, PIECE, Token
@@ -78,8 +78,8 @@ def _heading_candidate(i: int, tok: Token) -> _Candidate | None:
 
 
 def _is_table_label(text: str) -> bool:
-    for template_id in ("2019", "2021"):
-        for table_id in ("t2", "t3", "t4"):
+    for template_id in templates():
+        for table_id in TABLE_IDS:
             m = label_index(template_id, table_id).match_row(text, window=100)
             if m is not None:
                 return True

@@ -11,7 +11,9 @@ from typing import Any
 
 from ..findings import Severity
 from ..store import ReportFilter, Store, StoredReport
+from ..store import export as export_repo
 from ..store import reports as report_repo
+from ..store.export import ExportRow
 from ..templates import TABLE_IDS, templates
 from .compare import cell_label
 
@@ -39,19 +41,18 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return fmt
 
 
-def _meta(sr: StoredReport) -> dict[str, Any]:
-    r = sr.report
+def _meta(row: ExportRow) -> dict[str, Any]:
     return {
-        "id": sr.id,
-        "organ": r.organ,
-        "organ_canonical": sr.organ_name,
-        "region": sr.region_name or r.region,
-        "year": r.year,
-        "template": r.template,
-        "published": r.published,
-        "source": r.source,
-        "errors": sum(1 for f in r.findings if f.severity == Severity.ERROR),
-        "warnings": sum(1 for f in r.findings if f.severity == Severity.WARNING),
+        "id": row.id,
+        "organ": row.organ,
+        "organ_canonical": row.organ_canonical,
+        "region": row.region,
+        "year": row.year,
+        "template": row.template,
+        "published": row.published,
+        "source": row.source,
+        "errors": row.errors,
+        "warnings": row.warnings,
     }
 
 
@@ -69,15 +70,28 @@ def _keys(template_ids: list[str]) -> list[str]:
 
 
 def _batches(store: Store, ids: list[int], size: int = CHUNK) -> Iterator[list[StoredReport]]:
-    """Reports a few hundred at a time: an export of 100,000 reports must not hold them all."""
+    """Whole reports a few hundred at a time: an export of 100,000 reports must not hold them all."""
     for i in range(0, len(ids), size):
         yield store.load_reports(ids[i : i + size])
 
 
-def wide_row(sr: StoredReport, keys: list[str]) -> dict[str, Any]:
-    row = _meta(sr)
-    row.update({k: sr.report.value(k) for k in keys})
-    return row
+def _rows(store: Store, ids: list[int], findings: bool = False) -> Iterator[list[ExportRow]]:
+    """The columns a table export writes (no provenance, no sections), a few hundred at a time."""
+    batch: list[ExportRow] = []
+    for row in export_repo.rows(store, ids, findings=findings, chunk=CHUNK):
+        batch.append(row)
+        if len(batch) >= CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def wide_row(row: ExportRow, keys: list[str]) -> dict[str, Any]:
+    out = _meta(row)
+    values = row.values
+    out.update({k: values.get(k) for k in keys})
+    return out
 
 
 def export(store: Store, path: str | Path, flt: ReportFilter | None = None, fmt: str | None = None) -> int:
@@ -87,18 +101,26 @@ def export(store: Store, path: str | Path, flt: ReportFilter | None = None, fmt:
     ids = store.report_ids(flt or ReportFilter())
     used = _templates_used(store, ids)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = {"xlsx": _xlsx, "csv": _csv, "parquet": _parquet, "jsonl": _jsonl}[fmt]
-    writer(_batches(store, ids), used, path)
+    if fmt == "jsonl":  # whole reports
+        _jsonl(_batches(store, ids), used, path)
+    elif fmt == "xlsx":  # values, the findings' texts and the cells they name
+        _xlsx(_rows(store, ids, findings=True), used, path)
+    else:  # wide tables: values only
+        {"csv": _csv, "parquet": _parquet}[fmt](_rows(store, ids), used, path)
     return len(ids)
 
 
-def _csv(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
+def _csv(batches: Iterable[list[ExportRow]], used: list[str], path: Path) -> None:
     keys = _keys(used)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens it as UTF-8
-        w = csv.DictWriter(fh, fieldnames=[m for m, _ in META] + keys)
-        w.writeheader()
+        w = csv.writer(fh)
+        w.writerow([m for m, _ in META] + keys)
         for batch in batches:
-            w.writerows({k: _csv_safe(v) for k, v in wide_row(sr, keys).items()} for sr in batch)
+            # only text can start a formula: the metadata columns; values are numbers or empty
+            w.writerows(
+                [_csv_safe(v) for v in _meta(row).values()] + [row.values.get(k) for k in keys]
+                for row in batch
+            )
 
 
 def _csv_safe(v: Any) -> Any:
@@ -108,7 +130,7 @@ def _csv_safe(v: Any) -> Any:
     return v
 
 
-def _parquet(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
+def _parquet(batches: Iterable[list[ExportRow]], used: list[str], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -126,7 +148,7 @@ def _parquet(batches: Iterable[list[StoredReport]], used: list[str], path: Path)
     with pq.ParquetWriter(path, schema) as out:
         wrote = False
         for batch in batches:
-            out.write_table(pa.Table.from_pylist([wide_row(sr, keys) for sr in batch], schema=schema))
+            out.write_table(pa.Table.from_pylist([wide_row(row, keys) for row in batch], schema=schema))
             wrote = True
         if not wrote:
             out.write_table(schema.empty_table())
@@ -142,10 +164,10 @@ def _jsonl(batches: Iterable[list[StoredReport]], _used: list[str], path: Path) 
                 fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
-def _severity_marks(sr: StoredReport) -> dict[str, str]:
+def _severity_marks(row: ExportRow) -> dict[str, str]:
     """cell key -> the worst severity of a finding that names it."""
     marks: dict[str, str] = {}
-    for f in sr.report.findings:
+    for f in row.findings:
         sev = str(f.severity)
         for k in f.cells:
             if sev == "error" or marks.get(k) != "error":
@@ -153,7 +175,7 @@ def _severity_marks(sr: StoredReport) -> dict[str, str]:
     return marks
 
 
-def _xlsx(batches: Iterable[list[StoredReport]], used: list[str], path: Path) -> None:
+def _xlsx(batches: Iterable[list[ExportRow]], used: list[str], path: Path) -> None:
     import xlsxwriter
 
     # constant_memory: rows go to disk as they are written (each sheet is filled in row order)
@@ -200,28 +222,29 @@ def _xlsx(batches: Iterable[list[StoredReport]], used: list[str], path: Path) ->
             m = _meta(sr)
             rws.write_row(next_row[rws], 0, [m[k] for k, _ in META])
             next_row[rws] += 1
-            tid = sr.report.table_templates.get("t3") or sr.report.template
             marks = _severity_marks(sr)
             for table_id in TABLE_IDS:
-                if (tid, table_id) not in sheets:
+                # each table on its own template's sheet: a report may mix them (2019 表二, 2021 表三)
+                sheet = sheets.get((sr.table_templates.get(table_id) or sr.template or "", table_id))
+                if sheet is None:
                     continue
-                ws, keys = sheets[(tid, table_id)]
+                ws, keys = sheet
                 n = next_row[ws]
                 ws.write_row(n, 0, [m[k] for k, _ in meta_cols])
                 for j, k in enumerate(keys, start=len(meta_cols)):
-                    v = sr.report.value(k)
+                    v = sr.value(k)
                     fmt = fmt_sev.get(marks.get(k, ""))
                     if v is None:
                         ws.write_blank(n, j, None, fmt)
                     else:
                         ws.write_number(n, j, v, fmt)
                 next_row[ws] += 1
-            for f in sr.report.findings:
+            for f in sr.findings:
                 sev = str(f.severity)
                 row = [
                     sr.id,
-                    sr.report.organ,
-                    sr.report.year,
+                    sr.organ,
+                    sr.year,
                     Severity(sev).zh,
                     f.code,
                     f.title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, or_, select, update
@@ -569,15 +570,24 @@ def _chunks(items: list[int], n: int) -> Iterator[list[int]]:
 def _coerce_values(report: Report) -> None:
     """Counts come back from a float column; give integer columns their ints again."""
     for key, cell in report.cells.items():
-        if cell.value is None:
-            continue
-        table = key.split(".", 1)[0]
-        tid = report.table_templates.get(table) or report.template
-        integer = True
-        if tid:
-            try:
-                integer = get_template(tid).table(table).column(key).integer
-            except KeyError:
-                integer = float(cell.value).is_integer()
-        if integer and float(cell.value).is_integer():
-            cell.value = int(cell.value)
+        cell.value = coerce_value(
+            key, cell.value, report.table_templates.get(key.split(".", 1)[0]) or report.template
+        )
+
+
+def coerce_value(key: str, value: float | int | None, template_id: str | None) -> float | int | None:
+    """A stored value as its column holds it: a whole number in a count column (or in a cell its
+    template does not define) is an int."""
+    if value is None or not float(value).is_integer():
+        return value
+    if template_id and _column_integer(template_id, key) is False:
+        return value
+    return int(value)
+
+
+@lru_cache(maxsize=4096)
+def _column_integer(template_id: str, key: str) -> bool | None:
+    try:
+        return get_template(template_id).table(key.split(".", 1)[0]).column(key).integer
+    except KeyError:
+        return None

@@ -46,6 +46,19 @@ def total_formulas(template_id: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _formula_result(key: str, formulas: dict[str, tuple[str, ...]], values: dict[str, Any]) -> Any:
+    """The result cached beside a total's SUM, for viewers that do not recalculate: the report's
+    total where it gives one (so a total that disagrees with its parts stays visible and
+    `read_workbook` reports it), else what the spreadsheet computes: blank parts count 0, a part
+    that is itself a total is its own SUM."""
+    if values.get(key) is not None:
+        return values[key]
+    parts = formulas.get(key)
+    if parts is None:
+        return 0
+    return _tidy(sum(_formula_result(p, formulas, values) for p in parts))
+
+
 def build_workbook(year: int, template_id: str | None = None, data: ReportData | None = None) -> bytes:
     tpl = get_template(template_id) if template_id else template_for_year(year)
     buf = io.BytesIO()
@@ -134,7 +147,8 @@ def build_workbook(year: int, template_id: str | None = None, data: ReportData |
             column = lay.table_def.column(key)
             if key in formulas:
                 refs = ",".join(xl_rowcol_to_cell(*address[p]) for p in formulas[key])
-                _write(ws, r, col, span, f"=SUM({refs})", f_total, cached=values.get(key) or 0)
+                cached = _formula_result(key, formulas, values)
+                _write(ws, r, col, span, f"=SUM({refs})", f_total, cached=cached)
             else:
                 fmt = f_amount if column.unit else f_input
                 _write(ws, r, col, span, values.get(key), fmt)

@@ -251,3 +251,44 @@ def test_table_four_printed_with_a_row_per_group():
         1,
     ]
     assert r.value("t4.litigation_after_review.other") == 1
+
+
+def test_parts_printed_as_rows_of_a_table_are_the_report_s_parts():
+    # a fill-in workbook's 正文 sheet through markitdown: heading in column 0, its text beside it,
+    # an empty cell as pandas prints it
+    md = "\n".join(
+        [
+            "## 正文",
+            "| 组成部分 | 正文（这里填写文字说明） |",
+            "| --- | --- |",
+            "| 一、总体情况 | 本机关认真贯彻落实《条例》。 |",
+            "| 二、主动公开政府信息情况 | NaN |",
+            "| 三、收到和处理政府信息公开申请情况 | NaN |",
+            "| 四、政府信息公开行政复议、行政诉讼情况 | NaN |",
+            "| 五、存在的主要问题及改进情况 | 主动公开的深度不够。 |",
+            "| 六、其他需要报告的事项 | 全年收取信息处理费0元。 |",
+        ]
+    )
+    report = nianbao.parse(md.encode("utf-8"), "report.md")
+    by_key = {s.key: s for s in report.sections}
+    assert list(by_key) == ["overview", "proactive", "requests", "appeals", "problems", "other"]
+    assert by_key["overview"].text == "本机关认真贯彻落实《条例》。"
+    assert by_key["proactive"].text == ""  # NaN is an empty cell, not text
+    assert by_key["other"].text == "全年收取信息处理费0元。"
+    codes = {f.code for f in report.findings}
+    assert "SECTION_MISSING" not in codes and "FEE_NOT_REPORTED" not in codes
+
+
+def test_a_table_that_names_two_parts_in_its_first_column_is_no_table_of_parts():
+    md = "\n".join(
+        [
+            "一、总体情况",
+            "概述。",
+            "| 事项 | 说明 |",
+            "| --- | --- |",
+            "| 总体情况 | 甲 |",
+            "| 存在的主要问题及改进情况 | 乙 |",
+        ]
+    )
+    report = nianbao.parse(md.encode("utf-8"), "report.md")
+    assert [s.key for s in report.sections] == ["overview"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..model import Report, Section
-from ..templates import TABLE_IDS, Role, sections, templates
+from ..templates import TABLE_IDS, Role, is_blank_marker, sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
 from .normalize import core, has_cjk
 from .tokens import CELL, PAGE, PIECE, Token
@@ -52,8 +52,10 @@ def _official_position(key: str) -> int:
     return [s.key for s in sections()].index(key) + 1
 
 
-def _heading_candidate(i: int, tok: Token) -> _Candidate | None:
-    if tok.kind == CELL or len(tok.text) > 60 or len(tok.text) < 4 or not has_cjk(tok.text):
+def _heading_candidate(i: int, tok: Token, section_tables: frozenset[int] = frozenset()) -> _Candidate | None:
+    if tok.kind == CELL and not (tok.block in section_tables and tok.prov.col == 0):
+        return None
+    if len(tok.text) > 60 or len(tok.text) < 4 or not has_cjk(tok.text):
         return None
     if tok.kind == PIECE and not tok.label_cut:
         return None
@@ -88,7 +90,10 @@ def _is_table_label(text: str) -> bool:
 
 def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
     """Fill report.sections and return the tokens of each table region (t2, t3, t4)."""
-    candidates = [c for i, t in enumerate(tokens) if (c := _heading_candidate(i, t)) is not None]
+    section_tables = _section_tables(tokens)
+    candidates = [
+        c for i, t in enumerate(tokens) if (c := _heading_candidate(i, t, section_tables)) is not None
+    ]
     best: dict[str, _Candidate] = {}
     for c in candidates:
         key = c.match.section.key  # type: ignore[union-attr]
@@ -128,6 +133,11 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
             seen.add(anchor)
         if region:
             regions.setdefault(region, []).append(tok)
+        if tok.block in section_tables and tok.kind == CELL:
+            # a part's text in the cell beside its heading (a workbook's 正文 sheet)
+            if current is not None and not _empty_cell(tok.text):
+                pieces.append("\n" + tok.text)
+            continue
         # a part's text is its prose: the cells of its statistical table are data, kept apart
         if current is not None and tok.kind != PAGE and not (region and tok.kind == CELL):
             if tok.group != last_group:
@@ -139,6 +149,29 @@ def split_parts(tokens: list[Token], report: Report) -> dict[str, list[Token]]:
     if current is not None:
         current.text = "".join(pieces).strip()
     return regions
+
+
+def _section_tables(tokens: list[Token]) -> frozenset[int]:
+    """Tables that hold the parts themselves, a heading in the first column and its text beside
+    it (the 正文 sheet of a fill-in workbook, a form's 组成部分 | 正文): three or more different
+    parts named in column 0 of rows that have a second cell."""
+    named: dict[int, set[str]] = {}
+    wide: set[tuple[int, int]] = set()
+    for tok in tokens:
+        if tok.kind != CELL or tok.prov.row is None:
+            continue
+        if tok.prov.col == 0:
+            if 4 <= len(tok.text) <= 60 and (m := match_heading(tok.text)) is not None:
+                named.setdefault(tok.block, set()).add(m.section.key)
+        else:
+            wide.add((tok.block, tok.prov.row))
+    rows_with_text = {b for b, _ in wide}
+    return frozenset(b for b, keys in named.items() if len(keys) >= 3 and b in rows_with_text)
+
+
+def _empty_cell(text: str) -> bool:
+    # pandas, under markitdown, prints an empty spreadsheet cell as NaN
+    return not text.strip() or text.strip() in ("NaN", "nan") or is_blank_marker(text)
 
 
 def _with_extra_parts(tokens: list[Token], chosen: list[_Candidate]) -> list[_Candidate]:

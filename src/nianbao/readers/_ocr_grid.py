@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# a stroke must cover this share of a cell border to count as a border
-_BORDER_COVERAGE = 0.55
+# a stroke must cover this share of a cell border to count as a border (a long stroke of a
+# character, the 丨 of 提, covers about half a row)
+_BORDER_COVERAGE = 0.75
 
 
 @dataclass
@@ -45,7 +46,7 @@ def line_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # long enough to skip text strokes (a CJK character is < 1/40 page wide), short enough to
     # catch the border of a narrow cell and to follow a line tilted by a degree or two
     hk = max(25, w // 30)
-    vk = max(25, h // 50)
+    vk = max(25, h // 70)  # a table cut by a page break may keep one short row of its own
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
     # bridge small gaps that noise and JPEG blocks leave in a line
@@ -54,8 +55,16 @@ def line_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return horiz, vert
 
 
+def half(gray: np.ndarray, above: int = 1400) -> tuple[np.ndarray, float]:
+    """The page at half size when it is large (geometry needs no more), and the factor back."""
+    if max(gray.shape) <= above:
+        return gray, 1.0
+    return cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA), 2.0
+
+
 def skew_angle(gray: np.ndarray) -> float:
     """The page's rotation in degrees (counter-clockwise positive), from its long horizontal lines."""
+    gray, _ = half(gray)  # an angle from lines a page wide is as precise at half size
     ink = ink_mask(gray)
     h, w = ink.shape
     horiz = cv2.morphologyEx(
@@ -102,7 +111,8 @@ def _cluster(values: list[tuple[float, float]], tol: float) -> list[int]:
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[tuple[int, int, int, int]]:
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)]  # x, y, w, h
+    # x, y, w, h
+    return [(int(stats[i][0]), int(stats[i][1]), int(stats[i][2]), int(stats[i][3])) for i in range(1, n)]
 
 
 def _coverage(mask: np.ndarray, horizontal: bool, at: int, start: int, end: int, band: int) -> float:
@@ -163,6 +173,7 @@ def _grid_in(horiz: np.ndarray, vert: np.ndarray, origin: tuple[int, int]) -> Gr
     xs = _cluster([(x + ww / 2, hh) for x, y, ww, hh in vsegs], tol=6)
     if len(ys) < 2 or len(xs) < 2:
         return None
+    ys = _open_ends(vert, ys, xs)
     for _ in range(4):  # drop grid lines no cell starts at (a stray stroke inside one cell)
         groups = _merge_cells(horiz, vert, ys, xs)
         used_rows = {min(r for r, _ in g) for g in groups} | {max(r for r, _ in g) + 1 for g in groups}
@@ -187,6 +198,30 @@ def _grid_in(horiz: np.ndarray, vert: np.ndarray, origin: tuple[int, int]) -> Gr
     if len(cells) < 2:
         return None
     return Grid((ox, oy, ox + w, oy + h), [y + oy for y in ys], [x + ox for x in xs], cells)
+
+
+def _open_ends(vert: np.ndarray, ys: list[int], xs: list[int]) -> list[int]:
+    """The grid's rows with a table that runs on over a page break: its last row has side borders
+    but no line below (or, on the next page, no line above). The ends of the vertical lines close it,
+    so that row's cells are read whole instead of being left outside the grid."""
+    tops, bottoms = [], []
+    for x in xs:
+        band = vert[:, max(0, x - 4) : x + 5].any(axis=1)
+        rows = np.nonzero(band)[0]
+        if len(rows):
+            tops.append(int(rows[0]))
+            bottoms.append(int(rows[-1]))
+    if len(bottoms) < 2:
+        return ys
+    gap = max(12, min(b - a for a, b in zip(ys, ys[1:], strict=False)) // 2) if len(ys) > 1 else 12
+    out = list(ys)
+    below = sorted(b for b in bottoms if b > ys[-1] + gap)
+    if len(below) >= max(2, len(xs) // 2):
+        out.append(below[len(below) // 2])
+    above = sorted(t for t in tops if t < ys[0] - gap)
+    if len(above) >= max(2, len(xs) // 2):
+        out.insert(0, above[len(above) // 2])
+    return out
 
 
 def _merge_cells(

@@ -21,6 +21,7 @@ import numpy as np
 ORIENT_SIDE = 640  # pixels: text lines are still found, detection takes a fraction of a second
 _SAMPLE_LINES = 8
 _MIN_QUAD_SHARE = 0.12  # of the page area: a table border, not a stamp or a box around a word
+_MIN_RULED_SIDE = 0.8  # of each side of the outline on a ruling line
 _RECT_TOLERANCE_DEG = 0.6  # corner angles closer to 90° than this: a rectangle, left to deskew
 
 
@@ -78,17 +79,25 @@ def _upside_down(gray: np.ndarray, lines: list[tuple[float, ...]], run: Any) -> 
 
 
 def blank_surroundings(gray: np.ndarray) -> np.ndarray:
-    """The page with the desk or scanner lid around the sheet painted white.
+    """The page with the desk or scanner lid around the sheet painted out.
 
     Straightened, the paper's edge against a dark background is a long ruling line around
     everything, and the grid finder would take the whole sheet for one table. Only thick dark
     areas that reach the image border go: lines and text are thin, and stay.
     """
-    dark = (gray < 100).astype(np.uint8) * 255
+    # a quarter-size look: the surroundings are large, thick areas
+    f = 4 if min(gray.shape) >= 800 else 1
+    small = gray[::f, ::f]
+    if int((small < 100).sum()) == 0:
+        return gray
+    dark = (small < 100).astype(np.uint8) * 255
     side = max(9, min(gray.shape) // 60)
-    thick = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    s_side = max(3, side // f)
+    thick = cv2.morphologyEx(
+        dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (s_side, s_side))
+    )
     n, labels, stats, _ = cv2.connectedComponentsWithStats(thick, connectivity=8)
-    h, w = gray.shape
+    h, w = small.shape
     outside = [
         i
         for i in range(1, n)
@@ -99,11 +108,16 @@ def blank_surroundings(gray: np.ndarray) -> np.ndarray:
     ]
     if not outside:
         return gray
-    mask = np.isin(labels, outside).astype(np.uint8)
+    mask: np.ndarray = np.isin(labels, outside).astype(np.uint8)
     # the paper's shaded rim belongs to the background too
-    mask = cv2.dilate(mask, np.ones((side, side), np.uint8))
+    mask = cv2.dilate(mask, np.ones((s_side, s_side), np.uint8))
+    # painted the paper's own shade, not white: a grey sheet on white would be an edge of its own,
+    # a ruling line around the page
+    paper = int(np.median(small[mask == 0])) if (mask == 0).any() else 255
+    if f > 1:
+        mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     out = gray.copy()
-    out[mask > 0] = 255
+    out[mask > 0] = paper
     return out
 
 
@@ -120,9 +134,11 @@ def _order(quad: np.ndarray) -> np.ndarray:
 
 def border_quad(gray: np.ndarray) -> np.ndarray | None:
     """The four corners of the page's largest ruled outline, when it is clearly a quadrilateral."""
-    from ._ocr_grid import ink_mask, line_masks
+    from ._ocr_grid import half, ink_mask, line_masks
 
-    horiz, vert = line_masks(ink_mask(gray))
+    gray, back = half(gray)  # the outline's corners need no finer look
+    ink = ink_mask(gray)
+    horiz, vert = line_masks(ink)
     lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -138,7 +154,23 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     # the outline must be the quadrilateral, not a blob it merely approximates
     if abs(cv2.contourArea(quad) - area) > 0.03 * area:
         return None
-    return quad
+    # and each side a ruling line: a table whose last rows start further in (表三's 「（六）」 rows
+    # after its vertical label column ends) has a slanted hull side over blank paper
+    # (near ink: a line slanted by perspective falls out of the upright line masks in pieces)
+    k = max(9, min(gray.shape) // 50)
+    near = cv2.dilate(cv2.bitwise_or(ink, lines), np.ones((k, k), np.uint8))
+    if min(_ruled_share(near, quad[i], quad[(i + 1) % 4]) for i in range(4)) < _MIN_RULED_SIDE:
+        return None
+    return quad * np.float32(back)
+
+
+def _ruled_share(lines: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """The share of points along a to b that lie on a (dilated) ruling line."""
+    n = max(2, int(np.linalg.norm(b - a) // 4))
+    t = np.linspace(0.03, 0.97, n)
+    xs = np.clip((a[0] + (b[0] - a[0]) * t).round().astype(int), 0, lines.shape[1] - 1)
+    ys = np.clip((a[1] + (b[1] - a[1]) * t).round().astype(int), 0, lines.shape[0] - 1)
+    return float((lines[ys, xs] > 0).mean())
 
 
 def _corner_angles(quad: np.ndarray) -> list[float]:

@@ -39,3 +39,17 @@ def test_ingesting_the_corpus_folder_stores_exactly_the_reports(corpus_dir: Path
     # every gold label names a stored document's reading, none is itself a report
     assert all(json.loads((corpus_dir / "gold" / n).read_text()) for n in labels if n.endswith(".json"))
     store.close()
+
+
+def test_a_title_alone_makes_a_report_only_where_the_rest_may_be_unreadable_ink() -> None:
+    from nianbao.model import Report
+
+    title = "洪泽区人民政府2023年政府信息公开工作年度报告"
+    # a page image that OCR could not read beyond its title: kept, the desk sees it
+    scan = Report(source="scan.pdf", format="pdf", organ="洪泽区人民政府", year=2023, title=title)
+    assert not_a_report(scan) is None
+    assert not_a_report(Report(source="p.png", format="png", organ="洪泽区人民政府", title=title)) is None
+    # a text that only quotes the title (a label file's notes, a news item): not a report
+    for fmt in ("text", "markdown", "html", "docx"):
+        quoted = Report(source=f"x.{fmt}", format=fmt, organ="洪泽区人民政府", year=2023, title=title)
+        assert (not_a_report(quoted) or "").startswith(NOT_A_REPORT), fmt

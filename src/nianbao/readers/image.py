@@ -44,6 +44,10 @@ def _too_big(w: int, h: int, limit: int, page: int | None = None) -> ReadError:
     )
 
 
+# every format `image_format` names: pages that reach the text only through OCR
+IMAGE_FORMATS = frozenset(_MAGIC.values()) | {"webp"}
+
+
 def image_format(data: bytes) -> str | None:
     for magic, fmt in _MAGIC.items():
         if data.startswith(magic):

@@ -175,7 +175,9 @@ document.addEventListener("htmx:afterSwap", function () {
     dlg.style.top = top + "px";
   }
 
-  document.addEventListener("htmx:afterSwap", function (ev) {
+  // after the settle, not the swap: htmx makes the new form live (hx-post) only as it settles, and
+  // Enter pressed in between would post it natively and leave the page
+  document.addEventListener("htmx:afterSettle", function (ev) {
     if (!ev.detail || !ev.detail.target || ev.detail.target.id !== "cell-panel") return;
     var dlg = document.getElementById("cell-dialog");
     if (!dlg) return;

@@ -39,14 +39,8 @@ PIPES: dict[str, tuple[str, str, str]] = {
     "docx+pandoc-gfm": ("docx", "pandoc:gfm", ".md"),
     "docx+pandoc-plain": ("docx", "pandoc:plain", ".txt"),
 }
-KNOWN_FAILING = {
-    "md": "C15 column order and C1 re-fragmented pipe tables (`5 0` read 50): silent cells",
-    "html+markitdown": "C1/C5 re-fragmented markitdown tables: silent or unflagged cells",
-    "html+pandoc-gfm": "C3 raw HTML tables in Markdown, TABLE_MISSING naming no cells (C2)",
-    "docx+markitdown": "C1/C5 re-fragmented markitdown tables: silent or unflagged cells",
-    "docx+pandoc-gfm": "C3 raw HTML tables in Markdown, TABLE_MISSING naming no cells (C2)",
-    "docx+pandoc-plain": "C4 pandoc grid tables, TABLE_MISSING naming no cells (C2)",
-}
+# every converter's property holds now; a converter that breaks one goes here, with its class
+KNOWN_FAILING: dict[str, str] = {}
 # examples per converter (a few dozen in all): the writer's Markdown costs ~30 ms, a DOCX through a
 # converter ~1 s
 EXAMPLES = {"md": 24}

@@ -249,3 +249,17 @@ def test_two_lines_set_close_in_one_cell_are_read_as_two():
     page = ruled_table(rows, [400, 140, 140, 120], heights=[44] * len(DATA) + [64])
     got = table_texts(ocr.ocr_page_image(page, 1))
     assert got[-1] == expected([[label.replace("\n", ""), "4", "0", "4"]])[0]
+
+
+def test_a_heading_just_above_a_table_is_not_painted_out_with_it():
+    # a scan where a bold heading's strokes joined the table's line component: the grid's box
+    # reaches up over the heading, its grid lines start below it
+    from nianbao.readers._ocr_grid import Grid
+
+    page = np.full((300, 400), 255, np.uint8)
+    page[20:45, 40:360] = 0  # the heading
+    page[60:240, 30:370] = 0  # the table
+    grid = Grid((30, 15, 370, 240), [60, 150, 240], [30, 200, 370], [])
+    out = ocr.tables_painted_out(page, [grid])
+    assert (out[20:45, 40:360] == 0).all()
+    assert (out[56:245, 26:375] == 255).all()

@@ -480,10 +480,7 @@ def _layout(gray: np.ndarray) -> _Layout:
                     owners.append((gi, ci))
 
     # outside the tables: detection on the page with the tables painted out
-    outside = gray.copy()
-    for g in grids:
-        x0, y0, x1, y1 = g.box
-        outside[max(0, y0 - 4) : y1 + 5, max(0, x0 - 4) : x1 + 5] = 255
+    outside = tables_painted_out(gray, grids)
     det_boxes: list[tuple[float, float, float, float]] = []
     ratio = min(1.0, DET_SIDE / max(outside.shape))
     for rx0, ry0, rx1, ry1 in _text_regions(outside):
@@ -511,6 +508,19 @@ def _layout(gray: np.ndarray) -> _Layout:
     wide = sum(w > 1.8 * h for w, h in shapes)
     tall = sum(h > 1.8 * w for w, h in shapes)
     return _Layout(gray, grids, inks, crops, owners, det_boxes, wide, tall)
+
+
+def tables_painted_out(gray: np.ndarray, grids: list[og.Grid]) -> np.ndarray:
+    """The page with each table's ruled area (between its outer grid lines) painted white.
+
+    Not the box of the table's line component: the strokes of a bold heading printed just above
+    the table (四、政府信息公开行政复议…) pass for short vertical rulings and join that component,
+    and the heading must still be read."""
+    out = gray.copy()
+    for g in grids:
+        x0, y0, x1, y1 = g.xs[0], g.ys[0], g.xs[-1], g.ys[-1]
+        out[max(0, y0 - 4) : y1 + 5, max(0, x0 - 4) : x1 + 5] = 255
+    return out
 
 
 def _recognise(layout: _Layout) -> _Reading:

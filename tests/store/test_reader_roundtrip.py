@@ -210,3 +210,20 @@ def test_provenance_from_a_newer_version_loads(db_url: str) -> None:
         assert all(isinstance(x, float) and math.isfinite(x) for x in cell.prov.bbox)
     finally:
         store.close()
+
+
+def test_an_empty_provenance_reads_back_as_one(db_url: str) -> None:
+    # stored as {}, which is falsy: it must not come back as "no provenance"
+    from nianbao.document import Provenance
+    from nianbao.model import CellValue
+
+    report = Report(source="x.txt", format="text", year=2024, template="2021")
+    report.cells["t2.rules.issued"] = CellValue(None, None, Provenance())
+    report.cells["t2.rules.repealed"] = CellValue(3, "3", None)
+    store = Store(db_url)
+    try:
+        back = store.get_report(store.add_report(report)).report
+        assert back.cells["t2.rules.issued"].prov == Provenance()
+        assert back.cells["t2.rules.repealed"].prov is None
+    finally:
+        store.close()

@@ -253,7 +253,7 @@ def load(store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None =
             for report_id, key, value, raw, method, label, prov in cell_rows:
                 # the value is coerced below, once the template is known
                 cells[report_id][key] = CellValue(
-                    value, raw, Provenance.from_dict(prov) if prov else None, method, label
+                    value, raw, Provenance.from_dict(prov) if prov is not None else None, method, label
                 )
             found = finding_repo.of_reports(s, chunk)
             for rid in chunk:
@@ -552,7 +552,7 @@ def _section(x: dict[str, Any]) -> Section:
         x.get("heading", ""),
         x.get("number"),
         x.get("text", ""),
-        Provenance.from_dict(prov) if prov else None,
+        Provenance.from_dict(prov) if prov is not None else None,
     )
 
 

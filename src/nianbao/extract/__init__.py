@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..arithmetic import relations
 from ..document import Document, Paragraph, Provenance
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
@@ -283,7 +283,7 @@ def _map_split_rows(
                 "CELL_INFERRED",
                 f"{table.title}仍使用{old}的单一“{label}”行，无法拆分到{new}的细分行，相关单元格留空",
                 cells=keys,
-                severity="warning",
+                severity=Severity.WARNING,
             )
         )
 

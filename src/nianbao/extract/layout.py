@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..arithmetic import relations
 from ..document import Provenance
@@ -82,7 +82,7 @@ def _span(tok: Token) -> tuple[int, int]:
     return start, start + len(tok.text.strip())
 
 
-def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool:  # type: ignore[no-untyped-def]
+def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool:
     """Whether the lines of this stretch that carry numbers are laid out by position."""
     lines: dict[int, bool] = {}
     for t in tokens:
@@ -267,7 +267,7 @@ class _Owner:
     doubtful: bool = False
 
 
-def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:  # type: ignore[no-untyped-def]
+def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:
     """Re-read a table laid out by position; None when it is not."""
     table = read.table
     span = tokens[read.start :] if read.start is not None else []
@@ -287,7 +287,7 @@ def _keys(table: TableDef, row: RowRead, extra: list[str]) -> tuple[list[str], l
     return [f"{table.id}.{row.row.key}.{c.key}" for c in cols], cols
 
 
-def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderIndex, out: Layout) -> None:  # type: ignore[no-untyped-def]
+def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderIndex, out: Layout) -> None:
     table = read.table
     label_of = {id(r.label): r for r in read.rows if r.label is not None}
     heading_lines = {_line(t) for t in read.heading_tokens}
@@ -409,7 +409,7 @@ def _page(breaks: list[int], no: int) -> int:
     return bisect_right(breaks, no)
 
 
-def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, breaks):  # type: ignore[no-untyped-def]
+def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, breaks):
     """Each number of a line with its column index, or None when that cannot be told.
 
     A line printing every column needs no positions. Otherwise its numbers are placed against
@@ -502,7 +502,7 @@ def _row_models(
     return ([above[-1]] if above else []) + ([below[0]] if below else [])
 
 
-def _candidates(no: int, owners: list[_Owner], heading_lines: set, numbered: set[int]) -> list[_Owner]:  # type: ignore[type-arg]
+def _candidates(no: int, owners: list[_Owner], heading_lines: set, numbered: set[int]) -> list[_Owner]:
     """The rows whose labels stand just above and just below a line of numbers, with no other
     line of numbers and no block heading between."""
     above = [o for o in owners if o.line < no]
@@ -522,7 +522,7 @@ def _candidates(no: int, owners: list[_Owner], heading_lines: set, numbered: set
 _LABEL_MIN_CHARS = 5  # shorter words beside numbers are pieces of a group label (（四）, 无法提)
 
 
-def _unknown_label(toks: list[Token], no: int, owners: list[_Owner], is_value) -> bool:  # type: ignore[no-untyped-def]
+def _unknown_label(toks: list[Token], no: int, owners: list[_Owner], is_value) -> bool:
     above = [o for o in owners if o.line < no]
     for t in toks:
         if is_value(t) or not has_cjk(t.text) or len(squash(t.text)) < _LABEL_MIN_CHARS:
@@ -533,7 +533,7 @@ def _unknown_label(toks: list[Token], no: int, owners: list[_Owner], is_value) -
     return False
 
 
-def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | None:  # type: ignore[type-arg]
+def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | None:
     """Whose numbers a line without a label holds.
 
     A row with no numbers yet may take it; a row printed on its own line only when the line
@@ -648,7 +648,7 @@ def _row_holds(table: TableDef, o: _Owner, values: list[Token]) -> bool:
     return bool(checks) and all(c is not False for c in checks) and any(checks)
 
 
-def _relayout_flat(read: TableRead, span: list[Token], is_value, hidx: HeaderIndex, out: Layout) -> None:  # type: ignore[no-untyped-def]
+def _relayout_flat(read: TableRead, span: list[Token], is_value, hidx: HeaderIndex, out: Layout) -> None:
     """表四: one row of fifteen numbers under three groups of five column headers."""
     table = read.table
     keys = [k for k, _, _, _ in table.cells()]
@@ -703,7 +703,7 @@ def _under_headers(model: _Model, toks: list[Token]) -> list[int] | None:
 _ODD_SHARE = 0.9
 
 
-def paragraph_cells(span: list[Token], is_value) -> bool:  # type: ignore[no-untyped-def]
+def paragraph_cells(span: list[Token], is_value) -> bool:
     """Whether this stretch prints one cell per paragraph, blank lines between: no number stands
     on the line right after another cell, and the runs of blank lines around numbers are odd."""
     lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
@@ -720,14 +720,15 @@ def paragraph_cells(span: list[Token], is_value) -> bool:  # type: ignore[no-unt
     return sum(g % 2 for g in gaps) >= _ODD_SHARE * len(gaps)
 
 
-def respace(read: TableRead, tokens: list[Token], is_value) -> bool:  # type: ignore[no-untyped-def]
+def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
     """Give each row of a one-cell-per-paragraph dump its empty cells back, from the blank lines.
     A row whose blank lines do not add up to its cells is left to the walk (and reported there);
     a row whose numbers so placed break its own total is not re-read."""
     span = tokens[read.start :] if read.start is not None else []
     if not span or not paragraph_cells(span, is_value):
         return False
-    lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
+    # every None is filtered out: _line(t) is not None
+    lines = cast(list[int], sorted({_line(t) for t in span if _line(t) is not None and not t.empty}))
     after = {a: b for a, b in zip(lines, lines[1:], strict=False)}
     table = read.table
     if table.layout == "flat":
@@ -738,7 +739,7 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:  # type: ig
         if [id(t) for t in printed] != [id(t) for t in vals if _DIGIT_RE.search(t.text)]:
             return True  # numbers of the table the walk did not keep as its row: not respaced
         first = _line(vals[0]) or 0
-        before = max((ln for ln in lines if ln < first), default=None)  # type: ignore[type-var]
+        before = max((ln for ln in lines if ln < first), default=None)
         n = len(table.cell_keys)
         cells = _spaced(vals, before, after, n)
         if cells is not None:

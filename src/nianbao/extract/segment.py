@@ -63,7 +63,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..arithmetic import Relation
 from ..findings import CATALOGUE, Finding
@@ -539,7 +539,7 @@ def _propagate(
             keep: _Domain
             if type(dom) is not list:
                 v = picked[c]
-                keep = dom[(lo_o + v <= _EPS) & (hi_o + v >= -_EPS)]
+                keep = cast("np.ndarray", dom)[(lo_o + v <= _EPS) & (hi_o + v >= -_EPS)]
                 if len(keep) < _LARGE:
                     keep = keep.tolist()
             else:
@@ -564,7 +564,7 @@ def _domain(n: int) -> _Domain:
 
 
 def _as_list(dom: _Domain) -> list[int]:
-    return dom if type(dom) is list else dom.tolist()
+    return dom if type(dom) is list else cast("np.ndarray", dom).tolist()
 
 
 @dataclass

@@ -103,6 +103,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     extra: list[str] = []
     row_positions = {e.row.key: e.index for e in index.entries}
     # per physical row: empty cells appended so far, and whether the row only continues a label
+    group_empties: list[tuple[RowRead | None, Token]]
     group, group_empties, group_has_label, group_fragment, group_filled = None, [], False, False, False
 
     def end_group() -> None:
@@ -559,7 +560,7 @@ def clean_keep_spaces(raw: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _shape(table: TableDef) -> tuple:  # type: ignore[type-arg]
+def _shape(table: TableDef) -> tuple:
     """Everything of a definition the walk reads by: its blocks, rows, columns and their wordings."""
     return (
         table.id,
@@ -578,7 +579,7 @@ def _shape(table: TableDef) -> tuple:  # type: ignore[type-arg]
 def best_read(tokens: list[Token], candidates: list[TableDef], prefer: str | None) -> TableRead | None:
     """Read the region with each template's definition and keep the one that fits best (a
     definition two templates share, 表四, is read once, as the preferred template's)."""
-    distinct: dict[tuple, TableDef] = {}  # type: ignore[type-arg]
+    distinct: dict[tuple, TableDef] = {}
     for t in sorted(candidates, key=lambda t: t.template_id != prefer):
         distinct.setdefault(_shape(t), t)
     reads = [read_table(tokens, t) for t in distinct.values()]

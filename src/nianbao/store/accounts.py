@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Table, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .db import insert_ignore
@@ -152,7 +152,7 @@ def throttle_reserve(store: Store, key: str, limit: int, window: float, now: flo
     """
     with store.session() as s:
         s.execute(
-            insert_ignore(Throttle.__table__, s.get_bind().dialect.name, ["key"]),
+            insert_ignore(cast(Table, Throttle.__table__), s.get_bind().dialect.name, ["key"]),
             {"key": key, "count": 0, "reset_at": now + window, "strikes": 0},
         )
         expired = Throttle.reset_at <= now
@@ -209,7 +209,7 @@ def throttle_add(store: Store, key: str, window: float, now: float) -> int:
     """Count one more failure without a limit (a secondary counter); returns the count."""
     with store.session() as s:
         s.execute(
-            insert_ignore(Throttle.__table__, s.get_bind().dialect.name, ["key"]),
+            insert_ignore(cast(Table, Throttle.__table__), s.get_bind().dialect.name, ["key"]),
             {"key": key, "count": 0, "reset_at": now + window, "strikes": 0},
         )
         expired = Throttle.reset_at <= now

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -255,7 +256,7 @@ def counts_by_region(store: Store, year: int) -> dict[int, Counter[str]]:
             .where(AcquireStatus.year == year, AcquireStatus.region_id.is_not(None))
             .group_by(AcquireStatus.region_id, AcquireStatus.state)
         ):
-            own.setdefault(rid, Counter())[state] += n
+            own.setdefault(cast(int, rid), Counter())[state] += n  # not NULL: filtered in the query
         parents = dict(s.execute(select(Region.id, Region.parent_id)).all())
     out: dict[int, Counter[str]] = {}
     for rid, counts in own.items():
@@ -294,5 +295,5 @@ def published_dates(store: Store, report_ids: Collection[int]) -> dict[int, str]
         )
         out: dict[int, str] = {}
         for rid, published in rows:
-            out.setdefault(rid, published)
+            out.setdefault(rid, cast(str, published))  # not NULL: filtered in the query
         return out

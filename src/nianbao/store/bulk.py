@@ -14,9 +14,9 @@ import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from ..document import Provenance
@@ -88,7 +88,9 @@ def _write(s: Session, items: Sequence[DocumentRecord], cache: OrganCache) -> li
         }
         for it in items
     ]
-    stmt = insert_ignore(Document.__table__, dialect, ["sha256"]).returning(Document.id, Document.sha256)
+    stmt = insert_ignore(cast(Table, Document.__table__), dialect, ["sha256"]).returning(
+        Document.id, Document.sha256
+    )
     added = {sha: doc_id for doc_id, sha in conn.execute(stmt, doc_rows)}
     missing = [it.sha256 for it in items if it.sha256 not in added]
     existing = (
@@ -106,7 +108,9 @@ def _write(s: Session, items: Sequence[DocumentRecord], cache: OrganCache) -> li
                 new.append((it, added[it.sha256]))
     if new:
         report_rows = [_report_row(s, it, doc_id, cache) for it, doc_id in new]
-        stmt_r = ReportRow.__table__.insert().returning(ReportRow.id, sort_by_parameter_order=True)
+        stmt_r = (
+            cast(Table, ReportRow.__table__).insert().returning(ReportRow.id, sort_by_parameter_order=True)
+        )
         report_ids = [rid for (rid,) in conn.execute(stmt_r, report_rows)]
         # 3. cells, straight to the driver
         cells = [
@@ -130,7 +134,9 @@ def _write(s: Session, items: Sequence[DocumentRecord], cache: OrganCache) -> li
             for f in it.report.findings  # type: ignore[union-attr]
         ]
         if rows:
-            conn.execute(insert_ignore(FindingRow.__table__, dialect, ["report_id", "fingerprint"]), rows)
+            conn.execute(
+                insert_ignore(cast(Table, FindingRow.__table__), dialect, ["report_id", "fingerprint"]), rows
+            )
     return [added.get(it.sha256) or existing[it.sha256] for it in items]
 
 

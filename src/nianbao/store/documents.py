@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import CursorResult, Table, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,9 @@ def known_hashes(store: Store) -> set[str]:
 
 def _store_one(s: Session, item: DocumentRecord) -> tuple[int, bool]:
     """(document id, whether this call added it). ON CONFLICT: a concurrent writer's row wins."""
-    stmt = insert_ignore(Document.__table__, s.get_bind().dialect.name, ["sha256"]).returning(Document.id)
+    stmt = insert_ignore(cast(Table, Document.__table__), s.get_bind().dialect.name, ["sha256"]).returning(
+        Document.id
+    )
     new_id = s.execute(
         stmt,
         {
@@ -109,7 +111,7 @@ def forget_errors(store: Store, starting_with: Sequence[str] = ()) -> int:
     if starting_with:
         cond.append(or_(*(Document.error.startswith(p, autoescape=True) for p in starting_with)))
     with store.session() as s:
-        return s.execute(delete(Document).where(*cond)).rowcount or 0
+        return cast(CursorResult[Any], s.execute(delete(Document).where(*cond))).rowcount or 0
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..findings import Finding, Severity
@@ -60,7 +60,9 @@ def row_values(report_id: int, f: Finding, scope: str, other: int | None = None)
 
 def _insert_rows(s: Session, rows: list[dict[str, Any]]) -> None:
     if rows:
-        stmt = insert_ignore(FindingRow.__table__, s.get_bind().dialect.name, ["report_id", "fingerprint"])
+        stmt = insert_ignore(
+            cast(Table, FindingRow.__table__), s.get_bind().dialect.name, ["report_id", "fingerprint"]
+        )
         s.connection().execute(stmt, rows)
 
 
@@ -162,8 +164,8 @@ def replace_corpus(
         old: dict[tuple[int, str, tuple[str, ...]], FindingRow] = {}
         for batch in batches:
             cond = scope if batch is None else [*scope, FindingRow.report_id.in_(batch)]
-            for f in s.scalars(select(FindingRow).where(*cond)):
-                old[(f.report_id, f.code, tuple(f.cells or []))] = f
+            for old_row in s.scalars(select(FindingRow).where(*cond)):
+                old[(old_row.report_id, old_row.code, tuple(old_row.cells or []))] = old_row
             s.execute(delete(FindingRow).where(*cond))
         rows = []
         for rid, f in found:

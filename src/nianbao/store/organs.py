@@ -316,9 +316,9 @@ def overview(store: Store) -> tuple[dict[int, list[str]], dict[int, list[int]]]:
     with store.session() as s:
         for oid, alias in s.execute(select(OrganAlias.organ_id, OrganAlias.alias).order_by(OrganAlias.id)):
             aliases.setdefault(oid, []).append(alias)
-        for oid, year in s.execute(select(ReportRow.organ_id, ReportRow.year).distinct()):
-            if oid is not None and year is not None:
-                years.setdefault(oid, set()).add(year)
+        for report_oid, year in s.execute(select(ReportRow.organ_id, ReportRow.year).distinct()):
+            if report_oid is not None and year is not None:
+                years.setdefault(report_oid, set()).add(year)
     return aliases, {k: sorted(v) for k, v in years.items()}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..document import Provenance
@@ -131,7 +131,7 @@ def insert(
     ]
     if cells:
         # Core executemany: the ORM bulk path costs more than the database for 200 rows
-        s.connection().execute(CellRow.__table__.insert(), cells)
+        s.connection().execute(cast(Table, CellRow.__table__).insert(), cells)
     finding_repo.insert(s, row.id, report.findings, scope="report")
     return row.id
 
@@ -173,7 +173,7 @@ def cell_edits(store: Store, report_id: int) -> list[CellEdit]:
 
 
 # --- filtering ----------------------------------------------------------------------------
-def filtered(store: Store, s: Session, flt: ReportFilter) -> Select[tuple[int]]:
+def filtered(store: Store, s: Session, flt: ReportFilter) -> Select[int]:
     q = select(ReportRow.id)
     if flt.scope is not None:
         q = q.where(*flt.scope.where())
@@ -446,7 +446,8 @@ def neighbours(store: Store, report_id: int) -> tuple[list[int], list[int]]:
                 )
             ):
                 context.add(rid)
-                if year >= row.year:
+                # not NULL: the query's `year <= …` filter drops NULL years
+                if cast(int, year) >= row.year:
                     targets.add(rid)
         if row.region_id is not None and row.year is not None:
             reg = s.get(Region, row.region_id)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import DateTime, ForeignKey, String, Text, case, exists, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -679,7 +679,10 @@ def finding_report_id(store: Store, finding_id: int) -> int | None:
 def years(store: Store) -> list[int]:
     with store.session() as s:
         return sorted(
-            {y for y in s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct())},
+            {
+                cast(int, y)
+                for y in s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct())
+            },
             reverse=True,
         )
 

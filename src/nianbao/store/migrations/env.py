@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from alembic import context
 
 from nianbao.store.schema import Base
@@ -15,7 +17,7 @@ def run_migrations_online() -> None:
     if connection is None:
         from sqlalchemy import create_engine
 
-        connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+        connection = create_engine(cast(str, config.get_main_option("sqlalchemy.url"))).connect()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -18,11 +18,15 @@ import io
 import re
 import threading
 import time
+import typing
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+if typing.TYPE_CHECKING:
+    import socket
 
 _MODIFIED = "Wed, 05 Mar 2025 08:00:00 GMT"
 
@@ -79,7 +83,7 @@ class FixtureSite:
     def base(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{typing.cast(str, host)}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -150,7 +154,9 @@ class FixtureSite:
 
 
 class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: typing.Any
+    ) -> None:
         import sys
 
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):

@@ -69,7 +69,7 @@ class Crawler:
                 False,
                 ev,
                 local,
-            )  # type: ignore[arg-type]
+            )
         if result.content is None:  # 304 to a request we did not make conditional: the server is confused
             raise FetchError("http", f"服务器返回 304 但此前没有记录：{url}", url)
         self.new += 1

@@ -19,7 +19,7 @@ def finding_rows(
     code: str | None,
     accepted: bool = False,
     codes: set[str] | None = None,
-):  # type: ignore[no-untyped-def]
+):
     """(header, rows) of the matching findings, the same columns as the web's findings export."""
     from ..findings import CATALOGUE
     from ..review.labels import cell_label

@@ -79,7 +79,7 @@ def load_regions_cmd(file: Path, db: DbOption = None) -> None:
         raise typer.Exit(1)
     n = 0
     for row in rows:  # parents first in the file is usual; unknown parents are created on the way
-        name = (row.get(cols["name"]) or "").strip()  # type: ignore[arg-type]
+        name = (row.get(cols["name"]) or "").strip()
         if not name:
             continue
         store.ensure_region(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -57,7 +57,9 @@ def write_cmd(
             raise NianbaoError(
                 "请提供数据文件，或用 --organ 和 --year 给出机关名称与年度（配合 --ledger 使用）"
             )
-        updates = {k: v for k, v in {"organ": organ, "year": year, "template": template}.items() if v}
+        updates: dict[str, Any] = {
+            k: v for k, v in {"organ": organ, "year": year, "template": template}.items() if v
+        }
         if published:
             try:
                 updates["published"] = dt.date.fromisoformat(published)

@@ -644,7 +644,7 @@ class Pool:
                     if exhausted and not queued:
                         return
                     continue
-                waitables = {}
+                waitables: dict[Any, _Worker] = {}  # connections and process sentinels
                 for w in busy.values():
                     waitables[w.conn] = w
                     waitables[w.proc.sentinel] = w

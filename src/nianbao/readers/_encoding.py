@@ -122,13 +122,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
     bom = _bom(data)
     if bom is not None:
         try:
-            text = _decode(data, bom)
+            bom_text = _decode(data, bom)
         except UnicodeDecodeError:
             raise ReadError(f"{NOT_TEXT}（{bom} 编码有误）") from None
         if bom == "utf-8-sig":
-            return text, "utf-8-sig"
+            return bom_text, "utf-8-sig"
         # decode() with -le/-be keeps the BOM as U+FEFF: drop it
-        return text.removeprefix("\ufeff"), bom
+        return bom_text.removeprefix("\ufeff"), bom
 
     sample = data[:_SAMPLE]
     if b"\x00" in sample:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import typing
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -144,9 +145,9 @@ def _collect_paths(
             )
 
 
-def _by_address(func, restype, *argtypes):  # type: ignore[no-untyped-def]
+def _by_address(func, restype, *argtypes):
     """`func` called through its address with plain integer handles (no ctypes objects)."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+    return ctypes.CFUNCTYPE(restype, *argtypes)(typing.cast(int, ctypes.cast(func, ctypes.c_void_p).value))
 
 
 _GET_OBJECT = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import typing
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,7 +179,7 @@ def page_chars(textpage_raw, view: View) -> list[Char]:
     return list(map(Char, texts, out_x0, out_top, out_x1, out_bottom, space_after.tolist()))
 
 
-def _max(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _max(a: np.ndarray, b: np.ndarray | np.float64) -> np.ndarray:
     """Python's max(a, b) elementwise: b only where b > a (the first wins ties, signed zeros
     and NaN included, as in the per-character code this replaces)."""
     return np.where(b > a, b, a)
@@ -208,10 +209,12 @@ def _view_point(view: View, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, n
     return view.top - y, view.right - x
 
 
-def _address_call(func, *argtypes):  # type: ignore[no-untyped-def]
+def _address_call(func, *argtypes):
     """`func` called through its address with plain pointer arguments: no ctypes conversion
     of pointer objects per call."""
-    return ctypes.CFUNCTYPE(ctypes.c_int, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+    return ctypes.CFUNCTYPE(ctypes.c_int, *argtypes)(
+        typing.cast(int, ctypes.cast(func, ctypes.c_void_p).value)
+    )
 
 
 _P, _I = ctypes.c_void_p, ctypes.c_int

@@ -395,6 +395,7 @@ def _assemble(
             if colspan > SANE_COLSPAN:
                 too_wide = True
             if col < n_provs:
+                assert row_provs is not None  # n_provs > 0: row_provs is a list
                 prov = row_provs[col]
             elif row_provs is not None and col < _PROV_COLS:
                 while len(row_provs) <= col:

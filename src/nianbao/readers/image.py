@@ -85,7 +85,7 @@ def _decoded_for_ocr(img: object, image_ops: object) -> tuple[object, float]:
     if factor > shrink:
         page = page.reduce(factor // shrink)
     page = image_ops.exif_transpose(page)  # type: ignore[attr-defined]
-    return page, long_side / max(page.size)  # type: ignore[attr-defined]
+    return page, long_side / max(page.size)
 
 
 def read_image(data: bytes, source: str) -> Document:

@@ -134,7 +134,7 @@ def _grid_cells(lines: list[str]) -> list[tuple[int, int, int, int, str]] | None
     return cells or None
 
 
-def _scan_cell(at, top: int, left: int, height: int) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+def _scan_cell(at, top: int, left: int, height: int) -> tuple[int, int] | None:
     """From the top-left corner, the nearest bottom-right corner that closes a rectangle."""
     c = left + 1
     while at(top, c) in ("-", "=", ":", "+"):
@@ -149,7 +149,7 @@ def _scan_cell(at, top: int, left: int, height: int) -> tuple[int, int] | None: 
     return None
 
 
-def _closes(at, top: int, left: int, bottom: int, right: int) -> bool:  # type: ignore[no-untyped-def]
+def _closes(at, top: int, left: int, bottom: int, right: int) -> bool:
     for c in range(left + 1, right):
         if at(bottom, c) not in ("-", "=", ":", "+"):
             return False

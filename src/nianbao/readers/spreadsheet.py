@@ -358,9 +358,9 @@ def _table(sheet: _Sheet, first: int, last: int, index: int) -> Table:
             if (r, c) in hidden:
                 continue
             text = row[c] if c < len(row) else ""
-            m = anchor.get((r, c))
-            rowspan = m[2] - m[0] + 1 if m else 1
-            colspan = min(m[3], c_max) - m[1] + 1 if m else 1
+            merge = anchor.get((r, c))
+            rowspan = merge[2] - merge[0] + 1 if merge else 1
+            colspan = min(merge[3], c_max) - merge[1] + 1 if merge else 1
             cells.append(
                 TableCell(
                     text,

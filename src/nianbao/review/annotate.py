@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..findings import CATALOGUE
 from ..model import Report
@@ -57,7 +58,7 @@ def marks(report: Report) -> list[Mark]:
             continue
         title = CATALOGUE.get(f.code, (None, f.title))[1]
         for key in f.cells:
-            notes[key].append(f"【{f.severity.zh if f.severity else ''}】{title}：{f.message}")  # type: ignore[union-attr]
+            notes[key].append(f"【{f.severity.zh if f.severity else ''}】{title}：{f.message}")
             sev = str(f.severity)
             if rank.get(sev, 0) >= rank.get(worst.get(key, "info"), 0):
                 worst[key] = sev
@@ -150,10 +151,10 @@ def annotate_docx(data: bytes, ms: list[Mark]) -> bytes:
     return out.getvalue()
 
 
-def _all_tables(document) -> Iterator:  # type: ignore[no-untyped-def]
+def _all_tables(document) -> Iterator:
     """Tables in document order, nested ones after their parent (the reader's numbering)."""
 
-    def walk(tables):  # type: ignore[no-untyped-def]
+    def walk(tables):
         for t in tables:
             yield t
             for row in t.rows:
@@ -190,6 +191,7 @@ def annotate_html(data: bytes, ms: list[Mark]) -> bytes:
             continue
         grid = _html_grid(tables[index])
         for m in todo:
+            assert m.row is not None and m.col is not None  # by_table holds only placed marks
             el = grid.get((m.row, m.col))
             if el is None:
                 continue
@@ -213,10 +215,10 @@ def annotate_html(data: bytes, ms: list[Mark]) -> bytes:
     return lxml.html.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
-def _html_grid(table) -> dict[tuple[int, int], object]:  # type: ignore[no-untyped-def]
+def _html_grid(table) -> dict[tuple[int, int], Any]:  # lxml elements: lxml has no stubs
     """(row, col) → the cell covering it, rows and spans as a browser lays them out."""
     rows = [tr for tr in table.iter("tr") if _owner(tr) is table]
-    grid: dict[tuple[int, int], object] = {}
+    grid: dict[tuple[int, int], Any] = {}
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr:
@@ -233,7 +235,7 @@ def _html_grid(table) -> dict[tuple[int, int], object]:  # type: ignore[no-untyp
     return grid
 
 
-def _owner(tr):  # type: ignore[no-untyped-def]
+def _owner(tr):
     el = tr.getparent()
     while el is not None and el.tag != "table":
         el = el.getparent()

@@ -134,7 +134,7 @@ def to_docx(c: Comparison) -> bytes:
     doc.add_heading(f"{c.title_a} 与 {c.title_b} 对比", level=1)
     doc.add_paragraph(f"统计表共 {c.changed} 项数值有变化（底色标出）。")
 
-    def shade(cell) -> None:  # type: ignore[no-untyped-def]
+    def shade(cell) -> None:
         shd = OxmlElement("w:shd")
         shd.set(qn("w:val"), "clear")
         shd.set(qn("w:fill"), "FFF3C4")

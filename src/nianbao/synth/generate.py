@@ -125,19 +125,19 @@ def random_data(
     """`organ`: (organ, region) of the report; default a random one of a few hundred."""
     year = year or rng.randint(2019, 2025)
     template_id = template_id or template_for_year(year).id
-    organ, region = organ or organ_name(rng)
+    organ_text, region = organ or organ_name(rng)
     overview = "".join(
-        s.format(year=year, organ=organ, n=rng.randint(50, 3000), k=rng.randint(1, 6))
+        s.format(year=year, organ=organ_text, n=rng.randint(50, 3000), k=rng.randint(1, 6))
         for s in rng.sample(OVERVIEW[1:], rng.randint(1, 4))
     )
     return ReportData(
-        organ=organ,
+        organ=organ_text,
         region=region,
         year=year,
         template=template_id,
         published=dt.date(year + 1, 1, rng.randint(10, 30)),
         sections={
-            "overview": OVERVIEW[0].format(year=year, organ=organ) + overview,
+            "overview": OVERVIEW[0].format(year=year, organ=organ_text) + overview,
             "problems": "".join(rng.sample(PROBLEMS, rng.randint(1, 3))),
             # a notice that asks for the fee gets the sentence that reports it
             "other": OTHER[0] if get_template(template_id).fee_reported else rng.choice(OTHER),

@@ -89,7 +89,7 @@ def _dummy(n_cols: int) -> Table:
     return g.table()
 
 
-def _label(lab, wording: bool) -> str:  # type: ignore[no-untyped-def]
+def _label(lab, wording: bool) -> str:
     if wording:
         for alt in (*lab.aliases, *lab.variants):
             return alt
@@ -197,15 +197,15 @@ def _t3_table(tpl: Template, cells: dict, style: _T3Style) -> tuple[Table, int]:
         g.put(T3_APPLICANTS, 0, n_label, colspan=len(cols))
         i = 0
         while i < len(cols):
-            key, text, parent = cols[i]
-            if parent:
-                members = [c for c in cols[i:] if c[2] == parent]
+            key, text, col_parent = cols[i]
+            if col_parent:
+                members = [c for c in cols[i:] if c[2] == col_parent]
                 n = 0
                 for c in members:  # contiguous members only
                     if cols[i + n] != c:
                         break
                     n += 1
-                g.put(parent, 1, n_label + i, colspan=n)
+                g.put(col_parent, 1, n_label + i, colspan=n)
                 for k in range(n):
                     g.put(cols[i + k][1], 2, n_label + i + k)
                 i += n
@@ -383,20 +383,21 @@ def compose_layout(
             replace[tid] = tables(*_per_row(_official_table(comp, tid).table))  # type: ignore[arg-type]
     elif layout == "labels-outside":
         t3, head = _t3_table(tpl, cells, _T3Style(labels="flat", header="flat"))
-        blocks = tables(_rows_of(t3, 0, head))
+        t3_blocks = tables(_rows_of(t3, 0, head))
         for r in range(head, t3.n_rows):
             row = _rows_of(t3, r, r + 1)
             label = next(c.text for c in row.cells if c.col == 0)
             values = [TableCell(c.text, 0, c.col - 1, 1, c.colspan) for c in row.cells if c.col > 0]
-            blocks += [Block("paragraph", label), Block("table", table=Table(values))]
-        replace = {"t3": blocks}
+            t3_blocks += [Block("paragraph", label), Block("table", table=Table(values))]
+        replace = {"t3": t3_blocks}
     elif layout == "dummy-tables":
         for tid in ("t2", "t3", "t4"):
             official = _official_table(comp, tid)
+            assert official.table is not None  # a block with a layout is a filled table (compose)
             replace[tid] = [
                 Block("table", table=_dummy(official.table.n_cols)),
                 Block("table", table=official.table),
-            ]  # type: ignore[union-attr]
+            ]
     elif layout == "t2-four":
         replace = {"t2": tables(*_t2_tables(tpl, cells, False, True))}
     elif layout == "t4-three":
@@ -406,9 +407,9 @@ def compose_layout(
 
     blocks: list[Block] = []
     for b in comp.blocks:
-        tid = b.layout.table_def.id if b.layout is not None else None
-        if tid in replace:
-            blocks += replace[tid]
+        block_tid = b.layout.table_def.id if b.layout is not None else None
+        if block_tid in replace:
+            blocks += replace[block_tid]
         else:
             blocks.append(b)
     comp.blocks = blocks

@@ -52,7 +52,7 @@ def render_report(
     return Written(None, data, findings, render(comp, fmt, fonts, text_style))
 
 
-def write(data: ReportData, path: str | Path, **options) -> Written:  # type: ignore[no-untyped-def]
+def write(data: ReportData, path: str | Path, **options) -> Written:
     path = Path(path)
     written = render_report(data, format_for(path), **options)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import cast
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -33,7 +34,7 @@ TITLE_PT, TEXT_PT, TABLE_PT, WIDE_TABLE_PT = 22, 16, 10.5, 8
 PAGE_NUMBER_PT = 14  # 四号
 
 
-def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _font(run, name: str, size: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -46,14 +47,14 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:  # type: ign
         fonts.set(qn(attr), name)
 
 
-def _vertical(cell) -> None:  # type: ignore[no-untyped-def]
+def _vertical(cell) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     direction = OxmlElement("w:textDirection")
     direction.set(qn("w:val"), "tbRlV")
     tcpr.append(direction)
 
 
-def _page_number_footer(section, fonts: Fonts) -> None:  # type: ignore[no-untyped-def]
+def _page_number_footer(section, fonts: Fonts) -> None:
     """「－ N －」centred in the footer, N a PAGE field (updated by every renderer)."""
     footer = section.footer
     para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -65,7 +66,7 @@ def _page_number_footer(section, fonts: Fonts) -> None:  # type: ignore[no-untyp
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
-        elif text.strip() == "PAGE":
+        elif cast(str, text).strip() == "PAGE":  # kind None: text is set
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
             el.text = text
@@ -76,7 +77,7 @@ def _page_number_footer(section, fonts: Fonts) -> None:  # type: ignore[no-untyp
     _font(para.add_run(" －"), fonts.body, PAGE_NUMBER_PT)
 
 
-def _keeps_with_next(blocks: list, i: int) -> bool:  # type: ignore[type-arg]
+def _keeps_with_next(blocks: list, i: int) -> bool:
     """Whether block i must stay on the page of the block after it."""
     kind = blocks[i].kind
     nxt = blocks[i + 1].kind if i + 1 < len(blocks) else None
@@ -144,7 +145,7 @@ def _widths(n_cols: int, table_id: str) -> list[float]:
     return labels + [rest] * (n_cols - len(labels))
 
 
-def _table(doc, table, layout, fonts: Fonts) -> None:  # type: ignore[no-untyped-def]
+def _table(doc, table, layout, fonts: Fonts) -> None:
     size = WIDE_TABLE_PT if table.n_cols > 10 else TABLE_PT
     t = doc.add_table(rows=table.n_rows, cols=table.n_cols)
     t.style = "Table Grid"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -43,9 +45,22 @@ def tree_rss_mb(root: int) -> float:
 class TreeSample:
     peak_mb: float = 0.0
     samples: int = 0
-    max_child_rss_mb: float = 0.0  # RUSAGE_CHILDREN maxrss after the run
+    max_child_rss_mb: float = 0.0  # the largest process of the command's own tree (getrusage)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # user + system of the whole tree (waited-for processes)
+
+
+_LAUNCHER = """
+import os, resource, signal, subprocess, sys
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+code = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+if code < 0:  # killed by a signal: die of the same one, as the command did
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
 
 
 def run_measured(
@@ -55,7 +70,12 @@ def run_measured(
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     sample = TreeSample()
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
+    # through a small launcher: RUSAGE_CHILDREN of this process holds the largest child it ever
+    # waited for (an earlier test's browser or OCR worker); the launcher's holds only cmd's tree
+    fd, rusage_file = tempfile.mkstemp(suffix=".maxrss")
+    os.close(fd)
+    launcher = [sys.executable, "-c", _LAUNCHER, rusage_file, *cmd]
+    proc = subprocess.Popen(launcher, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
     stop = threading.Event()
 
     def sampler() -> None:
@@ -71,6 +91,9 @@ def run_measured(
     t.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     sample.seconds = time.monotonic() - start
-    sample.max_child_rss_mb = after.ru_maxrss / 1024
+    with open(rusage_file) as fh:
+        text = fh.read().strip()
+    os.unlink(rusage_file)
+    sample.max_child_rss_mb = int(text) / 1024 if text else 0.0
     sample.cpu_seconds = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err), sample

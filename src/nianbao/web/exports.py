@@ -5,12 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from typing import Protocol
 
 from ..errors import NianbaoError
 from ..model import Report
 from ..store import Store
 from ..writer import ReportData, render_report
-from .service import ReportSummary
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
 
 LIST_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -31,7 +38,7 @@ class ExportError(Exception):
     pass
 
 
-def export_list(store: Store, summaries: list[ReportSummary], fmt: str) -> bytes:
+def export_list(store: Store, summaries: Sequence[_HasId], fmt: str) -> bytes:
     """The reports on the page, exported exactly as `nianbao export` does (`nianbao.corpus.export`)."""
     import tempfile
     from pathlib import Path

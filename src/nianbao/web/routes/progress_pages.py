@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,12 +17,15 @@ from ..auth import Principal, audit
 from ..deps import client_ip, get_store, page_reviewer, render
 from ..exports import table_bytes
 
+if TYPE_CHECKING:
+    from ...store.schema import Region
+
 router = APIRouter()
 
 _PAYLOAD_SHOWN = 200_000  # characters of a recorded page shown inline
 
 
-def _regions(request: Request, p: Principal) -> tuple[dict[int, object], dict[int | None, list[int]]]:
+def _regions(request: Request, p: Principal) -> tuple[dict[int, Region], dict[int | None, list[int]]]:
     regions = {r.id: r for r in get_store(request).regions()}
     children: dict[int | None, list[int]] = {}
     for r in regions.values():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -161,7 +162,9 @@ async def reports_batch(request: Request, p: Principal = Depends(page_reviewer))
     if form.get("all_matching") == "1":
         ids = all_matching(store, p, f)
     else:
-        ids = repo.visible_ids(store, scope_of(p), [int(i) for i in form.getlist("ids") if str(i).isdigit()])
+        ids = repo.visible_ids(
+            store, scope_of(p), [int(cast(str, i)) for i in form.getlist("ids") if str(i).isdigit()]
+        )
     action = str(form.get("action") or "")
 
     def again(**params: object) -> RedirectResponse:
@@ -249,7 +252,7 @@ def report_page(request: Request, report_id: int, p: Principal = Depends(page_us
     )
 
 
-def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: object):
+def _panel(request: Request, p: Principal, report_id: int, key: str, **extra: Any):
     store = get_store(request)
     stored = visible_report(store, p, report_id)
     view = report_view_page(store, stored)

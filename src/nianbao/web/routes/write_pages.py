@@ -71,7 +71,7 @@ def _draft(request: Request, p: Principal, draft_id: int) -> Any:
     )
     if not allowed:
         raise HTTPException(404, "草稿不存在或无权查看")
-    return d  # type: ignore[return-value]
+    return d
 
 
 def _form_page(

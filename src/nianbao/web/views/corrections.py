@@ -64,7 +64,7 @@ def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
     ctx = CorpusContext.build(store, store.load_reports(context, cell_prefixes=corpus_cells()))
     wanted = set(targets)
     specs = corpus_rules()
-    found = [(rid, f) for spec in specs for rid, f in spec.check(ctx) if rid in wanted]  # type: ignore[attr-defined]
+    found = [(rid, f) for spec in specs for rid, f in spec.check(ctx) if rid in wanted]
     store.replace_corpus_findings([c for spec in specs for c in spec.codes], found, wanted)
     return Counter(f.code for _, f in found)
 

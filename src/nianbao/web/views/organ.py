@@ -49,9 +49,9 @@ def year_over_year(store: Store, organ_id: int) -> list[dict[str, Any]]:
                 deltas.append({"key": key, "label": cell_label(tc, key), "prev": a, "cur": b, "delta": delta})
         texts = []
         for sdef in sections():
-            a = prev.report.section(sdef.key)
-            b = cur.report.section(sdef.key)
-            ta, tb = (a.text if a else ""), (b.text if b else "")
+            sa = prev.report.section(sdef.key)
+            sb = cur.report.section(sdef.key)
+            ta, tb = (sa.text if sa else ""), (sb.text if sb else "")
             ratio = difflib.SequenceMatcher(None, ta, tb, autojunk=False).ratio() if ta or tb else 1.0
             texts.append(
                 {

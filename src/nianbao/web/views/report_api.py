@@ -31,7 +31,7 @@ def report_view(stored: StoredReport, edits: list[Any]) -> dict[str, Any]:
             by_cell[key].append(d)
     findings.sort(key=lambda d: (d["accepted"], -Severity(d["severity"]).rank, d["id"]))
     last_edit = {e.key: e for e in edits}
-    tables = []
+    tables: list[dict[str, Any]] = []
     for tid in ("t2", "t3", "t4"):
         if tid not in report.tables_present and not any(k.startswith(tid + ".") for k in report.cells):
             tables.append({"id": tid, "name": TABLE_NAMES[tid], "missing": True})

@@ -211,19 +211,26 @@ def fragments_of(doc: Document) -> list[Run]:
     between: list[Paragraph] = []
     tab_rows: list[list[Cell]] = []
     tab_start = -1
-    tab_blocks: list[int] = []
 
     def flush_tabs() -> None:
-        nonlocal tab_rows, tab_blocks, between
+        nonlocal tab_rows, between
         if tab_rows:
             width = max(c.end for row in tab_rows for c in row)
             rows = [[replace(c, row=r) for c in row] for r, row in enumerate(tab_rows)]
             widths = {sum(c.colspan for c in row) for row in rows}
             frag = Fragment(
-                rows, width, rows[0][0].prov, tab_start, between, tuple(tab_blocks), aligned=len(widths) <= 1
+                rows,
+                width,
+                rows[0][0].prov,
+                tab_start,
+                between,
+                # no `blocks`: lines of tab-separated text stay open to the token walk, which
+                # completes what their grid reading leaves unfound (a table's last block printed
+                # as plain lines); marking them as grid blocks loses 表四 of a python-docx dump
+                aligned=len(widths) <= 1,
             )
             add(frag)
-        tab_rows, tab_blocks = [], []
+        tab_rows = []
 
     def add(frag: Fragment) -> None:
         nonlocal between
@@ -254,7 +261,6 @@ def fragments_of(doc: Document) -> list[Run]:
             if not tab_rows:
                 tab_start = i
             tab_rows.append(row)
-            tab_blocks.append(i)
             continue
         if is_glue(block.text):
             continue

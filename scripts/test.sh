@@ -10,5 +10,6 @@ fi
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/lint-imports  # the layers: pyproject.toml [tool.importlinter]
+.venv/bin/mypy  # [tool.mypy]: 0 errors, the core strict
 # one worker per core, a test file's tests in one worker (they share module fixtures)
 .venv/bin/python -m pytest -n auto --dist loadfile "$@"

@@ -9,9 +9,12 @@ skip when it is absent; modules that need a path at import time call these funct
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
+import sys
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -37,6 +40,20 @@ def spec_dir() -> Path:
 
 def has_corpus() -> bool:
     return (corpus_dir() / "gold").is_dir()
+
+
+def bench_module(name: str) -> ModuleType:
+    """The checkout's `bench/<name>.py` (variant and scan builders, their scorers), loaded once."""
+    key = f"nianbao_bench_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(key, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 # A new template year must be one entry in formats.yaml. The tests run every stage over the real

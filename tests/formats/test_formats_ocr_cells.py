@@ -4,8 +4,6 @@ running over a page break, a red seal over the digits); the recogniser's calibra
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -18,6 +16,7 @@ pytest.importorskip("rapidocr")
 
 from nianbao.document import Paragraph, Table  # noqa: E402
 from nianbao.readers import _ocr_engine, ocr  # noqa: E402
+from nianbao.testing import bench_module  # noqa: E402
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 pytestmark = pytest.mark.skipif(not FONT.exists(), reason="Noto CJK fonts not installed (fonts-noto-cjk)")
@@ -175,22 +174,10 @@ def test_table_running_over_a_page_break_keeps_its_last_row():
     assert table_texts(ocr.ocr_page_image(page, 1)) == expected(DATA)
 
 
-def _make_scans():
-    path = Path(__file__).resolve().parents[2] / "bench" / "make_scans.py"
-    name = "nianbao_bench_make_scans"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 def test_red_seal_over_the_digits_is_taken_out():
     page = ruled_table(DATA, [180, 140, 140, 120])
     rng = np.random.default_rng(3)
-    sealed = _make_scans().stamp(page, (390, 240), 120, rng)  # over the digit columns
+    sealed = bench_module("make_scans").stamp(page, (390, 240), 120, rng)  # over the digit columns
     gray_before = cv2.cvtColor(np.asarray(sealed)[:, :, ::-1], cv2.COLOR_BGR2GRAY)
     assert (gray_before[180:300, 300:480] < 120).sum() > 500  # in grey the seal is as dark as print
     assert table_texts(ocr.ocr_page_image(sealed, 1)) == expected(DATA)

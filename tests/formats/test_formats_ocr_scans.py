@@ -7,11 +7,9 @@ Each copy is OCR'd once per test session (5 pages each)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+
+from nianbao.testing import bench_module
 
 pytest.importorskip("cv2")
 pytest.importorskip("rapidocr")
@@ -20,21 +18,9 @@ SOURCE = "huaian-hongze-2023"
 PROFILES = ("stamp", "crooked-150")
 
 
-def _make_scans():
-    path = Path(__file__).resolve().parents[2] / "bench" / "make_scans.py"
-    name = "nianbao_bench_make_scans"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="session")
 def scored(corpus_dir, tmp_path_factory):
-    ms = _make_scans()
+    ms = bench_module("make_scans")
     if not ms.mv.SCORER.exists():
         pytest.skip(f"scorer not present: {ms.mv.SCORER}")
     (source,) = [s for s in ms.corpus_sources(corpus_dir) if s.stem == SOURCE]

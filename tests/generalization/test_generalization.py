@@ -95,6 +95,8 @@ def test_variant_parses_like_its_source(source: str, kind: str, variant_of) -> N
 
 def test_known_failing_names_planned_variants() -> None:
     """An entry for a kind or source that no longer exists would hide nothing and mislead."""
+    if not (mv.CORPUS / "gold").is_dir():
+        pytest.skip("shared corpus not present")
     planned = {}
     for source, kind in mv.plan(mv.CORPUS):
         planned.setdefault(kind, set()).add(source)

@@ -571,7 +571,8 @@ class Cache:
     def put(self, tag: str, data: bytes, result: bytes) -> bytes:
         p = self._path(tag, data)
         if p is not None:
-            tmp = p.with_suffix(".tmp")
+            # one temp name per process: test workers fill the same cache at once
+            tmp = p.with_name(f"{p.name}.{os.getpid()}.tmp")
             tmp.write_bytes(result)
             tmp.replace(p)
         return result

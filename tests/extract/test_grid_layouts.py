@@ -253,3 +253,133 @@ def test_numbers_no_row_takes_are_reported_with_their_place():
     )
     unplaced = [f for f in r.findings if f.code == "VALUE_UNPLACED"]
     assert unplaced and "54" in unplaced[0].message and "表格" in unplaced[0].message
+
+
+# --- markitdown of a PDF: one pipe table per ruled row (huaian-hongze-2024, 表三) -----------------
+
+T3_BAND = (
+    "三、收到和处理政府信息公开申请情况\n申请人情况\n"
+    "|     |     | 自然人  | 商业企业 科研机构 | 社会公益组织 法律服务机构 | 其他 | 总计  |\n"
+    "| --- | --- | ---- | --- | ----- | --- | --- |\n"
+)
+
+
+def _pipe(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |\n" + "| " + " | ".join("---" for _ in cells) + " |\n"
+
+
+def test_numbers_printed_on_the_row_above_their_label_with_empty_cells():
+    # the text extractor orders a tall row's label by its centre: the numbers come first, then
+    # the label on a row of its own whose value cells are empty
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + _pipe("", "2.其他法律行政法规禁止公开", "0 0", "0 0", "0 0", "0")
+        + _pipe("", "", "1 0", "0 0", "0 0", "1")
+        + _pipe("年", "3.危及“三安全一稳定”", "", "", "", "")
+        + _pipe("", "4.保护第三方合法权益", "0 0", "0 0", "0 0", "0")
+    )
+    r = parse_md(text)
+    assert r.value("t3.denied.three_safety_one_stability.natural_person") == 1
+    assert r.value("t3.denied.three_safety_one_stability.total") == 1
+    assert r.value("t3.denied.third_party_rights.total") == 0
+    assert "VALUE_UNPLACED" not in {f.code for f in r.findings}
+
+
+def test_an_unlabelled_row_of_numbers_no_label_row_takes_is_reported():
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + _pipe("", "2.其他法律行政法规禁止公开", "0 0", "0 0", "0 0", "0")
+        + _pipe("", "", "7 0", "0 0", "0 0", "7")
+        + _pipe("", "4.保护第三方合法权益", "0 0", "0 0", "0 0", "0")
+    )
+    r = parse_md(text)
+    unplaced = [f for f in r.findings if f.code == "VALUE_UNPLACED"]
+    assert unplaced and "7" in unplaced[0].message
+    assert r.value("t3.denied.third_party_rights.total") == 0
+
+
+def test_a_group_label_beside_its_first_sub_rows_numbers_whose_label_is_printed_below():
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + _pipe("", "8.属于行政查询事项", "0 0", "0 0", "0 0", "0")
+        + _pipe("（四）无法提供", "", "31 0", "0 0", "0 0", "31")
+        + "1.本机关不掌握相关政府信息\n"
+        + _pipe("", "", "", "", "-", "3 -")
+        + "\n"
+        + _pipe("", "", "", "2.没有现成信息需要另行制作", "", "", "1", "0", "0", "0", "0", "0", "1")
+    )
+    r = parse_md(text)
+    assert_exact_or_flagged(
+        r,
+        {
+            "t3.unable.not_held.natural_person": 31,
+            "t3.unable.not_held.total": 31,
+            "t3.unable.needs_creation.total": 1,
+        },
+    )
+    assert r.value("t3.unable.not_held.total") == 31
+    # the page footer cut over two cells (「-」 「3 -」) is no number of the table
+    assert not [f for f in r.findings if f.code == "VALUE_UNPLACED" and "3" in f.message]
+
+
+def test_a_page_footer_between_the_rows_of_table_two_is_no_list_item():
+    # markitdown prints a PDF's page footer 「- 2 -」 as a line of its own; Markdown would make
+    # it the list item 「2 -」, whose 2 then joins the row above
+    text = (
+        HEAD_2021
+        + "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 本年处理决定数量\n行政许可 9487\n- 2 -\n\n"
+        + "第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚\n2776\n"
+    )
+    r = parse_md(text)
+    assert r.value("t2.licensing.decisions") == 9487
+    assert r.value("t2.penalty.decisions") == 2776
+
+
+def test_a_label_printed_outside_its_row_is_checked_against_the_official_wording():
+    # huaian-hongze-2023 through markitdown: each row a table of its own, its label on the line
+    # above with a piece of the vertical 「三、本年度办理结果」 at its head
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + "1.属于国家秘密\n"
+        + _pipe("", "0 0", "0 0", "0 0", "0")
+        + "三 2.其他法律行政止公开\n、\n"
+        + _pipe("", "2 0", "0 0", "0 0", "2")
+        + "本 3.危及“三安全一稳定”\n年\n"
+        + _pipe("", "0 0", "0 0", "0 0", "0")
+    )
+    r = parse_md(text)
+    assert r.value("t3.denied.prohibited_by_law.natural_person") == 2
+    assert r.value("t3.denied.three_safety_one_stability.total") == 0
+    nonstandard = [f for f in r.findings if f.code == "ROW_LABEL_NONSTANDARD"]
+    assert len(nonstandard) == 1, [f.message for f in nonstandard]
+    assert "“2.其他法律行政止公开”" in nonstandard[0].message
+    assert nonstandard[0].cells[0].startswith("t3.denied.prohibited_by_law.")
+
+
+def test_rows_printed_as_lines_under_a_header_grid_are_read_with_the_grids_definition():
+    # markitdown of a browser-printed PDF (pingtan-2025): each block's header a one-row pipe
+    # table, its row label and number plain lines; the 2019 表二 also has a 行政许可 row, but the
+    # grids already name the 2021 columns, so the lines are read with the 2021 definition
+    text = (
+        HEAD_2021
+        + "二、主动公开政府信息情况\n第二十条第（一）项\n"
+        + "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| --- | --- | --- | --- |\n"
+        + "| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 3 | 0 | 8 |\n"
+        + "第二十条第（五）项\n"
+        + _pipe("信息内容", "本年处理决定数量", "", "", "", "")
+        + "行政许可\n2418\n第二十条第（六）项\n"
+        + _pipe("信息内容", "本年处理决定数量", "", "", "", "")
+        + "行政处罚\n644\n"
+        + _pipe("行政强制", "64", "", "", "", "")
+        + "第二十条第（八）项\n"
+        + _pipe("信息内容", "本年收费金额（单位：万元）", "", "", "", "")
+        + _pipe("行政事业性收费", "4166.241619", "", "", "", "")
+    )
+    r = parse_md(text)
+    assert [r.value(f"t2.{k}.decisions") for k in ("licensing", "penalty", "enforcement")] == [2418, 644, 64]
+    assert r.value("t2.fees.amount") == 4166.241619
+    assert "TABLE_INCOMPLETE" not in {f.code for f in r.findings}

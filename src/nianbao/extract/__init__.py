@@ -119,8 +119,9 @@ def _complete_from_text(reading: _Reading, tokens: list[Token], year_template: s
     missing = {k for k in table.cell_keys if k not in reading.cells and not _in_chunks(reading, k)}
     if not missing or not tokens:
         return
-    by_text = _token_reading(tokens, table.id, table.template_id)
-    if by_text is None or by_text.table.template_id != table.template_id:
+    # the grid has settled the definition: the text is read with that one only
+    by_text = _token_reading(tokens, table.id, table.template_id, only=table)
+    if by_text is None:
         return
     for key, cell in by_text.cells.items():
         if key in missing:
@@ -156,8 +157,10 @@ def _grid_reading(choice: TableChoice) -> _Reading:
     )
 
 
-def _token_reading(region: list[Token], tid: str, year_template: str | None) -> _Reading | None:
-    candidates = [t.tables[tid] for t in templates().values()]
+def _token_reading(
+    region: list[Token], tid: str, year_template: str | None, only: TableDef | None = None
+) -> _Reading | None:
+    candidates = [only] if only is not None else [t.tables[tid] for t in templates().values()]
     read = best_read(region, candidates, prefer=year_template)
     if read is None or not (read.rows or len(read.flat_values) >= 3):
         return None

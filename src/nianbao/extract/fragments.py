@@ -132,6 +132,10 @@ def _table_fragment(table: Table, block: int) -> Fragment | None:
             if c is not None and id(c) not in ids:
                 ids.add(id(c))
                 seen.append(c)
+        printed = " ".join(c.text for c in seen if c.text)
+        if printed and _is_page_number(printed) and all(c.rowspan == 1 for c in seen if c.text):
+            # a page footer a PDF table finder took in as a row, cut over cells: 「-」 「3 -」
+            seen = [replace(c, text="", kind=Kind.BLANK) if c.text else c for c in seen]
         rows.append(seen)
     # a row shorter than the others (a converter left out the cells a label spans) puts its
     # cells at other column indexes than the rows around it
@@ -196,7 +200,12 @@ def _may_be_label(text: str) -> bool:
     """A short line that could be a row label printed outside its one-row table, or a piece of
     one (a wrapped half, one character of a vertical label)."""
     t = text.strip()
+    if _LABEL_PUNCTUATION.fullmatch(t):
+        return True  # the 「、」 of a vertical 「三、本年度办理结果」, on a line of its own
     return 1 <= len(t) <= 60 and has_cjk(t) and not re.search(r"[。；！？]", t)
+
+
+_LABEL_PUNCTUATION = re.compile(r"[、，（）()]{1,2}")
 
 
 # short lines that may stand between two fragments of one table: the halves of wrapped labels and

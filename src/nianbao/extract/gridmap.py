@@ -38,6 +38,7 @@ from .tables import CellRead, Chunk
 
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
 _TWICE = "同一单元格出现两次，且数字不同"
+_VERTICAL_PIECES = re.compile(r"^(?:[\u4e00-\u9fff、]{1,2}\s+)+(?=\S)")
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -163,6 +164,9 @@ class _State:
     band: _Band | None = None
     pending: tuple[RowMatch, Cell | None] | None = None  # a label whose values may follow on the next row
     pending_blanks: list[Cell] = field(default_factory=list)
+    # a row of numbers with no label, whose label may stand on the next row with empty cells (a
+    # text extractor that orders a tall row's label by its vertical centre prints it below)
+    orphan: list[Cell] = field(default_factory=list)
     aligned: bool = True  # the current fragment's column indexes can be trusted
     in_band: bool = False  # the last row read was a header row
     reordered: set[int] = field(default_factory=set)  # blocks printed with their columns reordered
@@ -179,6 +183,8 @@ class _Reader:
         self.outside = outside
         self.table = table
         self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
+        self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
+        self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
@@ -193,6 +199,8 @@ class _Reader:
             self._read_fragment(frag)
             self.out.per_fragment[fi] = self._claim() - before
         self._commit_pending()
+        self._drop_orphan(self.state.orphan)
+        self.state.orphan = []
         return self.out
 
     def _aligned_band(self) -> _Band | None:
@@ -227,6 +235,8 @@ class _Reader:
                 if not in_band:
                     st.band = _Band(frag.width, aligned=frag.aligned)
                     in_band = True
+                self._drop_orphan(st.orphan)
+                st.orphan = []
                 self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
                 st.in_band = True
@@ -360,6 +370,14 @@ class _Reader:
         return cells[:first_text], [cells[i] for i in words], cells[end + 1 :]
 
     def _read_row(self, cells: list[Cell], before: list[Paragraph], after: list[Paragraph]) -> None:
+        # an unlabelled row of numbers waits one row for a label with empty cells, no longer
+        self._orphan, self.state.orphan = self.state.orphan, []
+        self._outside_label = None
+        self._read_row_cells(cells, before, after)
+        self._drop_orphan(self._orphan)
+        self._orphan = []
+
+    def _read_row_cells(self, cells: list[Cell], before: list[Paragraph], after: list[Paragraph]) -> None:
         """`before`/`after`: short lines printed just above / below this row's one-row table —
         its label, or the halves of its wrapped label, stand on either side."""
         st = self.state
@@ -381,10 +399,9 @@ class _Reader:
             match = self._match_label(label_cells)
             fragment = all(_is_fragment(c.text) for c in label_cells)
             if match is None and outside and not fragment:
-                m = self._match_outside(before, after, label_cells[-1].text)
-                if m is not None:
-                    match = (m, label_cells[-1])
-                    self.out.outside_used += 1
+                hit = self._match_outside(before, after, label_cells[-1].text, has_digits)
+                if hit is not None:
+                    match = (self._take_outside(hit), label_cells[-1])
             if match is None and fragment:
                 # pieces of a vertical label (本 / （三）不 / 年 度 办) beside a row whose own label
                 # is printed elsewhere: the row is unlabelled
@@ -402,10 +419,9 @@ class _Reader:
         if match is None and not label_cells and outside and (has_digits or before):
             # a row of empty cells takes only a label printed above it: one below may as well
             # belong to the numbers that follow
-            m = self._match_outside(before, after if has_digits else [], "")
-            if m is not None:
-                match = (m, None)
-                self.out.outside_used += 1
+            hit = self._match_outside(before, after if has_digits else [], "", has_digits)
+            if hit is not None:
+                match = (self._take_outside(hit), None)
         if match is None:
             self._commit_pending()
             if self.table.layout == "flat" and (has_digits or (values and st.band is not None)):
@@ -417,11 +433,20 @@ class _Reader:
             if self.table.layout == "flat":
                 self._flat_row(values)
                 return
-            for c in values:
-                if c.has_digits:
-                    self._unplaced(c, "这一行没有栏目名称，无法确定数字所属的行")
+            st.orphan = values
             return
         m, label_cell = match
+        if m.row.group and has_digits and outside:
+            # a group label (（四）无法提供) beside the numbers of its first sub-row, whose own
+            # label stands outside the table
+            sub = self._match_outside(before, after, "", has_digits)
+            if sub is not None and not sub[0].row.group:
+                m, label_cell = self._take_outside(sub), None
+        if self._orphan and not m.row.group and all(not c.text for c in values):
+            # numbers printed on the row above their label, the label's own cells empty
+            orphan, self._orphan = self._orphan, []
+            self._place_orphan_label(m, label_cell, orphan)
+            return
         self.out.labels_matched += 1
         self._commit_pending()
         st.after = m.index
@@ -442,6 +467,18 @@ class _Reader:
                 st.pending, st.pending_blanks = (m, label_cell), values
                 return
         self._place_row(m, label_cell, values)
+
+    def _place_orphan_label(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
+        self.out.labels_matched += 1
+        self._commit_pending()
+        self.state.after = m.index
+        self.state.block = m.block
+        self._place_row(m, label_cell, values)
+
+    def _drop_orphan(self, values: list[Cell]) -> None:
+        for c in values:
+            if c.has_digits:
+                self._unplaced(c, "这一行没有栏目名称，无法确定数字所属的行")
 
     def _commit_pending(self) -> None:
         """A label row with blank values and no numbers after it: the blanks are its cells."""
@@ -465,25 +502,44 @@ class _Reader:
             return m, label_cells[-1]
         return None
 
-    def _match_outside(self, before: list[Paragraph], after: list[Paragraph], own: str) -> RowMatch | None:
+    def _match_outside(
+        self, before: list[Paragraph], after: list[Paragraph], own: str, has_digits: bool
+    ) -> tuple[RowMatch, Paragraph, str] | None:
         """A label printed outside a one-row table — above it or below it, alone or completing the
         row's own fragment of it (「（二）部分公开（区分处理」 + 「的，只计这一情形，不计其」): of the
         lines not yet taken, the one naming the row that comes next in the template. Only rows
-        after the last one read qualify, so a stray wrapped tail never reaches back."""
-        best: tuple[RowMatch, Paragraph] | None = None
+        after the last one read qualify, so a stray wrapped tail never reaches back. A row of
+        numbers is not named by a group label (（四）无法提供 printed beside its first sub-row's
+        label) while a line naming a row that takes numbers stands beside it."""
+        best: tuple[RowMatch, Paragraph, str] | None = None
         above = [(p, p.text + own) for p in reversed(before)]
         below = [(p, own + p.text) for p in after]
         candidates = above if self.outside == "above" else below if self.outside == "below" else above + below
-        for p, text in candidates:
+
+        def rank(m: RowMatch) -> tuple[bool, int]:
+            return (has_digits and m.row.group, m.index)
+
+        for p, printed in candidates:
             if id(p) in self._used_outside:
                 continue
+            # a vertical label's piece (本 / 年 / 三) printed at the head of the line is not its words
+            text = _VERTICAL_PIECES.sub("", printed)
             m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
-            if m is not None and (best is None or m.index < best[0].index):
-                best = (m, p)
-        if best is None:
-            return None
-        self._used_outside.add(id(best[1]))
-        return best[0]
+            if m is None and text != printed:
+                text = printed
+                m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
+            if m is not None and (best is None or rank(m) < rank(best[0])):
+                best = (m, p, text)
+        return best
+
+    def _take_outside(self, hit: tuple[RowMatch, Paragraph, str]) -> RowMatch:
+        """The row takes the line outside the table as its label: no other row may, and the
+        label is checked against the official wording like one printed in a cell."""
+        m, p, text = hit
+        self._used_outside.add(id(p))
+        self._outside_label = (text, p.prov)
+        self.out.outside_used += 1
+        return m
 
     def _match_text(self, text: str) -> RowMatch | None:
         st = self.state
@@ -506,7 +562,10 @@ class _Reader:
         self.out.rows_matched += 1
         if m.quality == EXACT:
             self.out.rows_exact += 1
-        if label_cell is not None:
+        if self._outside_label is not None:
+            text, prov = self._outside_label
+            self.out.labels.append(LabelRow(m.row, block, text, prov, m.quality))
+        elif label_cell is not None:
             self.out.labels.append(LabelRow(m.row, block, label_cell.text, label_cell.prov, m.quality))
         printed = label_cell.text if label_cell is not None and m.quality != EXACT else None
         assigned = self._columns(m.block, block, values)

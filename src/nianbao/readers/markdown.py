@@ -30,6 +30,8 @@ from .text import read_text
 _DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$")
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|>)\s+")
+# a PDF's page footer 「- 2 -」 reads as a list item「2 -」: it is kept whole, a page number
+_PAGE_FOOTER = re.compile(r"^\s*[-—－–]\s*\d{1,4}\s*[-—－–]\s*$")
 _SPLIT = re.compile(r"(?<!\\)\|")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _BREAK_TAG = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
@@ -242,7 +244,7 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
             i = max(j, i + 1)
             continue
         m = _HEADING.match(line)
-        text = m.group(1) if m else _BULLET.sub("", line)
+        text = m.group(1) if m else line if _PAGE_FOOTER.match(line) else _BULLET.sub("", line)
         doc.blocks.append(Paragraph(inline_text(text), Provenance(line=i + 1)))
         i += 1
     return doc

@@ -383,3 +383,48 @@ def test_rows_printed_as_lines_under_a_header_grid_are_read_with_the_grids_defin
     assert [r.value(f"t2.{k}.decisions") for k in ("licensing", "penalty", "enforcement")] == [2418, 644, 64]
     assert r.value("t2.fees.amount") == 4166.241619
     assert "TABLE_INCOMPLETE" not in {f.code for f in r.findings}
+
+
+def test_a_label_wrapped_over_grid_rows_keeps_the_numbers_beside_its_second_line():
+    # markitdown of a browser-printed PDF (pingtan-2019): 「1.本机关不掌握相关政府信息」 wrapped
+    # over three rows of the grid, the numbers on the row of its middle line
+    text = (
+        HEAD_2019
+        + T3_BAND
+        + "8.属于行政\n"
+        + _pipe("", "", "0 0", "0 0", "0 0", "0")
+        + "查询事项\n"
+        + "| 三、本年 | 1.本机关不掌 |     |     |     |     |\n| ---- | ------- | --- | --- | --- | --- |\n"
+        + "| 度办理结 | 握相关政府信  | 7 0 | 0 0 | 0 0 | 7   |\n"
+        + "| 果    | 息       |     |     |     |     |\n"
+    )
+    r = parse_md(text)
+    assert r.value("t3.unable.not_held.natural_person") == 7
+    assert r.value("t3.unable.not_held.total") == 7
+    assert not [f for f in r.findings if f.code == "VALUE_UNPLACED"]
+
+
+def test_a_row_label_alone_between_two_labels_of_a_text_dump_is_printed_blank():
+    # markitdown of the writer's PDF: 「行政强制」 printed with an empty cell comes out as the label
+    # alone, the next block's heading straight after it
+    text = (
+        HEAD_2021
+        + "二、主动公开政府信息情况\n第二十条第（五）项\n"
+        + _pipe("信息内容", "", "", "本年处理决定数量", "")
+        + "| 行政许可 |     |     | 0        |     |\n"
+        + "第二十条第（六）项\n"
+        + _pipe("信息内容", "", "", "本年处理决定数量", "")
+        + "| 行政处罚 |     |     | 0        |     |\n"
+        + "行政强制\n第二十条第（八）项\n"
+        + _pipe("信息内容", "", "本年收费金额（单位：万元）", "", "")
+        + "| 行政事业性收费 |     |               | 0   |     |\n"
+    )
+    r = parse_md(text)
+    assert r.value("t2.enforcement.decisions") is None
+    assert "t2.enforcement.decisions" in {k for f in r.findings if f.code == "CELL_BLANK" for k in f.cells}
+    assert "t2.enforcement.decisions" not in {
+        k for f in r.findings if f.code == "TABLE_INCOMPLETE" for k in f.cells
+    }
+    # the same label with its number on the next line is no blank
+    r = parse_md(text.replace("行政强制\n", "行政强制\n12\n"))
+    assert r.value("t2.enforcement.decisions") == 12

@@ -27,9 +27,7 @@ C13 = "C13 a table or cells printed blank, in a text dump: TABLE_INCOMPLETE inst
 ALL = "*"
 # kind -> {source or ALL: failure class}
 KNOWN_FAILING: dict[str, dict[str, str]] = {
-    "chromium-pdf+markitdown": {
-        s: C1 for s in ("pingtan-2019-html", "pingtan-2021-html", "shanghai-gov-office-2019")
-    },
+    "chromium-pdf+markitdown": {s: C1 for s in ("pingtan-2021-html", "shanghai-gov-office-2019")},
     "soffice-pdf+markitdown": {
         s: C1 for s in ("pingtan-2019-html", "pingtan-2021-html", "shanghai-gov-office-2019")
     },
@@ -39,7 +37,6 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
             "001_39f905e0d0162760",
             "003_9062bfdbeadefa61",
             "huaian-city-2024",
-            "huaian-hongze-2023",
             "pingtan-2025-html",
             "shanghai-gov-office-2019",
         )
@@ -49,7 +46,6 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
         for s in (
             "000_99c313048ea6a297",
             "001_39f905e0d0162760",
-            "003_9062bfdbeadefa61",
             "huaian-hongze-2023",
             "shanghai-gov-office-2019",
         )

@@ -397,6 +397,8 @@ class _Reader:
         match: tuple[RowMatch, Cell | None] | None = None
         if label_cells:
             match = self._match_label(label_cells)
+            if match is None and has_digits:
+                match = self._continued_pending(label_cells[-1].text)
             fragment = all(_is_fragment(c.text) for c in label_cells)
             if match is None and outside and not fragment:
                 hit = self._match_outside(before, after, label_cells[-1].text, has_digits)
@@ -467,6 +469,19 @@ class _Reader:
                 st.pending, st.pending_blanks = (m, label_cell), values
                 return
         self._place_row(m, label_cell, values)
+
+    def _continued_pending(self, text: str) -> tuple[RowMatch, Cell | None] | None:
+        """The row under a label printed with empty cells, its own label cell the wrapped rest of
+        that label (「1.本机关不掌」 over 「握相关政府信」 beside the numbers): the label's row."""
+        st = self.state
+        if st.pending is None or st.pending[1] is None:
+            return None
+        m, cell = st.pending
+        joined = _match_row(self.table.template_id, self.table.id, cell.text + text, m.index - 1)
+        if joined is None or joined.row.key != m.row.key:
+            return None
+        st.pending, st.pending_blanks = None, []
+        return m, cell
 
     def _place_orphan_label(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
         self.out.labels_matched += 1

@@ -20,7 +20,7 @@ from .labels import EXACT, label_index
 from .layout import Layout, relayout, respace
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
-from .tokens import CELL, PAGE, PIECE, Token
+from .tokens import CELL, LINE, PAGE, PIECE, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s+\-]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
@@ -364,8 +364,9 @@ def _assign(read: TableRead) -> Assignment:
                     tok = r.doubt[key]
                     cells.setdefault(key, CellRead(key, tok.text, tok.prov, col, label))
             continue
-        if crawled and not r.values:
-            # a crawler prints nothing for a blank cell: a label straight after another label
+        if not r.values and (crawled or _label_alone(read, r)):
+            # a crawler or a text dump prints nothing for a blank cell: a label straight after
+            # another label
             for key, col in keys:
                 if col.canonical and key not in cells:
                     cells[key] = CellRead(key, "", r.label.prov, col, label)  # type: ignore[union-attr]
@@ -404,6 +405,21 @@ def _assign(read: TableRead) -> Assignment:
     _settle_layout(read, out)
     _count(out)
     return out
+
+
+def _label_alone(read: TableRead, r: RowRead) -> bool:
+    """A row label on a line of its own with another label or a block heading straight after
+    it, in text not laid out by position where every number found its row: the row's cells
+    were printed blank (a text dump prints nothing for an empty cell)."""
+    label = r.label
+    if label is None or label.kind != LINE or label.prov.line is None or read.layout is not None:
+        return False
+    if _digits(read.orphans):
+        return False
+    later = [t.prov.line for t in read.heading_tokens] + [
+        o.label.prov.line for o in read.rows if o.label is not None and o is not r
+    ]
+    return any(line is not None and line > label.prov.line for line in later)
 
 
 def _settle_layout(read: TableRead, out: Assignment) -> None:

@@ -428,3 +428,25 @@ def test_a_row_label_alone_between_two_labels_of_a_text_dump_is_printed_blank():
     # the same label with its number on the next line is no blank
     r = parse_md(text.replace("行政强制\n", "行政强制\n12\n"))
     assert r.value("t2.enforcement.decisions") == 12
+
+
+def test_a_label_wrapped_over_empty_rows_takes_the_numbers_under_it():
+    # markitdown of the writer's PDF (（六）其他处理 1.): the label wraps over two rows of empty
+    # cells, its numbers on an unlabelled row, the label's last line below them
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + _pipe("", "5.要求行政机关确认或", "0 0", "0 0", "0 0", "0")
+        + "重新出具已获取信息\n"
+        + "| （六） | 1.申请人无正当理由逾期 |     |     |     |     |\n| --- | --- | --- | --- | --- | --- |\n"
+        + "| 其他处 | 不补正、行政机关不再   |     |     |     |     |\n"
+        + "|     |              | 3 0 | 0 0 | 0 0 | 3   |\n"
+        + "| 理   | 处理其政府信息公开申   |     |     |     |     |\n"
+        + "请\n"
+        + _pipe("", "2.申请人逾期未按收费", "0 0", "0 0", "0 0", "0")
+    )
+    r = parse_md(text)
+    assert r.value("t3.other.no_correction.natural_person") == 3
+    assert r.value("t3.other.no_correction.total") == 3
+    assert r.value("t3.other.unpaid_fee.total") == 0
+    assert not [f for f in r.findings if f.code == "VALUE_UNPLACED"]

@@ -35,9 +35,7 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
         s: C1
         for s in (
             "001_39f905e0d0162760",
-            "003_9062bfdbeadefa61",
             "huaian-city-2024",
-            "pingtan-2025-html",
             "shanghai-gov-office-2019",
         )
     },

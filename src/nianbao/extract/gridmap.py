@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..arithmetic import relations
@@ -409,6 +409,8 @@ class _Reader:
                 # is printed elsewhere: the row is unlabelled
                 label_cells = []
             elif match is None:
+                if not has_digits and self._extend_pending(label_cells[-1].text):
+                    return
                 self._commit_pending()
                 for c in values:
                     if c.has_digits:
@@ -470,18 +472,34 @@ class _Reader:
                 return
         self._place_row(m, label_cell, values)
 
+    def _continues_pending(self, text: str) -> bool:
+        """`text` is the wrapped rest of the label printed with empty cells just above."""
+        pending = self.state.pending
+        if pending is None or pending[1] is None:
+            return False
+        m, cell = pending
+        joined = _match_row(self.table.template_id, self.table.id, cell.text + text, m.index - 1)
+        return joined is not None and joined.row.key == m.row.key
+
     def _continued_pending(self, text: str) -> tuple[RowMatch, Cell | None] | None:
         """The row under a label printed with empty cells, its own label cell the wrapped rest of
         that label (「1.本机关不掌」 over 「握相关政府信」 beside the numbers): the label's row."""
         st = self.state
-        if st.pending is None or st.pending[1] is None:
+        if st.pending is None or not self._continues_pending(text):
             return None
+        match, st.pending, st.pending_blanks = st.pending, None, []
+        return match
+
+    def _extend_pending(self, text: str) -> bool:
+        """A row of empty cells whose label cell continues the pending label (「1.申请人无正当理由
+        逾期」 over 「不补正、行政机关不再」): the label grows and its numbers may still follow."""
+        st = self.state
+        if st.pending is None or not self._continues_pending(text):
+            return False
         m, cell = st.pending
-        joined = _match_row(self.table.template_id, self.table.id, cell.text + text, m.index - 1)
-        if joined is None or joined.row.key != m.row.key:
-            return None
-        st.pending, st.pending_blanks = None, []
-        return m, cell
+        assert cell is not None
+        st.pending = (m, replace(cell, text=cell.text + text))
+        return True
 
     def _place_orphan_label(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
         self.out.labels_matched += 1

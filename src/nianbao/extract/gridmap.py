@@ -475,9 +475,11 @@ class _Reader:
     def _continues_pending(self, text: str) -> bool:
         """`text` is the wrapped rest of the label printed with empty cells just above."""
         pending = self.state.pending
-        if pending is None or pending[1] is None:
+        if pending is None:
             return False
         m, cell = pending
+        if cell is None:
+            return False
         joined = _match_row(self.table.template_id, self.table.id, cell.text + text, m.index - 1)
         return joined is not None and joined.row.key == m.row.key
 

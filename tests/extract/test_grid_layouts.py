@@ -450,3 +450,51 @@ def test_a_label_wrapped_over_empty_rows_takes_the_numbers_under_it():
     assert r.value("t3.other.no_correction.total") == 3
     assert r.value("t3.other.unpaid_fee.total") == 0
     assert not [f for f in r.findings if f.code == "VALUE_UNPLACED"]
+
+
+def test_numbers_under_a_vertical_group_label_take_the_label_printed_above_its_empty_row():
+    # markitdown of a browser-printed PDF (pingtan-2021): 「（四）无法提供」 printed vertically, one
+    # piece per row; the sub-row's label stands above the piece's row of empty cells, its numbers
+    # on the row after, and the next sub-row's label follows below them
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + "1.本机关不掌握相\n"
+        + _pipe("", "", "22 0", "0", "0 0", "3 25")
+        + "关政府信息\n"
+        + _pipe("（ 四 ）", "", "", "", "", "")
+        + "2.没有现成信息需\n"
+        + _pipe("无 法 提", "", "", "", "", "")
+        + "|       |     | 4 0 | 0   | 0 0 | 0 4 |\n"
+        + "要另行制作\n供\n3.补正后申请内容\n"
+        + _pipe("", "", "0 0", "0", "0 0", "0 0")
+        + "仍不明确\n"
+    )
+    r = parse_md(text)
+    assert_exact_or_flagged(
+        r,
+        {
+            "t3.unable.not_held.total": 25,
+            "t3.unable.needs_creation.natural_person": 4,
+            "t3.unable.needs_creation.total": 4,
+            "t3.unable.unclear_after_correction.total": 0,
+        },
+    )
+    assert r.value("t3.unable.needs_creation.total") == 4
+
+
+def test_a_row_of_empty_cells_under_an_outside_label_stays_blank_when_the_next_row_has_its_own():
+    # one-row tables with the labels above: a row printed blank keeps its blanks, the numbers
+    # after it belong to the label above them
+    text = (
+        HEAD_2021
+        + T3_BAND
+        + "1.本机关不掌握相关政府信息\n"
+        + _pipe("", "", "", "", "", "")
+        + "2.没有现成信息需要另行制作\n"
+        + _pipe("", "4 0", "0 0", "0 0", "4")
+    )
+    r = parse_md(text)
+    assert r.value("t3.unable.needs_creation.total") == 4
+    assert r.value("t3.unable.not_held.total") is None
+    assert "t3.unable.not_held.total" in flagged(r)

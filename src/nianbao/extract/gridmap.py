@@ -164,6 +164,7 @@ class _State:
     band: _Band | None = None
     pending: tuple[RowMatch, Cell | None] | None = None  # a label whose values may follow on the next row
     pending_blanks: list[Cell] = field(default_factory=list)
+    pending_outside: bool = False  # the pending label was printed outside the table
     # a row of numbers with no label, whose label may stand on the next row with empty cells (a
     # text extractor that orders a tall row's label by its vertical centre prints it below)
     orphan: list[Cell] = field(default_factory=list)
@@ -186,6 +187,7 @@ class _Reader:
         self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
+        self._fewest_columns = min(len(b.value_columns) for b in table.blocks)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
         self.state = _State()
@@ -341,7 +343,11 @@ class _Reader:
         positions = band.named(self.headers)
         if not positions:
             return False
-        start = min(positions)
+        start, stop = min(positions), max(positions)
+        if len(positions) < self._fewest_columns and any(c.has_digits and c.col > stop for c in cells):
+            # numbers right of a band that names fewer columns than any block has: the band lost
+            # its other headers (merged into one cell, printed as lines), it does not place them
+            return False
         return not any(c.has_digits and c.end <= start for c in cells) and not any(
             c.kind is Kind.TEXT and c.col >= start and _is_row_label(self.table, c.text) for c in cells
         )
@@ -416,8 +422,15 @@ class _Reader:
                     if c.has_digits:
                         self._unplaced(c, f"栏目“{_short(label_cells[-1].text)}”不是{self.table.title}的栏目")
                 return
-        if match is None and not label_cells and st.pending is not None and has_digits:
+        if (
+            match is None
+            and not label_cells
+            and st.pending is not None
+            and has_digits
+            and not (st.pending_outside and self._match_outside(before, after, "", has_digits))
+        ):
             # a label printed with empty cells, its numbers on the next row: that row's numbers
+            # (not when the label was printed outside and this row has a label of its own there)
             match = st.pending
             st.pending, st.pending_blanks = None, []
         if match is None and not label_cells and outside and (has_digits or before):
@@ -463,6 +476,12 @@ class _Reader:
                 self.out.misfit += 1
             return
         if not values or not has_digits:
+            st.pending_outside = label_cell is None and self._outside_label is not None
+            if st.pending_outside:
+                # the label printed outside above a row of empty cells: the row's numbers may
+                # still come on the next row, under the rest of a vertical group label
+                text, prov = self._outside_label  # type: ignore[misc]
+                label_cell = Cell(text, prov, 0, 0, 1, 1, Kind.TEXT)
             if label_cell is not None and not values:
                 st.pending = (m, label_cell)
                 return

@@ -498,3 +498,24 @@ def test_a_row_of_empty_cells_under_an_outside_label_stays_blank_when_the_next_r
     assert r.value("t3.unable.needs_creation.total") == 4
     assert r.value("t3.unable.not_held.total") is None
     assert "t3.unable.not_held.total" in flagged(r)
+
+
+def test_the_last_line_of_a_header_band_is_never_read_as_values():
+    # markitdown of the writer's PDF (a 表四 printed with its data row empty): the band's last
+    # line 「维持 | 纠正 | 结果 审结」 stood where the values would be
+    text = (
+        HEAD_2021
+        + "四、政府信息公开行政复议、行政诉讼情况\n"
+        + "|     | 行政复议 |       |     |     |          |       | 行政诉讼  |       |     |\n"
+        + "| --- | ---- | ----- | --- | --- | -------- | ----- | ----- | ----- | --- |\n"
+        + "|     |      |       |     |     | 未经复议直接起诉 |       |       | 复议后起诉 |     |\n"
+        + "| 结果  | 结果   | 其他 尚未 |     |     |          |       |       |       |     |\n"
+        + "|     |      |       | 总计  | 结果  | 结果       | 其他 尚未 | 结果 结果 | 其他 尚未 |     |\n"
+        + "| 维持  | 纠正   | 结果 审结 |     |     |          |       | 总计    |       | 总计  |\n"
+        + "|     |      |       |     | 维持  | 纠正       | 结果 审结 | 维持 纠正 | 结果 审结 |     |\n"
+        + "五、存在的主要问题及改进情况\n"
+    )
+    r = parse_md(text)
+    assert "CELL_NOT_NUMERIC" not in {f.code for f in r.findings}
+    assert all(r.value(k) is None for k in get_template("2021").table("t4").cell_keys)
+    assert set(get_template("2021").table("t4").cell_keys) <= flagged(r)

@@ -188,6 +188,13 @@ class _Reader:
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self._fewest_columns = min(len(b.value_columns) for b in table.blocks)
+        self._header_chars = frozenset(
+            ch
+            for b in table.blocks
+            for c in b.columns
+            for label in (c.label.official, *c.label.variants, *c.label.aliases)
+            for ch in core(label)
+        )
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
         self.state = _State()
@@ -642,10 +649,21 @@ class _Reader:
                 continue
             self._put(f"{self.table.id}.{m.row.key}.{col.key}", cell, col, printed)
 
+    def _header_piece(self, cell: Cell) -> bool:
+        """Words only made of the characters of this table's column headers."""
+        if cell.kind is not Kind.TEXT:
+            return False
+        text = core(cell.text)
+        return bool(text) and set(text) <= self._header_chars
+
     def _flat_row(self, values: list[Cell]) -> None:
         """A row of a column-group table (表四) without a row label: each cell's row and column
         from its header path; when the header does not resolve every cell, by count."""
         band = self._aligned_band()
+        if not any(c.has_digits for c in values) and any(self._header_piece(c) for c in values):
+            # the lowest line of a header band the band did not take (「维持」「纠正」「结果 审结」):
+            # its words are no values
+            return
         if band is not None and not any(c.kind is Kind.MULTI for c in values):
             resolved = [self._flat_cell(band, cell) for cell in values]
             if all(r is not None or not cell.has_digits for r, cell in zip(resolved, values, strict=True)):

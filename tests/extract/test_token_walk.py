@@ -6,6 +6,8 @@ issue 9) or a property over the writer's reports; a cell is read exact or named 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nianbao
 
 HEAD = "某某县交通运输局\n2021年政府信息公开工作年度报告\n一、总体情况\n概述。\n"
@@ -568,3 +570,65 @@ def test_crawl_with_a_part_heading_in_an_unlisted_wording(corpus_dir):
         assert "t4" in r.tables_present
         assert r.value("t4.review.total") == 3 and r.value("t4.litigation_direct.total") == 12
         assert ("SECTION_MISSING" in codes(r)) == (heading == "四、其他")
+
+
+# pypdf's text of a browser-printed PDF (pingtan-2019): each label wrapped over lines, the
+# numbers sometimes between its halves, sometimes after it; some lines could belong to the label
+# above or below. A row left in doubt by one line must not hand the next line to its neighbour:
+# every row after it would move by one, silently.
+WRAPPED_LABELS = Path(__file__).parent / "snippets" / "pypdf-wrapped-labels.txt"
+
+
+def test_a_row_in_doubt_does_not_shift_the_rows_after_it():
+    lines = [ln for ln in WRAPPED_LABELS.read_text("utf-8").splitlines() if not ln.startswith("#")]
+    r = parse_text(HEAD.replace("2021", "2019") + "\n".join(lines) + "\n" + TAIL)
+    printed = {
+        "t3.unable.not_held.total": 7,
+        "t3.unable.needs_creation.total": 0,
+        "t3.unable.unclear_after_correction.total": 5,
+        "t3.not_processed.petition_complaint.total": 0,
+        "t3.not_processed.repeated.total": 3,
+        "t3.denied.three_safety_one_stability.total": 0,
+        "t3.granted.total": 7,
+    }
+    wrong = {k: r.value(k) for k, want in printed.items() if r.value(k) != want and k not in flagged(r)}
+    assert wrong == {}
+
+
+def test_a_money_amount_with_its_unit_set_apart_is_converted():
+    # pypdf's layout text: 「75394432.52  元」, the unit two spaces after the amount
+    text = (
+        "平潭综合实验区2019年度政府信息公开工作年度报告\n一、总体情况\n概述。\n二、主动公开政府信息情况\n"
+        "第二十条第（九）项\n\n信息内容                  采购项目数量            采购总金额\n\n"
+        "政府集中采购                135               75394432.52  元\n\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    r = parse_text(text)
+    assert r.value("t2.procurement.count") == 135
+    assert r.value("t2.procurement.amount") == 7539.443252
+    assert "CELL_UNIT_CONVERTED" in codes(r)
+
+
+def test_a_line_of_numbers_under_a_row_complete_on_its_line_is_not_that_rows():
+    # pdfplumber's text of huaian-hongze-2023: 「8.属于行政查询事项」 printed its numbers beside
+    # it; the line after belongs to the tall row below, whose label comes later, and the numbers
+    # after that label may be its own or the next row's: never silently the wrong ones
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
+        "7.属于行政执法案卷 1 0 0 0 0 0 1",
+        "8.属于行政查询事项 0 0 0 0 0 0 0",
+        "10 0 0 0 0 0 10",
+        "1.本机关不掌握相关政府信息",
+        "（四）无法提供",
+        "3 0 0 0 0 0 3",
+        "2.没有现成信息需要另行制作",
+        "3.补正后申请内容仍不明确 0 0 0 0 0 0 0",
+    ]
+    r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    assert r.value("t3.denied.administrative_inquiry.total") == 0
+    assert r.value("t3.denied.law_enforcement_file.total") == 1
+    for key, want in {"t3.unable.not_held.total": 10, "t3.unable.needs_creation.total": 3}.items():
+        assert r.value(key) == want or key in flagged(r), (key, r.value(key))
+    assert r.value("t3.unable.not_held.total") != 3

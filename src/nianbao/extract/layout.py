@@ -544,10 +544,17 @@ def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | N
     ok = []
     for o in candidates:
         cols = placements.get(id(o))
-        if not o.slots and not o.printed and not o.doubtful:
+        if not o.slots and not o.printed:
+            # a row left in doubt by the line before may still own this one: it is no reason to
+            # give the line to the other candidate (that shifts every row after it by one)
             ok.append(o)
         elif 0 < len(o.own) < len(o.columns) and cols is not None and not {c for c, _ in cols} & o.own:
             ok.append(o)  # fills the empty columns of a row printed on its own line: wrapped digits
+    owner = _tie_break(no, ok)
+    return None if owner is None or owner.doubtful else owner
+
+
+def _tie_break(no: int, ok: list[_Owner]) -> _Owner | None:
     if len(ok) == 1:
         return ok[0]
     if len(ok) != 2:

@@ -36,6 +36,7 @@ class RowRead:
     values: list[Token] = field(default_factory=list)
     # laid out by position and in doubt (extract.layout): the cells placed with certainty only
     doubt: dict[str, Token] | None = None
+    held: int = 0  # the first values were printed above the label, after a complete row
 
 
 @dataclass
@@ -98,6 +99,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
     rows: list[RowRead] = []
     flat: list[Token] = []
     current: RowRead | None = None
+    held: list[Token] = []  # numbers waiting for the label below them
     after = -1
     headings = 0
     extra: list[str] = []
@@ -130,7 +132,18 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             )
         text = tok.text
         if _is_value(tok):
-            if current is not None:
+            if (
+                current is not None
+                and table.layout != "flat"
+                and not tok.apart  # text laid out by position: extract.layout places it
+                and _HAS_DIGIT_RE.search(tok.text) is not None
+                and _complete_on_its_line(current, tok)
+            ):
+                # a line of numbers under a row that printed all its numbers beside its label:
+                # the numbers of the next row, printed above its label (a tall row whose label
+                # a text extractor placed by its middle)
+                held.append(tok)
+            elif current is not None:
                 current.values.append(tok)
             elif started and table.layout != "flat":
                 orphans.append(tok)
@@ -149,6 +162,8 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             headings += 1
             group_has_label = True
             current = None
+            orphans.extend(held)
+            held = []
             first_row = table.blocks[h].rows[0].key
             after = row_positions[first_row] - 1
             continue
@@ -162,8 +177,9 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
             current = None
             after = m.index
             if not m.row.group:
-                current = RowRead(m.row, table.blocks[m.block], tok, m.quality)
+                current = RowRead(m.row, table.blocks[m.block], tok, m.quality, values=held, held=len(held))
                 rows.append(current)
+                held = []
             continue
         if len(text) <= _MAX_HEADER_CHARS:
             rank, header_word = _header_names(table.template_id, table.id, text)
@@ -185,6 +201,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
         if table.layout == "flat" and len(flat) < len(table.cell_keys) and has_cjk(text):
             flat = []  # numbers in a sentence or header before the data row are not its cells
     end_group()
+    orphans.extend(held)
     read = TableRead(table, rows, flat, extra, headings, header_exact, header_other, orphans)
     read.heading_tokens = heading_tokens
     if first is not None:
@@ -371,6 +388,13 @@ def _assign(read: TableRead) -> Assignment:
                 if col.canonical and key not in cells:
                     cells[key] = CellRead(key, "", r.label.prov, col, label)  # type: ignore[union-attr]
             continue
+        if read.layout is None and r.held and len(r.values) > r.held:
+            # numbers above the label and numbers beside or below it: which are the row's is
+            # not known (the ones above may be the row's above, its label wrapped)
+            reason = f"“{_short(r.row.label.official)}”行上方和下方各有一行数字，无法确定哪一行属于该行"
+            out.unplaced.extend((t, reason) for t in _digits(r.values))
+            out.misfit += 1
+            continue
         if any(k in cells for k, _ in keys):
             # the row was read already; a second mention is not its data, and is said so when
             # it prints other numbers
@@ -494,6 +518,18 @@ def _chunk_token(c: Chunk) -> Token:
 
 def _short(label: str) -> str:
     return label if len(label) <= 16 else label[:15] + "…"
+
+
+def _complete_on_its_line(row: RowRead, tok: Token) -> bool:
+    """`tok` starts or continues a line after `row`'s label line, which already holds a number
+    for every column of the row."""
+    if row.label is None or tok.group == row.label.group or row.held:
+        return False
+    own = [v for v in row.values if v.group == row.label.group]
+    if len(own) != len(row.values):
+        return False
+    columns = sum(1 for c in row.block.columns if c.canonical)
+    return len(_pieces(own)) >= columns
 
 
 def _pieces(values: list[Token]) -> list[str]:

@@ -126,12 +126,26 @@ def _line_tokens_uncached(text: str, prov: Provenance, group: int) -> list[Token
         pos = gap.end()
     if pos < len(stripped):
         tokens.extend(_segment_tokens(stripped[pos:], prov, group, base + lead + pos, many))
+    tokens = _units_joined(tokens)
     trailing = raw[len(raw.rstrip(_PAD)) :]
     if tokens and (len(trailing) >= 2 or "\u3000" in trailing) and not looks_like_value(tokens[-1].text):
         tokens.append(Token("", prov, group, CELL))  # a label followed by empty columns
     return tokens
 
 
+def _units_joined(tokens: list[Token]) -> list[Token]:
+    """A currency unit set apart from its amount by a run of spaces (「75394432.52   元」 in a
+    text laid out by position) is the amount's: alone it would leave the amount in 元 unsaid."""
+    out: list[Token] = []
+    for tok in tokens:
+        if out and tok.text in _UNITS and looks_like_value(out[-1].text) and out[-1].text[-1:].isdigit():
+            out[-1] = replace(out[-1], text=out[-1].text + tok.text)
+            continue
+        out.append(tok)
+    return out
+
+
+_UNITS = frozenset({"元", "万元"})
 _WIDE_GAP_RE = re.compile(r"[ \u00a0]{2,}|\u3000+")
 _WORD_RE = re.compile(r"[^ \t\u3000\u00a0]+")
 

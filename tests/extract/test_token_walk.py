@@ -6,7 +6,10 @@ issue 9) or a property over the writer's reports; a cell is read exact or named 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 import nianbao
 
@@ -576,7 +579,8 @@ def test_crawl_with_a_part_heading_in_an_unlisted_wording(corpus_dir):
 # numbers sometimes between its halves, sometimes after it; some lines could belong to the label
 # above or below. A row left in doubt by one line must not hand the next line to its neighbour:
 # every row after it would move by one, silently.
-WRAPPED_LABELS = Path(__file__).parent / "snippets" / "pypdf-wrapped-labels.txt"
+SNIPPETS = Path(__file__).parent / "snippets"
+WRAPPED_LABELS = SNIPPETS / "pypdf-wrapped-labels.txt"
 
 
 def test_a_row_in_doubt_does_not_shift_the_rows_after_it():
@@ -632,3 +636,32 @@ def test_a_line_of_numbers_under_a_row_complete_on_its_line_is_not_that_rows():
     for key, want in {"t3.unable.not_held.total": 10, "t3.unable.needs_creation.total": 3}.items():
         assert r.value(key) == want or key in flagged(r), (key, r.value(key))
     assert r.value("t3.unable.not_held.total") != 3
+
+
+def _silent_against_gold(report, gold_file: Path, prefix: str) -> dict[str, tuple]:
+    cells = json.loads(gold_file.read_text("utf-8"))["cells"]
+    named = flagged(report)
+    return {
+        k: (want, report.value(k))
+        for k, want in cells.items()
+        if k.startswith(prefix) and report.value(k) != want and k not in named
+    }
+
+
+@pytest.mark.parametrize(
+    ("snippet", "gold"),
+    [
+        # numbers on lines of single spaces have no column position: never placed by one
+        ("pypdf-blank-columns.txt", "shanghai-gov-office-2019"),
+        # every label first, then the numbers column by column: the last row's blank cells cannot
+        # be counted from blank lines at the end of the table
+        ("pdfminer-by-columns.txt", "shanghai-gov-office-2019"),
+        # 「8.  属于行政查00 …」: a line that numbers an item is no tail of the label above it
+        ("pypdf-layout-glued.txt", "pingtan-2019-html"),
+        ("pypdf-wrapped-labels.txt", "pingtan-2019-html"),
+    ],
+)
+def test_text_extractors_of_pdfs_never_misplace_a_number_silently(snippet, gold, corpus_dir):
+    lines = [ln for ln in (SNIPPETS / snippet).read_text("utf-8").splitlines() if not ln.startswith("#")]
+    r = parse_text(HEAD.replace("2021", "2019") + "\n".join(lines) + "\n" + TAIL)
+    assert _silent_against_gold(r, corpus_dir / "gold" / f"{gold}.json", "t3.") == {}

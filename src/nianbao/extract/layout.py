@@ -72,6 +72,9 @@ def _line(tok: Token) -> int | None:
     return tok.prov.line
 
 
+_ITEM_NUMBER_RE = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十]{1,2}[)）]?)$")
+
+
 def _center(tok: Token) -> float:
     start, end = _span(tok)
     return start + (end - start - 1) / 2
@@ -332,6 +335,8 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         if not above:
             continue
         o = above[-1]
+        if any(_ITEM_NUMBER_RE.match(t.text) for t in lines[no]):
+            continue  # 「8.  属于行政查…」: a line that numbers an item starts a label, it continues none
         for t in lines[no]:
             if is_value(t) or not has_cjk(t.text):
                 continue
@@ -424,6 +429,8 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
         return list(enumerate(vals))
     if len(vals) > n:
         return None
+    if any(t.prov.offset is None for t in vals):
+        return None  # a line not laid out in columns (single spaces): its numbers have no position
     xs = [_center(t) for t in vals]
     block = id(o.row.block)  # type: ignore[union-attr]
     others_t = [t for line, toks in numbers.items() if line != no for t in toks]
@@ -752,14 +759,18 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
         if cells is not None:
             read.flat_values = cells
         return True
+    previous: list[Token] = []
     for r in read.rows:
+        # the row before printed no number: labels then numbers, a dump by columns (pdfminer),
+        # whose last row cannot end in blank cells the region's end would count
+        open_end, previous = any(not t.empty for t in previous), r.values
         if r.label is None or r.doubt is not None or r.label.label_cut:
             continue
         vals = [t for t in r.values if not t.empty]
         keys, cols = _keys(table, r, read.extra_columns)
         if len(vals) >= len(keys):
             continue
-        cells = _spaced(vals, _line(r.label), after, len(keys))
+        cells = _spaced(vals, _line(r.label), after, len(keys), open_end)
         if cells is None:
             continue
         o = _Owner(r, keys, cols, _line(r.label) or 0, _span(r.label))
@@ -769,7 +780,11 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
     return True
 
 
-def _spaced(vals: list[Token], start: int | None, after: dict[int, int], n: int) -> list[Token] | None:
+def _spaced(
+    vals: list[Token], start: int | None, after: dict[int, int], n: int, open_end: bool = True
+) -> list[Token] | None:
+    """`open_end`: the row may end the region with its blank cells (nothing printed after them
+    to count its blank lines against)."""
     if start is None:
         return None
     out: list[Token] = []
@@ -785,6 +800,8 @@ def _spaced(vals: list[Token], start: int | None, after: dict[int, int], n: int)
         return None
     if trailing:
         end = after.get(prev)
+        if end is None and not open_end:
+            return None  # the region ends after the last number: its blank lines count nothing
         room = (end - prev - 2) // 2 if end is not None else trailing
         if room < trailing:
             return None

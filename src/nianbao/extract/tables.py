@@ -438,7 +438,8 @@ def _label_alone(read: TableRead, r: RowRead) -> bool:
     label = r.label
     if label is None or label.kind != LINE or label.prov.line is None or read.layout is not None:
         return False
-    if _digits(read.orphans):
+    if _digits(read.orphans) or any(_surplus(o) for o in read.rows):
+        # numbers no row took, or piled on one row (a dump by columns prints every label first)
         return False
     later = [t.prov.line for t in read.heading_tokens] + [
         o.label.prov.line for o in read.rows if o.label is not None and o is not r
@@ -518,6 +519,11 @@ def _chunk_token(c: Chunk) -> Token:
 
 def _short(label: str) -> str:
     return label if len(label) <= 16 else label[:15] + "…"
+
+
+def _surplus(row: RowRead) -> bool:
+    """More numbers than the row has columns."""
+    return len(_digits(row.values)) > sum(1 for c in row.block.columns if c.canonical)
 
 
 def _complete_on_its_line(row: RowRead, tok: Token) -> bool:

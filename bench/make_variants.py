@@ -50,7 +50,9 @@ CORPUS = SHARED / "corpus"
 SCORER = SHARED / "eval" / "score.py"
 
 TEXT_KINDS = ("gb18030", "utf16", "crlf", "fullwidth", "header-broken")
-PDF_KINDS = ("pdftotext-layout", "pdftotext-raw")
+# the text Python PDF libraries give (what a script that "reads the PDF" gets)
+PDF_LIBRARIES = ("pypdf", "pdfplumber", "pdfminer")
+PDF_KINDS = ("pdftotext-layout", "pdftotext-raw", *(f"{lib}-text" for lib in PDF_LIBRARIES))
 HTML_FAST_KINDS = ("lxml-text",)
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
 WRITER_KINDS = ("writer-docx",)
@@ -83,12 +85,19 @@ LOSSY = {
     ("shanghai-gov-office-2019", "soffice-pdf"): "LibreOffice keeps the page's fixed 表三 width: the PDF "
     "clips the row labels' left part and the columns after 法律服务机构",
     ("shanghai-gov-office-2019", "soffice-pdf-layout"): "the clipped PDF's text",
+    **{("shanghai-gov-office-2019", f"soffice-pdf+{lib}"): "the clipped PDF's text" for lib in PDF_LIBRARIES},
 }
 
 # Kinds whose text no longer says which number belongs to which row: plain `pdftotext` prints a
 # ruled table column by column (all labels, then each column's numbers). The parser is only held
 # to leaving nothing silently wrong there; recovering the table needs the PDF itself.
-DEGRADED_KINDS = {"pdftotext-raw": "plain pdftotext prints the table column by column"}
+DEGRADED_KINDS = {
+    "pdftotext-raw": "plain pdftotext prints the table column by column",
+    **{
+        k: "pdfminer's extract_text prints the table column by column"
+        for k in ("pdfminer-text", "chromium-pdf+pdfminer", "soffice-pdf+pdfminer")
+    },
+}
 
 
 @dataclass
@@ -338,6 +347,8 @@ def build_fast(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Varian
             layout = pdftotext(src, layout=True)
             add(stem, "pdftotext-layout", layout.encode("utf-8"), gold)
             add(stem, "pdftotext-raw", pdftotext(src, layout=False).encode("utf-8"), gold)
+            for lib, text in pdf_library_texts(src).items():
+                add(stem, f"{lib}-text", text.encode("utf-8"), gold)
             for kind, fn in TEXT_TRANSFORMS.items():
                 add(stem, f"layout+{kind}", fn(layout), gold)
         elif folder == "html":
@@ -516,10 +527,20 @@ PDF_CONVERT_KINDS = ("markitdown-pdf",)
 HTML_CONVERT_KINDS = ("markitdown-html", "markitdown-html-as-txt", "pandoc-html-gfm", "pandoc-html-plain")
 WRITER_CONVERT_KINDS = (*WRITER_DOCX_CHAIN_KINDS, "writer-xlsx+markitdown", "writer-html+markitdown")
 # need LibreOffice output first
-HTML_OFFICE_CONVERT_KINDS = (*SOFFICE_DOCX_KINDS, "soffice-pdf+markitdown", "soffice-html+markitdown")
+HTML_OFFICE_CONVERT_KINDS = (
+    *SOFFICE_DOCX_KINDS,
+    "soffice-pdf+markitdown",
+    "soffice-html+markitdown",
+    *(f"soffice-pdf+{lib}" for lib in PDF_LIBRARIES),
+)
 WRITER_OFFICE_CONVERT_KINDS = ("writer-pdf+layout", "writer-pdf+markitdown", "writer-soffice-html+markitdown")
 # Chromium print-to-PDF (headers and footers on, as the print dialog does by default)
-HTML_CHROMIUM_KINDS = ("chromium-pdf", "chromium-pdf+layout", "chromium-pdf+markitdown")
+HTML_CHROMIUM_KINDS = (
+    "chromium-pdf",
+    "chromium-pdf+layout",
+    "chromium-pdf+markitdown",
+    *(f"chromium-pdf+{lib}" for lib in PDF_LIBRARIES),
+)
 WRITER_CHROMIUM_KINDS = (
     "writer-chromium-pdf",
     "writer-chromium-pdf+layout",
@@ -656,6 +677,24 @@ def python_docx_text(data: bytes) -> bytes:
         else:
             lines.append(item.text)
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def pdf_library_texts(path: Path) -> dict[str, str]:
+    """The text of a PDF as pypdf, pdfplumber and pdfminer.six extract it, their defaults."""
+    import logging
+
+    import pdfplumber
+    import pypdf
+    from pdfminer.high_level import extract_text
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font descriptor warnings by the page
+    with pdfplumber.open(str(path)) as pdf:
+        plumber = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    return {
+        "pypdf": "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages),
+        "pdfplumber": plumber,
+        "pdfminer": extract_text(str(path)),
+    }
 
 
 def docx2txt_text(data: bytes) -> bytes:
@@ -849,6 +888,9 @@ def build_office_convert(
             pdf = v.path.read_bytes()
             md = md_cached(cache, pdf, ".pdf")
             name = "soffice-pdf+markitdown" if kind == "soffice-pdf" else "writer-pdf+markitdown"
+            if kind == "soffice-pdf":
+                for lib, text in pdf_library_texts(v.path).items():
+                    add(stem, f"soffice-pdf+{lib}", text.encode("utf-8"), v.gold, ".txt")
             add(stem, name, md, v.gold, ".md")
             if kind == "writer-pdf":
                 add(stem, "writer-pdf+layout", pdftotext(v.path, layout=True).encode("utf-8"), v.gold, ".txt")
@@ -904,6 +946,12 @@ def build_chromium(
         md.write_bytes(md_cached(cache, pdf, ".pdf"))
         k = f"{base}+markitdown"
         variants[(stem, k)] = Variant(stem, k, md, dict(gold, variant=k))
+        if base == "chromium-pdf":
+            for lib, text in pdf_library_texts(path).items():
+                k = f"{base}+{lib}"
+                txt = out / f"{stem}.{base}.{lib}.txt"
+                txt.write_text(text, encoding="utf-8")
+                variants[(stem, k)] = Variant(stem, k, txt, dict(gold, variant=k))
     return variants
 
 

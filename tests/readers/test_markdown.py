@@ -189,3 +189,35 @@ def test_pandoc_markup_inside_grid_cells():
         ["规章", "0", "0"],
         ["行政许可", "5", "12"],
     ]
+
+
+def test_html2text_tables_without_outer_bars_and_one_cell_rows():
+    # html2text of pingtan-2025's page: no outer bars, the table's first row a single cell over a
+    # `---` line, each later block heading a one-cell row printed as bare text, a blank line ends it
+    text = (
+        "二、主动公开政府信息情况\n\n"
+        "第二十条第（一）项  \n---  \n"
+        "信息内容| 本年制发件数| 本年废止件数| 现行有效件数  \n"
+        "规章| 0| 0| 0  \n"
+        "行政规范性文件| 58| 45| 546  \n"
+        "第二十条第（五）项  \n"
+        "信息内容| 本年处理决定数量  \n"
+        "行政许可| 2418  \n"
+        "  \n\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    doc = read(text.encode("utf-8"), "page.md")
+    (table,) = doc.tables
+    assert table.to_text_rows() == [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "58", "45", "546"],
+        ["第二十条第（五）项"],
+        ["信息内容", "本年处理决定数量"],
+        ["行政许可", "2418"],
+    ]
+    assert [p.text for p in doc.paragraphs][-1] == "三、收到和处理政府信息公开申请情况"
+    # a setext heading followed by prose is no table
+    doc = read("标题\n---\n正文一段。\n".encode(), "page.md")
+    assert doc.tables == []

@@ -571,11 +571,21 @@ def _tie_break(no: int, ok: list[_Owner]) -> _Owner | None:
         return None  # one of them only by wrapped digits: two readings
     if any(t >= no for t in p.tails):
         return p  # between the halves of the label above
-    if not p.tails and n.tails:
+    if not _wrapped(p) and _wrapped(n):
         return n  # above the first half of a wrapped label; the label above is on one line
-    if p.tails and not n.tails:
+    if _wrapped(p) and not _wrapped(n):
         return p  # under a wrapped label, above a label on one line
     return None
+
+
+def _wrapped(o: _Owner) -> bool:
+    """The label goes on over more lines: tails found under it, or its first line short of the
+    official wording (a tail printed where the span test does not see it)."""
+    if o.tails:
+        return True
+    if o.row is None or o.row.label is None:
+        return False
+    return len(core(o.row.label.text)) < len(core(o.row.row.label.official)) - 1
 
 
 def _unowned(out: Layout, candidates: list[_Owner], vals: list[Token], reason: str) -> None:
@@ -789,10 +799,12 @@ def _spaced(
         return None
     out: list[Token] = []
     prev = start
-    for v in vals:
+    for i, v in enumerate(vals):
         gap = (_line(v) or 0) - prev - 1
         if gap < 1 or gap % 2 == 0:
             return None
+        if i and after.get(prev) != _line(v):
+            return None  # words printed between two of its numbers: not one row's cells
         out += [Token("", Provenance(line=prev + 1), -1, CELL)] * ((gap - 1) // 2) + [_as_cell(v)]
         prev = _line(v) or 0
     trailing = n - len(out)

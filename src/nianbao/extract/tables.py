@@ -181,6 +181,7 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                 rows.append(current)
                 held = []
             continue
+        header_word = False
         if len(text) <= _MAX_HEADER_CHARS:
             rank, header_word = _header_names(table.template_id, table.id, text)
             if first is None and header_word:
@@ -190,6 +191,19 @@ def read_table(tokens: list[Token], table: TableDef) -> TableRead:
                     header_exact += 1
                 else:
                     header_other += 1
+        if (
+            tok.kind == LINE
+            and not tok.apart
+            and current is not None
+            and not header_word
+            and _is_words(text)
+            and any(v.kind == CELL for v in current.values)
+            and _digits(current.values)
+        ):
+            # words no row or header owns after a row's numbers, in a dump of a cell per line: a
+            # label the walk does not know (cut off by the page), whose numbers follow; they are
+            # not the row above's
+            current = None
         if tok.kind == CELL and has_cjk(text):
             group_fragment = True
             if not group_has_label:
@@ -519,6 +533,10 @@ def _chunk_token(c: Chunk) -> Token:
 
 def _short(label: str) -> str:
     return label if len(label) <= 16 else label[:15] + "…"
+
+
+def _is_words(text: str) -> bool:
+    return len(core(text)) >= 2 and has_cjk(text)
 
 
 def _surplus(row: RowRead) -> bool:

@@ -226,10 +226,24 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
                 i = j
                 continue
         delimited = "|" in line and i + 1 < n and _is_delimiter(lines[i + 1])
+        # html2text's tables: no outer bars, a one-cell row as its bare text (its first row too,
+        # over a `---` line), the table ended by a blank line
+        bare = (
+            not line.lstrip().startswith("|")
+            and bool(line.strip())
+            and i + 2 < n
+            and _is_delimiter(lines[i + 1])
+            and "|" in (lines[i + 2] if "|" not in line else line)
+        )
+        delimited = delimited or bare
         if delimited or (_is_pipe_row(line) and i + 1 < n and _is_pipe_row(lines[i + 1])):
             rows: list[tuple[int, list[str]]] = []
             j = i
-            while j < n and (_is_pipe_row(lines[j]) or (delimited and "|" in lines[j] and lines[j].strip())):
+            while j < n and (
+                _is_pipe_row(lines[j])
+                or (delimited and "|" in lines[j] and lines[j].strip())
+                or (bare and lines[j].strip() and not _HEADING.match(lines[j]))
+            ):
                 if not _is_delimiter(lines[j]):
                     rows.append((j, split_row(lines[j])))
                 j += 1

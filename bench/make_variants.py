@@ -53,7 +53,7 @@ TEXT_KINDS = ("gb18030", "utf16", "crlf", "fullwidth", "header-broken")
 # the text Python PDF libraries give (what a script that "reads the PDF" gets)
 PDF_LIBRARIES = ("pypdf", "pdfplumber", "pdfminer")
 PDF_KINDS = ("pdftotext-layout", "pdftotext-raw", *(f"{lib}-text" for lib in PDF_LIBRARIES))
-HTML_FAST_KINDS = ("lxml-text",)
+HTML_FAST_KINDS = ("lxml-text", "html2text")
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
 WRITER_KINDS = ("writer-docx",)
 WRITER_OFFICE_KINDS = ("writer-pdf",)
@@ -86,6 +86,8 @@ LOSSY = {
     "clips the row labels' left part and the columns after 法律服务机构",
     ("shanghai-gov-office-2019", "soffice-pdf-layout"): "the clipped PDF's text",
     **{("shanghai-gov-office-2019", f"soffice-pdf+{lib}"): "the clipped PDF's text" for lib in PDF_LIBRARIES},
+    ("shanghai-gov-office-2019", "writer-docx+mammoth"): "mammoth's Markdown drops empty table cells: "
+    "which cells of a row with blanks are blank is no longer in the text",
 }
 
 # Kinds whose text no longer says which number belongs to which row: plain `pdftotext` prints a
@@ -250,6 +252,25 @@ def pdftotext(pdf: Path, layout: bool) -> str:
 _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article"}
 
 
+def html2text_markdown(html: bytes) -> str:
+    """html2text's Markdown of a page, no line wrapping (its default wraps at 78 columns)."""
+    import html2text
+
+    from nianbao.readers._encoding import decode_text
+
+    h = html2text.HTML2Text()
+    h.body_width = 0
+    return h.handle(decode_text(html)[0])
+
+
+def mammoth_markdown(data: bytes) -> bytes:
+    import io
+
+    import mammoth
+
+    return mammoth.convert_to_markdown(io.BytesIO(data)).value.encode("utf-8")
+
+
 def lxml_text(html: bytes) -> str:
     """An HTML page's text as selecting all and copying from a browser gives it."""
     import lxml.html
@@ -353,6 +374,7 @@ def build_fast(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Varian
                 add(stem, f"layout+{kind}", fn(layout), gold)
         elif folder == "html":
             add(stem, "lxml-text", lxml_text(src.read_bytes()).encode("utf-8"), gold)
+            add(stem, "html2text", html2text_markdown(src.read_bytes()).encode("utf-8"), gold, "md")
     return variants
 
 
@@ -511,6 +533,7 @@ def build_office(
 # one DOCX, many text exports: stage name -> (how, file extension of the export)
 DOCX_CHAIN: dict[str, tuple[str, str]] = {
     "markitdown": ("markitdown", ".md"),
+    "mammoth": ("mammoth", ".md"),  # mammoth.convert_to_markdown, the DOCX converter under markitdown
     "pandoc-gfm": ("pandoc:gfm", ".md"),
     "pandoc-gfm-noraw": ("pandoc:gfm-raw_html", ".md"),
     "pandoc-plain": ("pandoc:plain", ".txt"),
@@ -712,6 +735,8 @@ def docx_export(stage: str, data: bytes, cache: Cache) -> bytes:
     if how.startswith("pandoc:"):
         target = how.split(":", 1)[1]
         return cache.run(f"pandoc:docx:{target}", data, lambda: pandoc(data, "docx", target, ".docx"))
+    if how == "mammoth":
+        return mammoth_markdown(data)
     if how == "python-docx":
         return python_docx_text(data)
     return docx2txt_text(data)

@@ -671,3 +671,21 @@ def test_text_extractors_of_pdfs_never_misplace_a_number_silently(snippet, gold,
     lines = [ln for ln in (SNIPPETS / snippet).read_text("utf-8").splitlines() if not ln.startswith("#")]
     r = parse_text(HEAD.replace("2021", "2019") + "\n".join(lines) + "\n" + TAIL)
     assert _silent_against_gold(r, corpus_dir / "gold" / f"{gold}.json", "t3.") == {}
+
+
+def test_a_dump_that_drops_empty_cells_gets_no_blank_cells_from_its_blank_lines():
+    # mammoth prints each table cell as a paragraph and leaves empty cells out: one blank line
+    # between all cells, so blank lines cannot say which of a row's cells were blank
+    body = (SNIPPETS / "mammoth-empty-cells-dropped.md").read_text("utf-8").split("\n", 1)[1]
+    r = nianbao.parse(
+        (HEAD.replace("2021", "2019") + "三、收到和处理政府信息公开申请情况\n\n" + body + TAIL).encode(), "r.md"
+    )
+    named = flagged(r)
+    # printed: 四、结转 72 _ _ _ _ _ 72; 表四 行政复议 5 _ _ 2 7, 未经复议直接起诉 8 _ _ 1 9
+    for key, printed in {
+        "t3.carried_forward.commercial": None,
+        "t3.carried_forward.natural_person": 72,
+        "t4.review.corrected": None,
+        "t4.litigation_direct.upheld": 8,
+    }.items():
+        assert r.value(key) == printed or key in named, (key, r.value(key))

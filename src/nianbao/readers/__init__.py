@@ -25,7 +25,7 @@ MAX_BYTES = int(os.environ.get("NIANBAO_MAX_BYTES", 200 * 1024 * 1024))
 # a report is a few hundred lines, a crawled page with its navigation a few thousand
 MAX_TEXT_LINES = 100_000
 MAX_MARKUP_BYTES = 30 * 1024 * 1024
-_LINE_READERS = ("text", "markdown")
+_LINE_READERS = ("text", "markdown", "csv")
 
 
 def env_limit(name: str, default: int) -> int:

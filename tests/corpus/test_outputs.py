@@ -212,3 +212,24 @@ def test_cli_diff_of_two_files(tmp_path: Path) -> None:
     assert "政务新媒体更新不及时" in r.output
     r = runner.invoke(app, ["diff", str(tmp_path / "a.txt"), "不存在.txt"])
     assert r.exit_code == 1 and "既不是文件" in r.output
+
+
+def test_jsonl_export_is_the_parse_contract_of_every_stored_report(
+    db_url: str, tmp_path: Path, corpus_dir: Path
+) -> None:
+    # the JSONL export reads rows, not reports: each line must be what the loaded report writes
+    import nianbao
+
+    store = _filled(db_url)
+    for path in sorted((corpus_dir).glob("*/*"))[:8]:
+        if path.suffix in (".pdf", ".html", ".txt"):
+            store.add_report(nianbao.parse(path))
+    export(store, tmp_path / "all.jsonl")
+    lines = [json.loads(ln) for ln in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    expected = []
+    for sr in store.load_reports(store.report_ids(ReportFilter())):
+        d = json.loads(json.dumps(sr.report.to_dict(), ensure_ascii=False))
+        d["id"], d["organ_canonical"] = sr.id, sr.organ_name
+        expected.append(d)
+    assert len(lines) == len(expected) >= 6
+    assert lines == expected

@@ -678,7 +678,8 @@ def test_a_dump_that_drops_empty_cells_gets_no_blank_cells_from_its_blank_lines(
     # between all cells, so blank lines cannot say which of a row's cells were blank
     body = (SNIPPETS / "mammoth-empty-cells-dropped.md").read_text("utf-8").split("\n", 1)[1]
     r = nianbao.parse(
-        (HEAD.replace("2021", "2019") + "三、收到和处理政府信息公开申请情况\n\n" + body + TAIL).encode(), "r.md"
+        (HEAD.replace("2021", "2019") + "三、收到和处理政府信息公开申请情况\n\n" + body + TAIL).encode(),
+        "r.md",
     )
     named = flagged(r)
     # printed: 四、结转 72 _ _ _ _ _ 72; 表四 行政复议 5 _ _ 2 7, 未经复议直接起诉 8 _ _ 1 9

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Severity
-from ..store import ReportFilter, Store, StoredReport
+from ..store import ReportFilter, Store
 from ..store import export as export_repo
 from ..store import reports as report_repo
 from ..store.export import ExportRow
@@ -69,12 +69,6 @@ def _keys(template_ids: list[str]) -> list[str]:
     return list(keys)
 
 
-def _batches(store: Store, ids: list[int], size: int = CHUNK) -> Iterator[list[StoredReport]]:
-    """Whole reports a few hundred at a time: an export of 100,000 reports must not hold them all."""
-    for i in range(0, len(ids), size):
-        yield store.load_reports(ids[i : i + size])
-
-
 def _rows(store: Store, ids: list[int], findings: bool = False) -> Iterator[list[ExportRow]]:
     """The columns a table export writes (no provenance, no sections), a few hundred at a time."""
     batch: list[ExportRow] = []
@@ -101,8 +95,8 @@ def export(store: Store, path: str | Path, flt: ReportFilter | None = None, fmt:
     ids = store.report_ids(flt or ReportFilter())
     used = _templates_used(store, ids)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":  # whole reports
-        _jsonl(_batches(store, ids), used, path)
+    if fmt == "jsonl":  # whole reports, as `nianbao parse --jsonl` prints them
+        _jsonl(export_repo.report_dicts(store, ids, chunk=CHUNK), path)
     elif fmt == "xlsx":  # values, the findings' texts and the cells they name
         _xlsx(_rows(store, ids, findings=True), used, path)
     else:  # wide tables: values only
@@ -154,14 +148,10 @@ def _parquet(batches: Iterable[list[ExportRow]], used: list[str], path: Path) ->
             out.write_table(schema.empty_table())
 
 
-def _jsonl(batches: Iterable[list[StoredReport]], _used: list[str], path: Path) -> None:
+def _jsonl(reports: Iterable[dict[str, Any]], path: Path) -> None:
     with path.open("w", encoding="utf-8") as fh:
-        for batch in batches:
-            for sr in batch:
-                d = sr.report.to_dict()
-                d["id"] = sr.id
-                d["organ_canonical"] = sr.organ_name
-                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        for d in reports:
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
 
 
 def _severity_marks(row: ExportRow) -> dict[str, str]:

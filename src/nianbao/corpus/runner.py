@@ -28,7 +28,9 @@ def run_corpus_rules(store: Store, flt: ReportFilter | None = None) -> Counter[s
     Previous findings of these rules are replaced, so running twice gives the same result.
     """
     # the context is the whole corpus: a filtered report still needs its previous year and its units
-    ctx = CorpusContext.build(store, store.load_reports(store.report_ids(), cell_prefixes=corpus_cells()))
+    ctx = CorpusContext.build(
+        store, store.load_reports(store.report_ids(), cell_prefixes=corpus_cells(), provenance=False)
+    )
     wanted = None if flt is None else set(store.report_ids(flt))
     specs = corpus_rules()
     found: list[tuple[int, Finding]] = []

@@ -356,7 +356,7 @@ class RegionData:
             if k.organ_id is not None and k.year is not None:
                 self.first_year[k.organ_id] = min(self.first_year.get(k.organ_id, k.year), k.year)
         load = [k.id for k in keys if k.year in wanted]
-        reports = store.load_reports(load, cell_prefixes=cell_prefixes(rubric))
+        reports = store.load_reports(load, cell_prefixes=cell_prefixes(rubric), provenance=False)
         self.best = best_reports(reports)
         self.online = publication_dates(store, [sr.id for sr in self.best.values()])
         self.region_ids = region_ids

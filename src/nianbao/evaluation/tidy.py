@@ -133,7 +133,7 @@ def _score_batch(
     batch: list[ReportKey],
     year: int | None,
 ) -> Iterator[dict[str, Any]]:
-    loaded = store.load_reports([k.id for k in batch], cell_prefixes=cell_prefixes(rubric))
+    loaded = store.load_reports([k.id for k in batch], cell_prefixes=cell_prefixes(rubric), provenance=False)
     # every report gets its rows (two versions of a year are two rows each); "last year" is the
     # organ's report the regional evaluation would score for the year before
     best = best_reports(sr for sr in loaded if sr.organ_id is not None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -20,6 +20,8 @@ from . import reports as report_repo
 from .schema import CellRow, FindingRow, Organ, Region, ReportRow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .store import Store
 
 
@@ -41,6 +43,31 @@ class ExportRow:
 
     def value(self, key: str) -> float | int | None:
         return self.values.get(key)
+
+
+def _coerced(
+    cells: dict[str, float | int | None], tts: dict[str, str], template: str | None
+) -> dict[str, float | int | None]:
+    """Stored values as `load_reports` gives them back (an integer column's values as ints)."""
+    for key, value in cells.items():
+        cells[key] = report_repo.coerce_value(key, value, tts.get(key.split(".", 1)[0]) or template)
+    return cells
+
+
+def _organs_and_values(
+    s: Session, reports: dict[int, Any], part: list[int]
+) -> tuple[dict[int, str], dict[int, dict[str, float | int | None]]]:
+    """The canonical organ names of `reports` and the stored values of `part`, in cell order."""
+    organ_ids = {r.organ_id for r in reports.values() if r.organ_id}
+    organs = dict(s.execute(select(Organ.id, Organ.name).where(Organ.id.in_(organ_ids))).all())
+    values: dict[int, dict[str, float | int | None]] = {i: {} for i in part}
+    for rid, key, value in s.execute(
+        select(CellRow.report_id, CellRow.key, CellRow.value)
+        .where(CellRow.report_id.in_(part))
+        .order_by(CellRow.id)
+    ):
+        values[rid][key] = value
+    return organs, values
 
 
 def rows(store: Store, ids: Sequence[int], findings: bool = False, chunk: int = 500) -> Iterator[ExportRow]:
@@ -67,15 +94,7 @@ def rows(store: Store, ids: Sequence[int], findings: bool = False, chunk: int = 
                     ).where(ReportRow.id.in_(part))
                 )
             }
-            organ_ids = {r.organ_id for r in reports.values() if r.organ_id}
-            organs = dict(s.execute(select(Organ.id, Organ.name).where(Organ.id.in_(organ_ids))).all())
-            values: dict[int, dict[str, float | int | None]] = {i: {} for i in part}
-            for rid, key, value in s.execute(
-                select(CellRow.report_id, CellRow.key, CellRow.value)
-                .where(CellRow.report_id.in_(part))
-                .order_by(CellRow.id)
-            ):
-                values[rid][key] = value
+            organs, values = _organs_and_values(s, reports, part)
             counts: dict[int, dict[str, int]] = {}
             for rid, severity, n in s.execute(
                 select(FindingRow.report_id, FindingRow.severity, func.count())
@@ -89,11 +108,7 @@ def rows(store: Store, ids: Sequence[int], findings: bool = False, chunk: int = 
                 if r is None:
                     continue
                 tts = dict(r.table_templates or {})
-                vals = values[rid]
-                for key, value in vals.items():
-                    vals[key] = report_repo.coerce_value(
-                        key, value, tts.get(key.split(".", 1)[0]) or r.template
-                    )
+                vals = _coerced(values[rid], tts, r.template)
                 tally = counts.get(rid, {})
                 yield ExportRow(
                     id=rid,
@@ -110,3 +125,64 @@ def rows(store: Store, ids: Sequence[int], findings: bool = False, chunk: int = 
                     values=vals,
                     findings=[f for _, f in found.get(rid, [])],
                 )
+
+
+def report_dicts(store: Store, ids: Sequence[int], chunk: int = 500) -> Iterator[dict[str, Any]]:
+    """The reports of `ids` as `Report.to_dict()` writes them (the `nianbao parse --jsonl`
+    contract, no provenance), with their store id and canonical organ, straight from the rows:
+    no `Report`, no cell object, no provenance decoded."""
+    ids = list(ids)
+    with store.session() as s:
+        for start in range(0, len(ids), chunk):
+            part = ids[start : start + chunk]
+            reports = {
+                r.id: r
+                for r in s.execute(
+                    select(
+                        ReportRow.id,
+                        ReportRow.source,
+                        ReportRow.organ,
+                        ReportRow.organ_id,
+                        ReportRow.region,
+                        ReportRow.year,
+                        ReportRow.template,
+                        ReportRow.table_templates,
+                        ReportRow.published,
+                        ReportRow.title,
+                        ReportRow.format,
+                        ReportRow.sections,
+                    ).where(ReportRow.id.in_(part))
+                )
+            }
+            organs, values = _organs_and_values(s, reports, part)
+            found = finding_repo.of_reports(s, part)
+            for rid in part:
+                r = reports.get(rid)
+                if r is None:
+                    continue
+                tts = dict(r.table_templates or {})
+                cells = _coerced(values[rid], tts, r.template)
+                yield {
+                    "source": r.source or "",
+                    "organ": r.organ,
+                    "region": r.region,
+                    "year": r.year,
+                    "template": r.template,
+                    "table_templates": tts,
+                    "published": r.published,
+                    "title": r.title,
+                    "format": r.format,
+                    "cells": cells,
+                    "findings": [f.to_dict() for _, f in found.get(rid, [])],
+                    "sections": [
+                        {
+                            "key": x.get("key"),
+                            "heading": x.get("heading", ""),
+                            "number": x.get("number"),
+                            "chars": len(x.get("text", "")),
+                        }
+                        for x in (r.sections or [])
+                    ],
+                    "id": rid,
+                    "organ_canonical": organs.get(r.organ_id) if r.organ_id else None,
+                }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, Table, delete, func, or_, select, update
+from sqlalchemy import Select, Table, delete, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..document import Provenance
@@ -225,9 +225,12 @@ def count(store: Store, flt: ReportFilter | None = None) -> int:
 
 
 # --- reading ------------------------------------------------------------------------------
-def load(store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None = None) -> list[StoredReport]:
+def load(
+    store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None = None, provenance: bool = True
+) -> list[StoredReport]:
     """Reports by id, in that order. `cell_prefixes` loads only the cells whose keys start with
-    one of them (corpus checks over 100,000 reports need a few cells each, not 200)."""
+    one of them (corpus checks over 100,000 reports need a few cells each, not 200);
+    `provenance=False` leaves every cell's place unread (decoding it is most of a load)."""
     out: list[StoredReport] = []
     with store.session() as s:
         regions = {k: v for k, v in s.execute(select(Region.id, Region.name))}
@@ -245,7 +248,7 @@ def load(store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None =
                     CellRow.raw,
                     CellRow.method,
                     CellRow.label,
-                    CellRow.provenance,
+                    CellRow.provenance if provenance else literal(None),
                 )
                 .where(CellRow.report_id.in_(chunk), *_prefix_filter(cell_prefixes))
                 .order_by(CellRow.id)
@@ -270,7 +273,7 @@ def load(store: Store, ids: Sequence[int], cell_prefixes: Sequence[str] | None =
                     table_templates=dict(r.table_templates or {}),
                     published=r.published,
                     title=r.title,
-                    sections=[_section(x) for x in (r.sections or [])],
+                    sections=[_section(x, provenance) for x in (r.sections or [])],
                     cells=cells[rid],
                     tables_present=set(r.tables_present or []),
                     findings=[f for _, f in found[rid]],
@@ -546,8 +549,8 @@ def _section_dict(x: Section) -> dict[str, Any]:
     return d
 
 
-def _section(x: dict[str, Any]) -> Section:
-    prov = x.get("prov")
+def _section(x: dict[str, Any], provenance: bool = True) -> Section:
+    prov = x.get("prov") if provenance else None
     return Section(
         x.get("key"),
         x.get("heading", ""),

@@ -117,9 +117,9 @@ class Store:
         return _reports.get(self, report_id)
 
     def load_reports(
-        self, ids: Sequence[int], cell_prefixes: Sequence[str] | None = None
+        self, ids: Sequence[int], cell_prefixes: Sequence[str] | None = None, provenance: bool = True
     ) -> list[StoredReport]:
-        return _reports.load(self, ids, cell_prefixes)
+        return _reports.load(self, ids, cell_prefixes, provenance=provenance)
 
     def edit_cell(
         self, report_id: int, key: str, new_value: float | int | None, who: str | None = None

@@ -61,7 +61,9 @@ def recheck_corpus(store: Store, report_id: int) -> Counter[str]:
     targets, context = neighbours(store, report_id)
     if not targets:
         return Counter()
-    ctx = CorpusContext.build(store, store.load_reports(context, cell_prefixes=corpus_cells()))
+    ctx = CorpusContext.build(
+        store, store.load_reports(context, cell_prefixes=corpus_cells(), provenance=False)
+    )
     wanted = set(targets)
     specs = corpus_rules()
     found = [(rid, f) for spec in specs for rid, f in spec.check(ctx) if rid in wanted]

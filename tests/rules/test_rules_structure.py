@@ -129,3 +129,18 @@ def test_inferred_ambiguous_and_2019_style_other_rows_are_not_incomplete():
     report.cells["t3.granted.total"] = CellValue(None, raw="220000022", method="ambiguous")
     report.cells["t3.other.other.research"] = CellValue(None, raw=None)  # parent row not 0: unknowable
     assert run(check_tables, report) == []
+
+
+def test_a_missing_table_of_a_report_whose_template_is_only_assumed_names_every_templates_cells():
+    # no year in the text and no table read (the tables of a bare CSV dump, a page without its
+    # title): the 2019 表二's cells are named as well as the assumed 2021 ones
+    import nianbao
+
+    r = nianbao.parse("一、总体情况\n概述。\n二、主动公开政府信息情况\n无表格。\n".encode(), "x.txt")
+    assert r.year is None
+    (missing,) = [f for f in r.findings if f.code == "TABLE_MISSING" and f.where == "表二"]
+    assert {"t2.rules.issued", "t2.rules.made", "t2.procurement.amount"} <= set(missing.cells)
+    # with a year the template is known: only its cells
+    r = nianbao.parse("某县2020年政府信息公开工作年度报告\n一、总体情况\n概述。\n".encode(), "x.txt")
+    (missing,) = [f for f in r.findings if f.code == "TABLE_MISSING" and f.where == "表二"]
+    assert "t2.rules.made" in missing.cells and "t2.rules.issued" not in missing.cells

@@ -169,7 +169,7 @@ def check_tables(report: Report) -> Iterator[Finding]:
             yield Finding(
                 "TABLE_MISSING",
                 f"报告缺少{TABLE_NAMES[tid]}{where}",
-                cells=list(template.table(tid).cell_keys) if template else [],
+                cells=_missing_cells(report, template, tid),
                 where=TABLE_NAMES[tid],
                 data={"table": tid},
             )
@@ -188,6 +188,17 @@ def check_tables(report: Report) -> Iterator[Finding]:
                 where=TABLE_NAMES[tid],
                 data={"expected": total, "found": total - len(missing)},
             )
+
+
+def _missing_cells(report: Report, template: Template | None, tid: str) -> list[str]:
+    """The cells a missing table leaves without a value. When neither the year nor a table read
+    says which template the report follows, the template is only assumed: the cells of every
+    template are named, so that none is silently absent whichever it is."""
+    keys = list(template.table(tid).cell_keys) if template else []
+    if report.year is None and not report.table_templates:
+        for other in templates().values():
+            keys += [k for k in other.table(tid).cell_keys if k not in keys]
+    return keys
 
 
 _COUNTS = dict(enumerate("零一二三四五六七八九十"))

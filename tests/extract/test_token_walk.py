@@ -665,6 +665,9 @@ def _silent_against_gold(report, gold_file: Path, prefix: str) -> dict[str, tupl
         # a cell per line with NBSP empty cells, 「四、结转下年度继续办理」 cut to 「继续办理」: its 72
         # is not the row above's
         ("pymupdf-cell-per-line.txt", "shanghai-gov-office-2019"),
+        # 「商业企业科研机构社会公益组织法律服务机构其他」 in one run: its words' character offsets
+        # are not where the page prints the columns, so they place no number
+        ("pdfplumber-layout-run-together-header.txt", "shanghai-gov-office-2019"),
     ],
 )
 def test_text_extractors_of_pdfs_never_misplace_a_number_silently(snippet, gold, corpus_dir):

@@ -31,7 +31,7 @@ from ..document import Provenance
 from .headers import HeaderIndex, header_index
 from .normalize import core, has_cjk, squash
 from .numbers import parse_number
-from .tokens import CELL, PAGE, Token
+from .tokens import CELL, PAGE, PIECE, Token
 
 if TYPE_CHECKING:
     from ..templates import ColumnDef, TableDef
@@ -166,6 +166,10 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
     for t in tokens:
         text = t.text.strip()
         if not text or not has_cjk(text) or len(text) > _HEADER_MAX_CHARS or t.prov.offset is None:
+            continue
+        if t.kind == PIECE:
+            # a word cut out of run-together header text (商业企业科研机构…): its character
+            # offset is not where the page prints it (a CJK character is wider than a digit)
             continue
         tid, table_id = hidx.table.template_id, hidx.table.id
         key = _leaf(tid, table_id, text)

@@ -51,7 +51,7 @@ SCORER = SHARED / "eval" / "score.py"
 
 TEXT_KINDS = ("gb18030", "utf16", "crlf", "fullwidth", "header-broken")
 # the text Python PDF libraries give (what a script that "reads the PDF" gets)
-PDF_LIBRARIES = ("pypdf", "pdfplumber", "pdfminer")
+PDF_LIBRARIES = ("pypdf", "pypdf-layout", "pdfplumber", "pdfplumber-layout", "pdfminer")
 PDF_KINDS = ("pdftotext-layout", "pdftotext-raw", *(f"{lib}-text" for lib in PDF_LIBRARIES))
 HTML_FAST_KINDS = ("lxml-text", "html2text")
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
@@ -703,7 +703,8 @@ def python_docx_text(data: bytes) -> bytes:
 
 
 def pdf_library_texts(path: Path) -> dict[str, str]:
-    """The text of a PDF as pypdf, pdfplumber and pdfminer.six extract it, their defaults."""
+    """The text of a PDF as pypdf, pdfplumber and pdfminer.six extract it: their defaults, and the
+    layout modes of pypdf and pdfplumber."""
     import logging
 
     import pdfplumber
@@ -713,9 +714,13 @@ def pdf_library_texts(path: Path) -> dict[str, str]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font descriptor warnings by the page
     with pdfplumber.open(str(path)) as pdf:
         plumber = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        plumber_layout = "\n".join(page.extract_text(layout=True) or "" for page in pdf.pages)
+    pages = pypdf.PdfReader(str(path)).pages
     return {
-        "pypdf": "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages),
+        "pypdf": "\n".join(page.extract_text() or "" for page in pages),
+        "pypdf-layout": "\n".join(page.extract_text(extraction_mode="layout") or "" for page in pages),
         "pdfplumber": plumber,
+        "pdfplumber-layout": plumber_layout,
         "pdfminer": extract_text(str(path)),
     }
 

@@ -25,7 +25,7 @@ C1 = "C1 markitdown of a PDF: one pipe table per row, labels outside, two column
 C13 = "C13 a table or cells printed blank, in a text dump: TABLE_INCOMPLETE instead of CELL_BLANK"
 C21 = "C21 html2text of a page whose 表三 rows are short by their row-spanned cells and print blank cells"
 C20 = (
-    "C20 a Python PDF library's text (pypdf, pdfplumber): labels wrapped around their numbers, lines of "
+    "C20 a Python PDF library's text (pypdf, pdfplumber, their layout modes): labels wrapped around their numbers, lines of "
     "numbers two rows could own, blank cells with no position: reported, not guessed"
 )
 
@@ -60,6 +60,11 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
     "chromium-pdf+pdfplumber": {"shanghai-gov-office-2019": C20},
     "soffice-pdf+pypdf": {"pingtan-2019-html": C20},
     "soffice-pdf+pdfplumber": {"pingtan-2019-html": C20},
+    "pypdf-layout-text": {s: C20 for s in ("huaian-hongze-2023", "huaian-hongze-2024")},
+    "chromium-pdf+pypdf-layout": {s: C20 for s in ("pingtan-2021-html", "shanghai-gov-office-2019")},
+    "chromium-pdf+pdfplumber-layout": {s: C20 for s in ("pingtan-2021-html", "shanghai-gov-office-2019")},
+    "soffice-pdf+pypdf-layout": {"pingtan-2019-html": C20},
+    "soffice-pdf+pdfplumber-layout": {s: C20 for s in ("pingtan-2019-html", "pingtan-2021-html")},
     "writer-chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
     "writer-pdf+layout": {"shanghai-gov-office-2019": C13},
 }

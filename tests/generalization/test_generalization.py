@@ -9,7 +9,7 @@ silent error.
 `KNOWN_FAILING` lists the copies the parser does not read yet, by failure class (the classes of
 docs/generalization.md; the snippets are in the report the variants engineer keeps for the
 extractor). They are strict xfails: when a fix makes one pass, its test turns red and its entry
-is removed here.
+is removed here — except for the kinds of `UNSTABLE_KINDS`, whose text changes between builds.
 """
 
 from __future__ import annotations
@@ -70,6 +70,16 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
 }
 
 
+# Chromium prints the print time and the file's temp path in its page header and footer, so a
+# PDF library's positional text of that print is not the same from one build to the next (a
+# failing copy of one build can pass in another): those xfails are not strict.
+UNSTABLE_KINDS = ("chromium-pdf+pypdf*", "chromium-pdf+pdfplumber*")
+
+
+def unstable(kind: str) -> bool:
+    return any(fnmatch.fnmatchcase(kind, p) for p in UNSTABLE_KINDS)
+
+
 def known_failure(source: str, kind: str) -> str | None:
     for pattern, entry in KNOWN_FAILING.items():
         if fnmatch.fnmatchcase(kind, pattern):
@@ -90,7 +100,7 @@ def _params() -> list:
             marks.append(pytest.mark.browser)
         reason = known_failure(source, kind)
         if reason:
-            marks.append(pytest.mark.xfail(strict=True, reason=reason))
+            marks.append(pytest.mark.xfail(strict=not unstable(kind), reason=reason))
         params.append(pytest.param(source, kind, marks=marks, id=f"{source}-{kind}"))
     return params
 

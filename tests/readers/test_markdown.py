@@ -221,3 +221,31 @@ def test_html2text_tables_without_outer_bars_and_one_cell_rows():
     # a setext heading followed by prose is no table
     doc = read("标题\n---\n正文一段。\n".encode(), "page.md")
     assert doc.tables == []
+
+
+def test_asciidoc_tables_are_grids_with_their_spans():
+    # pandoc -t asciidoc of LibreOffice's DOCX of pingtan-2025: spans before the bar, a cell's
+    # text over lines, rows filled by the `cols` count
+    text = (
+        "二、主动公开政府信息情况\n\n"
+        '[width="62%",cols="<30%,<23%,<23%,<24%",]\n'
+        "|===\n"
+        "4+<|第二十条第（一）项\n"
+        "<|信息内容 <|本年制发件数 <|本年废止件数 <|现行有效件数\n"
+        "<|规章 <|0 <|0 <|0\n"
+        "<|行政规范性文件 <|58 <|45 <|546\n"
+        ".2+<a|\n第二十条\n\n第（五）项\n"
+        "3+<|本年处理决定数量\n"
+        "3+<|2418\n"
+        "|===\n\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    doc = read(text.encode("utf-8"), "report.txt")
+    (table,) = doc.tables
+    rows = table.to_text_rows()
+    assert rows[0][0] == "第二十条第（一）项" and rows[3] == ["行政规范性文件", "58", "45", "546"]
+    spanning = table.rows()[4][0]
+    assert (spanning.text, spanning.rowspan) == ("第二十条 第（五）项", 2)
+    (value,) = [c for c in table.cells if c.text == "2418"]
+    assert (value.row, value.col, value.colspan) == (5, 1, 3)  # beside the row-spanning cell
+    assert "cols=" not in " ".join(p.text for p in doc.paragraphs)

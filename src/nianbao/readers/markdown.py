@@ -10,6 +10,9 @@ report arrives in any of them, often in a file named `.txt`:
 - grid tables drawn with `+---+` and `|` (pandoc `plain`, `markdown`, `rst`), where a cell spans
   the columns and rows its borders enclose and wraps its text over lines. Widths are display
   widths: a CJK character takes two columns;
+- AsciiDoc tables between `|===` lines (pandoc `asciidoc`): a cell starts at `|` with its spans
+  before it (`3.2+|` spans 3 columns and 2 rows, `.2+|` 2 rows, `4+|` 4 columns), rows are filled
+  left to right by the column count of the `cols` attribute, a cell's text may run over lines;
 - inline markup inside cells and lines (`<u>23</u>`, `<br>`, `**…**`, links, `\\|`), removed so that
   it never breaks a number.
 
@@ -202,10 +205,89 @@ def _html_blocks(chunk: str, source: str, first_line: int) -> list[Paragraph | T
 # --- the reader ---------------------------------------------------------------------------------
 
 
+_ADOC_FENCE = re.compile(r"^\|===\s*$")
+_ADOC_ATTRS = re.compile(r"^\[.*\bcols=\"([^\"]*)\"")
+# a cell's start: [colspan][.rowspan]+ or .rowspan+, then alignment and style, then the bar
+_ADOC_CELL = re.compile(
+    r"(?:^|(?<=\s))(?:(\d+)(?:\.(\d+))?\+|\.(\d+)\+)?(?:[<^>])?(?:\.[<^>])?[adehlmsv]?(?<!\\)\|"
+)
+
+
+def _adoc_columns(attrs: str | None, first: str) -> int:
+    if attrs:
+        n = 0
+        for part in attrs.split(","):
+            m = re.match(r"^\s*(\d+)\*", part)
+            n += int(m.group(1)) if m else 1
+        return n
+    return max(1, len(_ADOC_CELL.findall(first)))
+
+
+def asciidoc_table(lines: list[str], first_line: int, index: int, attrs: str | None) -> Table | None:
+    """The cells between two `|===` fences, placed on the grid by their spans."""
+    cells: list[tuple[int, int, str, int]] = []  # colspan, rowspan, text, line
+    for k, line in enumerate(lines):
+        starts = list(_ADOC_CELL.finditer(line))
+        if not starts:
+            if cells and line.strip():
+                cs, rs, text, ln = cells[-1]
+                cells[-1] = (cs, rs, f"{text}\n{line.strip()}" if text else line.strip(), ln)
+            continue
+        if cells and line[: starts[0].start()].strip():
+            cs, rs, text, ln = cells[-1]
+            cells[-1] = (cs, rs, f"{text}\n{line[: starts[0].start()].strip()}", ln)
+        for j, m in enumerate(starts):
+            end = starts[j + 1].start() if j + 1 < len(starts) else len(line)
+            colspan = int(m.group(1) or 1)
+            rowspan = int(m.group(2) or m.group(3) or 1)
+            cells.append((colspan, rowspan, line[m.end() : end].strip(), first_line + k + 1))
+    if not cells:
+        return None
+    width = _adoc_columns(attrs, next((ln for ln in lines if ln.strip()), ""))
+    taken: set[tuple[int, int]] = set()
+    out: list[TableCell] = []
+    r = c = 0
+    for colspan, rowspan, text, ln in cells:
+        colspan = min(colspan, width)
+        while True:
+            if c + colspan > width:
+                r, c = r + 1, 0
+                continue
+            if any((r, c + d) in taken for d in range(colspan)):
+                c += 1
+                continue
+            break
+        for dr in range(rowspan):
+            for dc in range(colspan):
+                taken.add((r + dr, c + dc))
+        prov = Provenance(line=ln, table=index, row=r, col=c)
+        out.append(TableCell(_cell(text.replace("\n", " ").strip()), r, c, rowspan, colspan, prov=prov))
+        c += colspan
+    return Table(out, Provenance(line=first_line + 1, table=index))
+
+
 def parse_lines(doc: Document, lines: list[str]) -> Document:
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
+        if _ADOC_FENCE.match(line):
+            j = i + 1
+            while j < n and not _ADOC_FENCE.match(lines[j]):
+                j += 1
+            if j < n:
+                m = _ADOC_ATTRS.match(lines[i - 1]) if i > 0 else None
+                table = asciidoc_table(lines[i + 1 : j], i + 1, len(doc.tables), m.group(1) if m else None)
+                if table is not None:
+                    if (
+                        m
+                        and doc.blocks
+                        and isinstance(doc.blocks[-1], Paragraph)
+                        and doc.blocks[-1].text == inline_text(lines[i - 1])
+                    ):
+                        doc.blocks.pop()  # the attribute line is no paragraph of the report
+                    doc.blocks.append(table)
+                    i = j + 1
+                    continue
         if _HTML_TABLE_OPEN.search(line):
             depth, j = 0, i
             while j < n:
@@ -266,6 +348,7 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
 
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$", re.M)
 _GRID_LINE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$", re.M)
+_ADOC_FENCE_LINE = re.compile(r"^\|===\s*$", re.M)
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -273,6 +356,8 @@ def looks_like_markdown(text: str) -> bool:
     that is not itself a web page."""
     if len(_PIPE_LINE.findall(text)) >= 3 or len(_GRID_LINE.findall(text)) >= 2:
         return True
+    if len(_ADOC_FENCE_LINE.findall(text)) >= 2:
+        return True  # AsciiDoc tables
     head = text[:2048].lstrip().lower()
     return "<table" in text.lower() and not head.startswith(("<!doctype", "<html", "<?xml"))
 

@@ -93,11 +93,12 @@ def export(store: Store, path: str | Path, flt: ReportFilter | None = None, fmt:
     path = Path(path)
     fmt = format_for(path, fmt)
     ids = store.report_ids(flt or ReportFilter())
-    used = _templates_used(store, ids)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":  # whole reports, as `nianbao parse --jsonl` prints them
+    if fmt == "jsonl":  # whole reports, as `nianbao parse --jsonl` prints them: no columns to lay out
         _jsonl(export_repo.report_dicts(store, ids, chunk=CHUNK), path)
-    elif fmt == "xlsx":  # values, the findings' texts and the cells they name
+        return len(ids)
+    used = _templates_used(store, ids)
+    if fmt == "xlsx":  # values, the findings' texts and the cells they name
         _xlsx(_rows(store, ids, findings=True), used, path)
     else:  # wide tables: values only
         {"csv": _csv, "parquet": _parquet}[fmt](_rows(store, ids), used, path)

@@ -188,13 +188,6 @@ class _Reader:
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self._fewest_columns = min(len(b.value_columns) for b in table.blocks)
-        self._header_chars = frozenset(
-            ch
-            for b in table.blocks
-            for c in b.columns
-            for label in (c.label.official, *c.label.variants, *c.label.aliases)
-            for ch in core(label)
-        )
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
         self.state = _State()
@@ -468,9 +461,8 @@ class _Reader:
                 m, label_cell = self._take_outside(sub), None
         if self._orphan and not m.row.group and all(not c.text for c in values):
             # numbers printed on the row above their label, the label's own cells empty
-            orphan, self._orphan = self._orphan, []
-            self._place_orphan_label(m, label_cell, orphan)
-            return
+            values, self._orphan = self._orphan, []
+            has_digits = True
         self.out.labels_matched += 1
         self._commit_pending()
         st.after = m.index
@@ -498,43 +490,34 @@ class _Reader:
                 return
         self._place_row(m, label_cell, values)
 
-    def _continues_pending(self, text: str) -> bool:
-        """`text` is the wrapped rest of the label printed with empty cells just above."""
+    def _pending_continued_by(self, text: str) -> tuple[RowMatch, Cell] | None:
+        """The label printed with empty cells just above, when `text` is its wrapped rest."""
         pending = self.state.pending
         if pending is None:
-            return False
+            return None
         m, cell = pending
         if cell is None:
-            return False
+            return None
         joined = _match_row(self.table.template_id, self.table.id, cell.text + text, m.index - 1)
-        return joined is not None and joined.row.key == m.row.key
+        return (m, cell) if joined is not None and joined.row.key == m.row.key else None
 
     def _continued_pending(self, text: str) -> tuple[RowMatch, Cell | None] | None:
         """The row under a label printed with empty cells, its own label cell the wrapped rest of
         that label (「1.本机关不掌」 over 「握相关政府信」 beside the numbers): the label's row."""
-        st = self.state
-        if st.pending is None or not self._continues_pending(text):
-            return None
-        match, st.pending, st.pending_blanks = st.pending, None, []
-        return match
+        hit = self._pending_continued_by(text)
+        if hit is not None:
+            self.state.pending, self.state.pending_blanks = None, []
+        return hit
 
     def _extend_pending(self, text: str) -> bool:
         """A row of empty cells whose label cell continues the pending label (「1.申请人无正当理由
         逾期」 over 「不补正、行政机关不再」): the label grows and its numbers may still follow."""
-        st = self.state
-        if st.pending is None or not self._continues_pending(text):
+        hit = self._pending_continued_by(text)
+        if hit is None:
             return False
-        m, cell = st.pending
-        assert cell is not None
-        st.pending = (m, replace(cell, text=cell.text + text))
+        m, cell = hit
+        self.state.pending = (m, replace(cell, text=cell.text + text))
         return True
-
-    def _place_orphan_label(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:
-        self.out.labels_matched += 1
-        self._commit_pending()
-        self.state.after = m.index
-        self.state.block = m.block
-        self._place_row(m, label_cell, values)
 
     def _drop_orphan(self, values: list[Cell]) -> None:
         for c in values:
@@ -654,7 +637,7 @@ class _Reader:
         if cell.kind is not Kind.TEXT:
             return False
         text = core(cell.text)
-        return bool(text) and set(text) <= self._header_chars
+        return bool(text) and set(text) <= _header_chars(self.table.template_id, self.table.id)
 
     def _flat_row(self, values: list[Cell]) -> None:
         """A row of a column-group table (表四) without a row label: each cell's row and column
@@ -901,6 +884,18 @@ def _match_row(template_id: str, table_id: str, text: str, after: int) -> RowMat
 
 def _is_row_label(table: TableDef, text: str) -> bool:
     return _match_row(table.template_id, table.id, text, -1) is not None
+
+
+@lru_cache(maxsize=64)
+def _header_chars(template_id: str, table_id: str) -> frozenset[str]:
+    """Every character of the table's column headers, in any of their wordings."""
+    return frozenset(
+        ch
+        for b in header_index(template_id, table_id).table.blocks
+        for c in b.columns
+        for label in (c.label.official, *c.label.variants, *c.label.aliases)
+        for ch in core(label)
+    )
 
 
 def _is_fragment(text: str) -> bool:

@@ -732,8 +732,11 @@ _ODD_SHARE = 0.9
 
 
 def paragraph_cells(span: list[Token], is_value) -> bool:
-    """Whether this stretch prints one cell per paragraph, blank lines between: no number stands
-    on the line right after another cell, and the runs of blank lines around numbers are odd."""
+    """Whether this stretch prints one cell per paragraph, blank lines between, its empty cells as
+    more blank lines: no number stands on the line right after another cell, the runs of blank
+    lines around numbers are odd, and some run beside a number is long enough to hold an empty
+    cell (3 or more) — a converter that drops empty cells altogether (mammoth) prints one blank
+    line everywhere, and then no count of blank lines says where a row's blank cells are."""
     lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
     numbered = {_line(t) for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)}
     gaps = [b - a - 1 for a, b in zip(lines, lines[1:], strict=False)]  # type: ignore[operator]
@@ -742,23 +745,10 @@ def paragraph_cells(span: list[Token], is_value) -> bool:
         for a, b in zip(lines, lines[1:], strict=False)
         if a in numbered or b in numbered
     ]
-    if len(near) < _MIN_LINES or 0 in near:
+    if len(near) < _MIN_LINES or 0 in near or max(near) < 3:
         return False
     # a cell of two paragraphs has no blank line inside; most have one after them
     return sum(g % 2 for g in gaps) >= _ODD_SHARE * len(gaps)
-
-
-def _shows_empty_cells(span: list[Token], is_value) -> bool:
-    """Some run of blank lines beside a number is long enough to hold an empty cell (3 or more):
-    a converter that drops empty cells altogether (mammoth) prints one blank line everywhere,
-    and then no count of blank lines says where a row's blank cells are."""
-    lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
-    numbered = {_line(t) for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)}
-    return any(
-        b - a - 1 >= 3  # type: ignore[operator]
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a in numbered or b in numbered
-    )
 
 
 def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
@@ -766,7 +756,7 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
     A row whose blank lines do not add up to its cells is left to the walk (and reported there);
     a row whose numbers so placed break its own total is not re-read."""
     span = tokens[read.start :] if read.start is not None else []
-    if not span or not paragraph_cells(span, is_value) or not _shows_empty_cells(span, is_value):
+    if not span or not paragraph_cells(span, is_value):
         return False
     # every None is filtered out: _line(t) is not None
     lines = cast(list[int], sorted({_line(t) for t in span if _line(t) is not None and not t.empty}))

@@ -20,11 +20,11 @@ from .labels import EXACT, label_index
 from .layout import Layout, relayout, respace
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
-from .tokens import CELL, LINE, PAGE, PIECE, Token
+from .tokens import CELL, CURRENCY_UNITS, LINE, PAGE, PIECE, Token
 
 _DIGITS_RE = re.compile(r"^[\d.\s+\-]+$")
 _UNIT_SUFFIX_RE = re.compile(r"万?元$")
-_UNIT_WORDS = frozenset({"元", "万元", "件", "个", "项"})
+_UNIT_WORDS = CURRENCY_UNITS | {"件", "个", "项"}
 
 
 @dataclass
@@ -541,7 +541,7 @@ def _is_words(text: str) -> bool:
 
 def _surplus(row: RowRead) -> bool:
     """More numbers than the row has columns."""
-    return len(_digits(row.values)) > sum(1 for c in row.block.columns if c.canonical)
+    return len(_digits(row.values)) > len(row.block.value_columns)
 
 
 def _complete_on_its_line(row: RowRead, tok: Token) -> bool:
@@ -552,8 +552,7 @@ def _complete_on_its_line(row: RowRead, tok: Token) -> bool:
     own = [v for v in row.values if v.group == row.label.group]
     if len(own) != len(row.values):
         return False
-    columns = sum(1 for c in row.block.columns if c.canonical)
-    return len(_pieces(own)) >= columns
+    return len(_pieces(own)) >= len(row.block.value_columns)
 
 
 def _pieces(values: list[Token]) -> list[str]:

@@ -138,14 +138,19 @@ def _units_joined(tokens: list[Token]) -> list[Token]:
     text laid out by position) is the amount's: alone it would leave the amount in 元 unsaid."""
     out: list[Token] = []
     for tok in tokens:
-        if out and tok.text in _UNITS and looks_like_value(out[-1].text) and out[-1].text[-1:].isdigit():
+        if (
+            out
+            and tok.text in CURRENCY_UNITS
+            and looks_like_value(out[-1].text)
+            and out[-1].text[-1:].isdigit()
+        ):
             out[-1] = replace(out[-1], text=out[-1].text + tok.text)
             continue
         out.append(tok)
     return out
 
 
-_UNITS = frozenset({"元", "万元"})
+CURRENCY_UNITS = frozenset({"元", "万元"})
 _WIDE_GAP_RE = re.compile(r"[ \u00a0]{2,}|\u3000+")
 _WORD_RE = re.compile(r"[^ \t\u3000\u00a0]+")
 

@@ -226,16 +226,16 @@ def _adoc_columns(attrs: str | None, first: str) -> int:
 def asciidoc_table(lines: list[str], first_line: int, index: int, attrs: str | None) -> Table | None:
     """The cells between two `|===` fences, placed on the grid by their spans."""
     cells: list[tuple[int, int, str, int]] = []  # colspan, rowspan, text, line
+
+    def go_on(more: str) -> None:
+        """Text before the line's first bar goes on with the cell before it."""
+        if cells and more.strip():
+            cs, rs, text, ln = cells[-1]
+            cells[-1] = (cs, rs, f"{text}\n{more.strip()}" if text else more.strip(), ln)
+
     for k, line in enumerate(lines):
         starts = list(_ADOC_CELL.finditer(line))
-        if not starts:
-            if cells and line.strip():
-                cs, rs, text, ln = cells[-1]
-                cells[-1] = (cs, rs, f"{text}\n{line.strip()}" if text else line.strip(), ln)
-            continue
-        if cells and line[: starts[0].start()].strip():
-            cs, rs, text, ln = cells[-1]
-            cells[-1] = (cs, rs, f"{text}\n{line[: starts[0].start()].strip()}", ln)
+        go_on(line[: starts[0].start()] if starts else line)
         for j, m in enumerate(starts):
             end = starts[j + 1].start() if j + 1 < len(starts) else len(line)
             colspan = int(m.group(1) or 1)
@@ -270,24 +270,19 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
-        if _ADOC_FENCE.match(line):
-            j = i + 1
+        attrs = _ADOC_ATTRS.match(line)
+        fence = i + 1 if attrs and i + 1 < n and _ADOC_FENCE.match(lines[i + 1]) else i
+        if _ADOC_FENCE.match(lines[fence]):
+            # the `[cols=…]` line before the fence is the table's, no paragraph of the report
+            j = fence + 1
             while j < n and not _ADOC_FENCE.match(lines[j]):
                 j += 1
-            if j < n:
-                m = _ADOC_ATTRS.match(lines[i - 1]) if i > 0 else None
-                table = asciidoc_table(lines[i + 1 : j], i + 1, len(doc.tables), m.group(1) if m else None)
-                if table is not None:
-                    if (
-                        m
-                        and doc.blocks
-                        and isinstance(doc.blocks[-1], Paragraph)
-                        and doc.blocks[-1].text == inline_text(lines[i - 1])
-                    ):
-                        doc.blocks.pop()  # the attribute line is no paragraph of the report
-                    doc.blocks.append(table)
-                    i = j + 1
-                    continue
+            cols = attrs.group(1) if attrs and fence > i else None
+            table = asciidoc_table(lines[fence + 1 : j], fence + 1, len(doc.tables), cols) if j < n else None
+            if table is not None:
+                doc.blocks.append(table)
+                i = j + 1
+                continue
         if _HTML_TABLE_OPEN.search(line):
             depth, j = 0, i
             while j < n:

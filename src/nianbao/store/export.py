@@ -45,6 +45,21 @@ class ExportRow:
         return self.values.get(key)
 
 
+# what every export row says of its report
+_REPORT_COLUMNS = (
+    ReportRow.id,
+    ReportRow.source,
+    ReportRow.organ,
+    ReportRow.organ_id,
+    ReportRow.region,
+    ReportRow.region_id,
+    ReportRow.year,
+    ReportRow.template,
+    ReportRow.table_templates,
+    ReportRow.published,
+)
+
+
 def _coerced(
     cells: dict[str, float | int | None], tts: dict[str, str], template: str | None
 ) -> dict[str, float | int | None]:
@@ -77,23 +92,7 @@ def rows(store: Store, ids: Sequence[int], findings: bool = False, chunk: int = 
         regions = dict(s.execute(select(Region.id, Region.name)).all())
         for start in range(0, len(ids), chunk):
             part = ids[start : start + chunk]
-            reports = {
-                r.id: r
-                for r in s.execute(
-                    select(
-                        ReportRow.id,
-                        ReportRow.organ,
-                        ReportRow.organ_id,
-                        ReportRow.region,
-                        ReportRow.region_id,
-                        ReportRow.year,
-                        ReportRow.template,
-                        ReportRow.table_templates,
-                        ReportRow.published,
-                        ReportRow.source,
-                    ).where(ReportRow.id.in_(part))
-                )
-            }
+            reports = {r.id: r for r in s.execute(select(*_REPORT_COLUMNS).where(ReportRow.id.in_(part)))}
             organs, values = _organs_and_values(s, reports, part)
             counts: dict[int, dict[str, int]] = {}
             for rid, severity, n in s.execute(
@@ -138,20 +137,9 @@ def report_dicts(store: Store, ids: Sequence[int], chunk: int = 500) -> Iterator
             reports = {
                 r.id: r
                 for r in s.execute(
-                    select(
-                        ReportRow.id,
-                        ReportRow.source,
-                        ReportRow.organ,
-                        ReportRow.organ_id,
-                        ReportRow.region,
-                        ReportRow.year,
-                        ReportRow.template,
-                        ReportRow.table_templates,
-                        ReportRow.published,
-                        ReportRow.title,
-                        ReportRow.format,
-                        ReportRow.sections,
-                    ).where(ReportRow.id.in_(part))
+                    select(*_REPORT_COLUMNS, ReportRow.title, ReportRow.format, ReportRow.sections).where(
+                        ReportRow.id.in_(part)
+                    )
                 )
             }
             organs, values = _organs_and_values(s, reports, part)

@@ -1,4 +1,9 @@
-"""What a corpus-scope rule sees: the stored reports, grouped by organ and year."""
+"""What a corpus-scope rule sees: the stored reports of some organs, grouped by organ and year.
+
+A context holds every report of each organ in it, and no others (`runner.organ_shards`): a rule
+relates an organ's reports to each other, and asks the store for anything wider (a region's units
+for AGG_MISMATCH), so a check over any number of reports holds one shard at a time.
+"""
 
 from __future__ import annotations
 

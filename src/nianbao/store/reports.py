@@ -218,6 +218,15 @@ def report_ids(store: Store, flt: ReportFilter | None = None) -> list[int]:
         return list(s.scalars(q))
 
 
+def organs_of(store: Store) -> list[tuple[int, int | None]]:
+    """(report id, organ id) of every report: what a corpus check needs to plan its shards."""
+    with store.session() as s:
+        return [
+            (rid, oid)
+            for rid, oid in s.execute(select(ReportRow.id, ReportRow.organ_id).order_by(ReportRow.id))
+        ]
+
+
 def count(store: Store, flt: ReportFilter | None = None) -> int:
     with store.session() as s:
         sub = filtered(store, s, flt or ReportFilter()).subquery()

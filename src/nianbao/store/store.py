@@ -101,6 +101,9 @@ class Store:
     def report_ids(self, flt: ReportFilter | None = None) -> list[int]:
         return _reports.report_ids(self, flt)
 
+    def report_organs(self) -> list[tuple[int, int | None]]:
+        return _reports.organs_of(self)
+
     def count_reports(self, flt: ReportFilter | None = None) -> int:
         return _reports.count(self, flt)
 

@@ -249,3 +249,70 @@ def test_asciidoc_tables_are_grids_with_their_spans():
     (value,) = [c for c in table.cells if c.text == "2418"]
     assert (value.row, value.col, value.colspan) == (5, 1, 3)  # beside the row-spanning cell
     assert "cols=" not in " ".join(p.text for p in doc.paragraphs)
+
+
+def test_box_drawing_tables_of_text_browsers_are_grids():
+    # w3m -dump of the 平潭 2021 page: borders drawn with U+2500 box characters, a spanning title row
+    text = (
+        "二、主动公开政府信息情况\n"
+        "┌──────────────────────────────────────────────────────────────────────────────────┐\n"
+        "│                               第二十条第（一）项                                 │\n"
+        "├────────────────────────┬─────────────────┬───────────────────┬───────────────────┤\n"
+        "│信息内容                │本年制发件数     │本年废止件数       │现行有效件数       │\n"
+        "├────────────────────────┼─────────────────┼───────────────────┼───────────────────┤\n"
+        "│规章                    │ 0               │0                  │         0         │\n"
+        "├────────────────────────┼─────────────────┼───────────────────┼───────────────────┤\n"
+        "│行政规范性文件          │69               │3                  │665                │\n"
+        "└────────────────────────┴─────────────────┴───────────────────┴───────────────────┘\n"
+    )
+    doc = read_document(text.encode("utf-8"), "page.txt")
+    assert doc.format == "markdown"
+    (table,) = doc.tables
+    assert table.to_text_rows()[2:] == [["规章", "0", "0", "0"], ["行政规范性文件", "69", "3", "665"]]
+    assert table.cells[0].colspan == 4
+    # a line that merely starts with a box character is no table
+    assert read_document("─ 说明\n正文\n".encode(), "a.txt").format == "text"
+
+
+def test_links_rules_crossing_column_lines_are_no_row():
+    text = (
+        "+------------------------------+\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 |\n"
+        "|----------+------------+------------|\n"
+        "| 规章     |  0         | 2          |\n"
+        "|----------+------------+------------|\n"
+    )
+    (table,) = read(text.encode(), "t.md").tables
+    assert table.to_text_rows()[-1] == ["规章", "0", "2"]
+
+
+def test_rows_joined_by_bars_without_outer_bars_are_a_table():
+    # what a script printing python-docx's tables writes: " | ".join(cells), merged cells repeated,
+    # an empty first or last cell set off by the bar alone
+    text = (
+        "三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 | 一、本年新收政府信息公开申请数量 | 821 | 35 |  |  | 2 | 1 | 859\n"
+        "三、本年度办理结果 | （一）予以公开 | 258 | 12 |  |  | 1 | 1 | \n"
+        " | （二）部分公开 | 3 |  |  |  |  |  | 3\n"
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    doc = read_document(text.encode("utf-8"), "dump.txt")
+    assert doc.format == "markdown"
+    (table,) = doc.tables
+    rows = table.to_text_rows()
+    assert rows[1] == ["三、本年度办理结果", "（一）予以公开", "258", "12", "", "", "1", "1", ""]
+    assert rows[2][:3] == ["", "（二）部分公开", "3"] and len(rows[2]) == 9
+    # one line with a bar is a sentence
+    assert not read_document("来源：某某县 | 时间：2024-01-20\n正文\n".encode(), "a.txt").tables
+
+
+def test_a_pipe_row_whose_cells_hold_line_breaks_is_one_row():
+    # python-docx cell text with its paragraphs joined by newlines, jira's <br>: the row goes on
+    # over lines until one ends with its closing bar
+    text = "| 行政复议 | 行政复议 | 行政诉讼 |\n| 结 果 维 持 | 结 果\n纠 正 | 总 计 |\n| 1 | 0 | 2 |\n"
+    (table,) = read(text.encode(), "t.md").tables
+    assert table.to_text_rows() == [
+        ["行政复议", "行政复议", "行政诉讼"],
+        ["结 果 维 持", "结 果\n纠 正", "总 计"],
+        ["1", "0", "2"],
+    ]

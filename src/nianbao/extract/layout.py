@@ -21,7 +21,10 @@ never guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -80,9 +83,56 @@ def _center(tok: Token) -> float:
     return start + (end - start - 1) / 2
 
 
+# Where a token stands: its character column, or its display column where the text counts a CJK
+# character as two columns (text browsers, inscriptis, html2text) — `relayout` decides which
+_WIDE_BEFORE: ContextVar[dict[int, int] | None] = ContextVar("wide_before", default=None)
+
+
+def _offset(tok: Token) -> int:
+    wide = _WIDE_BEFORE.get()
+    return (tok.prov.offset or 0) + (wide.get(id(tok), 0) if wide else 0)
+
+
+def _width(text: str) -> int:
+    if _WIDE_BEFORE.get() is None:
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def _span(tok: Token) -> tuple[int, int]:
-    start = (tok.prov.offset or 0) + len(tok.text) - len(tok.text.lstrip())
-    return start, start + len(tok.text.strip())
+    start = _offset(tok) + _width(tok.text) - _width(tok.text.lstrip())
+    return start, start + _width(tok.text.strip())
+
+
+def _display_columns(span: list[Token]) -> dict[int, int]:
+    """For each token, the wide characters before it on its line (its display column minus its
+    character column)."""
+    by_line: dict[int, list[Token]] = {}
+    for t in span:
+        if t.prov.line is not None and t.prov.offset is not None:
+            by_line.setdefault(t.prov.line, []).append(t)
+    out: dict[int, int] = {}
+    for toks in by_line.values():
+        wide = 0
+        for t in sorted(toks, key=lambda x: x.prov.offset or 0):
+            out[id(t)] = wide
+            wide += sum(1 for ch in t.text if unicodedata.east_asian_width(ch) in ("W", "F"))
+    return out
+
+
+def _coincidences(span: list[Token], is_value) -> int:
+    """Pairs of numbers on different lines that stand on one position: how well the positions
+    as measured line up into columns."""
+    centers: dict[int, list[float]] = {}
+    for t in span:
+        if t.prov.line is not None and t.prov.offset is not None and is_value(t) and not t.empty:
+            centers.setdefault(t.prov.line, []).append(_center(t))
+    seen: list[float] = []
+    hits = 0
+    for xs in centers.values():
+        hits += sum(1 for x in xs for y in seen if abs(x - y) <= 0.5)
+        seen.extend(xs)
+    return hits
 
 
 def laid_out(tokens: list[Token], is_value, min_lines: int = _MIN_LINES) -> bool:
@@ -110,6 +160,21 @@ class _Model:
     source: str  # "row" (a line printing every column) or "header"
     tokens: list[Token] | None = None  # the numbers of the line printing every column
     page: int = 0  # the page (counted by page-number lines) whose positions these are
+    spans: list[tuple[int, int] | None] | None = None  # the header words' own extents
+
+    def under(self, j: int, tok: Token) -> bool:
+        """The number stands right under column j's position: centred on it, or on the header
+        word's left or right edge (a dump that left-aligns its cells)."""
+        p = self.positions[j]
+        if p is None:
+            return False
+        if abs(_center(tok) - p) <= _ON_GRID:
+            return True
+        span = self.spans[j] if self.spans else None
+        if span is None:
+            return False
+        left, right = _span(tok)
+        return left == span[0] or right == span[1]
 
     def tolerances(self) -> list[float]:
         known = [(i, p) for i, p in enumerate(self.positions) if p is not None]
@@ -125,8 +190,9 @@ class _Model:
             out[i] = 0.45 * min(gaps) if gaps else 3.0
         return out
 
-    def place(self, xs: list[float]) -> list[int] | None:
-        """The column of each x, left to right, or None when any is not certain."""
+    def place(self, xs: list[float], toks: list[Token] | None = None) -> list[int] | None:
+        """The column of each x, left to right, or None when any is not certain. With the
+        numbers' tokens, a number on a header word's left or right edge fits its column too."""
         pos, tol = self.positions, self.tolerances()
         n = len(pos)
         known = [i for i in range(n) if pos[i] is not None]
@@ -134,13 +200,25 @@ class _Model:
             return None
         out: list[int] = []
         last = -1
-        for x in xs:
-            cands = [j for j in range(last + 1, n) if self._fits(x, j, pos, tol)]
+        for k, x in enumerate(xs):
+            edge = toks is not None and self.spans is not None
+            cands = [
+                j
+                for j in range(last + 1, n)
+                if self._fits(x, j, pos, tol) or (edge and self._on_edge(toks[k], j))  # type: ignore[index]
+            ]
             if len(cands) != 1:
                 return None
             last = cands[0]
             out.append(last)
         return out
+
+    def _on_edge(self, tok: Token, j: int) -> bool:
+        span = self.spans[j] if self.spans else None
+        if span is None:
+            return False
+        left, right = _span(tok)
+        return left == span[0] or right == span[1]
 
     @staticmethod
     def _fits(x: float, j: int, pos: list[float | None], tol: list[float]) -> bool:
@@ -161,47 +239,96 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
     """Column positions from the header words above the rows. A header broken over lines (自然 /
     人, 社会 / 公益 / 组织) is joined by position first; words naming a parent (法人或其他组织) or a
     group of columns (行政诉讼) span several columns and place none."""
-    stacks: list[tuple[list[Token], int, int, int]] = []  # tokens, start, end, last line
-    leaves: list[tuple[float, str]] = []
-    for t in tokens:
-        text = t.text.strip()
-        if not text or not has_cjk(text) or len(text) > _HEADER_MAX_CHARS or t.prov.offset is None:
-            continue
-        if t.kind == PIECE:
-            # a word cut out of run-together header text (商业企业科研机构…): its character
-            # offset is not where the page prints it (a CJK character is wider than a digit)
-            continue
-        tid, table_id = hidx.table.template_id, hidx.table.id
+    stacks: list[tuple[list[str], int, int, int]] = []  # words, start, end, last line
+    leaves: list[tuple[float, str, int, int]] = []  # centre, column key, start, end
+    tid, table_id = hidx.table.template_id, hidx.table.id
+    starts = _label_prefixes(tid, table_id)
+    for text, start, end, line in _header_words(tokens, tid, table_id):
         key = _leaf(tid, table_id, text)
         if key is not None:
-            leaves.append((_center(t), key))
+            leaves.append(((start + end - 1) / 2, key, start, end))
             continue
         if _spanning(tid, table_id, text):
             continue
-        start, end = _span(t)
-        line = _line(t) or 0
-        starts = _label_prefixes(tid, table_id)
-        for k, (toks, s, e, last) in enumerate(stacks):
-            joined = "".join(x.text.strip() for x in toks) + text
+        for k, (words, s, e, last) in enumerate(stacks):
+            joined = "".join(words) + text
             if s < end and start < e and 0 < line - last <= 2 and core(joined) in starts:
-                toks.append(t)
-                stacks[k] = (toks, min(s, start), max(e, end), line)
+                words.append(text)
+                stacks[k] = (words, min(s, start), max(e, end), line)
                 break
         else:
             if core(text) in starts:  # only the start of a column's label opens a stack
-                stacks.append(([t], start, end, line))
-    for toks, s, e, _ in stacks:
-        key = _leaf(hidx.table.template_id, hidx.table.id, "".join(t.text.strip() for t in toks))
+                stacks.append(([text], start, end, line))
+    for words, s, e, _ in stacks:
+        key = _leaf(tid, table_id, "".join(words))
         if key is not None:
-            leaves.append(((s + e - 1) / 2, key))
+            leaves.append(((s + e - 1) / 2, key, s, e))
     leaves.sort()
     expected = [c.key for c in columns] * repeat
+    if _overlapping(leaves):
+        # two columns' headers over the same characters: the text does not keep the page's
+        # columns (a converter that lost the header's spans), so no header word places a number
+        return _Model([None] * len(expected), "header")
     positions: list[float | None] = [None] * len(expected)
+    spans: list[tuple[int, int] | None] = [None] * len(expected)
     # the longest run of header words in the order of the columns (a word the layout moved out
     # of its place is dropped, its column left without a position)
-    for i, j in _common_order([k for _, k in leaves], expected):
+    for i, j in _common_order([k for _, k, _, _ in leaves], expected):
         positions[j] = leaves[i][0]
-    return _Model(positions, "header")
+        spans[j] = (leaves[i][2], leaves[i][3])
+    return _Model(positions, "header", spans=spans)
+
+
+_WORD_RE = re.compile(r"\S+")
+
+
+def _header_words(tokens: list[Token], tid: str, table_id: str) -> Iterator[tuple[str, int, int, int]]:
+    """(text, start, end, line) of the header band's words. A token that is no header word as a
+    whole is split at single spaces: a dump that sets columns one space apart (w3m) prints
+    「商业 科研 社会公」 as one run of text."""
+    run_together = _run_together(tokens)
+    for t in tokens:
+        text = t.text.strip()
+        if not text or not has_cjk(text) or t.prov.offset is None:
+            continue
+        if id(t) in run_together:
+            # a word cut out of run-together header text (商业企业科研机构…): its character
+            # offset is not where the page prints it (a CJK character is wider than a digit)
+            continue
+        start, end = _span(t)
+        line = _line(t) or 0
+        if " " not in text or _leaf(tid, table_id, text) is not None or _spanning(tid, table_id, text):
+            if len(text) <= _HEADER_MAX_CHARS:
+                yield text, start, end, line
+            continue
+        for m in _WORD_RE.finditer(text):
+            word = m.group()
+            if has_cjk(word) and len(word) <= _HEADER_MAX_CHARS:
+                at = start + _width(text[: m.start()])
+                yield word, at, at + _width(word), line
+
+
+def _run_together(tokens: list[Token]) -> set[int]:
+    """The pieces cut out of header text with no space between them (商业企业科研机构…); pieces a
+    space apart (「商业企业 科研机构」, a dump that sets columns one space apart) are words."""
+    by_line: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.kind == PIECE and t.prov.offset is not None:
+            by_line.setdefault(_line(t) or 0, []).append(t)
+    out: set[int] = set()
+    for pieces in by_line.values():
+        pieces.sort(key=lambda t: t.prov.offset or 0)
+        for a, b in zip(pieces, pieces[1:], strict=False):
+            if (b.prov.offset or 0) <= (a.prov.offset or 0) + len(a.text.rstrip()):
+                out.update((id(a), id(b)))
+    return out
+
+
+def _overlapping(leaves: list[tuple[float, str, int, int]]) -> bool:
+    """Header words of different columns that share a character position."""
+    return any(
+        a[1] != b[1] and a[2] < b[3] and b[2] < a[3] for n, a in enumerate(leaves) for b in leaves[n + 1 :]
+    )
 
 
 @lru_cache(maxsize=1 << 12)
@@ -282,10 +409,21 @@ def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:
         return None
     out = Layout()
     hidx = header_index(table.template_id, table.id)
-    if table.layout == "flat":
-        _relayout_flat(read, span, is_value, hidx, out)
-    else:
-        _relayout_rows(read, span, is_value, hidx, out)
+    wide = _display_columns(span)
+    # display columns when they line the numbers up better than character columns do
+    token = _WIDE_BEFORE.set(wide) if any(wide.values()) else None
+    if token is not None:
+        display = _coincidences(span, is_value)
+        _WIDE_BEFORE.reset(token)
+        token = _WIDE_BEFORE.set(wide) if display > _coincidences(span, is_value) else None
+    try:
+        if table.layout == "flat":
+            _relayout_flat(read, span, is_value, hidx, out)
+        else:
+            _relayout_rows(read, span, is_value, hidx, out)
+    finally:
+        if token is not None:
+            _WIDE_BEFORE.reset(token)
     return out
 
 
@@ -464,7 +602,7 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
     header = models_by_block.get(block)
     if header is not None and header.page != page:
         return None  # the header stands on another page: its positions mean nothing here
-    cols = header.place(xs) if header is not None else None
+    cols = header.place(xs, vals) if header is not None else None
     if cols is None or header is None or not any(on_grid):
         return None
     tol = header.tolerances()
@@ -472,7 +610,7 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
     for t, x, c in zip(vals, xs, cols, strict=True):
         anchor = header.positions[c]
         reach = tol[c] if anchor is not None else typical
-        if anchor is not None and abs(x - anchor) > _ON_GRID:
+        if anchor is not None and not header.under(c, t):
             return None  # not right under its header: the page may have moved (a page break)
         near = [o for o in others_t if abs(_center(o) - x) <= reach]
         if near:
@@ -491,8 +629,8 @@ def _aligned(a: Token, b: Token) -> bool:
 def _tight(toks: list[Token]) -> bool:
     """Numbers of one column, as laid out: centred, left- or right-aligned on one position."""
     centers = [_center(t) for t in toks]
-    lefts = [t.prov.offset or 0 for t in toks]
-    rights = [(t.prov.offset or 0) + len(t.text) for t in toks]
+    lefts = [_offset(t) for t in toks]
+    rights = [_offset(t) + _width(t.text) for t in toks]
     return max(centers) - min(centers) <= 1.0 or len(set(lefts)) == 1 or len(set(rights)) == 1
 
 

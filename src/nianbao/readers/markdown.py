@@ -7,9 +7,10 @@ report arrives in any of them, often in a file named `.txt`:
   header row), rows of any length (a row-spanned label is simply left out of the rows it spans);
 - raw HTML `<table>` blocks, one tag per line (pandoc's GFM for tables with merged cells), read by
   the HTML reader's own grid builder;
-- grid tables drawn with `+---+` and `|` (pandoc `plain`, `markdown`, `rst`), where a cell spans
-  the columns and rows its borders enclose and wraps its text over lines. Widths are display
-  widths: a CJK character takes two columns;
+- grid tables drawn with `+---+` and `|` (pandoc `plain`, `markdown`, `rst`), or with the box-drawing
+  characters `┌─┬┐│├┼┤└┴┘` (text browsers: w3m, elinks), where a cell spans the columns and rows
+  its borders enclose and wraps its text over lines. Widths are display widths: a CJK character
+  takes two columns;
 - AsciiDoc tables between `|===` lines (pandoc `asciidoc`): a cell starts at `|` with its spans
   before it (`3.2+|` spans 3 columns and 2 rows, `.2+|` 2 rows, `4+|` 4 columns), rows are filled
   left to right by the column count of the `cols` attribute, a cell's text may run over lines;
@@ -30,7 +31,8 @@ from ..plugins import reader
 from ._encoding import decode_text, looks_like_text
 from .text import read_text
 
-_DELIMITER_CELL = re.compile(r"^\s*:?-{1,}:?\s*$")
+# a rule between rows: `---`, `:--:`, and links' `-----+----` where the rule crosses a column line
+_DELIMITER_CELL = re.compile(r"^\s*:?-+(?:\+-+)*:?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$")
 _BULLET = re.compile(r"^\s{0,3}(?:[-*+]|>)\s+")
 # a PDF's page footer 「- 2 -」 reads as a list item「2 -」: it is kept whole, a page number
@@ -47,6 +49,31 @@ _GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _HTML_TABLE_OPEN = re.compile(r"<table\b", re.I)
 _HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
 _EMPTY_MARKERS = frozenset({"NaN", "nan", "None"})  # pandas' empty cell in spreadsheet exports
+
+
+def _box_table() -> dict[int, str]:
+    """Box-drawing characters (U+2500–U+257F) as the ASCII of a grid table: lines, bars, corners."""
+    out: dict[int, str] = {}
+    for cp in range(0x2500, 0x2580):
+        name = unicodedata.name(chr(cp), "")
+        if "HORIZONTAL" in name and "VERTICAL" not in name and "AND" not in name:
+            out[cp] = "-"
+        elif "VERTICAL" in name and "HORIZONTAL" not in name and "AND" not in name:
+            out[cp] = "|"
+        else:
+            out[cp] = "+"
+    return out
+
+
+_BOX = _box_table()
+_BOX_CHARS = re.compile("[\u2500-\u257f]")
+
+
+def ascii_boxes(line: str) -> str:
+    """A table line drawn with box characters in the `+-|` of a grid table (same display width:
+    the characters are narrow, as the text browsers count them)."""
+    s = line.strip()
+    return line.translate(_BOX) if s and _BOX_CHARS.match(s) and _BOX_CHARS.match(s[-1]) else line
 
 
 def inline_text(text: str) -> str:
@@ -82,6 +109,28 @@ def _is_delimiter(line: str) -> bool:
         return False
     cells = split_row(line)
     return bool(cells) and all(_DELIMITER_CELL.match(c) for c in cells)
+
+
+_ROW_LINES = 40  # a pipe row whose cells hold line breaks (python-docx, jira) runs over at most this many
+
+
+def _row_end(lines: list[str], i: int) -> int:
+    """The last line of a pipe row that starts on line i: i itself, or the line closing a row
+    whose cells' line breaks were written as they are (「| 结 果 维 持 | 结 果」 / 「纠 正 | 其 他」 / …|)."""
+    first = lines[i].strip()
+    if not first.startswith("|") or first.endswith("|") and len(first) >= 2:
+        return i
+    for k in range(i + 1, min(len(lines), i + _ROW_LINES)):
+        s = lines[k].strip()
+        if not s or s.startswith("|"):
+            return i
+        if s.endswith("|"):
+            return k
+    return i
+
+
+def _is_loose_row(line: str) -> bool:
+    return " | " in line or line.rstrip().endswith(" |") or line.lstrip().startswith("| ")
 
 
 def _is_pipe_row(line: str) -> bool:
@@ -313,17 +362,42 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
             and "|" in (lines[i + 2] if "|" not in line else line)
         )
         delimited = delimited or bare
-        if delimited or (_is_pipe_row(line) and i + 1 < n and _is_pipe_row(lines[i + 1])):
+        # rows of cells joined by " | " with no outer bars and no delimiter line: what a script
+        # printing python-docx's tables writes
+        loose = (
+            not delimited
+            and _is_loose_row(line)
+            and i + 1 < n
+            and _is_loose_row(lines[i + 1])
+            and not (_is_pipe_row(line) or _is_pipe_row(lines[i + 1]))
+            and _row_end(lines, i) == i  # 「| 结 果 维 持 | 结 果」 is a pipe row going on below
+        )
+        first_end = _row_end(lines, i)
+        piped = _is_pipe_row(line) or first_end > i
+        after = first_end + 1
+        if (
+            loose
+            or delimited
+            or (piped and after < n and (_is_pipe_row(lines[after]) or _row_end(lines, after) > after))
+        ):
             rows: list[tuple[int, list[str]]] = []
             j = i
-            while j < n and (
-                _is_pipe_row(lines[j])
-                or (delimited and "|" in lines[j] and lines[j].strip())
-                or (bare and lines[j].strip() and not _HEADING.match(lines[j]))
-            ):
-                if not _is_delimiter(lines[j]):
-                    rows.append((j, split_row(lines[j])))
-                j += 1
+            while j < n:
+                end = j if loose else _row_end(lines, j)
+                text = lines[j] if end == j else "\n".join(ln.strip() for ln in lines[j : end + 1])
+                if not (
+                    (_is_pipe_row(text) and not loose)
+                    or (delimited and "|" in text and text.strip())
+                    or (bare and text.strip() and not _HEADING.match(text))
+                    or (loose and _is_loose_row(text) and not _is_pipe_row(text))
+                ):
+                    break
+                if loose:
+                    # no outer bars: a bar at either end sets off an empty first or last cell
+                    rows.append((j, [c.strip().replace("\\|", "|") for c in _SPLIT.split(text.strip())]))
+                elif not _is_delimiter(text):
+                    rows.append((j, split_row(text)))
+                j = end + 1
             index = len(doc.tables)
             cells = [
                 TableCell(_cell(text), r, c, prov=Provenance(line=ln + 1, table=index, row=r, col=c))
@@ -344,13 +418,18 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
 _PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$", re.M)
 _GRID_LINE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$", re.M)
 _ADOC_FENCE_LINE = re.compile(r"^\|===\s*$", re.M)
+_LOOSE_ROWS = re.compile(r"(?:^[^\n]* \| [^\n]*\n){3}", re.M)
 
 
 def looks_like_markdown(text: str) -> bool:
-    """Tables a converter wrote: three pipe rows, a grid-table border, or a raw HTML table in text
-    that is not itself a web page."""
+    """Tables a converter wrote: three pipe rows, a grid-table border (ASCII or box-drawing), or a
+    raw HTML table in text that is not itself a web page."""
+    if _BOX_CHARS.search(text):
+        text = "\n".join(ascii_boxes(ln) for ln in text.splitlines())
     if len(_PIPE_LINE.findall(text)) >= 3 or len(_GRID_LINE.findall(text)) >= 2:
         return True
+    if _LOOSE_ROWS.search(text):
+        return True  # three rows of cells joined by " | " in a row
     if len(_ADOC_FENCE_LINE.findall(text)) >= 2:
         return True  # AsciiDoc tables
     head = text[:2048].lstrip().lower()
@@ -370,4 +449,4 @@ def _sniff(data: bytes, name: str) -> bool:
 @reader("markdown", extensions=("md", "markdown"), sniff=_sniff, priority=10)
 def read(data: bytes, source: str) -> Document:
     doc, lines = read_text(data, source, fmt="markdown")
-    return parse_lines(doc, lines)
+    return parse_lines(doc, [ascii_boxes(ln) for ln in lines])

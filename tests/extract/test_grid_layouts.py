@@ -519,3 +519,24 @@ def test_the_last_line_of_a_header_band_is_never_read_as_values():
     assert "CELL_NOT_NUMERIC" not in {f.code for f in r.findings}
     assert all(r.value(k) is None for k in get_template("2021").table("t4").cell_keys)
     assert set(get_template("2021").table("t4").cell_keys) <= flagged(r)
+
+
+def test_a_short_row_label_under_the_header_band_is_no_value(corpus_dir):
+    # pandoc org of a table whose spans it lost: （六）其他处理 printed blank, its label in the
+    # label column's second cell, and （七）总计 — a label short enough to be a column word —
+    # standing where the header band has columns; the band did not describe that row, whose
+    # numbers went to （六） one column over (t3.other.social_welfare = 767, silently)
+    import json
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "pandoc-org-blank-row-label.md"
+    body = "\n".join(ln for ln in snippet.read_text("utf-8").splitlines() if not ln.startswith("#"))
+    r = parse_md(HEAD_2019 + body + "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    gold = json.loads((corpus_dir / "gold" / "shanghai-gov-office-2019.json").read_text("utf-8"))["cells"]
+    assert_exact_or_flagged(r, {k: v for k, v in gold.items() if k.startswith("t3.")})
+    assert [r.value(f"t3.results_total.{c}") for c in ("natural_person", "commercial", "total")] == [
+        767,
+        35,
+        805,
+    ]
+    assert r.value("t3.other.social_welfare") is None

@@ -349,7 +349,7 @@ class _Reader:
             # its other headers (merged into one cell, printed as lines), it does not place them
             return False
         return not any(c.has_digits and c.end <= start for c in cells) and not any(
-            c.kind is Kind.TEXT and c.col >= start and _is_row_label(self.table, c.text) for c in cells
+            c.kind is Kind.TEXT and c.col >= start and self._match_text(c.text) is not None for c in cells
         )
 
     def _split(self, cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
@@ -880,10 +880,6 @@ def _by_parent(found: list[ColumnMatch], path: list[Cell] | tuple[Cell, ...]) ->
 def _match_row(template_id: str, table_id: str, text: str, after: int) -> RowMatch | None:
     # each grid is read with every definition: the same labels are asked about many times
     return label_index(template_id, table_id).match_row(text, after)
-
-
-def _is_row_label(table: TableDef, text: str) -> bool:
-    return _match_row(table.template_id, table.id, text, -1) is not None
 
 
 @lru_cache(maxsize=64)

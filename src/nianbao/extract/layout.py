@@ -925,7 +925,12 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
         keys, cols = _keys(table, r, read.extra_columns)
         if len(vals) >= len(keys):
             continue
-        cells = _spaced(vals, _line(r.label), after, len(keys), open_end)
+        # blank lines count from the label's last line: a merged label cell a dump repeats
+        # (「（二）部分公开」 twice) or a label's wrapped tail stands between it and the numbers
+        start = _line(r.label)
+        if vals and start is not None:
+            start = max((ln for ln in lines if start <= ln < (_line(vals[0]) or 0)), default=start)
+        cells = _spaced(vals, start, after, len(keys), open_end)
         if cells is None:
             continue
         o = _Owner(r, keys, cols, _line(r.label) or 0, _span(r.label))

@@ -60,3 +60,32 @@ def test_amounts_survive(d):
 def test_yuan_to_wan_is_exact_division(n):
     parsed = parse_number(f"{n}元", "万元")
     assert abs(parsed.value - n / 10000) < 1e-9
+
+
+WRAPPERS = [
+    "<u>{}</u>",  # markitdown of LibreOffice DOCX
+    "\\<u\\>{}\\</u\\>",  # kreuzberg's Markdown escapes the tags it keeps
+    "&lt;u&gt;{}&lt;/u&gt;",  # kreuzberg's HTML writes them as text
+    '<span class="underline">{}</span>',
+    "_{}_",  # pandoc org
+    "+{}+",  # pandoc jira, textile
+    "[.underline]#{}#",  # pandoc asciidoc
+    "**{}**",
+    "=<u>{}</u>=",
+]
+
+
+@given(value=st.integers(0, 10**9), wrapper=st.sampled_from(WRAPPERS))
+def test_markup_a_converter_wrapped_around_a_number_never_breaks_it(value: int, wrapper: str) -> None:
+    assert parse_number(wrapper.format(value)) == parse_number(str(value))
+
+
+def test_markup_around_a_label_is_not_part_of_it() -> None:
+    from nianbao.extract.normalize import normalize
+
+    label = "一、本年新收政府信息公开申请数量"
+    for wrapper in WRAPPERS:
+        assert normalize(wrapper.format(label)) == normalize(label), wrapper
+    # a signed change and a lone marker keep their meaning
+    assert parse_number("+3").value == 3 and parse_number("+3+").value == 3
+    assert parse_number("-").status is CellStatus.BLANK

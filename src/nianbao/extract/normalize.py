@@ -95,10 +95,40 @@ def squash(text: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
+# markup a converter left around a cell's text: <u>23</u> (also escaped, \<u\> or &lt;u&gt;),
+# org/markdown emphasis _23_ *23* ~23~ =23=, jira/textile +23+, AsciiDoc [.underline]#23#
+_WRAPPED_RE = re.compile(
+    r"^(?:\\?(?:<|&lt;)(?P<name>u|b|i|em|strong|ins|span)\b[^<>&]*\\?(?:>|&gt;)"
+    r"(?P<tag>.*?)\\?(?:<|&lt;)/(?P=name)\\?(?:>|&gt;)"
+    r"|(?P<mark>__|\*\*|~~|[_*~=+`])(?P<inner>.+)(?P=mark)"
+    r"|(?:\[\.[a-z-]+\])?#(?P<adoc>.+)#)$"
+)
+_MARKUP_START = frozenset("<&\\_*~=+`[#")
+
+
+def unwrap_markup(text: str) -> str:
+    """The text inside markup a converter wrapped around a whole cell or label."""
+    for _ in range(4):
+        m = _WRAPPED_RE.match(text) if text[:1] in _MARKUP_START else None
+        if m is None:
+            return text
+        text = next(g for g in (m.group("tag"), m.group("inner"), m.group("adoc")) if g is not None).strip()
+    return text
+
+
+# inline markup a converter left as text around a label (kreuzberg: 「\<u\>一、本年新收…\</u\>」)
+_INLINE_TAG_RE = re.compile(r"\\?</?(?:u|b|i|em|strong|ins|span|font)\b[^<>]*\\?>")
+
+
 @lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """Canonical form for comparing labels: NFKC, no spaces, unified brackets and punctuation."""
+    """Canonical form for comparing labels: NFKC, no spaces, unified brackets and punctuation,
+    no inline markup tags."""
     text = unicodedata.normalize("NFKC", text.translate(RADICALS))
+    if "<" in text:
+        text = _INLINE_TAG_RE.sub("", text)
+    if text[:1] in _MARKUP_START:
+        text = unwrap_markup(text.strip())
     text = squash(text)
     # NFKC already turned （） into (); the table maps what NFKC leaves alone
     return text.translate(_PUNCT).translate(_CHAR_FIXES)

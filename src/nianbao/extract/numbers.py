@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from ..templates import is_blank_marker
+from .normalize import unwrap_markup
 
 
 class CellStatus(StrEnum):
@@ -40,7 +41,8 @@ _MINUS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "＋": "
 
 
 def clean(raw: str) -> str:
-    return _SPACES_RE.sub("", unicodedata.normalize("NFKC", raw)).translate(_MINUS)
+    text = unwrap_markup(unicodedata.normalize("NFKC", raw).strip())
+    return _SPACES_RE.sub("", text).translate(_MINUS)
 
 
 _DASHES_RE = re.compile(r"^[-/\\*×.。]+$")

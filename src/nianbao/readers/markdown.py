@@ -80,6 +80,8 @@ def inline_text(text: str) -> str:
     """A line or cell without its Markdown/HTML inline markup."""
     if "]{" in text:
         text = _SPAN.sub(r"\1", text)  # pandoc's bracketed spans: [23]{.underline}
+    if "\\<" in text:
+        text = text.replace("\\<", "<").replace("\\>", ">")  # tags a converter escaped: \<u\>23\</u\>
     if "<" in text:
         text = _BREAK_TAG.sub("\n", text)
         text = _TAG.sub("", text)

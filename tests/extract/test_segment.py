@@ -7,7 +7,7 @@ import time
 import pytest
 
 from nianbao.arithmetic import Relation, relations
-from nianbao.extract.segment import Chunk, Solution, chunk_for, findings, solve
+from nianbao.extract.segment import Chunk, Solution, blanks_may_be_dropped, chunk_for, findings, solve
 from nianbao.templates import get_template
 from nianbao.testing import corpus_dir
 
@@ -215,9 +215,25 @@ def test_broken_row_total_keeps_what_the_spaces_say() -> None:
     sol = solve([t3_chunk("granted", "1 0 0 0 0 0 5")], relations("2021", "t3"))
     assert not sol.consistent
     assert [sol.values[f"t3.granted.{c}"] for c in T3_COLS] == [1, 0, 0, 0, 0, 0, 5]
-    sol = solve([t3_chunk("granted", "100000 5")], relations("2021", "t3"))
+    # in a crawl (a run that must be split stands elsewhere in the table) the space is a boundary
+    sol = solve(
+        [t3_chunk("granted", "100000 5"), t3_chunk("carried_over", "0000000")], relations("2021", "t3")
+    )
     assert not sol.consistent
     assert sol.values["t3.granted.total"] == 5 and sol.values["t3.granted.natural_person"] == 1
+
+
+def test_whole_numbers_a_space_apart_fewer_than_the_cells_are_not_split():
+    # unstructured's text of a DOCX table: one line, the blank cells left out — 「258 12 1 1」 is
+    # 自然人 258, 商业企业 12, 法律服务机构 1, 其他 1, not 2 5 8 1 2 1 1 with a broken total
+    chunks = [t3_chunk("granted", "258 12 1 1"), t3_chunk("new_received", "821 35 2 1 859")]
+    assert blanks_may_be_dropped(chunks)
+    sol = solve(chunks, relations("2019", "t3"))
+    assert all(v is None for v in sol.values.values())
+    assert not sol.consistent or sol.values == dict.fromkeys(sol.values)
+    (f, *_) = findings(chunks, sol, "表三")
+    assert f.code == "CELL_AMBIGUOUS" and "空白单元格" in f.message
+    assert not blanks_may_be_dropped([t3_chunk("granted", "230 000023")])
 
 
 def test_unsplittable_chunks() -> None:

@@ -182,6 +182,24 @@ def _parse(piece: str, decimal: bool, signed: bool) -> Number | None:
     return None
 
 
+def blanks_may_be_dropped(chunks: Sequence[Chunk]) -> bool:
+    """Every number of the table's chunks stands a space apart and could be a cell as printed, and
+    some row has fewer numbers than cells: the text may be whole cells with the blank ones left
+    out (a converter writing a table as one line), not digits run together. A crawl has a run
+    that must be split (「0000000」, 「230 000023」) somewhere."""
+    tokens = [_normalise(ch.text).split() for ch in chunks]
+    if not any(len(t) < len(ch.keys) for t, ch in zip(tokens, chunks, strict=True)):
+        return False
+    return all(_standalone(x) for t in tokens for x in t)
+
+
+_STANDALONE_DIGITS = 8  # a longer run of digits is no count of one cell (an amount has its point)
+
+
+def _standalone(token: str) -> bool:
+    return _parse(token, True, True) is not None and sum(c.isdigit() for c in token) <= _STANDALONE_DIGITS
+
+
 # ---------------------------------------------------------------------------------------------
 # bounds on the cells not yet assigned
 
@@ -683,6 +701,8 @@ class _Solver:
         self._splits: dict[tuple[int, tuple[int, ...]], tuple[_ChunkSplits, bool]] = {}
         self._joints: dict[tuple[int, tuple[int, ...]], _Joint] = {}
         self._alone: dict[int, int] = {}  # chunk -> how many splits its text alone allows (max 2)
+        self.blanks_dropped = blanks_may_be_dropped(chunks)
+        self.rejected: set[int] = set()  # chunks left unsplit because the arithmetic rejects every split
 
     def _internal(self, ci: int, near: list[Relation]) -> tuple[_ChunkSplits, bool]:
         """The chunk's splits under its internal relations, and whether those cannot hold (then
@@ -699,8 +719,14 @@ class _Solver:
             found = _enumerate(ch, toks, own, self.max_solutions)
             broken = False
             if not found.splits and not found.overflow and own:
-                found = _enumerate(ch, toks, [], self.max_solutions)
                 broken = True
+                # a table whose every number stands a space apart as a cell could (「258 12 1 1」
+                # for seven cells): a converter that dropped the blank cells wrote the same text,
+                # so a split the arithmetic rejects tells nothing — the row stays undetermined
+                if not (self.blanks_dropped and len(toks) < len(ch.keys)):
+                    found = _enumerate(ch, toks, [], self.max_solutions)
+                elif (alone := _enumerate(ch, toks, [], 1)).splits or alone.overflow:
+                    self.rejected.add(ci)  # splittable, but no split keeps the arithmetic
             hit = self._splits[key] = (found, broken)
         return hit
 
@@ -802,6 +828,7 @@ class _Solver:
         for members in _components(len(chunks), joints):
             for ci in members:
                 if not internal[ci].splits:
+                    consistent = consistent and ci not in self.rejected
                     for k in chunks[ci].keys:
                         values[k] = None
                         ambiguous[k] = []
@@ -920,6 +947,8 @@ def report_broken_arithmetic(
     """No split of the run-together digits satisfies the table's arithmetic: the printed table is
     inconsistent. When dropping exactly one kind of relation makes a split possible, that kind is
     the one the report breaks, whatever the split; say so."""
+    if blanks_may_be_dropped(chunks):
+        return  # numbers a space apart may be cells beside dropped blank ones: nothing is run together
     rels = list(relations)
     codes = explain_broken(chunks, rels, known)
     if not codes:
@@ -947,13 +976,17 @@ def findings(chunks: list[Chunk], solution: Solution, where: str = "") -> list[F
     CELL_RECOVERED for the cells the arithmetic split. ``where`` names the table (表三)."""
     out: list[Finding] = []
     place = where or "表格"
+    dropped = blanks_may_be_dropped(chunks)
     for ch in chunks:
         open_keys = [k for k in ch.keys if solution.values.get(k) is None]
         if open_keys and set(open_keys) & solution.unsplit:
             out.append(
                 Finding(
                     "CELL_AMBIGUOUS",
-                    f"{place}中粘连的数字“{ch.text}”无法拆分为{len(ch.keys)}个单元格，已留空。",
+                    f"{place}中的数字“{ch.text}”少于该行的{len(ch.keys)}个单元格，可能有空白单元格未印出，"
+                    "无法确定各数字所属栏目，已留空。"
+                    if dropped
+                    else f"{place}中粘连的数字“{ch.text}”无法拆分为{len(ch.keys)}个单元格，已留空。",
                     cells=open_keys,
                     where=where or None,
                     data={"text": ch.text},

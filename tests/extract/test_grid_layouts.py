@@ -540,3 +540,50 @@ def test_a_short_row_label_under_the_header_band_is_no_value(corpus_dir):
         805,
     ]
     assert r.value("t3.other.social_welfare") is None
+
+
+_T3_ROWS_2019 = (
+    "| 一、本年新收政府信息公开申请数量 |  |  | 821 | 35 |  |  | 2 | 1 | 859 |\n"
+    "| 二、上年结转政府信息公开申请数量 |  |  | 18 |  |  |  |  |  | 18 |\n"
+)
+
+
+def test_a_column_label_over_two_positions_heads_one_column_only_while_no_row_fills_both():
+    # pdfplumber's tables of a PDF whose 表三 header breaks over a page: 总计 stays on the page
+    # before, its column's header cell here is empty — not a continuation of 其他 (the 18 of
+    # 二、上年结转's 总计 was put under 其他, silently)
+    text = (
+        HEAD_2019
+        + "三、收到和处理政府信息公开申请情况\n\n"
+        + "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |  |  |\n"
+        + "|---|---|---|---|\n|  |  | 法人或其他组织 | 总计 |\n\n－ 8 －\n\n"
+        + "|  |  |  | 自然 人 | 商业 企业 | 科研 机构 | 社会 公益 组织 | 法律 服务 机构 | 其他 |  |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|\n"
+        + _T3_ROWS_2019
+    )
+    r = parse_md(text)
+    truth = {
+        "t3.carried_over.natural_person": 18,
+        "t3.carried_over.other_org": None,
+        "t3.carried_over.total": 18,
+    }
+    assert_exact_or_flagged(r, truth | {"t3.new_received.total": 859, "t3.new_received.other_org": 1})
+    assert r.value("t3.carried_over.other_org") is None
+
+
+def test_a_column_label_under_another_columns_label_places_nothing():
+    # pymupdf4llm filled the merged 总计 cell's lower half with its neighbour's 其他
+    label = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    text = (
+        HEAD_2019
+        + "三、收到和处理政府信息公开申请情况\n\n"
+        + f"|{label}|申请人情况|申请人情况|申请人情况|申请人情况|申请人情况|申请人情况|申请人情况|\n"
+        + "|---|---|---|---|---|---|---|---|\n"
+        + f"|{label}|自然<br>人|法人或其他组织|法人或其他组织|法人或其他组织|法人或其他组织|法人或其他组织|总<br>计|\n"
+        + f"|{label}|自然<br>人|商业企<br>业|科研<br>机构|社会公益<br>组织|法律服务<br>机构|其<br>他|其<br>他|\n"
+        + "|一、本年新收政府信息公开申请数量|821|35|||2|1|859|\n"
+        + "|二、上年结转政府信息公开申请数量|18||||||18|\n"
+    )
+    r = parse_md(text)
+    assert_exact_or_flagged(r, {"t3.carried_over.other_org": None, "t3.carried_over.total": 18})
+    assert r.value("t3.carried_over.other_org") is None

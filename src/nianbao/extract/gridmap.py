@@ -131,6 +131,8 @@ class _Band:
     width: int
     paths: dict[int, list[Cell]] = field(default_factory=dict)
     aligned: bool = True  # read from a grid whose column indexes mean columns
+    # positions an empty header cell gave to the column label on its left (a flattened span)
+    continued: dict[int, Cell] = field(default_factory=dict)
 
     def named(self, headers: HeaderIndex) -> list[int]:
         """Positions whose header path names a column (computed once per band)."""
@@ -243,6 +245,8 @@ class _Reader:
                 self._note_headers(texts)
                 st.in_band = True
                 continue
+            if in_band and st.band is not None:
+                self._refute_repeats(st.band, frag.rows[r:])
             in_band = st.in_band = False
             before = frag.before if r == 0 else []
             after = frag.after if r == len(frag.rows) - 1 else []
@@ -276,9 +280,46 @@ class _Reader:
                     path = band.paths.setdefault(pos, [])
                     if not any(self.headers.columns(h.text) for h in path if h is not c):
                         path.append(last_text)
+                        if self.headers.columns(last_text.text):
+                            band.continued[pos] = last_text
             else:
                 last_text = None
         self._note_order(band)
+
+    def _refute_repeats(self, band: _Band, rows: list[list[Cell]]) -> None:
+        """One column label over two positions — an empty header cell continuing it (`| 其他 | |`)
+        or its text repeated (a converter filling a merged cell from the left) — heads one column
+        only while no row prints numbers under both: when one does, the later position heads a
+        column of its own whose label the band lacks (总计 left on the page before)."""
+        naming: dict[int, Cell] = {}
+        for pos, path in band.paths.items():
+            head = next((h for h in reversed(path) if self.headers.columns(h.text)), None)
+            if head is not None:
+                naming[pos] = head
+        # the same label under the same parents (表四 repeats 结果维持 … under each group)
+        by_label: dict[tuple, list[int]] = {}
+        for pos in sorted(naming):
+            path = band.paths[pos]
+            above = path[: next(i for i, h in enumerate(path) if h is naming[pos])]
+            parents = tuple(id(h) for h in above if h.text)
+            by_label.setdefault((core(naming[pos].text), parents), []).append(pos)
+        changed = False
+        for positions in by_label.values():
+            first = naming[positions[0]]
+            later = [p for p in positions if naming[p] is not first or p in band.continued]
+            if not later:
+                continue
+            own = [p for p in positions if p not in later]
+            for cells in rows:
+                digits = {p for c in cells if c.has_digits for p in range(c.col, c.end)}
+                if digits & set(own) and digits & set(later):
+                    for p in later:
+                        band.paths[p] = [h for h in band.paths.get(p, []) if core(h.text) != core(first.text)]
+                        band.continued.pop(p, None)
+                    changed = True
+                    break
+        if changed:
+            self._note_order(band)
 
     def _note_order(self, band: _Band) -> None:
         """Blocks whose header prints its columns in another order than the template's: their
@@ -754,12 +795,21 @@ class _Reader:
         named: dict[str, ColumnDef] = {}
         for pos in range(cell.col, cell.end):
             path = band.paths.get(pos, ())
-            for h in reversed(path):
+            for i in range(len(path) - 1, -1, -1):
+                h = path[i]
                 found = self.headers.columns(h.text, block=b)
                 if found:
                     best = _by_parent(found, path)
                     named.setdefault(best.column.key, best.column)
                     self._header_seen(h, best.quality)
+                    # another column's label above it in the same position (总计 over 其他: a
+                    # converter filled a merged cell with its neighbour's text): no header says
+                    if any(
+                        (up := self.headers.columns(a.text, block=b))
+                        and best.column.key not in {u.column.key for u in up}
+                        for a in path[:i]
+                    ):
+                        return None
                     break
         return next(iter(named.values())) if len(named) == 1 else None
 

@@ -8,6 +8,7 @@ from nianbao.rules.structure import (
     check_template_year,
     check_title,
 )
+from nianbao.templates import get_template
 
 # seed 001 (小曹娥镇 2020): an extra part 三 inserted, the 复议/诉讼 part dropped
 SEED_001 = [
@@ -104,6 +105,21 @@ def test_2021_report_with_the_2019_other_row_of_hongze():
 def test_2020_report_in_the_2021_format():
     found = run(check_template_year, make_report("2021", 2020))
     assert codes(found) == ["TEMPLATE_YEAR_MISMATCH"] and "2019年格式" in found[0].message
+
+
+def test_a_table_read_in_another_years_format_names_the_cells_of_its_years():
+    # kreuzberg's Markdown of a 2024 report: 表二 flattened, read with the 2019 definition, 表三
+    # lost — the 2021 cells nobody read are named by the mismatch and by TABLE_MISSING
+    report = make_report("2019", 2024)
+    report.cells = {k: v for k, v in report.cells.items() if k.startswith("t2.")}
+    report.tables_present = {"t2"}
+    report.table_templates = {"t2": "2019"}
+    (mismatch,) = run(check_template_year, report)
+    t2_2021 = set(get_template("2021").table("t2").cell_keys)
+    assert set(mismatch.cells) == t2_2021 - set(report.cells)
+    missing = {f.data["table"]: f for f in run(check_tables, report) if f.code == "TABLE_MISSING"}
+    assert set(get_template("2021").table("t3").cell_keys) <= set(missing["t3"].cells)
+    assert set(get_template("2019").table("t3").cell_keys) <= set(missing["t3"].cells)
 
 
 def test_table_four_missing_in_seed_001():

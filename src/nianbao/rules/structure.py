@@ -143,10 +143,16 @@ def check_template_year(report: Report) -> Iterator[Finding]:
     names = "、".join(TABLE_NAMES[t] for t in wrong)
     used_ids = sorted(set(wrong.values()))
     detail = "".join(_unsplit_groups(get_template(expected), tid, other) for tid, other in wrong.items())
+    # the year's format's cells these tables leave without a value are named: if the year is
+    # right and the tables were misjudged, none of them is silently absent
+    absent = [
+        k for tid in wrong for k in get_template(expected).table(tid).cell_keys if k not in report.cells
+    ]
     yield Finding(
         "TEMPLATE_YEAR_MISMATCH",
         f"{report.year}年度报告应使用{get_template(expected).notice}规定的{expected}年格式，"
         f"但{names}使用的是{'、'.join(used_ids)}年格式{detail}",
+        cells=absent,
         where=names,
         data={"year": report.year, "expected": expected, "tables": wrong},
     )
@@ -193,11 +199,16 @@ def check_tables(report: Report) -> Iterator[Finding]:
 def _missing_cells(report: Report, template: Template | None, tid: str) -> list[str]:
     """The cells a missing table leaves without a value. When neither the year nor a table read
     says which template the report follows, the template is only assumed: the cells of every
-    template are named, so that none is silently absent whichever it is."""
+    template are named, so that none is silently absent whichever it is; otherwise those of the
+    report's template and of its year's."""
     keys = list(template.table(tid).cell_keys) if template else []
     if report.year is None and not report.table_templates:
-        for other in templates().values():
-            keys += [k for k in other.table(tid).cell_keys if k not in keys]
+        others = list(templates().values())
+    else:
+        # the year's format too, when the tables read follow another (TEMPLATE_YEAR_MISMATCH)
+        others = [template_for_year(report.year)] if report.year else []
+    for other in others:
+        keys += [k for k in other.table(tid).cell_keys if k not in keys]
     return keys
 
 

@@ -57,7 +57,9 @@ HTML_FAST_KINDS = ("lxml-text", "html2text")
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
 WRITER_KINDS = ("writer-docx",)
 WRITER_OFFICE_KINDS = ("writer-pdf",)
-SLOW_KINDS = frozenset(HTML_OFFICE_KINDS + WRITER_OFFICE_KINDS)
+# a PDF opened in LibreOffice and saved as Word: every run a positioned text box
+PDF_OFFICE_KINDS = ("soffice-import-docx",)
+SLOW_KINDS = frozenset(HTML_OFFICE_KINDS + WRITER_OFFICE_KINDS + PDF_OFFICE_KINDS)
 # python-docx makes the writer take seconds a report: one of each layout the writer has to handle
 # (2019 / 2021 template, a missing 表四, blank cells, a 2021 report on the 2019 （六） row, 元 amounts)
 WRITER_SOURCES = (
@@ -141,7 +143,7 @@ def plan(corpus: Path = CORPUS, *, slow: bool = True) -> list[tuple[str, str]]:
             pairs += [(stem, k) for k in PDF_KINDS]
             pairs += [(stem, f"layout+{k}") for k in TEXT_KINDS]
             if slow:
-                pairs += [(stem, k) for k in PDF_CONVERT_KINDS]
+                pairs += [(stem, k) for k in PDF_CONVERT_KINDS + PDF_OFFICE_KINDS]
         elif folder == "html":
             pairs += [(stem, k) for k in HTML_FAST_KINDS]
             if slow:
@@ -494,7 +496,15 @@ def build_office(
     for (stem, _kind), v in (writer or {}).items():
         to_pdf[f"{stem}.writer"] = v.path.read_bytes()
     pdfs = soffice_batch(to_pdf, ".docx", "pdf", cache)
-    for folder, made in (("docx", docx), ("txt", txt), ("pdf", pdfs)):
+    printed = {stem: g for stem, g in golds.items() if _folder(g) == "pdf"}
+    imported = soffice_batch(
+        {f"{stem}.import": (corpus / g["file"]).read_bytes() for stem, g in printed.items()},
+        ".pdf",
+        "docx:MS Word 2007 XML",
+        cache,
+        infilter="writer_pdf_import",
+    )
+    for folder, made in (("docx", docx), ("txt", txt), ("pdf", pdfs), ("docx", imported)):
         (out / folder).mkdir(parents=True, exist_ok=True)
         for stem, data in made.items():
             (out / folder / f"{stem}.{folder}").write_bytes(data)
@@ -521,6 +531,8 @@ def build_office(
     for (stem, _kind), v in (writer or {}).items():
         wg = dict(v.gold, variant="writer-pdf")
         add(stem, "writer-pdf", out / "pdf" / f"{stem}.writer.pdf", wg)
+    for stem, g in printed.items():
+        add(stem, "soffice-import-docx", out / "docx" / f"{stem}.import.docx", g)
     return variants
 
 

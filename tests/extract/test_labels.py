@@ -94,3 +94,13 @@ def test_unlisted_heading_wordings_by_key_words(line, key):
 def test_key_words_need_top_level_numbering():
     assert match_heading("（三）依申请公开办理情况") is None
     assert match_heading("依申请公开办理情况") is None
+
+
+def test_a_short_label_with_another_items_number_is_not_that_row():
+    # 「（六）其他」: the group label （六）其他处理 cut by its wrap (PyMuPDF, LibreOffice's PDF
+    # import), not the sub-row 「3.其他」 — whose numbers it took, silently
+    index = label_index("2021", "t3")
+    assert index.match_row("（六）其他", 20) is None
+    assert index.match_row("3.其他", 20).row.key == "other.other"
+    assert index.match_row("其他", 25).row.key == "other.other"
+    assert index.match_row("（三）其他", 25).row.key == "other.other"  # 3 whichever way it is written

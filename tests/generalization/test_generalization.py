@@ -23,6 +23,10 @@ mv = load_variants_module()
 
 C1 = "C1 markitdown of a PDF: one pipe table per row, labels outside, two columns in one cell (`447 7`)"
 C13 = "C13 a table or cells printed blank, in a text dump: TABLE_INCOMPLETE instead of CELL_BLANK"
+C22 = (
+    "C22 LibreOffice's PDF import saved as Word: a row's numbers on the line of the group label"
+    " beside it (（三）不予公开), its label's number and words on two lines"
+)
 C21 = "C21 html2text of a page whose 表三 rows are short by their row-spanned cells and print blank cells"
 C20 = (
     "C20 a Python PDF library's text (pypdf, pdfplumber, their layout modes): labels wrapped around their numbers, lines of "
@@ -55,6 +59,7 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
     },
     "chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
     "html2text": {"shanghai-gov-office-2019": C21},
+    "soffice-import-docx": {s: C22 for s in ("huaian-hongze-2023", "huaian-hongze-2024")},
     "pdfplumber-text": {s: C20 for s in ("huaian-hongze-2023", "huaian-hongze-2024")},
     "chromium-pdf+pypdf": {s: C20 for s in ("pingtan-2019-html", "shanghai-gov-office-2019")},
     "chromium-pdf+pdfplumber": {"shanghai-gov-office-2019": C20},

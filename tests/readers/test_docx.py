@@ -278,3 +278,61 @@ def test_text_box_content_follows_its_paragraph_once():
     d.add_paragraph("正文")
     doc = read(_save(d), "box.docx")
     assert [p.text for p in doc.paragraphs] == ["锚定段落", "文本框里的标题", "正文"]
+
+
+_FRAME = (
+    '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><w:drawing><wp:anchor>'
+    '<wp:positionH relativeFrom="column"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+    '<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+    '<wp:extent cx="500000" cy="300000"/><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>'
+    '<w:p><w:r><w:rPr><w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+    "</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+)
+_COLUMN = 24 * 3175  # half an em of a 12 pt box, in EMU
+
+
+def _frames_docx(pages: list[list[tuple[int, int, str]]]) -> bytes:
+    """A document drawn as LibreOffice's PDF import draws one: every run a text box anchored to
+    one paragraph at (column, line) of its page, in the order given (drawing order)."""
+    d = docx.Document()
+    p = d.add_paragraph()._p
+    for page in pages:
+        for col, line, text in page:
+            p.append(parse_xml(_FRAME.format(x=col * _COLUMN, y=400_000 + line * 400_000, text=text)))
+    return _save(d)
+
+
+def test_a_pdf_saved_as_word_by_libreoffice_is_read_by_the_boxes_places():
+    # drawing order is not reading order: a row's numbers come before its label, the second
+    # page's boxes start again at the top
+    page1 = [(20, 0, "某某县人民政府"), (8, 1, "2024年政府信息公开工作年度报告"), (0, 2, "一、总体情况")]
+    page1 += [(0, 3 + i, f"概述第{i}句。") for i in range(12)]
+    page1 += [(0, 16, "二、主动公开政府信息情况")]
+    page2 = [(30, 2, "1"), (44, 2, "0"), (58, 2, "11"), (0, 2, "规章")]
+    page2 += [(0, 1, "信息内容"), (30, 1, "本年制发件数"), (44, 1, "本年废止件数"), (58, 1, "现行有效件数")]
+    page2 += [(0, 3, "行政规范性文件"), (30, 3, "8"), (44, 3, "26"), (58, 3, "66")]
+    page2 += [(0, 0, "第二十条第（一）项")]
+    doc = read(_frames_docx([page1, page2]), "r.docx")
+    lines = [b.text for b in doc.blocks]
+    assert lines[:2] == [" " * 20 + "某某县人民政府", " " * 8 + "2024年政府信息公开工作年度报告"]
+    row = next(t for t in lines if t.lstrip().startswith("规章"))
+    assert row.split() == ["规章", "1", "0", "11"] and lines.index(row) > lines.index(
+        next(t for t in lines if "信息内容" in t)
+    )
+    import nianbao
+
+    r = nianbao.parse(_frames_docx([page1, page2]), "r.docx")
+    assert [r.value(f"t2.rules.{c}") for c in ("issued", "repealed", "in_force")] == [1, 0, 11]
+    assert [r.value(f"t2.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == [8, 26, 66]
+
+
+def test_a_few_text_boxes_stay_where_they_are_anchored():
+    d = docx.Document()
+    d.add_paragraph("正文第一段，" * 20)
+    p = d.add_paragraph("第二段")._p
+    p.append(parse_xml(_FRAME.format(x=0, y=0, text="文本框里的说明")))
+    blocks = [b.text for b in read(_save(d), "r.docx").blocks]
+    assert blocks[0].startswith("正文第一段") and "文本框里的说明" in " ".join(blocks)

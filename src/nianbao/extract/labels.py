@@ -55,6 +55,32 @@ class _RowEntry:
 _INNER_NUMBER_RE = re.compile(rf"(?:\d{{1,2}}\.(?!\d)|\([{CN_NUMERALS}]{{1,3}}\))")
 
 
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+
+
+def _numeral(number: str) -> int | None:
+    """The value of a list number: 「3.」 3, 「(六)」 6, 「(十二)」 12."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits:
+        return int(digits)
+    chars = [ch for ch in number if ch in _CN_DIGITS or ch == "十"]
+    if not chars:
+        return None
+    if "十" not in chars:
+        return _CN_DIGITS.get(chars[-1])
+    i = chars.index("十")
+    tens = _CN_DIGITS.get(chars[i - 1], 1) if i else 1
+    ones = _CN_DIGITS.get(chars[i + 1], 0) if i + 1 < len(chars) else 0
+    return tens * 10 + ones
+
+
+def _numbers_differ(printed: str, official: str) -> bool:
+    """A printed list number that names another item than the official one (both given)."""
+    inner = _INNER_NUMBER_RE.findall(printed)
+    a, b = _numeral(inner[-1] if inner else printed), _numeral(official)
+    return a is not None and b is not None and a != b
+
+
 def _last_number(label: str) -> str:
     """Innermost list number of a label, normalised: "（三）1.属于国家秘密" -> "1."."""
     number, _ = strip_numbering(normalize(label))
@@ -103,6 +129,8 @@ class LabelIndex:
         if not label:
             return None
         for e, quality in self._exact.get(label, ()):
+            if len(label) < 4 and _numbers_differ(number, e.number):
+                continue  # 「（六）其他」 (（六）其他处理 cut by its wrap) is not 「3.其他」
             if e.index > after and (len(label) >= 4 or e.index <= after + window):
                 return RowMatch(e.row, e.index, e.block, quality)
         # wrapped or annotated labels: a distinctive fragment anywhere after, a short one nearby

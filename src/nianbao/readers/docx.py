@@ -4,7 +4,8 @@ The body XML is walked directly (python-docx's `paragraphs` and `tables` lists l
 between them). Merged cells become spans — `gridSpan` a colspan, a `vMerge` run of cells one cell
 with a rowspan — so each physical cell appears once, as in the HTML reader. A table nested in a
 cell is emitted as a table of its own right after the table that holds it. The content of text
-boxes follows the paragraph they are anchored in.
+boxes follows the paragraph they are anchored in. A document drawn as positioned text boxes (a
+PDF opened in LibreOffice and saved as Word) is read as its pages' lines (`_docx_frames`).
 
 Paragraph provenance: `line` is the 1-based number of the paragraph among the body's non-empty
 paragraphs (Word has no stable line numbers).
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..document import Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ..plugins import reader
+from ._docx_frames import positioned_lines
 from ._zipguard import open_zip
 
 if TYPE_CHECKING:
@@ -248,7 +250,12 @@ def read(data: bytes, source: str) -> Document:
         if body is None:
             raise ValueError("no w:body")
         builder = _Builder()
-        builder.body(body)
+        lines = positioned_lines(body)
+        if lines is None:
+            builder.body(body)
+        else:
+            # a PDF drawn as positioned text boxes (LibreOffice's PDF import): the page's lines
+            builder.blocks = [Paragraph(t, Provenance(line=i + 1)) for i, t in enumerate(lines) if t.strip()]
     except ValueError as exc:
         if "content type" in str(exc):
             raise ReadError("不是 Word 文档（是其他类型的 Office 文件）") from None

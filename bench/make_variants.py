@@ -553,14 +553,26 @@ DOCX_CHAIN: dict[str, tuple[str, str]] = {
     "pandoc-rst": ("pandoc:rst", ".txt"),  # nobody keeps .rst for a report: saved as text
     "pandoc-html": ("pandoc:html", ".html"),  # pandoc's default: an HTML fragment, no <html>
     "python-docx": ("python-docx", ".txt"),
+    "python-docx-pipes": ("python-docx-pipes", ".txt"),  # print(" | ".join(cell.text for cell in row.cells))
     "docx2txt": ("docx2txt", ".txt"),
 }
 SOFFICE_DOCX_KINDS = tuple(f"soffice-docx+{s}" for s in DOCX_CHAIN)
 WRITER_DOCX_CHAIN_KINDS = tuple(f"writer-docx+{s}" for s in DOCX_CHAIN)
 # need markitdown / pandoc only
 PDF_CONVERT_KINDS = ("markitdown-pdf",)
-HTML_CONVERT_KINDS = ("markitdown-html", "markitdown-html-as-txt", "pandoc-html-gfm", "pandoc-html-plain")
-WRITER_CONVERT_KINDS = (*WRITER_DOCX_CHAIN_KINDS, "writer-xlsx+markitdown", "writer-html+markitdown")
+HTML_CONVERT_KINDS = (
+    "markitdown-html",
+    "markitdown-html-as-txt",
+    "pandoc-html-gfm",
+    "pandoc-html-plain",
+    "w3m",
+)
+WRITER_CONVERT_KINDS = (
+    *WRITER_DOCX_CHAIN_KINDS,
+    "writer-xlsx+markitdown",
+    "writer-html+markitdown",
+    "writer-html+w3m",
+)
 # need LibreOffice output first
 HTML_OFFICE_CONVERT_KINDS = (
     *SOFFICE_DOCX_KINDS,
@@ -694,9 +706,23 @@ def pandoc_cached(cache: Cache, data: bytes, src_fmt: str, target: str, suffix: 
     return cache.run(f"pandoc:{src_fmt}:{target}", data, lambda: pandoc(data, src_fmt, target, suffix))
 
 
-def python_docx_text(data: bytes) -> bytes:
+def w3m_dump(html: bytes) -> bytes:
+    """`w3m -dump` of a page, as a text browser saves it: tables drawn with box characters,
+    columns set by display width (a CJK character two columns), 80 columns wide."""
+    binary = shutil.which("w3m")
+    if binary is None:
+        raise RuntimeError("w3m not installed (apt-get install w3m)")
+    with tempfile.NamedTemporaryFile(suffix=".html") as f:
+        f.write(html)
+        f.flush()
+        cmd = [binary, "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "80", f.name]
+        return subprocess.run(cmd, capture_output=True, check=True, timeout=60).stdout
+
+
+def python_docx_text(data: bytes, sep: str = "\t") -> bytes:
     """The dump a python-docx script gives: body paragraphs and tables in order, a table row per line
-    with its cells tab-separated — `row.cells` repeats a merged cell's text in every column it spans."""
+    with its cells joined by `sep` (a tab, or " | " with no outer bars) — `row.cells` repeats a
+    merged cell's text in every column it spans."""
     import io
 
     from docx import Document as open_docx
@@ -707,7 +733,7 @@ def python_docx_text(data: bytes) -> bytes:
     for item in doc.iter_inner_content():
         if isinstance(item, DocxTable):
             for row in item.rows:
-                lines.append("\t".join(c.text.replace("\n", " ") for c in row.cells))
+                lines.append(sep.join(c.text.replace("\n", " ") for c in row.cells))
             lines.append("")
         else:
             lines.append(item.text)
@@ -756,6 +782,8 @@ def docx_export(stage: str, data: bytes, cache: Cache) -> bytes:
         return mammoth_markdown(data)
     if how == "python-docx":
         return python_docx_text(data)
+    if how == "python-docx-pipes":
+        return python_docx_text(data, " | ")
     return docx2txt_text(data)
 
 
@@ -859,6 +887,7 @@ def build_convert(
             ):
                 conv = pandoc_cached(cache, data, "html", target, ".html")
                 add(stem, kind, conv, gold, ext)
+            add(stem, "w3m", cache.run("w3m", data, lambda d=data: w3m_dump(d)), gold, ".txt")
     for (stem, _kind), w in writer.items():
         docx = w.path.read_bytes()
         for stage, (_how, ext) in DOCX_CHAIN.items():
@@ -876,6 +905,7 @@ def build_convert(
             data = html.read_bytes()
             md = md_cached(cache, data, ".html")
             add(stem, "writer-html+markitdown", md, w.gold, ".md")
+            add(stem, "writer-html+w3m", cache.run("w3m", data, lambda d=data: w3m_dump(d)), w.gold, ".txt")
     return variants
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui chromium fonts-noto-cjk
+APT_PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui chromium fonts-noto-cjk w3m
               fonts-arphic-gbsn00lp poppler-utils postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

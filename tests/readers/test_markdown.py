@@ -302,6 +302,9 @@ def test_rows_joined_by_bars_without_outer_bars_are_a_table():
     rows = table.to_text_rows()
     assert rows[1] == ["三、本年度办理结果", "（一）予以公开", "258", "12", "", "", "1", "1", ""]
     assert rows[2][:3] == ["", "（二）部分公开", "3"] and len(rows[2]) == 9
+    # a row whose first and last cells are blank has a bar at both ends: still the table's
+    blank = read_document((text.replace("四、", " |  |  |  |  |  |  |  | \n四、", 1)).encode(), "d.txt")
+    assert blank.tables[0].to_text_rows()[-1] == [""] * 9
     # one line with a bar is a sentence
     assert not read_document("来源：某某县 | 时间：2024-01-20\n正文\n".encode(), "a.txt").tables
 

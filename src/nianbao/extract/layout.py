@@ -120,6 +120,25 @@ def _display_columns(span: list[Token]) -> dict[int, int]:
     return out
 
 
+def _under_words(span: list[Token], is_value) -> int:
+    """Numbers whose left or right edge is a header word's (a table whose numbers stand on one
+    line, 表四, lines up with nothing but its headers)."""
+    lefts, rights = set(), set()
+    for t in span:
+        if t.prov.offset is not None and not is_value(t) and has_cjk(t.text):
+            left, right = _span(t)
+            lefts.add(left)
+            rights.add(right)
+    return sum(
+        1
+        for t in span
+        if t.prov.offset is not None
+        and is_value(t)
+        and not t.empty
+        and (_span(t)[0] in lefts or _span(t)[1] in rights)
+    )
+
+
 def _coincidences(span: list[Token], is_value) -> int:
     """Pairs of numbers on different lines that stand on one position: how well the positions
     as measured line up into columns."""
@@ -413,9 +432,10 @@ def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:
     # display columns when they line the numbers up better than character columns do
     token = _WIDE_BEFORE.set(wide) if any(wide.values()) else None
     if token is not None:
-        display = _coincidences(span, is_value)
+        display = (_coincidences(span, is_value), _under_words(span, is_value))
         _WIDE_BEFORE.reset(token)
-        token = _WIDE_BEFORE.set(wide) if display > _coincidences(span, is_value) else None
+        chars = (_coincidences(span, is_value), _under_words(span, is_value))
+        token = _WIDE_BEFORE.set(wide) if display > chars else None
     try:
         if table.layout == "flat":
             _relayout_flat(read, span, is_value, hidx, out)
@@ -852,12 +872,12 @@ def _relayout_flat(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
 def _under_headers(model: _Model, toks: list[Token]) -> list[int] | None:
     """A line of 表四 with blank cells: each number right under its column's header words."""
     xs = [_center(t) for t in toks]
-    cols = model.place(xs)
+    cols = model.place(xs, toks)
     if cols is None:
         return None
-    for x, c in zip(xs, cols, strict=True):
+    for x, c, t in zip(xs, cols, toks, strict=True):
         anchor = model.positions[c]
-        if anchor is None or abs(x - anchor) > 2 * _ON_GRID:
+        if anchor is None or (abs(x - anchor) > 2 * _ON_GRID and not model.under(c, t)):
             return None
     return cols
 

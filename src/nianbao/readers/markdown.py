@@ -131,6 +131,17 @@ def _row_end(lines: list[str], i: int) -> int:
     return i
 
 
+def _loose_cells(line: str) -> list[str]:
+    # no outer bars: a bar at either end sets off an empty first or last cell
+    return [c.strip().replace("\\|", "|") for c in _SPLIT.split(line.strip())]
+
+
+def _same_width(line: str, rows: list[tuple[int, list[str]]]) -> bool:
+    """A line with a bar at both ends inside rows joined by " | ": the row whose first and last
+    cells are empty (「 |  |  | 」), when it has the previous row's number of cells."""
+    return bool(rows) and len(_loose_cells(line)) == len(rows[-1][1])
+
+
 def _is_loose_row(line: str) -> bool:
     return " | " in line or line.rstrip().endswith(" |") or line.lstrip().startswith("| ")
 
@@ -391,12 +402,11 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
                     (_is_pipe_row(text) and not loose)
                     or (delimited and "|" in text and text.strip())
                     or (bare and text.strip() and not _HEADING.match(text))
-                    or (loose and _is_loose_row(text) and not _is_pipe_row(text))
+                    or (loose and _is_loose_row(text) and (not _is_pipe_row(text) or _same_width(text, rows)))
                 ):
                     break
                 if loose:
-                    # no outer bars: a bar at either end sets off an empty first or last cell
-                    rows.append((j, [c.strip().replace("\\|", "|") for c in _SPLIT.split(text.strip())]))
+                    rows.append((j, _loose_cells(text)))
                 elif not _is_delimiter(text):
                     rows.append((j, split_row(text)))
                 j = end + 1

@@ -102,6 +102,7 @@ class LabelIndex:
                 i += 1
         self.entries: tuple[_RowEntry, ...] = tuple(entries)
         # exact wording -> the entries (in template order) that print it, for O(1) lookups
+        self._memo: dict[tuple[str, int, int], RowMatch | None] = {}
         self._exact: dict[str, list[tuple[_RowEntry, str]]] = {}
         for e in self.entries:
             for form, quality in e.forms:
@@ -114,14 +115,19 @@ class LabelIndex:
         after it, so that column headers are not mistaken for rows. A label preceded by the
         characters of a vertical group label (「不 予 公 2. 其他法律…」) is tried from its numbering.
         """
+        key = (text, after, window)
+        if key in self._memo:  # every definition reads a region's lines more than once
+            return self._memo[key]
         norm = normalize(text)
-        if not norm or len(norm) > 90:
-            return None
-        m = self._match(norm, after, window)
-        if m is None:
-            inner = _INNER_NUMBER_RE.search(norm, 1)
-            if inner is not None and has_cjk(norm[: inner.start()]):
-                m = self._match(norm[inner.start() :], after, window)
+        m = None
+        if norm and len(norm) <= 90:
+            m = self._match(norm, after, window)
+            if m is None:
+                inner = _INNER_NUMBER_RE.search(norm, 1)
+                if inner is not None and has_cjk(norm[: inner.start()]):
+                    m = self._match(norm[inner.start() :], after, window)
+        if len(self._memo) < 1 << 14:
+            self._memo[key] = m
         return m
 
     def _match(self, norm: str, after: int, window: int) -> RowMatch | None:

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -344,7 +344,7 @@ class Template:
             c for b in self.table("t3").blocks for c in b.value_columns if c.role == ColumnRole.APPLICANT
         )
 
-    @property
+    @cached_property
     def result_groups(self) -> tuple[ResultGroup, ...]:
         """表三's top-level outcomes with the result rows each sums, in printed order."""
         t3 = self.table("t3")

@@ -587,3 +587,22 @@ def test_a_column_label_under_another_columns_label_places_nothing():
     r = parse_md(text)
     assert_exact_or_flagged(r, {"t3.carried_over.other_org": None, "t3.carried_over.total": 18})
     assert r.value("t3.carried_over.other_org") is None
+
+
+def test_an_amount_cut_over_the_tables_last_column_is_not_read():
+    # pymupdf4llm of a browser-printed PDF: 「75394432.52元」 set as 「75394432.5 | 2元」, the tail in
+    # a column right of the table's last; the amount as printed was taken, in 元 unconverted
+    rows = ["|第二十条第（九）项||||", "|---|---|---|---|", "|信息内容|采购项目数量|采购总金额||"]
+    text = (
+        HEAD_2019
+        + "二、主动公开政府信息情况\n\n"
+        + "\n".join([*rows, "|政府集中采购|135|75394432.5|2元|"])
+        + "\n"
+    )
+    r = parse_md(text)
+    assert r.value("t2.procurement.count") == 135
+    assert r.value("t2.procurement.amount") is None
+    assert "t2.procurement.amount" in flagged(r)
+    # a merged cell repeated beside the last column is no cut number
+    repeated = text.replace("|135|75394432.5|2元|", "|135|7539.44|7539.44|")
+    assert parse_md(repeated).value("t2.procurement.amount") == 7539.44

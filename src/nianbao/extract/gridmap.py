@@ -406,6 +406,12 @@ class _Reader:
                 extra = [c for c in cells if c.col > stop and c.has_digits]
                 for c in extra:
                     self._unplaced(c, "数字位于表格规定栏目之外")
+                cut = next((v for v in values if extra and _cut_number(v, extra[0])), None)
+                if cut is not None:
+                    # an amount's last digits and unit set in the cell beside the table's last
+                    # column (pymupdf4llm: 「75394432.5 | 2元」): the amount as printed is not it
+                    self._unplaced(cut, "与右侧栏目外的数字相邻，可能是同一个数字被拆开")
+                    values = [v if v is not cut else replace(v, text="", kind=Kind.BLANK) for v in values]
                 return prefix, labels, values
         # the label is every word before the first number (empty cells between a spanning group
         # label and the row's own label included); the values are what follows the last word
@@ -875,6 +881,16 @@ def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell
 
 def _empty(cell: Cell) -> bool:
     return cell.kind is Kind.BLANK and not cell.text
+
+
+_CUT_TAIL = re.compile(r"^\d+(?:元|万元)?$")
+
+
+def _cut_number(value: Cell, beside: Cell) -> bool:
+    """A decimal amount whose last digits (and unit) stand in the next cell, right of the table's
+    last column — not a merged cell repeated (the same text twice)."""
+    a, b = value.text.strip(), beside.text.strip()
+    return value.end == beside.col and "." in a and a != b and bool(_CUT_TAIL.match(b))
 
 
 def _fit(

@@ -49,6 +49,7 @@ class _Page:
         # numbers of two cells never touch: a PDF wraps a number too wide for its cell
         self.width = max(rng.randint(5, 9), digits + 2)
         self.align = rng.choice(("left", "center", "right"))
+        self.shift = rng.choice((1, 2, self.width // 2, self.width + 2))
 
     def x(self, col: int, text: str) -> int:
         base = self.start + col * self.width
@@ -116,8 +117,10 @@ def render(template_id: str, cells: dict, rng: random.Random) -> tuple[str, dict
             printed = None if rng.random() < blank_share else str(v)
             truth[key] = None if printed is None else v
             values.append(printed)
-        # a row shifted on the page (never by a whole column: that no text can tell)
-        shift = rng.choice((1, 2, page.width // 2, page.width + 2)) if rng.random() < 0.08 else 0
+        # a row shifted on the page (never by a whole column: that no text can tell). Every
+        # shifted row of a page moves by the same amount: two moved by 2 and by a column + 2 stand
+        # a whole column apart, and each then vouches for the other's wrong columns
+        shift = page.shift if rng.random() < 0.08 else 0
         numbers = _numbers(page, values, shift)
         if len(label) > 14 and rng.random() < 0.7:
             first, second = label[:13], label[13:]

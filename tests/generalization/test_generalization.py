@@ -92,21 +92,12 @@ def known_failure(source: str, kind: str) -> str | None:
     return None
 
 
-# the synthetic layouts build from the gold cells alone: their own test file, so that the test
-# workers (one file each) build them beside the converters, not after them
-SEPARATE_GROUPS = frozenset({"synth", "synth-docx"})
-
-
-def variant_params(groups: frozenset[str] | None = None) -> list:
-    """(source, kind) params of the planned variants, of `groups` only, or of every group but the
-    separate ones."""
+def _params() -> list:
     if not (mv.CORPUS / "gold").is_dir():
         return [pytest.param("-", "-", marks=pytest.mark.skip(reason="shared corpus not present"))]
     params = []
     for source, kind in mv.plan(mv.CORPUS):
         group = mv.group_of(kind)
-        if (group in SEPARATE_GROUPS) != (groups is not None) or (groups is not None and group not in groups):
-            continue
         marks = [] if group == "fast" else [pytest.mark.slow]
         if group in ("office", "office-convert"):
             marks.append(pytest.mark.libreoffice)
@@ -119,7 +110,7 @@ def variant_params(groups: frozenset[str] | None = None) -> list:
     return params
 
 
-@pytest.mark.parametrize(("source", "kind"), variant_params())
+@pytest.mark.parametrize(("source", "kind"), _params())
 def test_variant_parses_like_its_source(source: str, kind: str, variant_of) -> None:
     variant = variant_of(source, kind)
     assert variant.path.exists(), f"{kind}: the conversion produced no file"

@@ -10,9 +10,21 @@ a sequence of paragraphs here; recognising the table is the extractor's job.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def is_wide(ch: str) -> bool:
+    """A character a fixed-width dump sets two columns wide (CJK ideographs and punctuation)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def display_width(text: str) -> int:
+    """The columns a text takes where a wide character takes two: how text browsers, grid tables
+    and the pages' lines of positioned boxes lay text out (`Provenance.offset` counts characters)."""
+    return sum(2 if is_wide(ch) else 1 for ch in text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from ..templates import RowDef, SectionDef, TableDef, sections, templates
-from .normalize import CN_NUMERALS, core, has_cjk, normalize, strip_numbering
+from .normalize import CN_NUMERALS, core, has_cjk, normalize, numeral_value, strip_numbering
 
 EXACT, ALIAS, VARIANT, FUZZY = "exact", "alias", "variant", "fuzzy"
 FUZZY_MIN_RATIO = 0.8
@@ -55,29 +55,10 @@ class _RowEntry:
 _INNER_NUMBER_RE = re.compile(rf"(?:\d{{1,2}}\.(?!\d)|\([{CN_NUMERALS}]{{1,3}}\))")
 
 
-_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
-
-
-def _numeral(number: str) -> int | None:
-    """The value of a list number: 「3.」 3, 「(六)」 6, 「(十二)」 12."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    if digits:
-        return int(digits)
-    chars = [ch for ch in number if ch in _CN_DIGITS or ch == "十"]
-    if not chars:
-        return None
-    if "十" not in chars:
-        return _CN_DIGITS.get(chars[-1])
-    i = chars.index("十")
-    tens = _CN_DIGITS.get(chars[i - 1], 1) if i else 1
-    ones = _CN_DIGITS.get(chars[i + 1], 0) if i + 1 < len(chars) else 0
-    return tens * 10 + ones
-
-
 def _numbers_differ(printed: str, official: str) -> bool:
     """A printed list number that names another item than the official one (both given)."""
     inner = _INNER_NUMBER_RE.findall(printed)
-    a, b = _numeral(inner[-1] if inner else printed), _numeral(official)
+    a, b = numeral_value(inner[-1] if inner else printed), numeral_value(official)
     return a is not None and b is not None and a != b
 
 

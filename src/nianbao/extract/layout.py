@@ -21,7 +21,6 @@ never guessed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -30,7 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
 from ..arithmetic import relations
-from ..document import Provenance
+from ..document import Provenance, display_width, is_wide
 from .headers import HeaderIndex, header_index
 from .normalize import core, has_cjk, squash
 from .numbers import parse_number
@@ -94,9 +93,7 @@ def _offset(tok: Token) -> int:
 
 
 def _width(text: str) -> int:
-    if _WIDE_BEFORE.get() is None:
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return len(text) if _WIDE_BEFORE.get() is None else display_width(text)
 
 
 def _span(tok: Token) -> tuple[int, int]:
@@ -116,7 +113,7 @@ def _display_columns(span: list[Token]) -> dict[int, int]:
         wide = 0
         for t in sorted(toks, key=lambda x: x.prov.offset or 0):
             out[id(t)] = wide
-            wide += sum(1 for ch in t.text if unicodedata.east_asian_width(ch) in ("W", "F"))
+            wide += sum(1 for ch in t.text if is_wide(ch))
     return out
 
 
@@ -187,13 +184,7 @@ class _Model:
         p = self.positions[j]
         if p is None:
             return False
-        if abs(_center(tok) - p) <= _ON_GRID:
-            return True
-        span = self.spans[j] if self.spans else None
-        if span is None:
-            return False
-        left, right = _span(tok)
-        return left == span[0] or right == span[1]
+        return abs(_center(tok) - p) <= _ON_GRID or self._on_edge(tok, j)
 
     def tolerances(self) -> list[float]:
         known = [(i, p) for i, p in enumerate(self.positions) if p is not None]
@@ -219,8 +210,8 @@ class _Model:
             return None
         out: list[int] = []
         last = -1
+        edge = toks is not None and self.spans is not None
         for k, x in enumerate(xs):
-            edge = toks is not None and self.spans is not None
             cands = [
                 j
                 for j in range(last + 1, n)

@@ -127,11 +127,30 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.translate(RADICALS))
     if "<" in text:
         text = _INLINE_TAG_RE.sub("", text)
-    if text[:1] in _MARKUP_START:
-        text = unwrap_markup(text.strip())
-    text = squash(text)
+    text = squash(unwrap_markup(text.strip()))
     # NFKC already turned （） into (); the table maps what NFKC leaves alone
     return text.translate(_PUNCT).translate(_CHAR_FIXES)
+
+
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+
+
+def numeral_value(number: str) -> int | None:
+    """The value of a list number as printed: 「3.」 3, 「(六)」 6, 「第十二部分」 12; None when it
+    has none (or mixes digits and Chinese numerals)."""
+    kept = "".join(ch for ch in number if ch.isdigit() or ch in _CN_DIGITS or ch == "十")
+    if not kept:
+        return None
+    if kept.isdigit():
+        return int(kept)
+    if any(ch.isdigit() for ch in kept):
+        return None
+    if "十" not in kept:
+        return _CN_DIGITS[kept[-1]] if len(kept) == 1 else None
+    tens, _, ones = kept.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
 def strip_numbering(norm: str) -> tuple[str, str]:

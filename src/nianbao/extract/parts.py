@@ -14,11 +14,11 @@ from functools import cache
 from ..model import Report, Section
 from ..templates import TABLE_IDS, Role, is_blank_marker, sections, templates
 from .labels import EXACT, HeadingMatch, label_index, match_heading
-from .normalize import core, has_cjk
+from .normalize import CN_NUMERALS, core, has_cjk, numeral_value
 from .tokens import CELL, PAGE, PIECE, Token
 
 REGION_OF_SECTION = {"proactive": "t2", "requests": "t3", "appeals": "t4"}
-_CN = "一二三四五六七八九十"
+_CN = CN_NUMERALS
 # numbering as printed at the start of a heading: 一、 / （一） / 1. / 第一部分
 RAW_NUMBER_RE = re.compile(
     rf"^(?:第[{_CN}]+部分[、.．:：]?|[（(][{_CN}\d]+[)）][、.．]?|[{_CN}\d]+\s*[、.．)）]?)"
@@ -33,19 +33,6 @@ class _Candidate:
     match: HeadingMatch | None  # None: a numbered top-level line that is not one of the six
     score: float
     numeral: int | None
-
-
-def _numeral(number: str) -> int | None:
-    digits = re.sub(r"[^\d" + _CN + "]", "", number)
-    if not digits:
-        return None
-    if digits.isdigit():
-        return int(digits)
-    if digits == "十":
-        return 10
-    if len(digits) == 1:
-        return _CN.index(digits) + 1
-    return None
 
 
 def _official_position(key: str) -> int:
@@ -64,7 +51,7 @@ def _heading_candidate(i: int, tok: Token, section_tables: frozenset[int] = froz
         return None
     raw = RAW_NUMBER_RE.match(tok.text.strip())
     number = raw.group(0) if raw else ""
-    numeral = _numeral(number)
+    numeral = numeral_value(number)
     score = 0.0
     if not number:
         score += 1
@@ -187,7 +174,7 @@ def _with_extra_parts(tokens: list[Token], chosen: list[_Candidate]) -> list[_Ca
         m = _TOP_LEVEL_RE.match(tok.text)
         if not m or len(tok.text) > 40 or _SENTENCE_RE.search(tok.text) or "，" in m.group(2):
             continue
-        numeral = _numeral(m.group(1))
+        numeral = numeral_value(m.group(1))
         before = [c for c in out if c.index < i]
         if not before or numeral is None or before[-1].numeral is None or numeral != before[-1].numeral + 1:
             continue

@@ -10,9 +10,10 @@ character's), so the extractor reads them as any text laid out by position.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ..document import display_width
 
 if TYPE_CHECKING:
     import lxml.etree
@@ -35,9 +36,9 @@ class _Frame:
     half_points: int  # font size of the box's first run
 
 
-def _frames(p: lxml.etree._Element) -> list[_Frame]:
+def _frames(body: lxml.etree._Element) -> list[_Frame]:
     out = []
-    for anchor in p.iter(_WP + "anchor"):
+    for anchor in body.iter(_WP + "anchor"):
         h = anchor.find(f"{_WP}positionH/{_WP}posOffset")
         v = anchor.find(f"{_WP}positionV/{_WP}posOffset")
         box = next(anchor.iter(_WPS + "txbx"), None)
@@ -62,23 +63,19 @@ def _frames(p: lxml.etree._Element) -> list[_Frame]:
     return out
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+def _chars(el: lxml.etree._Element) -> int:
+    return sum(len(t.text or "") for t in el.iter(_W + "t"))
 
 
 def _ordinary_chars(body: lxml.etree._Element) -> int:
     """Characters of the text outside text boxes."""
-    n = 0
-    for t in body.iter(_W + "t"):
-        if not any(a.tag == _W + "txbxContent" for a in t.iterancestors()):
-            n += len(t.text or "")
-    return n
+    return max(0, _chars(body) - sum(_chars(box) for box in body.iter(_W + "txbxContent")))
 
 
 def positioned_lines(body: lxml.etree._Element) -> list[str] | None:
     """The pages of a document drawn as positioned text boxes, as lines laid out by position;
     None when the document is not one (its text is mostly outside boxes, or in a few)."""
-    frames = [f for p in body.iter(_W + "p") for f in _frames(p)]
+    frames = _frames(body)
     framed = sum(len(f.text) for f in frames)
     if len(frames) < _MIN_FRAMES or framed < 4 * _ordinary_chars(body):
         return None
@@ -104,7 +101,7 @@ def positioned_lines(body: lxml.etree._Element) -> list[str] | None:
                 col = round(f.left / (max(f.half_points, 1) * _EMU_PER_HALF_POINT / 2))
                 gap = col - width if width < col else (2 if line else 0)
                 line += " " * gap + f.text
-                width += gap + _width(f.text)
+                width += gap + display_width(f.text)
             lines.append(line.rstrip())
         lines.append("")
     return lines

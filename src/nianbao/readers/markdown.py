@@ -26,7 +26,7 @@ import html
 import re
 import unicodedata
 
-from ..document import Document, Paragraph, Provenance, Table, TableCell
+from ..document import Document, Paragraph, Provenance, Table, TableCell, is_wide
 from ..plugins import reader
 from ._encoding import decode_text, looks_like_text
 from .text import read_text
@@ -164,7 +164,7 @@ def _display(line: str) -> list[str | None]:
     out: list[str | None] = []
     for ch in line.rstrip("\n"):
         out.append(ch)
-        if unicodedata.east_asian_width(ch) in ("W", "F"):
+        if is_wide(ch):
             out.append(None)
     return out
 
@@ -377,15 +377,15 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
         delimited = delimited or bare
         # rows of cells joined by " | " with no outer bars and no delimiter line: what a script
         # printing python-docx's tables writes
+        first_end = _row_end(lines, i)
         loose = (
             not delimited
             and _is_loose_row(line)
             and i + 1 < n
             and _is_loose_row(lines[i + 1])
             and not (_is_pipe_row(line) or _is_pipe_row(lines[i + 1]))
-            and _row_end(lines, i) == i  # 「| 结 果 维 持 | 结 果」 is a pipe row going on below
+            and first_end == i  # 「| 结 果 维 持 | 结 果」 is a pipe row going on below
         )
-        first_end = _row_end(lines, i)
         piped = _is_pipe_row(line) or first_end > i
         after = first_end + 1
         if (

@@ -31,6 +31,21 @@ class Relation:
             return None
         return abs(left - right) < 1e-6
 
+    def exceeded(self, values: dict[str, float | int | None]) -> tuple[bool, float, float] | None:
+        """The relation broken although some of its cells are missing: one side is known in full
+        and the known cells of the other already add up to more (the cells are counts, never
+        negative) — a 总计 of 0 over a result row of 23 needs no other cell. (whether the known
+        side is the left one, its sum, the other side's known sum); None when nothing is proven."""
+        for left, whole, part in ((True, self.lhs, self.rhs), (False, self.rhs, self.lhs)):
+            known = [values.get(k) for k in whole]
+            if any(v is None for v in known):
+                continue
+            some = [v for v in (values.get(k) for k in part) if v is not None]
+            total, partial = sum(known), sum(some)  # type: ignore[arg-type]
+            if len(some) < len(part) and partial > total + 1e-6:
+                return left, total, partial
+        return None
+
     @property
     def keys(self) -> tuple[str, ...]:
         return self.lhs + self.rhs

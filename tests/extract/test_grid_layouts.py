@@ -606,3 +606,42 @@ def test_an_amount_cut_over_the_tables_last_column_is_not_read():
     # a merged cell repeated beside the last column is no cut number
     repeated = text.replace("|135|75394432.5|2元|", "|135|7539.44|7539.44|")
     assert parse_md(repeated).value("t2.procurement.amount") == 7539.44
+
+
+def test_numbers_in_the_column_headers_mean_the_rows_slipped():
+    # camelot's lattice tables of a LibreOffice PDF, half a row off: each block's first numbers sit
+    # in its header cells (`上一年项目数量 396`) and every data row carries the next row's numbers —
+    # 规章 read 89 (规范性文件's), 行政许可 10 (其他对外管理服务事项's), with no finding
+    text = (
+        HEAD_2019
+        + "二、主动公开政府信息情况\n\n"
+        + "| 第二十条第（一）项 信息内容 | 本 年 新 | 本 年 新 | 对外公开总数量 |\n"
+        + "|---|---|---|---|\n"
+        + "|  | 制作数量 0 | 公开数量 0 | 0 |\n"
+        + "| 规章 | 89 | 89 | 89 |\n"
+        + "| 规范性文件 |  |  |  |\n"
+        + "| 第二十条第（五）项 |  | / |  |\n"
+        + "| 信息内容 | 上一年项目数量 396 | 本年增 减 0 | 处理决定数量 181 |\n"
+        + "| 行政许可 | 10 | 0 | 153 |\n"
+        + "| 其他对外管理服务事项 |  |  |  |\n"
+        + "| 第二十条第（六）项 |  | / |  |\n"
+        + "| 信息内容 | 上一年项目数量 2648 | 本年增 减 0 | 处理决定数量 430 |\n"
+        + "| 行政处罚 | 126 | 0 | 25 |\n"
+        + "| 行政强制 |  |  |  |\n"
+    )
+    r = parse_md(text)
+    truth = {"t2.rules.made": 0, "t2.normative_docs.made": 89, "t2.licensing.prev_count": 396}
+    truth |= {
+        "t2.licensing.decisions": 181,
+        "t2.other_services.prev_count": 10,
+        "t2.penalty.prev_count": 2648,
+    }
+    truth |= {"t2.enforcement.prev_count": 126, "t2.enforcement.decisions": 25}
+    assert_exact_or_flagged(r, truth)
+    assert r.template == "2019"
+    unplaced = [v["text"] for f in r.findings if f.code == "VALUE_UNPLACED" for v in f.data["values"]]
+    assert {"396", "181", "2648", "430", "89", "10", "153", "126"} <= set(unplaced)  # placed or reported
+    # the same rows with their header cells clean are read as printed
+    clean = text.replace(" 396", "").replace(" 0 |", " |").replace(" 181", "").replace(" 2648", "")
+    clean = clean.replace(" 430", "").replace("|  | 制作数量 | 公开数量 | 0 |\n", "")
+    assert parse_md(clean).value("t2.licensing.prev_count") == 10

@@ -34,6 +34,36 @@ def test_results_total_and_balance():
     assert "本年新收 29 + 上年结转 0 = 29 ≠ （七）总计 30 + 结转下年度继续办理 0 = 30" in balance.message
 
 
+def test_a_total_below_the_parts_already_read_is_broken_whatever_the_unread_cells():
+    # a PDF table extractor half a row off (2019 template): （七）总计 read 0 while （六）其他处理 read
+    # 23, and a result row unread — no value of theirs can make 0 the sum
+    values = {"t3.other.natural_person": 23, "t3.other.total": 23, "t3.results_total.natural_person": 0}
+    values |= {"t3.results_total.total": 0, "t3.granted.natural_person": None, "t3.granted.total": None}
+    found = [
+        f
+        for f in run(check_relations, make_report("2019", 2020, values=values))
+        if f.code == "T3_RESULTS_TOTAL"
+    ]
+    assert len(found) == 2
+    assert "（七）总计 0 小于已读出的各项办理结果之和 23" in found[0].message
+    assert "（一）予以公开/自然人" in found[0].message
+    assert {"t3.results_total.natural_person", "t3.other.natural_person", "t3.granted.natural_person"} <= set(
+        found[0].cells
+    )
+
+
+def test_unread_cells_that_could_still_reconcile_give_no_verdict():
+    # the total is above what was read: the unread cell may hold the difference
+    values = {
+        "t3.granted.natural_person": None,
+        "t3.results_total.natural_person": 5,
+        "t3.other.natural_person": 3,
+    }
+    values |= {"t3.results_total.total": 5, "t3.other.total": 3, "t3.granted.total": None}
+    found = run(check_relations, make_report("2019", 2020, values=values))
+    assert not [f for f in found if f.code == "T3_RESULTS_TOTAL"]
+
+
 def test_blank_totals_give_no_verdict():
     # 上海市人民政府办公厅 2019 leaves 总计 blank in the result rows: every relation with a blank is skipped
     report = gold_report("shanghai-gov-office-2019")

@@ -40,6 +40,10 @@ _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
 _TWICE = "同一单元格出现两次，且数字不同"
 _VERTICAL_PIECES = re.compile(r"^(?:[\u4e00-\u9fff、]{1,2}\s+)+(?=\S)")
 _DIGIT_RE = re.compile(r"\d")
+# a number standing on its own inside a text cell (`上一年项目数量 396`), not a list number (`1.`)
+# nor part of a word (`2021年`)
+_STRAY_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
+_DISPLACED = "栏目名称中印有数字，表格的行与栏目可能错位，此行数字未予采用"
 
 
 @dataclass
@@ -175,6 +179,9 @@ class _State:
     reordered: set[int] = field(default_factory=set)  # blocks printed with their columns reordered
     row_off_band: bool = False  # the header band does not describe the row being read
     optional_seen: set[str] = field(default_factory=set)  # optional columns (小计) a header names
+    # numbers printed inside the column headers: the grid's rows slipped against its labels (a
+    # PDF table extractor half a row off), so no row of this block can be trusted to be its own
+    displaced: bool = False
 
 
 class _Reader:
@@ -241,6 +248,7 @@ class _Reader:
                     in_band = True
                 self._drop_orphan(st.orphan)
                 st.orphan = []
+                st.displaced = self._numbers_in_headers(cells)
                 self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
                 st.in_band = True
@@ -261,6 +269,7 @@ class _Reader:
         self._commit_pending()
         st = self.state
         st.block = b
+        st.displaced = False
         first = self.table.blocks[b].rows[0].key
         st.after = next(e.index for e in self.labels.entries if e.row.key == first) - 1
         st.band = None
@@ -440,6 +449,10 @@ class _Reader:
                 f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
         outside = bool(before or after)
+        if self._only_headers(cells) and self._numbers_in_headers(cells):
+            # a row of column headers with numbers in them and no row label (`| | 制作数量 0 |`)
+            st.displaced = True
+            cells = [_without_numbers(c) if c.kind is Kind.TEXT else c for c in cells]
         st.row_off_band = False
         st.row_off_band = not self._band_fits(cells)
         prefix, label_cells, values = self._split(cells)
@@ -660,6 +673,14 @@ class _Reader:
             self.out.labels.append(LabelRow(m.row, block, label_cell.text, label_cell.prov, m.quality))
         printed = label_cell.text if label_cell is not None and m.quality != EXACT else None
         assigned = self._columns(m.block, block, values)
+        if self.state.displaced:
+            # the row still shows which definition the table follows: its numbers fit its columns
+            fits = assigned is not None
+            for c in values:
+                if c.has_digits:
+                    self._unplaced(c, _DISPLACED, counted=not fits)
+                    self.out.filled += fits
+            return
         if assigned is None:
             self.out.misfit += 1
             for c in values:
@@ -678,6 +699,30 @@ class _Reader:
                     self._unplaced(cell, f"“{_short(m.row.label.official)}”行的这个数字无法对应到栏目")
                 continue
             self._put(f"{self.table.id}.{m.row.key}.{col.key}", cell, col, printed)
+
+    def _only_headers(self, cells: list[Cell]) -> bool:
+        """Whether every text of the row is (a piece of) a column header once its numbers go."""
+        texts = [_without_numbers(c) for c in cells if c.kind is Kind.TEXT]
+        return bool(texts) and all(
+            t.text and (self.headers.columns(t.text) or self._header_piece(t)) for t in texts
+        )
+
+    def _numbers_in_headers(self, cells: list[Cell]) -> bool:
+        """Report the numbers printed inside column-header cells (`上一年项目数量 396`); True if
+        there were any — such a cell holds a header and a data row's value run together."""
+        found = False
+        for c in cells:
+            if c.kind is not Kind.TEXT or not _STRAY_NUMBER.search(c.text):
+                continue
+            rest = _without_numbers(c)
+            if not rest.text or not (self.headers.columns(rest.text) or self._header_piece(rest)):
+                continue
+            found = True
+            for number in _STRAY_NUMBER.findall(c.text):
+                # the same for every definition of the table: no evidence for or against one
+                cell = replace(c, text=number, kind=Kind.NUM)
+                self._unplaced(cell, f"数字印在栏目名称“{_short(rest.text)}”中", counted=False)
+        return found
 
     def _header_piece(self, cell: Cell) -> bool:
         """Words only made of the characters of this table's column headers."""
@@ -849,11 +894,12 @@ class _Reader:
         self.out.placed += len(chunk.keys)
         self.out.filled += len(chunk.keys)
 
-    def _unplaced(self, cell: Cell, reason: str) -> None:
+    def _unplaced(self, cell: Cell, reason: str, counted: bool = True) -> None:
+        """Report a number no cell takes; `counted`: as evidence against this definition."""
         if self.trace is not None:
             self.trace.append(f"  unplaced {cell.text!r}: {reason}")
         self.out.unplaced.append(Unplaced(cell.text, cell.prov, reason))
-        self.out.digits_unplaced += bool(_DIGIT_RE.search(cell.text))
+        self.out.digits_unplaced += counted and bool(_DIGIT_RE.search(cell.text))
 
 
 def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell, ColumnDef | None]]:
@@ -877,6 +923,10 @@ def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell
         seen[col.key] = len(out)
         out.append((cell, col))
     return out
+
+
+def _without_numbers(cell: Cell) -> Cell:
+    return replace(cell, text=" ".join(_STRAY_NUMBER.sub(" ", cell.text).split()))
 
 
 def _empty(cell: Cell) -> bool:

@@ -1,7 +1,9 @@
 """The tables' 勾稽关系 (T3_ROW_TOTAL, T3_RESULTS_TOTAL, T3_BALANCE, T4_GROUP_TOTAL) and 表二 plausibility.
 
 The relations come from `nianbao.arithmetic.relations()`, which derives them from the template;
-a relation is judged only when every cell in it has a value — a blank 总计 gives no verdict.
+a relation is judged when every cell in it has a value — a blank 总计 gives no verdict — or when
+the cells read already prove it broken: the cells are counts, so a side read in full below the
+known part of the other breaks it whatever the unread cells hold.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ def check_relations(report: Report) -> Iterator[Finding]:
         if tid not in report.tables_present:
             continue
         for rel in arithmetic.relations(template.id, tid):
-            if rel.holds(values) is not False:
+            verdict = rel.holds(values)
+            excess = rel.exceeded(values) if verdict is None else None
+            if excess is not None:
+                yield _exceeded(template, rel, values, excess)
+                continue
+            if verdict is not False:
                 continue
             lhs = sum(values[k] for k in rel.lhs)  # type: ignore[misc]
             rhs = sum(values[k] for k in rel.rhs)  # type: ignore[misc]
@@ -78,6 +85,38 @@ def check_relations(report: Report) -> Iterator[Finding]:
                     "values": {k: number(values[k]) for k in rel.keys},  # type: ignore[arg-type]
                 },
             )
+
+
+# how a total and its parts are named, for a relation broken before all its cells are read
+_WHOLE_AND_PARTS = {
+    "T3_ROW_TOTAL": ("总计", "各类申请人"),
+    "T3_RESULTS_TOTAL": ("（七）总计", "各项办理结果"),
+    "T4_GROUP_TOTAL": ("总计", "各结果"),
+}
+
+
+def _exceeded(
+    template: Template,
+    rel: arithmetic.Relation,
+    values: dict[str, float | int | None],
+    excess: tuple[bool, float, float],
+) -> Finding:
+    left, whole, part = excess
+    missing = [k for k in rel.keys if values.get(k) is None]
+    names = "、".join(template.cell_place(k) for k in missing[:4]) + (
+        f" 等 {len(missing)} 处" if len(missing) > 4 else ""
+    )
+    total, parts = _WHOLE_AND_PARTS.get(
+        rel.code, ("本年新收与上年结转" if left else "（七）总计与结转下年度", "另一方")
+    )
+    return Finding(
+        rel.code,
+        f"{rel.where}：{total} {fmt(whole)} 小于已读出的{parts}之和 {fmt(part)}，"
+        f"不论未读出的单元格（{names}）是多少都不可能相符",
+        cells=list(rel.keys),
+        where=rel.where,
+        data={"lhs" if left else "rhs": number(whole), "known_other_side": number(part)},
+    )
 
 
 @report_rule(

@@ -645,3 +645,115 @@ def test_numbers_in_the_column_headers_mean_the_rows_slipped():
     clean = text.replace(" 396", "").replace(" 0 |", " |").replace(" 181", "").replace(" 2648", "")
     clean = clean.replace(" 430", "").replace("|  | 制作数量 | 公开数量 | 0 |\n", "")
     assert parse_md(clean).value("t2.licensing.prev_count") == 10
+
+
+# --- a PDF converted to Markdown: one-row tables, labels printed outside them -------------------
+
+_T3_PDF_MD_HEAD = (
+    HEAD_2021
+    + "三、收到和处理政府信息公开申请情况\n"
+    + "| 一、本年新收政府信息公开申请数量 | 32 | 2 | 0 | 0 | 0 | 0 | 34 |\n"
+    + "| 二、上年结转政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n"
+    + "| 三、 | （一）予以公开 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |\n"
+)
+
+
+def _row(label: str, n: int) -> str:
+    return f"| {label} | {n} | 0 | 0 | 0 | 0 | 0 | {n} |\n|---|---|---|---|---|---|---|---|\n"
+
+
+def _bare(n: int) -> str:
+    return f"| {n} | 0 | 0 | 0 | 0 | 0 | {n} |\n|---|---|---|---|---|---|---|\n"
+
+
+def test_a_groups_wrapped_labels_between_one_row_tables_do_not_end_the_table():
+    # markitdown of a PDF: the nine wrapped label lines of （五）不予处理 stand between its one-row
+    # tables; everything after them was lost (the rows of 4., 3.其他, （七）总计)
+    text = (
+        _T3_PDF_MD_HEAD
+        + _row("3.要求提供公开出版物", 0)
+        + "\n（五）不\n予处理4.无正当理由大量反复\n申请\n5.要求行政机关确认或\n重新出具已获取信息\n"
+        + "1.申请人无正当理由逾\n期不补正、行政机关不\n再处理其政府信息公开\n申请\n"
+        + _bare(2)
+        + _bare(3)
+        + _bare(5)
+        + "\n（六）其\n他处理\n2.申请人逾期未按收费\n通知要求缴纳费用、行\n政机关不再处理其政府\n信息公开申请\n"
+        + _bare(0)
+        + _row("3.其他", 4)
+        + _row("（七）总计", 23)
+    )
+    r = parse_md(text)
+    assert r.value("t3.not_processed.massive_repeated.natural_person") == 2
+    assert r.value("t3.other.other.natural_person") == 4
+    assert r.value("t3.results_total.natural_person") == 23
+    truth = {
+        "t3.not_processed.confirm_or_reissue.natural_person": 3,
+        "t3.other.no_correction.natural_person": 5,
+    }
+    assert_exact_or_flagged(r, truth | {"t3.other.unpaid_fee.natural_person": 0})
+
+
+def test_the_next_parts_heading_ends_the_table_before_it():
+    # the lines under 「四、政府信息公开行政复议、行政诉讼情况」 (表四's header printed as lines) were
+    # counted as the last 表三 fragment's neighbours and gave it to 表四: （七）总计 and 结转 unread
+    last = (
+        "| 3.其他 | 4 | 0 | 0 | 0 | 0 | 0 | 4 |\n|---|---|---|---|---|---|---|---|\n"
+        "| （七）总计 | 13 | 0 | 0 | 0 | 0 | 0 | 13 |\n"
+        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+    )
+    text = (
+        _T3_PDF_MD_HEAD
+        + _row("3.要求提供公开出版物", 0)
+        + "\n（六）其\n他处理\n"
+        + last
+        + "\n四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n未经复议直接起诉复议后起诉\n"
+        + "结果结果其他尚未\n总计结果结果其他尚未结果结果其他尚未\n维持纠正结果审结维持纠正结果审结\n"
+        + "| 维持 | 纠正 | 结果 | 审结 | 总计 | 总计 |\n|---|---|---|---|---|---|\n"
+        + "| 4 | 0 | 1 | 0 | 5 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+    )
+    r = parse_md(text)
+    assert r.value("t3.results_total.natural_person") == 13
+    assert r.value("t3.carried_forward.total") == 1
+
+
+def test_labels_printed_out_of_their_rows_order_leave_the_rows_in_doubt():
+    # a PDF extractor prints a tall group's labels by column: 「1.本机关不掌握…」 above 5.'s numbers,
+    # （四）'s 2. and 3. after the row of 1.'s numbers — that row was given to 2., the next to 3.
+    text = (
+        _T3_PDF_MD_HEAD
+        + "\n（三）不\n予公开\n5.属于三类内部事务信\n息\n1.本机关不掌握相关政\n府信息\n"
+        + _bare(1)
+        + _row("6.属于四类过程性信息", 1)
+        + _row("7.属于行政执法案卷", 0)
+        + _row("8.属于行政查询事项", 0)
+        + _bare(4)
+        + "\n（四）无2.没有现成信息需要另\n法提供行制作\n3.补正后申请内容仍不\n明确\n"
+        + _bare(6)
+        + _bare(0)
+        + _row("1.信访举报投诉类申请", 0)
+    )
+    r = parse_md(text)
+    truth = {"t3.unable.not_held.natural_person": 4, "t3.unable.needs_creation.natural_person": 6}
+    truth |= {"t3.unable.unclear_after_correction.natural_person": 0, "t3.denied.internal_affairs.total": 1}
+    assert_exact_or_flagged(r, truth)
+    assert r.value("t3.unable.needs_creation.natural_person") != 4
+
+
+def test_a_label_tail_two_rows_share_does_not_decide_the_row():
+    # 「行政机关不再处理其政府信息公」 ends both （六）1 and （六）2; the line beside it naming 2. is
+    # the next row's: the row of 40 was given to 2.申请人逾期未按收费通知要求缴纳费用…
+    text = (
+        _T3_PDF_MD_HEAD
+        + _row("4.无正当理由大量反复申请", 1)
+        + _bare(0)
+        + _row("行政机关不再处理其政府信息公", 40)
+        + "\n（六）其\n2.申请人逾期未按收费通知要求\n他处理\n府信息公开申请\n— 5 —\n"
+        + "| 缴纳费用、 | 行政机关不再处理其政 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n"
+        + _row("3.其他", 4)
+    )
+    r = parse_md(text)
+    truth = {"t3.other.no_correction.natural_person": 40, "t3.other.unpaid_fee.natural_person": 0}
+    assert_exact_or_flagged(r, truth)
+    assert r.value("t3.other.unpaid_fee.natural_person") != 40
+    assert r.value("t3.other.other.natural_person") == 4

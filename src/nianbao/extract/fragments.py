@@ -20,7 +20,9 @@ from enum import Enum
 from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
-from .normalize import has_cjk
+from ..templates import templates
+from .labels import match_heading
+from .normalize import core, has_cjk
 from .numbers import is_blank, looks_like_value
 
 
@@ -209,8 +211,37 @@ _LABEL_PUNCTUATION = re.compile(r"[、，（）()]{1,2}")
 
 
 # short lines that may stand between two fragments of one table: the halves of wrapped labels and
-# the characters of vertical ones printed between one-row tables
+# the characters of vertical ones printed between one-row tables. Lines that are pieces of the
+# templates' row labels do not count (a PDF extractor prints a group's five wrapped sub-labels, nine
+# lines, between its one-row tables), up to a bound on all lines
 _MAX_BETWEEN = 8
+_MAX_LABEL_PIECES = 40
+
+
+@lru_cache(maxsize=1)
+def _row_labels() -> tuple[str, ...]:
+    return tuple(
+        {
+            core(text)
+            for template in templates().values()
+            for table in template.tables.values()
+            for row in table.rows
+            for text in (row.label.official, *row.label.variants, *row.label.aliases)
+        }
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _label_piece(text: str) -> bool:
+    """A line that is part of some row label: `期不补正、行政机关不`, `重新出具已获取信息`."""
+    piece = core(text).replace(" ", "")
+    return bool(piece) and any(piece in label for label in _row_labels())
+
+
+def _crowded(between: list[Paragraph]) -> bool:
+    """Too many lines between two fragments for them to be one table's."""
+    others = sum(1 for p in between if not _label_piece(p.text))
+    return others >= _MAX_BETWEEN or len(between) >= _MAX_LABEL_PIECES
 
 
 def fragments_of(doc: Document) -> list[Run]:
@@ -274,7 +305,9 @@ def fragments_of(doc: Document) -> list[Run]:
         if is_glue(block.text):
             continue
         flush_tabs()
-        if _may_be_label(block.text) and len(between) < _MAX_BETWEEN:
+        # a part heading (四、政府信息公开行政复议…) starts the next table's run: the lines under it
+        # are that table's, never the tail of the table before
+        if _may_be_label(block.text) and not _crowded(between) and match_heading(block.text) is None:
             between.append(block)
             continue
         close_run()

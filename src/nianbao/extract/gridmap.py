@@ -31,7 +31,7 @@ from ..document import Paragraph, Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
 from .headers import ColumnMatch, HeaderIndex, header_index
-from .labels import EXACT, VARIANT, LabelIndex, RowMatch, label_index
+from .labels import EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import core, normalize, strip_numbering
 from .numbers import parse_number
 from .tables import CellRead, Chunk
@@ -193,6 +193,7 @@ class _Reader:
         self.outside = outside
         self.table = table
         self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
+        self._seen_outside: list[Paragraph] = []  # every line outside the tables read so far
         self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
@@ -449,6 +450,9 @@ class _Reader:
                 f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
         outside = bool(before or after)
+        for p in (*before, *after):
+            if all(p is not q for q in self._seen_outside):
+                self._seen_outside.append(p)
         if self._only_headers(cells) and self._numbers_in_headers(cells):
             # a row of column headers with numbers in them and no row label (`| | 制作数量 0 |`)
             st.displaced = True
@@ -467,7 +471,15 @@ class _Reader:
                 match = self._continued_pending(label_cells[-1].text)
             fragment = all(_is_fragment(c.text) for c in label_cells)
             if match is None and outside and not fragment:
-                hit = self._match_outside(before, after, label_cells[-1].text, has_digits)
+                own = label_cells[-1].text
+                hit = self._match_outside(before, after, own, has_digits)
+                shared = self._earlier_owner(own, hit[0]) if hit is not None and has_digits else None
+                if hit is not None and shared is not None:
+                    # the row's own words end the label of an earlier row as well as the one the
+                    # line outside names (「行政机关不再处理其政府信息公」 ends （六）1 and （六）2):
+                    # the line may be the next row's
+                    self._in_doubt(values, f"栏目名称“{_short(own)}”", shared, hit[0], "")
+                    return
                 if hit is not None:
                     match = (self._take_outside(hit), label_cells[-1])
             if match is None and fragment:
@@ -497,6 +509,20 @@ class _Reader:
             # a row of empty cells takes only a label printed above it: one below may as well
             # belong to the numbers that follow
             hit = self._match_outside(before, after if has_digits else [], "", has_digits)
+            if hit is not None and has_digits:
+                skipped = self._skipped_label(hit, before, after)
+                if skipped is not None:
+                    # a label printed earlier, not taken, names a row between the last one read
+                    # and this one: a text extractor printed the labels out of their rows' order
+                    # (a tall group's labels by column) — the numbers could be either row's
+                    self._in_doubt(
+                        values,
+                        "这一行没有栏目名称，",
+                        skipped,
+                        hit[0],
+                        "（表外的栏目名称顺序与行的顺序不符）",
+                    )
+                    return
             if hit is not None:
                 match = (self._take_outside(hit), None)
         if match is None:
@@ -635,6 +661,46 @@ class _Reader:
             if m is not None and (best is None or rank(m) < rank(best[0])):
                 best = (m, p, text)
         return best
+
+    def _in_doubt(self, values: list[Cell], what: str, first: RowMatch, second: RowMatch, why: str) -> None:
+        """A row of numbers that could be either of two rows: reported, not placed."""
+        self._commit_pending()
+        a, b = _short(first.row.label.official), _short(second.row.label.official)
+        for c in values:
+            if c.has_digits:
+                self._unplaced(c, f"{what}可能属于“{a}”或“{b}”{why}")
+
+    def _skipped_label(
+        self, hit: tuple[RowMatch, Paragraph, str], before: list[Paragraph], after: list[Paragraph]
+    ) -> RowMatch | None:
+        """A line outside the table seen beside an earlier row, not taken, that names a row after
+        the last one read and before `hit`'s, whose cells are still empty."""
+        here = {id(p) for p in (*before, *after)}
+        for p in self._seen_outside:
+            if id(p) in self._used_outside or id(p) in here:
+                continue
+            text = _VERTICAL_PIECES.sub("", p.text)
+            m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
+            if m is None or m.row.group or not self.state.after < m.index < hit[0].index:
+                continue
+            prefix = f"{self.table.id}.{m.row.key}."
+            if not any(k.startswith(prefix) for k in self.out.cells):
+                return m
+        return None
+
+    def _earlier_owner(self, own: str, m: RowMatch) -> RowMatch | None:
+        """A row after the last one read and before `m`, still empty, whose label holds the
+        row's own words too."""
+        piece = core(own).replace(" ", "")
+        if len(piece) < 4:
+            return None
+        for e in self.labels.entries[self.state.after + 1 : m.index]:
+            if e.row.group or not any(piece in form for form, _ in e.forms):
+                continue
+            prefix = f"{self.table.id}.{e.row.key}."
+            if not any(k.startswith(prefix) for k in self.out.cells):
+                return RowMatch(e.row, e.index, e.block, FUZZY)
+        return None
 
     def _take_outside(self, hit: tuple[RowMatch, Paragraph, str]) -> RowMatch:
         """The row takes the line outside the table as its label: no other row may, and the

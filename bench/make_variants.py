@@ -7,6 +7,9 @@ Each labelled document becomes several *variants*, made with the real tools inst
     pdftotext-layout / pdftotext-raw   poppler's `pdftotext -layout` / plain `pdftotext` of a PDF
     lxml-text                          an HTML page's text as a browser copy gives it (blocks on lines,
                                        table cells tab-separated)
+    pandas-md / pandas-grid / pandas-html  that text with each table as pandas renders `pd.read_html`'s
+                                       DataFrame by default (row and column numbers): `to_markdown()`,
+                                       `to_markdown(tablefmt="grid")`, `to_html()`
     gb18030 / utf16 / crlf             a text dump re-encoded (GB18030; UTF-16 with BOM) or with CRLF ends
     fullwidth                          a text dump with full-width spaces (U+3000): two as the paragraph
                                        indent and one where a tab separated cells
@@ -53,7 +56,7 @@ TEXT_KINDS = ("gb18030", "utf16", "crlf", "fullwidth", "header-broken")
 # the text Python PDF libraries give (what a script that "reads the PDF" gets)
 PDF_LIBRARIES = ("pypdf", "pypdf-layout", "pdfplumber", "pdfplumber-layout", "pdfminer")
 PDF_KINDS = ("pdftotext-layout", "pdftotext-raw", *(f"{lib}-text" for lib in PDF_LIBRARIES))
-HTML_FAST_KINDS = ("lxml-text", "html2text")
+HTML_FAST_KINDS = ("lxml-text", "html2text", "pandas-md", "pandas-grid", "pandas-html")
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
 WRITER_KINDS = ("writer-docx",)
 WRITER_OFFICE_KINDS = ("writer-pdf",)
@@ -308,6 +311,45 @@ def lxml_text(html: bytes) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+PANDAS_KINDS = {"pandas-md": "md", "pandas-grid": "md", "pandas-html": "html"}
+
+
+def pandas_page(html: bytes, kind: str) -> str:
+    """The page as a script that converts its tables with pandas writes it: the page's text as a
+    browser copy gives it, each table where it stood as `pd.read_html` → the DataFrame's default
+    rendering (row numbers, column numbers 0…n; `to_markdown` pipe or grid table, `to_html`)."""
+    import io
+
+    import lxml.html
+    import pandas as pd
+
+    root = lxml.html.document_fromstring(html)
+    tables = root.xpath("//table[not(ancestor::table)]")
+    rendered = []
+    for i, table in enumerate(tables):
+        (frame,) = pd.read_html(io.StringIO(lxml.html.tostring(table, encoding="unicode")))
+        if kind == "pandas-md":
+            rendered.append(frame.to_markdown())
+        elif kind == "pandas-grid":
+            rendered.append(frame.to_markdown(tablefmt="grid"))
+        else:
+            rendered.append(frame.to_html())
+        marker = lxml.html.Element("p")
+        marker.text, marker.tail = f"@@TABLE{i}@@", table.tail
+        table.getparent().replace(table, marker)
+    text = lxml_text(lxml.html.tostring(root))
+    if kind == "pandas-html":
+        import html as html_lib
+
+        body = "".join(f"<p>{html_lib.escape(line)}</p>\n" for line in text.split("\n") if line.strip())
+        for i, r in enumerate(rendered):
+            body = body.replace(f"<p>@@TABLE{i}@@</p>", r)
+        return f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+    for i, r in enumerate(rendered):
+        text = text.replace(f"@@TABLE{i}@@", f"\n{r}\n")
+    return text
+
+
 def soffice(inputs: list[Path], target: str, outdir: Path, infilter: str | None = None) -> None:
     """One LibreOffice headless call for a batch of files, on a private profile for this call."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
@@ -377,6 +419,8 @@ def build_fast(out: Path, corpus: Path = CORPUS) -> dict[tuple[str, str], Varian
         elif folder == "html":
             add(stem, "lxml-text", lxml_text(src.read_bytes()).encode("utf-8"), gold)
             add(stem, "html2text", html2text_markdown(src.read_bytes()).encode("utf-8"), gold, "md")
+            for kind, ext in PANDAS_KINDS.items():
+                add(stem, kind, pandas_page(src.read_bytes(), kind).encode("utf-8"), gold, ext)
     return variants
 
 

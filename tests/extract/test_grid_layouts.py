@@ -7,6 +7,8 @@ number is either placed exactly or named by a finding — never silently wrong.
 
 from __future__ import annotations
 
+import pytest
+
 import nianbao
 from nianbao.templates import get_template
 
@@ -757,3 +759,73 @@ def test_a_label_tail_two_rows_share_does_not_decide_the_row():
     assert_exact_or_flagged(r, truth)
     assert r.value("t3.other.unpaid_fee.natural_person") != 40
     assert r.value("t3.other.other.natural_person") == 4
+
+
+# --- tables as a dataframe dump prints them -----------------------------------------------------
+
+
+def _frame_of_table_two():
+    pd = pytest.importorskip("pandas")
+    rows = [
+        ["第二十条第（一）项"] * 4,
+        ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+        ["规章", "0", "0", "0"],
+        ["行政规范性文件", "69", "3", "665"],
+        ["第二十条第（五）项"] * 4,
+        ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"],
+        ["行政许可", "2293", "2293", "2293"],
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_a_dataframes_row_and_column_numbers_are_no_cells():
+    # pandas `read_html` then `to_csv()` / `to_markdown()` with the defaults: a first row 0 1 2 3
+    # and a first column 0 1 2 … — 0.4 % of cells were read, the numbers taken for the table's
+    frame = _frame_of_table_two()
+    for text, name in ((frame.to_csv(), "t.csv"), (frame.to_markdown(), "t.md")):
+        doc = (
+            (HEAD_2021 + "二、主动公开政府信息情况\n\n" + text).encode() if name == "t.md" else text.encode()
+        )
+        r = nianbao.parse(doc, name)
+        assert r.value("t2.normative_docs.issued") == 69 and r.value("t2.normative_docs.in_force") == 665
+        assert r.value("t2.licensing.decisions") == 2293  # a merged cell repeated over three columns
+        assert r.value("t2.rules.issued") == 0
+    # a 序号 column of a real table starts at 1 and has its own header: not a dataframe's
+    numbered = (
+        "|序号|信息内容|本年制发件数|本年废止件数|现行有效件数|\n|---|---|---|---|---|\n|1|规章|0|0|0|\n"
+    )
+    r = parse_md(HEAD_2021 + "二、主动公开政府信息情况\n\n" + numbered)
+    assert r.value("t2.rules.in_force") == 0
+
+
+def test_a_dataframes_header_of_several_rows_printed_as_tuples():
+    # `to_markdown()` of a DataFrame whose columns have three levels prints each column's header as
+    # a tuple; here 行政诉讼 comes before 行政复议, so only the header can place the numbers
+    pd = pytest.importorskip("pandas")
+    results = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    columns = pd.MultiIndex.from_tuples(
+        [("行政诉讼", g, c) for g in ("未经复议直接起诉", "复议后起诉") for c in results]
+        + [("行政复议", c, c) for c in results]
+    )
+    frame = pd.DataFrame([[1, 0, 0, 0, 1, 0, 0, 2, 0, 2, 4, 0, 1, 0, 5]], columns=columns)
+    r = parse_md(HEAD_2021 + "四、政府信息公开行政复议、行政诉讼情况\n\n" + frame.to_markdown() + "\n")
+    assert r.value("t4.review.total") == 5 and r.value("t4.review.upheld") == 4
+    assert r.value("t4.litigation_direct.upheld") == 1 and r.value("t4.litigation_after_review.other") == 2
+
+
+def test_table_four_printed_without_its_header_is_read_when_its_totals_hold():
+    # pandas `to_csv(index=False, header=False)` of a page whose 表四 header was the DataFrame's
+    # columns: one row of 15 numbers under 表三's last row — it went to 表三, unplaced
+    text = (
+        HEAD_2021
+        + "三、收到和处理政府信息公开申请情况\n\n"
+        + "|一、本年新收政府信息公开申请数量|3|0|0|0|0|0|3|\n|---|---|---|---|---|---|---|---|\n"
+        + "|二、上年结转政府信息公开申请数量|0|0|0|0|0|0|0|\n"
+        + "|（一）予以公开|3|0|0|0|0|0|3|\n"
+        + "|（七）总计|3|0|0|0|0|0|3|\n"
+        + "|四、结转下年度继续办理|0|0|0|0|0|0|0|\n\n"
+        + "|72|64|178|37|351|13|4|8|1|26|12|1|1|6|20|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    r = parse_md(text)
+    assert r.value("t4.review.total") == 351 and r.value("t4.litigation_after_review.total") == 20
+    assert r.value("t3.granted.total") == 3 and r.value("t3.carried_forward.total") == 0

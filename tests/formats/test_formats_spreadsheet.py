@@ -168,3 +168,30 @@ def test_workbook_parses_end_to_end(xlsx, written):
     wrong = {k: (c.value, written.cells[k]) for k, c in report.cells.items() if c.value != written.cells[k]}
     assert len(report.cells) == 200 and wrong == {}
     assert report.organ == "某某县某某局" and report.year == 2023
+
+
+def test_a_blank_row_between_a_header_band_and_its_numbers_keeps_them_one_table():
+    # pandas `to_excel` of a DataFrame with a header of several rows leaves an empty row (its
+    # index's name) between the header and the data: 表四's header and its 15 numbers were two tables
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([None, "行政复议", None, "行政诉讼"])
+    ws.append([None, "结果维持", "总计", "结果维持"])
+    ws.append([])
+    ws.append([0, 3, 3, 1])
+    ws.append([])
+    ws.append(["注：", "本表数据含上年度结转"])  # a blank row under numbers still ends the table
+    ws.append(["规章", 1, 2, 3])
+    ws.append(["行政许可", 4, 5, 6])
+    buf = io.BytesIO()
+    wb.save(buf)
+    doc = read_document(buf.getvalue(), "frame.xlsx")
+    assert [t.to_text_rows() for t in doc.tables] == [
+        [
+            ["", "行政复议", "", "行政诉讼"],
+            ["", "结果维持", "总计", "结果维持"],
+            ["", "", "", ""],
+            ["0", "3", "3", "1"],
+        ],
+        [["注：", "本表数据含上年度结转", "", ""], ["规章", "1", "2", "3"], ["行政许可", "4", "5", "6"]],
+    ]

@@ -319,3 +319,17 @@ def test_a_pipe_row_whose_cells_hold_line_breaks_is_one_row():
         ["结 果 维 持", "结 果\n纠 正", "总 计"],
         ["1", "0", "2"],
     ]
+
+
+def test_grid_tables_padded_by_character_count():
+    # tabulate without wcwidth (pandas `to_markdown(tablefmt="grid")`) pads CJK text by its length:
+    # the borders meet the bars in characters, not in display columns
+    rows = [["", "0", "1"], ["0", "信息内容", "本年制发件数"], ["1", "规章", "0"]]
+    widths = [max(len(r[k]) for r in rows) + 2 for k in range(3)]
+    border = "+" + "+".join("-" * w for w in widths) + "+\n"
+    text = border + "".join(
+        "|" + "|".join(f" {t:<{w - 2}} " for t, w in zip(r, widths, strict=True)) + "|\n" + border
+        for r in rows
+    )
+    (table,) = read(text.encode(), "t.md").tables
+    assert table.to_text_rows() == [["", "0", "1"], ["0", "信息内容", "本年制发件数"], ["1", "规章", "0"]]

@@ -173,6 +173,11 @@ def _owners(fragments: list[Fragment]) -> list[str | None]:
             weight = 1.0 if size >= 4 else 0.25 if size == 3 else 0.0
             for tid in tables:
                 tally[tid] = tally.get(tid, 0.0) + weight / len(tables)
+        if not tally:
+            # a row of numbers only, as many as one table has cells (表四's 15 printed without its
+            # header): that table's
+            for tid in _tables_of_width(_numbers_in_rows(frag)):
+                tally[tid] = tally.get(tid, 0.0) + 1.0
         votes.append({tid: v for tid, v in tally.items() if v > 0})
     owner: list[str | None] = []
     for tally in votes:
@@ -191,6 +196,24 @@ def _owners(fragments: list[Fragment]) -> list[str | None]:
         if owner[i] is None:
             owner[i] = owner[i + 1]
     return owner
+
+
+def _numbers_in_rows(frag: Fragment) -> int:
+    """The count of numbers in each row when every row holds numbers only and as many; else 0."""
+    counts = {sum(1 for c in row if c.has_digits) for row in frag.rows}
+    words = any(c.kind not in (Kind.NUM, Kind.BLANK) for c in frag.cells if c.text)
+    return counts.pop() if len(counts) == 1 and not words else 0
+
+
+@cache
+def _tables_of_width(n: int) -> frozenset[str]:
+    """The tables printed as one row (表四) whose cells number `n`, in any template."""
+    return frozenset(
+        tid
+        for template in templates().values()
+        for tid, table in template.tables.items()
+        if n and table.layout == "flat" and len(table.cell_keys) == n
+    )
 
 
 @cache

@@ -13,6 +13,7 @@ a unit line, a lone row label — form a *run*, which the grid reader walks as o
 
 from __future__ import annotations
 
+import ast
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -110,7 +111,79 @@ class Run:
     fragments: list[Fragment] = field(default_factory=list)
 
 
+def _counting(texts: list[str], least: int = 3) -> bool:
+    """0, 1, 2, … — a dataframe's default row or column numbers."""
+    return len(texts) >= least and texts == [str(i) for i in range(len(texts))]
+
+
+_TUPLE_RE = re.compile(r"^\((?:'[^']*'|\"[^\"]*\")(?:, (?:'[^']*'|\"[^\"]*\"))+,?\)$")
+_MANGLED_RE = re.compile(r"\.\d+$")
+
+
+def _tuple_header(table: Table) -> Table:
+    """A dataframe whose columns had a header of several rows prints each column's header as one
+    tuple (`('申请人情况', '法人或其他组织', '商业企业')`, duplicates suffixed `.1`): its rows again."""
+    top = [c for c in table.cells if c.row == 0]
+    if not top or any(c.rowspan > 1 or c.colspan > 1 for c in table.cells):
+        return table
+    parts: dict[int, tuple[str, ...]] = {}
+    for c in top:
+        text = c.text.strip()
+        if text and _TUPLE_RE.match(text):
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                return table
+            parts[c.col] = tuple(_MANGLED_RE.sub("", str(v)) for v in value)
+        elif text:
+            return table
+    depth = {len(p) for p in parts.values()}
+    if len(parts) < 2 or len(depth) != 1:
+        return table
+    n = depth.pop()
+    cells = [replace(c, row=c.row + n - 1) for c in table.cells if c.row > 0]
+    for c in top:
+        for i in range(n):
+            cells.append(replace(c, text=parts[c.col][i] if c.col in parts else "", row=i))
+    return replace(table, cells=cells)
+
+
+def _without_frame_numbers(table: Table) -> Table:
+    """A table as a dataframe dump prints it (pandas `to_csv`, `to_markdown`, `to_excel` with
+    their defaults): the column numbers as a first row (`| | 0 | 1 | 2 |`) and the row numbers as
+    a first column — numbers of nobody's table, which would be read as its cells."""
+    at = {
+        (r, k): c.text.strip()
+        for r, row in enumerate(table.grid())
+        for k, c in enumerate(row)
+        if c is not None
+    }
+    top = [at.get((0, k), "") for k in range(table.n_cols)]
+    drop_row = _counting(top) or (top[0] == "" and _counting(top[1:]))
+    first = [at.get((r, 0), "") for r in range(int(drop_row), table.n_rows)]
+    heads = next((i for i, t in enumerate(first) if t), len(first))  # the header rows' empty corner
+    # under an empty corner of a header band that heads the other columns, even one row's 0 is
+    # its number: a row label column never holds a number
+    band = [
+        [at.get((r, k)) for k in range(1, table.n_cols)] for r in range(int(drop_row), int(drop_row) + heads)
+    ]
+    cornered = any(all(row) for row in band) and all(all(row) or not any(row) for row in band)
+    drop_col = _counting(first[heads:], 1 if cornered else 3) and (drop_row or heads > 0 or len(first) >= 5)
+    if not (drop_row or drop_col):
+        return table
+    r0, c0 = int(drop_row), int(drop_col)
+    cells = []
+    for c in table.cells:
+        # a cell spanning into the dropped row or column keeps the rest of its span
+        row, rowspan = (c.row - r0, c.rowspan) if c.row >= r0 else (0, c.rowspan - r0)
+        col, colspan = (c.col - c0, c.colspan) if c.col >= c0 else (0, c.colspan - c0)
+        if rowspan > 0 and colspan > 0:
+            cells.append(replace(c, row=row, col=col, rowspan=rowspan, colspan=colspan))
+    return replace(table, cells=cells)
+
+
 def _table_fragment(table: Table, block: int) -> Fragment | None:
+    table = _without_frame_numbers(_tuple_header(table))
     n_rows, n_cols = table.n_rows, table.n_cols
     if n_rows == 0 or n_cols == 0:
         return None

@@ -322,7 +322,11 @@ class _Reader:
             own = [p for p in positions if p not in later]
             for cells in rows:
                 digits = {p for c in cells if c.has_digits for p in range(c.col, c.end)}
-                if digits & set(own) and digits & set(later):
+                printed = {
+                    c.text for c in cells if c.has_digits and set(range(c.col, c.end)) & set(positions)
+                }
+                # the same number under every position is a merged cell a converter repeated
+                if digits & set(own) and digits & set(later) and len(printed) > 1:
                     for p in later:
                         band.paths[p] = [h for h in band.paths.get(p, []) if core(h.text) != core(first.text)]
                         band.continued.pop(p, None)
@@ -399,7 +403,9 @@ class _Reader:
             # numbers right of a band that names fewer columns than any block has: the band lost
             # its other headers (merged into one cell, printed as lines), it does not place them
             return False
-        return not any(c.has_digits and c.end <= start for c in cells) and not any(
+        # a number before the row's label is its serial number (a 序号 column), not a value
+        label_at = max((c.col for c in cells if c.kind is Kind.TEXT and c.end <= start), default=-1)
+        return not any(c.has_digits and c.end <= start and c.col > label_at for c in cells) and not any(
             c.kind is Kind.TEXT and c.col >= start and self._match_text(c.text) is not None for c in cells
         )
 

@@ -159,20 +159,27 @@ def _cell(text: str) -> str:
 # --- grid tables ------------------------------------------------------------------------------
 
 
-def _display(line: str) -> list[str | None]:
-    """A line as display columns: a wide character fills two, the second holding None."""
+def _display(line: str, wide: bool = True) -> list[str | None]:
+    """A line as display columns: a wide character fills two, the second holding None (`wide`
+    False: one column per character, as a tool that pads by `len()` draws it)."""
     out: list[str | None] = []
     for ch in line.rstrip("\n"):
         out.append(ch)
-        if is_wide(ch):
+        if wide and is_wide(ch):
             out.append(None)
     return out
 
 
 def _grid_cells(lines: list[str]) -> list[tuple[int, int, int, int, str]] | None:
-    """Cells of a grid table as (top, left, bottom, right, text) in display coordinates, or None
-    when the drawing is not a consistent grid."""
-    g = [_display(ln) for ln in lines]
+    """Cells of a grid table as (top, left, bottom, right, text), or None when the drawing is not
+    a consistent grid: in display columns (pandoc), or in characters when that closes more cells
+    (tabulate without wcwidth pads CJK text by its length)."""
+    found = [_grid_cells_in(lines, wide) for wide in (True, False)]
+    return max(found, key=lambda cells: len(cells or ()))
+
+
+def _grid_cells_in(lines: list[str], wide: bool) -> list[tuple[int, int, int, int, str]] | None:
+    g = [_display(ln, wide) for ln in lines]
     height = len(g)
 
     def at(r: int, c: int) -> str | None:

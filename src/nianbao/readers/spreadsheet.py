@@ -307,6 +307,7 @@ def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
         after = next((k for k in kinds[r + 1 :] if k != "single"), None)
         if before == "table" and after == "table" and len(text) <= _MAX_TABLE_LABEL_CHARS:
             kinds[r] = "table-single"
+    _bridge_header_gaps(sheet, kinds)
     out: list[tuple[str, int, int]] = []
     r = 0
     while r < len(kinds):
@@ -324,6 +325,20 @@ def _regions(sheet: _Sheet) -> list[tuple[str, int, int]]:
                 out.append(("text", r, r))
             r += 1
     return out
+
+
+def _bridge_header_gaps(sheet: _Sheet, kinds: list[str]) -> None:
+    """A blank row between a header band (table rows without a digit) and the table rows under
+    it is the table's: a dataframe written with a header of several rows leaves one there (the
+    row of its index's name), which would part the header from its numbers."""
+    for r in range(1, len(kinds) - 1):
+        if kinds[r] != "blank" or kinds[r - 1] != "table" or kinds[r + 1] != "table":
+            continue
+        top = r - 1
+        while top > 0 and kinds[top - 1] == "table":
+            top -= 1
+        if not any(any(ch.isdigit() for ch in t) for row in sheet.rows[top:r] for t in row if t):
+            kinds[r] = "table"
 
 
 def _used_columns(sheet: _Sheet, first: int, last: int) -> tuple[int, int]:

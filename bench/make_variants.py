@@ -627,12 +627,14 @@ HTML_OFFICE_CONVERT_KINDS = (
 WRITER_OFFICE_CONVERT_KINDS = ("writer-pdf+layout", "writer-pdf+markitdown", "writer-soffice-html+markitdown")
 # Chromium print-to-PDF (headers and footers on, as the print dialog does by default)
 HTML_CHROMIUM_KINDS = (
+    "chromium-copy",
     "chromium-pdf",
     "chromium-pdf+layout",
     "chromium-pdf+markitdown",
     *(f"chromium-pdf+{lib}" for lib in PDF_LIBRARIES),
 )
 WRITER_CHROMIUM_KINDS = (
+    "writer-chromium-copy",
     "writer-chromium-pdf",
     "writer-chromium-pdf+layout",
     "writer-chromium-pdf+markitdown",
@@ -854,11 +856,16 @@ def soffice_batch(
     return done
 
 
-def chromium_print(pages: dict[str, bytes], cache: Cache) -> dict[str, bytes]:
-    """stem -> PDF: Chromium's print-to-PDF of each page, one browser for the batch (Playwright on
-    Debian's chromium, private profile, nothing but file: URLs loaded)."""
-    tag = "chromium-print:a4:header-footer"
-    done = {stem: hit for stem, data in pages.items() if (hit := cache.get(tag, data)) is not None}
+def chromium_print(pages: dict[str, bytes], cache: Cache) -> dict[str, tuple[bytes, bytes]]:
+    """stem -> (PDF, text): Chromium's print-to-PDF of each page and the page's `innerText` (what
+    selecting all and copying gives), one browser for the batch (Playwright on Debian's chromium,
+    private profile, nothing but file: URLs loaded)."""
+    tag, text_tag = "chromium-print:a4:header-footer", "chromium-innertext"
+    done: dict[str, tuple[bytes, bytes]] = {}
+    for stem, data in pages.items():
+        pdf, text = cache.get(tag, data), cache.get(text_tag, data)
+        if pdf is not None and text is not None:
+            done[stem] = (pdf, text)
     todo = {stem: data for stem, data in pages.items() if stem not in done}
     if not todo:
         return done
@@ -875,6 +882,7 @@ def chromium_print(pages: dict[str, bytes], cache: Cache) -> dict[str, bytes]:
                 src.write_bytes(data)
                 page = context.new_page()
                 page.goto(src.as_uri(), wait_until="load", timeout=60_000)
+                text = page.inner_text("body").encode("utf-8")
                 pdf = page.pdf(
                     format="A4",
                     display_header_footer=True,
@@ -883,7 +891,7 @@ def chromium_print(pages: dict[str, bytes], cache: Cache) -> dict[str, bytes]:
                     margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"},
                 )
                 page.close()
-                done[stem] = cache.put(tag, data, pdf)
+                done[stem] = (cache.put(tag, data, pdf), cache.put(text_tag, data, text))
         finally:
             browser.close()
     return done
@@ -1034,7 +1042,8 @@ def build_chromium(
     corpus: Path = CORPUS,
     cache: Cache | None = None,
 ) -> dict[tuple[str, str], Variant]:
-    """Chromium's print-to-PDF of the HTML pages and of the writer's HTML; their layout text and markitdown."""
+    """Chromium's print-to-PDF of the HTML pages and of the writer's HTML, their layout text and
+    markitdown; and each page's text as the browser copies it (`innerText`)."""
     cache = cache or default_cache()
     out.mkdir(parents=True, exist_ok=True)
     golds = load_golds(corpus)
@@ -1048,9 +1057,13 @@ def build_chromium(
             pages[f"{stem}.writer"] = (html.read_bytes(), w.gold, "writer-chromium-pdf")
     pdfs = chromium_print({k: v[0] for k, v in pages.items()}, cache)
     variants: dict[tuple[str, str], Variant] = {}
-    for name, pdf in pdfs.items():
+    for name, (pdf, inner) in pdfs.items():
         _, gold, base = pages[name]
         stem = name[: -len(".writer")] if name.endswith(".writer") else name
+        copy = "chromium-copy" if base == "chromium-pdf" else "writer-chromium-copy"
+        text_path = out / f"{stem}.{copy}.txt"
+        text_path.write_bytes(inner)
+        variants[(stem, copy)] = Variant(stem, copy, text_path, dict(gold, variant=copy))
         path = out / f"{stem}.{base}.pdf"
         path.write_bytes(pdf)
         variants[(stem, base)] = Variant(stem, base, path, dict(gold, variant=base))

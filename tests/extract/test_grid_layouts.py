@@ -829,3 +829,23 @@ def test_table_four_printed_without_its_header_is_read_when_its_totals_hold():
     r = parse_md(text)
     assert r.value("t4.review.total") == 351 and r.value("t4.litigation_after_review.total") == 20
     assert r.value("t3.granted.total") == 3 and r.value("t3.carried_forward.total") == 0
+
+
+def test_a_single_other_row_under_the_years_split_rows_names_the_printed_cells():
+    # a 2021-format report keeping the 2019 （六）其他处理 row: its sub-rows are inferred (0) or left
+    # null, and the finding names the printed row's cells too — they are not kept under their key
+    t3_2019 = get_template("2019").table("t3")
+    header = "<tr><td></td>" + "".join(
+        f"<td>{c.label.official}</td>" for c in t3_2019.blocks[0].value_columns
+    )
+    header += "</tr>"
+    seven = {"new_received", "other", "results_total"}  # 7 applications, all 其他处理
+    rows = [
+        (r.label.official, [7, 0, 0, 0, 0, 0, 7] if r.key in seven else [0] * 7) for r in t3_2019.data_rows
+    ]
+    page = _t3_html(header, rows).replace("<body>", "<body><p>" + HEAD_2021.splitlines()[0] + "</p>")
+    r = nianbao.parse(page.encode(), "x.html")
+    assert r.template == "2021" and r.table_templates["t3"] == "2019"
+    inferred = {k for f in r.findings if f.code == "CELL_INFERRED" for k in f.cells}
+    assert {"t3.other.natural_person", "t3.other.no_correction.natural_person"} <= inferred
+    assert r.value("t3.other.no_correction.natural_person") is None

@@ -116,7 +116,10 @@ def test_a_table_read_in_another_years_format_names_the_cells_of_its_years():
     report.table_templates = {"t2": "2019"}
     (mismatch,) = run(check_template_year, report)
     t2_2021 = set(get_template("2021").table("t2").cell_keys)
-    assert set(mismatch.cells) == t2_2021 - set(report.cells)
+    t2_2019 = set(get_template("2019").table("t2").cell_keys)
+    # the cells read too: a shared key (行政处罚 / 处理决定数量) read with the wrong definition's
+    # columns is as doubtful as the year's cells nobody read
+    assert set(mismatch.cells) == t2_2021 | t2_2019
     missing = {f.data["table"]: f for f in run(check_tables, report) if f.code == "TABLE_MISSING"}
     assert set(get_template("2021").table("t3").cell_keys) <= set(missing["t3"].cells)
     assert set(get_template("2019").table("t3").cell_keys) <= set(missing["t3"].cells)

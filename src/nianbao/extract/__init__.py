@@ -265,12 +265,15 @@ def _map_split_rows(
         parent_cell = old_cells.get(parent)
         prov = parent_cell.prov if parent_cell else None
         label = read_table.row(parent).label.official
-        if parent_cell is not None and parse_number(parent_cell.raw or "").value == 0:
-            report.cells[key] = CellValue(0, None, prov, "inferred")
-            inferred.setdefault(label, []).append(key)
-        else:
-            report.cells[key] = CellValue(None, "", prov, "inferred")
-            unknown.setdefault(label, []).append(key)
+        zero = parent_cell is not None and parse_number(parent_cell.raw or "").value == 0
+        # the finding names the printed cell too: it is not kept under its own key
+        keys = (inferred if zero else unknown).setdefault(label, [])
+        if parent not in keys:
+            keys.append(parent)
+        keys.append(key)
+        report.cells[key] = (
+            CellValue(0, None, prov, "inferred") if zero else CellValue(None, "", prov, "inferred")
+        )
     old, new = f"{read_table.template_id}年格式", f"{table.template_id}年格式"
     for label, keys in inferred.items():
         report.add(

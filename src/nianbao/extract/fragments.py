@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
 from ..templates import templates
+from . import browser_copy
 from .labels import match_heading
 from .normalize import core, has_cjk
 from .numbers import is_blank, looks_like_value
@@ -361,7 +362,7 @@ def fragments_of(doc: Document) -> list[Run]:
             runs.append(current)
         current = Run()
 
-    for i, block in enumerate(doc.blocks):
+    for i, block in enumerate(browser_copy.rebuild(doc.blocks)):
         if isinstance(block, Table):
             flush_tabs()
             frag = _table_fragment(block, i)

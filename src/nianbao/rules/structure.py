@@ -143,10 +143,12 @@ def check_template_year(report: Report) -> Iterator[Finding]:
     names = "、".join(TABLE_NAMES[t] for t in wrong)
     used_ids = sorted(set(wrong.values()))
     detail = "".join(_unsplit_groups(get_template(expected), tid, other) for tid, other in wrong.items())
-    # the year's format's cells these tables leave without a value are named: if the year is
-    # right and the tables were misjudged, none of them is silently absent
-    absent = [
-        k for tid in wrong for k in get_template(expected).table(tid).cell_keys if k not in report.cells
+    # every cell of these tables is named, the year's format's and the one read: if the year is
+    # right and a table was misjudged, its values were read with the wrong columns and the year's
+    # cells are absent — none of them may stand unmarked
+    absent = [k for tid in wrong for k in get_template(expected).table(tid).cell_keys]
+    absent += [
+        k for tid, used in wrong.items() for k in get_template(used).table(tid).cell_keys if k not in absent
     ]
     yield Finding(
         "TEMPLATE_YEAR_MISMATCH",

@@ -1,0 +1,260 @@
+"""Tables as a browser's copy of a page writes them when their cells hold paragraphs.
+
+A browser's `innerText` (and its plain-text copy) joins a row's cells with a tab and ends the row
+with a line break — but a cell whose content is a paragraph (`<td><p>89</p></td>`) starts and
+ends with a line break of its own. The tab then stands alone on its line and a row runs over many
+lines; a blank cell (`&nbsp;`) is a line holding a space:
+
+    规范性文件            ← the row's first cell
+    <TAB>
+    89
+    <TAB>
+    89
+    第二十条第（五）项      ← the last cell's line break, then the next rows
+    信息内容
+    <TAB>
+    …
+
+Read line by line, the cells' columns are lost and the blank ones vanish. Here such a run of lines
+is rebuilt into one tab-separated line per row (what `fragments` reads as a row of cells): the
+tabs delimit cells; where a stretch of lines between two tabs also holds the start of the next
+row, the next row starts at its first line that is a row label or a heading of the templates
+(a number ends the row before it; 「对外公开总数量」 / 「规章」: the header cell, then the row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from ..document import Block, Paragraph
+from ..templates import templates
+from .labels import match_heading
+from .normalize import core
+from .numbers import looks_like_value
+
+# a run of lines is a browser's copy only with this many tabs standing alone on their lines
+_MIN_LONE_TABS = 5
+# lines between two tabs of one table (a cell's wrapped paragraphs, one-cell rows)
+_MAX_GROUP = 12
+_SPACE = " \u3000\u00a0\r"
+
+
+def _lone_tab(text: str) -> bool:
+    return "\t" in text and not text.strip(_SPACE + "\t")
+
+
+def _blank(text: str) -> bool:
+    return not text.strip(_SPACE)
+
+
+@lru_cache(maxsize=1)
+def _starts() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Row labels and block headings of every template: exact texts and long prefixes."""
+    exact: set[str] = set()
+    for template in templates().values():
+        for table in template.tables.values():
+            for row in table.rows:
+                exact.update(core(t) for t in (row.label.official, *row.label.variants, *row.label.aliases))
+            exact.update(core(b.heading) for b in table.blocks if b.heading)
+    exact.discard("")
+    return frozenset(exact), tuple(sorted(exact))
+
+
+@lru_cache(maxsize=1)
+def _headings() -> frozenset[str]:
+    """Block headings (第二十条第（一）项): a row of one cell."""
+    return frozenset(
+        core(b.heading)
+        for t in templates().values()
+        for table in t.tables.values()
+        for b in table.blocks
+        if b.heading
+    )
+
+
+@lru_cache(maxsize=1)
+def _column_words() -> frozenset[str]:
+    """Whole column headers of every template — labels, their groups (法人或其他组织), the header
+    over the row labels (信息内容) and over the columns (申请人情况): two of them on consecutive
+    lines are two cells, where a header's pieces (本年新 / 制作数量) are one."""
+    words: set[str] = set()
+    for template in templates().values():
+        for table in template.tables.values():
+            words.update(core(t) for t in (table.header, table.note) if t)
+            for block in table.blocks:
+                for col in block.columns:
+                    words.update(
+                        core(t) for t in (col.label.official, *col.label.variants, *col.label.aliases)
+                    )
+                    if col.parent:
+                        words.add(core(col.parent))
+                words.update(core(r.parent) for r in block.rows if r.parent)  # 表四's 行政诉讼
+    words.discard("")
+    return frozenset(words)
+
+
+def _alone(text: str) -> bool:
+    """A line that is a row by itself: a block heading or a part heading."""
+    return core(text).replace(" ", "") in _headings() or match_heading(text) is not None
+
+
+def _new_cell(before: str, text: str) -> bool:
+    """Whether `text`, after the line `before` between the same two tabs, starts another row."""
+    if _blank(text):
+        return False
+    if starts_row(text) or _alone(before):
+        return True
+    if _value(before) != _value(text):
+        # a number ends its row, the text after it is the next row's; a header's last word, then
+        # the numbers of a row without a label (表四)
+        return True
+    words, (labels, _) = _column_words(), _starts()
+    head, word = core(before).replace(" ", ""), core(text).replace(" ", "")
+    # two whole headers (自然人 / 法人或其他组织; 复议后起诉 / 结果维持) are two cells
+    return (head in words or head in labels) and word in words
+
+
+@lru_cache(maxsize=1 << 12)
+def starts_row(text: str) -> bool:
+    """A line that begins a row: a row label or block heading (whole, or its first ≥ 4
+    characters when wrapped), or a part heading."""
+    piece = core(text).replace(" ", "")
+    if not piece:
+        return False
+    exact, labels = _starts()
+    if piece in exact or match_heading(text) is not None:
+        return True
+    return len(piece) >= 4 and any(label.startswith(piece) for label in labels)
+
+
+def _value(text: str) -> bool:
+    return _blank(text) or looks_like_value(text.strip(_SPACE))
+
+
+def _rows_of(lines: list[Paragraph]) -> list[list[tuple[str, Paragraph]]] | None:
+    """The rows of a run of lines holding lone tabs, each a list of (cell text, first line)."""
+    rows: list[list[tuple[str, Paragraph]]] = []
+    row: list[tuple[str, Paragraph]] = []
+    group: list[Paragraph] = []
+
+    def cell(parts: list[Paragraph]) -> tuple[str, Paragraph]:
+        text = "".join(p.text.strip(_SPACE) for p in parts)
+        return text, parts[0]
+
+    def close_group(last: bool) -> None:
+        nonlocal row
+        content = [p for p in group if p.text.strip(_SPACE) or "\u00a0" in p.text or " " in p.text]
+        # a blank cell is a line holding a space; an empty line is only the cell's paragraph break
+        content = [p for p in content if p.text != ""]
+        if not content:
+            if row or last is False:
+                row.append(("", group[0] if group else Paragraph("")))
+            return
+        if not row:
+            row.append(cell(content))
+            return
+        # the stretch may end the row (its last cell) and start the next ones
+        cut = next(
+            (i for i in range(1, len(content)) if _new_cell(content[i - 1].text, content[i].text)), None
+        )
+        if cut is None:
+            row.append(cell(content))
+            return
+        row.append(cell(content[:cut]))
+        rest = content[cut:]
+        rows.append(row)
+        row = []
+        current: list[Paragraph] = []
+        for p in rest:
+            if current and _new_cell(current[-1].text, p.text):
+                rows.append([cell(current)])
+                current = []
+            current.append(p)
+        row.append(cell(current))
+
+    for p in lines:
+        pieces = p.text.split("\t")
+        for k, piece in enumerate(pieces):
+            if k > 0:
+                close_group(False)
+                group = []
+            if piece or len(pieces) == 1:
+                group.append(replace(p, text=piece))
+        if sum(1 for g in group if g.text) > _MAX_GROUP:
+            return None
+    if group:
+        close_group(True)
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _text(block: Block) -> str | None:
+    return block.text if isinstance(block, Paragraph) else None
+
+
+def _blank_line(block: Block) -> bool:
+    text = _text(block)
+    return text is not None and _blank(text)
+
+
+def _run_end(blocks: list[Block], i: int) -> tuple[int, int]:
+    """(index of the run's last line holding a tab, how many tabs stand alone) for the run of
+    lines from `i`: it ends at a part heading, a table, or a long stretch without a tab."""
+    end, lone, since = i, 0, 0
+    for j in range(i, len(blocks)):
+        text = _text(blocks[j])
+        if text is None or since > _MAX_GROUP:
+            break
+        if "\t" in text:
+            end, since = j, 0
+            lone += _lone_tab(text)
+        elif match_heading(text) is not None:
+            break  # the next part: another table's, or none
+        elif not _blank(text):
+            since += 1
+    return end, lone
+
+
+def rebuild(blocks: list[Block]) -> list[Block]:
+    """`blocks` with each run of lines a browser's copy made of a table replaced by one line per
+    row, its cells tab-separated (the run's first line: the last line before its first tab)."""
+    out: list[Block] = []
+    i, n = 0, len(blocks)
+    while i < n:
+        block = blocks[i]
+        text = _text(block)
+        if text is None or not _lone_tab(text):
+            out.append(block)
+            i += 1
+            continue
+        # the row's first cell: the last non-empty line before the first tab
+        first = len(out) - 1
+        while first >= 0 and _blank_line(out[first]):
+            first -= 1
+        end, lone = _run_end(blocks, i)
+        if lone < _MIN_LONE_TABS or first < 0 or _text(out[first]) is None:
+            out.append(block)
+            i += 1
+            continue
+        # the last cell: the next non-empty line after the last tab, unless it starts a row
+        last = end + 1
+        while last < n and _blank_line(blocks[last]):
+            last += 1
+        after = _text(blocks[last]) if last < n else None
+        if after is not None and not starts_row(after):
+            last += 1
+        run = [b for b in (out[first], *blocks[i:last]) if isinstance(b, Paragraph)]
+        rows = _rows_of(run)
+        if rows is None:
+            out.append(block)
+            i += 1
+            continue
+        del out[first:]
+        out.extend(replace(cells[0][1], text="\t".join(t for t, _ in cells)) for cells in rows)
+        i = last
+    return out
+
+
+__all__ = ["rebuild", "starts_row"]

@@ -849,3 +849,28 @@ def test_a_single_other_row_under_the_years_split_rows_names_the_printed_cells()
     inferred = {k for f in r.findings if f.code == "CELL_INFERRED" for k in f.cells}
     assert {"t3.other.natural_person", "t3.other.no_correction.natural_person"} <= inferred
     assert r.value("t3.other.no_correction.natural_person") is None
+
+
+def test_table_four_as_three_tables_under_lines_naming_their_groups():
+    # an OCR'd report turned into Markdown: 表四 as three five-column tables, each under a heading
+    # naming its group — all 15 cells were left unread
+    block = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|\n"
+    text = (
+        HEAD_2021
+        + "## 四、政府信息公开行政复议、行政诉讼情况\n\n"
+        + "### 行政复议\n"
+        + block
+        + "| 27 | 10 | 9 | 15 | 61 |\n\n"
+        + "### 行政诉讼（未经复议直接起诉）\n"
+        + block
+        + "| 3 | 0 | 0 | 0 | 3 |\n\n"
+        + "### 行政诉讼（复议后起诉）\n"
+        + block
+        + "| 8 | 0 | 1 | 1 | 10 |\n"
+    )
+    r = parse_md(text)
+    assert r.value("t4.review.total") == 61 and r.value("t4.review.corrected") == 10
+    assert r.value("t4.litigation_direct.upheld") == 3
+    assert (
+        r.value("t4.litigation_after_review.other") == 1 and r.value("t4.litigation_after_review.total") == 10
+    )

@@ -333,3 +333,15 @@ def test_grid_tables_padded_by_character_count():
     )
     (table,) = read(text.encode(), "t.md").tables
     assert table.to_text_rows() == [["", "0", "1"], ["0", "信息内容", "本年制发件数"], ["1", "规章", "0"]]
+
+
+def test_a_drawing_that_is_no_grid_in_either_measure_is_no_grid_table():
+    # links2 -dump draws 表二 with `+---+` borders whose inner rules (`|----+----|`) close no
+    # rectangle in display columns; measured in characters one "cell" swallowed the drawing —
+    # the lines must stay lines (read by their positions, 100 %)
+    from pathlib import Path
+
+    from nianbao.readers.markdown import grid_table
+
+    text = (Path(__file__).parent / "snippets" / "links2-nested-grid.txt").read_text(encoding="utf-8")
+    assert grid_table([line.strip() for line in text.splitlines()], 0, 0) is None

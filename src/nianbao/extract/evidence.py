@@ -173,10 +173,10 @@ def _owners(fragments: list[Fragment]) -> list[str | None]:
             weight = 1.0 if size >= 4 else 0.25 if size == 3 else 0.0
             for tid in tables:
                 tally[tid] = tally.get(tid, 0.0) + weight / len(tables)
-        if not tally:
-            # a row of numbers only, as many as one table has cells (表四's 15 printed without its
-            # header): that table's
-            for tid in _tables_of_width(_numbers_in_rows(frag)):
+        if not any(tally.values()):
+            # no word names a table, but a row holds as many numbers as one table has cells (表四's
+            # 15 printed without its header, or under a header broken into pieces): that table's
+            for tid in _tables_of_width(_widest_number_row(frag)):
                 tally[tid] = tally.get(tid, 0.0) + 1.0
         votes.append({tid: v for tid, v in tally.items() if v > 0})
     owner: list[str | None] = []
@@ -198,11 +198,15 @@ def _owners(fragments: list[Fragment]) -> list[str | None]:
     return owner
 
 
-def _numbers_in_rows(frag: Fragment) -> int:
-    """The count of numbers in each row when every row holds numbers only and as many; else 0."""
-    counts = {sum(1 for c in row if c.has_digits) for row in frag.rows}
-    words = any(c.kind not in (Kind.NUM, Kind.BLANK) for c in frag.cells if c.text)
-    return counts.pop() if len(counts) == 1 and not words else 0
+def _widest_number_row(frag: Fragment) -> int:
+    """The count of numbers of the fragment's rows that hold numbers only, when they all hold as
+    many; else 0."""
+    counts = {
+        sum(1 for c in row if c.has_digits)
+        for row in frag.rows
+        if any(c.has_digits for c in row) and all(c.kind in (Kind.NUM, Kind.BLANK) for c in row)
+    }
+    return counts.pop() if len(counts) == 1 else 0
 
 
 @cache

@@ -30,7 +30,7 @@ from ..arithmetic import relations
 from ..document import Paragraph, Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind
-from .headers import ColumnMatch, HeaderIndex, header_index
+from .headers import ColumnMatch, GroupMatch, HeaderIndex, header_index
 from .labels import EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import core, normalize, strip_numbering
 from .numbers import parse_number
@@ -182,6 +182,9 @@ class _State:
     # numbers printed inside the column headers: the grid's rows slipped against its labels (a
     # PDF table extractor half a row off), so no row of this block can be trusted to be its own
     displaced: bool = False
+    # a column-group table (表四) printed as one table per group under a line naming it
+    # (「行政诉讼（未经复议直接起诉）」): the group of the current fragment's columns
+    outside_group: GroupMatch | None = None
 
 
 class _Reader:
@@ -233,6 +236,9 @@ class _Reader:
             st.band = None  # positions of another grid mean nothing here
             st.in_band = False
         st.aligned = frag.aligned
+        if self.table.layout == "flat":
+            named = [g for p in frag.before if (g := self.headers.group(p.text)) is not None]
+            st.outside_group = named[-1] if named else None
         # a header band printed as one-row tables of the same width continues across them
         in_band = st.in_band and st.band is not None
         for r, cells in enumerate(frag.rows):
@@ -849,7 +855,7 @@ class _Reader:
                 self._unplaced(c, f"{self.table.title}的数字个数与栏目不符，无法确定所属栏目")
 
     def _flat_cell(self, band: _Band, cell: Cell) -> tuple[str, ColumnDef] | None:
-        group = None
+        group = self.state.outside_group
         for h in band.path(cell):
             g = self.headers.group(h.text)
             if g is not None:

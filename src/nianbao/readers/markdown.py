@@ -146,6 +146,13 @@ def _is_loose_row(line: str) -> bool:
     return " | " in line or line.rstrip().endswith(" |") or line.lstrip().startswith("| ")
 
 
+def _lone_row(line: str) -> bool:
+    """A pipe row standing alone is a one-row table when it has at least three cells, one a
+    number (a converter writing each table row as a table of its own: `| 一、本年新收… | 3746 | …`)."""
+    cells = split_row(line)
+    return len(cells) >= 3 and any(re.fullmatch(r"\s*[\d,.]+\s*", c) for c in cells)
+
+
 def _is_pipe_row(line: str) -> bool:
     s = line.strip()
     return len(s) >= 2 and s.startswith("|") and s.endswith("|")
@@ -157,6 +164,9 @@ def _cell(text: str) -> str:
 
 
 # --- grid tables ------------------------------------------------------------------------------
+
+
+_DRAWING = re.compile(r"\||-{3,}|\+-|-\+")
 
 
 def _display(line: str, wide: bool = True) -> list[str | None]:
@@ -174,8 +184,10 @@ def _grid_cells(lines: list[str]) -> list[tuple[int, int, int, int, str]] | None
     """Cells of a grid table as (top, left, bottom, right, text), or None when the drawing is not
     a consistent grid: in display columns (pandoc), or in characters when that closes more cells
     (tabulate without wcwidth pads CJK text by its length)."""
-    found = [_grid_cells_in(lines, wide) for wide in (True, False)]
-    return max(found, key=lambda cells: len(cells or ()))
+    found = [cells for wide in (True, False) if (cells := _grid_cells_in(lines, wide))]
+    # a reading that leaves pieces of the drawing inside cells measured it wrong
+    clean = [cells for cells in found if not any(_DRAWING.search(text) for *_, text in cells)]
+    return max(clean, key=len) if clean else None
 
 
 def _grid_cells_in(lines: list[str], wide: bool) -> list[tuple[int, int, int, int, str]] | None:
@@ -399,6 +411,12 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
             loose
             or delimited
             or (piped and after < n and (_is_pipe_row(lines[after]) or _row_end(lines, after) > after))
+            or (
+                piped
+                and first_end == i
+                and _lone_row(line)
+                and not any("|" in lines[k] for k in (i - 1, i + 1) if 0 <= k < n)
+            )
         ):
             rows: list[tuple[int, list[str]]] = []
             j = i

@@ -74,3 +74,13 @@ def test_text_without_lone_tabs_is_left_alone():
     # a Word dump's tab-separated rows, and a few stray tabs, are no browser copy
     lines = ["规章\t0\t0\t0", "行政强制\t\t\t", "\t", "正文一段。"]
     assert [b.text for b in browser_copy.rebuild(_lines("\n".join(lines)))] == lines
+
+
+def test_a_word_dump_with_a_tab_before_each_cell_is_left_alone():
+    # seed 000's dump: each cell a line starting with a tab, an empty cell a lone tab, a blank line
+    # ending the row — lone tabs, but no browser's copy
+    rows = ["\t（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "\t申请人情况", ""]
+    rows += ["\t", "\t自然人", "\t法人或其他组织", "\t总计", "", "\t", "\t", "\t商业企业", "\t科研机构", ""]
+    rows += ["\t一、本年新收政府信息公开申请数量", "\t", "\t4", "\t0", "\t", "\t", "\t", "\t4", ""]
+    lines = [Paragraph(t) for t in rows]
+    assert browser_copy.rebuild(lines) == lines

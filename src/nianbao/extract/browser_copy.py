@@ -41,7 +41,8 @@ _SPACE = " \u3000\u00a0\r"
 
 
 def _lone_tab(text: str) -> bool:
-    return "\t" in text and not text.strip(_SPACE + "\t")
+    # one tab: a line of several is a Word dump's row of empty cells
+    return text.strip(_SPACE) == "\t"
 
 
 def _blank(text: str) -> bool:
@@ -199,6 +200,13 @@ def _blank_line(block: Block) -> bool:
     return text is not None and _blank(text)
 
 
+def _tab_led(blocks: list[Block]) -> bool:
+    """Lines whose cells each start with a tab (`\t自然人`, a Word dump's cell per line, an empty
+    cell a lone tab, a blank line ending the row): no browser's copy, whose cell lines hold none."""
+    texts = [t for b in blocks if (t := _text(b)) is not None and t.strip(_SPACE + "\t")]
+    return sum("\t" in t for t in texts) >= sum("\t" not in t for t in texts)
+
+
 def _run_end(blocks: list[Block], i: int) -> tuple[int, int]:
     """(index of the run's last line holding a tab, how many tabs stand alone) for the run of
     lines from `i`: it ends at a part heading, a table, or a long stretch without a tab."""
@@ -234,9 +242,9 @@ def rebuild(blocks: list[Block]) -> list[Block]:
         while first >= 0 and _blank_line(out[first]):
             first -= 1
         end, lone = _run_end(blocks, i)
-        if lone < _MIN_LONE_TABS or first < 0 or _text(out[first]) is None:
-            out.append(block)
-            i += 1
+        if lone < _MIN_LONE_TABS or first < 0 or _text(out[first]) is None or _tab_led(blocks[i : end + 1]):
+            out.extend(blocks[i : end + 1])  # no browser's copy: its lines as they are
+            i = end + 1
             continue
         # the last cell: the next non-empty line after the last tab, unless it starts a row
         last = end + 1

@@ -7,9 +7,9 @@ Each labelled document becomes several *variants*, made with the real tools inst
     pdftotext-layout / pdftotext-raw   poppler's `pdftotext -layout` / plain `pdftotext` of a PDF
     lxml-text                          an HTML page's text as a browser copy gives it (blocks on lines,
                                        table cells tab-separated)
-    pandas-md / pandas-grid / pandas-html  that text with each table as pandas renders `pd.read_html`'s
+    pandas-md / -grid / -html / -csv   that text with each table as pandas renders `pd.read_html`'s
                                        DataFrame by default (row and column numbers): `to_markdown()`,
-                                       `to_markdown(tablefmt="grid")`, `to_html()`
+                                       `to_markdown(tablefmt="grid")`, `to_html()`, `to_csv()`
     gb18030 / utf16 / crlf             a text dump re-encoded (GB18030; UTF-16 with BOM) or with CRLF ends
     fullwidth                          a text dump with full-width spaces (U+3000): two as the paragraph
                                        indent and one where a tab separated cells
@@ -56,7 +56,7 @@ TEXT_KINDS = ("gb18030", "utf16", "crlf", "fullwidth", "header-broken")
 # the text Python PDF libraries give (what a script that "reads the PDF" gets)
 PDF_LIBRARIES = ("pypdf", "pypdf-layout", "pdfplumber", "pdfplumber-layout", "pdfminer")
 PDF_KINDS = ("pdftotext-layout", "pdftotext-raw", *(f"{lib}-text" for lib in PDF_LIBRARIES))
-HTML_FAST_KINDS = ("lxml-text", "html2text", "pandas-md", "pandas-grid", "pandas-html")
+HTML_FAST_KINDS = ("lxml-text", "html2text", "pandas-md", "pandas-grid", "pandas-html", "pandas-csv")
 HTML_OFFICE_KINDS = ("soffice-docx", "soffice-txt", "soffice-pdf", "soffice-pdf-layout")
 WRITER_KINDS = ("writer-docx",)
 WRITER_OFFICE_KINDS = ("writer-pdf",)
@@ -311,7 +311,7 @@ def lxml_text(html: bytes) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-PANDAS_KINDS = {"pandas-md": "md", "pandas-grid": "md", "pandas-html": "html"}
+PANDAS_KINDS = {"pandas-md": "md", "pandas-grid": "md", "pandas-html": "html", "pandas-csv": "txt"}
 
 
 def pandas_page(html: bytes, kind: str) -> str:
@@ -330,6 +330,8 @@ def pandas_page(html: bytes, kind: str) -> str:
         (frame,) = pd.read_html(io.StringIO(lxml.html.tostring(table, encoding="unicode")))
         if kind == "pandas-md":
             rendered.append(frame.to_markdown())
+        elif kind == "pandas-csv":
+            rendered.append(frame.to_csv())
         elif kind == "pandas-grid":
             rendered.append(frame.to_markdown(tablefmt="grid"))
         else:

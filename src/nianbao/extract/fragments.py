@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
 from ..templates import templates
-from . import browser_copy
+from . import browser_copy, csv_lines
 from .labels import match_heading
 from .normalize import core, has_cjk
 from .numbers import is_blank, looks_like_value
@@ -362,7 +362,7 @@ def fragments_of(doc: Document) -> list[Run]:
             runs.append(current)
         current = Run()
 
-    for i, block in enumerate(browser_copy.rebuild(doc.blocks)):
+    for i, block in enumerate(csv_lines.rebuild(browser_copy.rebuild(doc.blocks))):
         if isinstance(block, Table):
             flush_tabs()
             frag = _table_fragment(block, i)

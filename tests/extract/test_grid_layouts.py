@@ -874,3 +874,16 @@ def test_table_four_as_three_tables_under_lines_naming_their_groups():
     assert (
         r.value("t4.litigation_after_review.other") == 1 and r.value("t4.litigation_after_review.total") == 10
     )
+
+
+def test_a_number_under_a_header_that_names_no_cell_of_table_four_is_reported_not_fatal():
+    # pandas `to_markdown()` of LibreOffice's HTML of the writer's DOCX (huaian-city-2024): 行政复议's
+    # 总计 given a second column under 行政诉讼 — the whole 表四 was dropped for one column too many
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "pandas-libreoffice-html-tables.md"
+    r = nianbao.parse(snippet.read_bytes(), "tables.md")
+    assert r.value("t4.review.total") == 351 and r.value("t4.litigation_direct.upheld") == 13
+    assert r.value("t4.litigation_after_review.total") == 20
+    unplaced = [v["text"] for f in r.findings if f.code == "VALUE_UNPLACED" for v in f.data["values"]]
+    assert "351" in unplaced  # the repeated 总计: reported, not placed

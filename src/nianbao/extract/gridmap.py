@@ -820,11 +820,11 @@ class _Reader:
         if band is not None and not any(c.kind is Kind.MULTI for c in values):
             resolved = [self._flat_cell(band, cell) for cell in values]
             lost = [c for r, c in zip(resolved, values, strict=True) if r is None and c.has_digits]
-            keys = [r[0] for r in resolved if r is not None]
+            named = [r[0] for r in resolved if r is not None]
             # every number under a header naming its cell; or all of the table's cells so named,
             # once each, and a number under a header naming none (LibreOffice's HTML gives 行政复议's
             # 总计 a second column under 行政诉讼): that one is reported, not placed
-            whole = len(set(keys)) == len(keys) == len(self.table.cell_keys)
+            whole = len(set(named)) == len(named) == len(self.table.cell_keys)
             if not lost or whole:
                 placed_any = False
                 for r, cell in zip(resolved, values, strict=True):

@@ -684,6 +684,23 @@ def test_text_extractors_of_pdfs_never_misplace_a_number_silently(snippet, gold,
     assert _silent_against_gold(r, corpus_dir / "gold" / f"{gold}.json", "t3.") == {}
 
 
+def test_a_label_set_a_character_apart_keeps_its_last_character(corpus_dir):
+    # Chromium's print on US Letter, pdftotext -layout: 「3. 危 及 “ 三 安 全 一」 ends in 一, a blank
+    # marker one space after 全. Read as the row's blank cell, the row was in doubt and every row
+    # after it took the line of numbers above its own, their totals holding
+    lines = [
+        ln
+        for ln in (SNIPPETS / "chromium-letter-letter-spaced-label.txt").read_text("utf-8").splitlines()
+        if not ln.startswith("#")
+    ]
+    r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    gold = corpus_dir / "gold" / "pingtan-2021-html.json"
+    assert _silent_against_gold(r, gold, "t3.") == {}
+    assert r.value("t3.denied.three_safety_one_stability.total") == 0
+    assert r.value("t3.denied.internal_affairs.total") == 1
+    assert r.value("t3.unable.not_held.total") == 25
+
+
 def test_a_dump_that_drops_empty_cells_gets_no_blank_cells_from_its_blank_lines():
     # mammoth prints each table cell as a paragraph and leaves empty cells out: one blank line
     # between all cells, so blank lines cannot say which of a row's cells were blank

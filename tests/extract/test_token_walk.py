@@ -701,6 +701,27 @@ def test_a_label_set_a_character_apart_keeps_its_last_character(corpus_dir):
     assert r.value("t3.unable.not_held.total") == 25
 
 
+def test_a_row_in_doubt_by_its_own_line_does_not_hand_the_next_line_to_its_neighbour(monkeypatch, corpus_dir):
+    # the same text read as before the fix above: 「一」 a number on the label's line that no
+    # column takes. The row is in doubt, and the line of numbers under it may be its own: it is
+    # no reason to give that line to the row below (every row after it would move by one)
+    from nianbao.extract import tokens
+
+    monkeypatch.setattr(tokens, "_letter_spaced_end", lambda words: False)
+    lines = [
+        ln
+        for ln in (SNIPPETS / "chromium-letter-letter-spaced-label.txt").read_text("utf-8").splitlines()
+        if not ln.startswith("#")
+    ]
+    tokens._line_shape.cache_clear()  # lines are tokenized once: read them again with the old rule
+    try:
+        r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    finally:
+        tokens._line_shape.cache_clear()
+    assert r.value("t3.denied.three_safety_one_stability.total") is None
+    assert _silent_against_gold(r, corpus_dir / "gold" / "pingtan-2021-html.json", "t3.") == {}
+
+
 def test_a_dump_that_drops_empty_cells_gets_no_blank_cells_from_its_blank_lines():
     # mammoth prints each table cell as a paragraph and leaves empty cells out: one blank line
     # between all cells, so blank lines cannot say which of a row's cells were blank

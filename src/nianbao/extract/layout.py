@@ -704,9 +704,10 @@ def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | N
     ok = []
     for o in candidates:
         cols = placements.get(id(o))
-        if not o.slots and not o.printed:
-            # a row left in doubt by the line before may still own this one: it is no reason to
-            # give the line to the other candidate (that shifts every row after it by one)
+        if not o.slots and (not o.printed or o.doubtful):
+            # a row left in doubt — by the line before, or by numbers on its own line that could
+            # not be placed — may still own this one: it is no reason to give the line to the
+            # other candidate (that shifts every row after it by one)
             ok.append(o)
         elif 0 < len(o.own) < len(o.columns) and cols is not None and not {c for c, _ in cols} & o.own:
             ok.append(o)  # fills the empty columns of a row printed on its own line: wrapped digits

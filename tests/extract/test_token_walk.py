@@ -676,12 +676,58 @@ def _silent_against_gold(report, gold_file: Path, prefix: str) -> dict[str, tupl
         # a cell per paragraph, an empty cell one more blank line, a merged label repeated: the
         # blank lines count from the label's last copy (the first put 部分公开's 3 under 商业企业)
         ("docx2python-repeated-labels.txt", "shanghai-gov-office-2019"),
+        # sparse rows printed by browsers: after a long label a row's second number stands on the
+        # next column's header (wkhtmltopdf), or the rows under the first ones are laid out on
+        # another scale than the header (Chromium at 0.7) — the header words do not place them
+        ("wkhtmltopdf-layout-squeezed-columns.txt", "shanghai-gov-office-2019"),
+        ("chromium-scale07-layout-header-off.txt", "shanghai-gov-office-2019"),
+        # the rows laid out narrower than the header (Chromium's A4 print, its footer between):
+        # two columns of numbers under 社会公益组织, the totals under 法律服务机构
+        ("chromium-pdf-layout-rows-narrower.txt", "shanghai-gov-office-2019"),
     ],
 )
 def test_text_extractors_of_pdfs_never_misplace_a_number_silently(snippet, gold, corpus_dir):
     lines = [ln for ln in (SNIPPETS / snippet).read_text("utf-8").splitlines() if not ln.startswith("#")]
     r = parse_text(HEAD.replace("2021", "2019") + "\n".join(lines) + "\n" + TAIL)
     assert _silent_against_gold(r, corpus_dir / "gold" / f"{gold}.json", "t3.") == {}
+
+
+def test_a_label_set_a_character_apart_keeps_its_last_character(corpus_dir):
+    # Chromium's print on US Letter, pdftotext -layout: 「3. 危 及 “ 三 安 全 一」 ends in 一, a blank
+    # marker one space after 全. Read as the row's blank cell, the row was in doubt and every row
+    # after it took the line of numbers above its own, their totals holding
+    lines = [
+        ln
+        for ln in (SNIPPETS / "chromium-letter-letter-spaced-label.txt").read_text("utf-8").splitlines()
+        if not ln.startswith("#")
+    ]
+    r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    gold = corpus_dir / "gold" / "pingtan-2021-html.json"
+    assert _silent_against_gold(r, gold, "t3.") == {}
+    assert r.value("t3.denied.three_safety_one_stability.total") == 0
+    assert r.value("t3.denied.internal_affairs.total") == 1
+    assert r.value("t3.unable.not_held.total") == 25
+
+
+def test_a_row_in_doubt_by_its_own_line_does_not_hand_the_next_line_to_its_neighbour(monkeypatch, corpus_dir):
+    # the same text read as before the fix above: 「一」 a number on the label's line that no
+    # column takes. The row is in doubt, and the line of numbers under it may be its own: it is
+    # no reason to give that line to the row below (every row after it would move by one)
+    from nianbao.extract import tokens
+
+    monkeypatch.setattr(tokens, "_letter_spaced_end", lambda words: False)
+    lines = [
+        ln
+        for ln in (SNIPPETS / "chromium-letter-letter-spaced-label.txt").read_text("utf-8").splitlines()
+        if not ln.startswith("#")
+    ]
+    tokens._line_shape.cache_clear()  # lines are tokenized once: read them again with the old rule
+    try:
+        r = parse_text(HEAD + "\n".join(lines) + "\n" + TAIL)
+    finally:
+        tokens._line_shape.cache_clear()
+    assert r.value("t3.denied.three_safety_one_stability.total") is None
+    assert _silent_against_gold(r, corpus_dir / "gold" / "pingtan-2021-html.json", "t3.") == {}
 
 
 def test_a_dump_that_drops_empty_cells_gets_no_blank_cells_from_its_blank_lines():

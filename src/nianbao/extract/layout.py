@@ -177,6 +177,8 @@ class _Model:
     tokens: list[Token] | None = None  # the numbers of the line printing every column
     page: int = 0  # the page (counted by page-number lines) whose positions these are
     spans: list[tuple[int, int] | None] | None = None  # the header words' own extents
+    # numbers the header words cannot place with certainty (`_header_doubts`)
+    doubted: set[int] = field(default_factory=set)
 
     def under(self, j: int, tok: Token) -> bool:
         """The number stands right under column j's position: centred on it, or on the header
@@ -479,8 +481,18 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         head = [t for no in sorted(lines) if top < no < first_line[b] for t in lines[no] if not is_value(t)]
         models_by_block[b] = _header_model(hidx, head, o.columns, 1)
         models_by_block[b].page = _page(breaks, first_line[b])
-    # tails: lines of words continuing a label, under it and overlapping it
+    # numbers of each line placed on the columns: first the lines of the labels, then the lines
+    # of numbers alone, which go to a row whose label stands around them
     order = sorted(lines)
+    numbers = {no: [t for t in lines[no] if is_value(t) and not t.empty] for no in order}
+    numbers = {no: vals for no, vals in numbers.items() if vals}
+    for b, model in models_by_block.items():
+        block_lines = [o.line for o in owners if id(o.row.block) == b]  # type: ignore[union-attr]
+        lo, hi = min(block_lines), max(block_lines) + 2
+        model.doubted = _header_doubts(
+            model, [t for no, vals in numbers.items() if lo <= no <= hi for t in vals]
+        )
+    # tails: lines of words continuing a label, under it and overlapping it
     for no in order:
         if no in owner_at or no in heading_lines:
             continue
@@ -497,10 +509,6 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
             if o.span[0] - 1 <= s < o.span[1] + 1:
                 o.tails.append(no)
                 break
-    # numbers of each line placed on the columns: first the lines of the labels, then the lines
-    # of numbers alone, which go to a row whose label stands around them
-    numbers = {no: [t for t in lines[no] if is_value(t) and not t.empty] for no in order}
-    numbers = {no: vals for no, vals in numbers.items() if vals}
     value_lines = sorted(numbers)
     alone = []
     for no in value_lines:
@@ -613,6 +621,8 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
     header = models_by_block.get(block)
     if header is not None and header.page != page:
         return None  # the header stands on another page: its positions mean nothing here
+    if header is not None and any(id(t) in header.doubted for t in vals):
+        return None  # the block's numbers do not stand where its header words are (`_header_doubts`)
     cols = header.place(xs, vals) if header is not None else None
     if cols is None or header is None or not any(on_grid):
         return None
@@ -630,6 +640,57 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
         elif anchor is None:
             return None
     return list(zip(cols, vals, strict=True))
+
+
+def _stacks(toks: list[Token]) -> list[list[Token]]:
+    """The numbers of a block grouped into the columns they stand in as laid out: numbers of
+    different lines that share a centre, a left or a right edge, joined transitively."""
+    groups: list[list[Token]] = []
+    for t in sorted(toks, key=_center):
+        joined = [g for g in groups if any(_line(u) != _line(t) and _tight([t, u]) for u in g)]
+        for g in joined:
+            groups.remove(g)
+        groups.append([t for g in joined for t in g] + [t])
+    return [g for g in groups if len({_line(u) for u in g}) > 1]
+
+
+_SQUEEZED = 0.6  # two columns of numbers nearer than this share of their headers' distance
+
+
+def _header_doubts(model: _Model, toks: list[Token]) -> set[int]:
+    """The numbers of a block whose column its header words cannot tell.
+
+    Text laid out by position is not always true to the page: a long label can push the
+    numbers after it a column's width to the right, a header can be laid out on a scale of its
+    own. When numbers of several lines stand together where no header word is, the header does
+    not describe these lines: none of them is placed by it; so too when two columns of numbers
+    stand under one header word (the rows laid out narrower than the header). When two stand
+    much nearer each other than their header words (each pulled toward the other within its
+    column's reach), which of them is which column cannot be told: neither is placed by it.
+    """
+    if sum(p is not None for p in model.positions) < 2:
+        return set()
+    tol = model.tolerances()
+    n = len(model.positions)
+    placed: list[tuple[float, int, list[Token]]] = []  # centre, column, numbers
+    for stack in _stacks(toks):
+        x = sum(_center(t) for t in stack) / len(stack)
+        cols = [
+            j
+            for j in range(n)
+            if _Model._fits(x, j, model.positions, tol) or any(model._on_edge(t, j) for t in stack)
+        ]
+        if len(cols) != 1 or any(c == cols[0] for _, c, _ in placed):
+            # a column of numbers under no header word (or two), or two under one
+            return {id(t) for t in toks}
+        placed.append((x, cols[0], stack))
+    out: set[int] = set()
+    placed.sort(key=lambda p: p[0])
+    for (x, c, a), (y, d, b) in zip(placed, placed[1:], strict=False):
+        pc, pd = model.positions[c], model.positions[d]
+        if c != d and pc is not None and pd is not None and y - x < _SQUEEZED * abs(pd - pc):
+            out.update(id(t) for t in a + b)
+    return out
 
 
 def _aligned(a: Token, b: Token) -> bool:
@@ -704,9 +765,10 @@ def _owner_of(no: int, placements: dict, candidates: list[_Owner]) -> _Owner | N
     ok = []
     for o in candidates:
         cols = placements.get(id(o))
-        if not o.slots and not o.printed:
-            # a row left in doubt by the line before may still own this one: it is no reason to
-            # give the line to the other candidate (that shifts every row after it by one)
+        if not o.slots and (not o.printed or o.doubtful):
+            # a row left in doubt — by the line before, or by numbers on its own line that could
+            # not be placed — may still own this one: it is no reason to give the line to the
+            # other candidate (that shifts every row after it by one)
             ok.append(o)
         elif 0 < len(o.own) < len(o.columns) and cols is not None and not {c for c, _ in cols} & o.own:
             ok.append(o)  # fills the empty columns of a row printed on its own line: wrapped digits

@@ -161,6 +161,8 @@ def _segment_tokens(text: str, prov: Provenance, group: int, at: int, apart: boo
     # values at the end of the segment, separated by single spaces: "规章 0 0 0", "0 0 0 0 0 0 4",
     # "理结果 的，只计这一情形，不计其 5"
     k = len(words)
+    if _letter_spaced_end(words):
+        return _cut_run_together(text, prov, group, at, apart)  # its last character is no blank cell
     while k > 0 and looks_like_value(words[k - 1][0]):
         k -= 1
     if k == len(words) or len(words) == 1:
@@ -210,6 +212,23 @@ def _cut_run_together(
 
 
 _TRAILING_DIGITS_RE = re.compile(r"^(.*?[^\d\s.,])\s*(\d[\d\s.,]*(?:万?元)?)$")
+
+
+def _letter_spaced_end(words: list[tuple[str, int]]) -> bool:
+    """A label set one character apart (a justified table cell in a PDF: 「3. 危 及 “ 三 安 全 一」)
+    whose last character is one a blank cell is printed with (一, 无, 空): a character of the label,
+    the one before it being a character of the label as well."""
+    if len(words) < 3:
+        return False
+    last, before = words[-1][0], words[-2][0]
+    return (
+        has_cjk(last)
+        and len(last) == 1
+        and looks_like_value(last)
+        and len(before) == 1
+        and has_cjk(before)
+        and not looks_like_value(before)
+    )
 
 
 def _between(text: str, prov: Provenance, group: int, apart: bool = False) -> list[Token]:

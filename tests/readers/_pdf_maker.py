@@ -90,6 +90,33 @@ def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
     return out.getvalue()
 
 
+def searchable_copy(data: bytes, layer: str, scale: float = 2.0) -> bytes:
+    """A scan with an invisible text layer over each page image (text render mode 3), as
+    scanners, ocrmypdf and `tesseract … pdf` write a "searchable" PDF: `layer` is the layer's text
+    (a recognition result of its own, here as wrong as one likes)."""
+    src = pdfium.PdfDocument(data)
+    pdf = pdfium.PdfDocument.new()
+    for page in src:
+        w, h = page.get_size()
+        bitmap = page.render(scale=scale)
+        out_page = pdf.new_page(w, h)
+        img = pdfium.PdfImage.new(pdf)
+        img.set_bitmap(bitmap)
+        img.set_matrix(pdfium.PdfMatrix().scale(w, h))
+        out_page.insert_obj(img)
+        drawer = PageDrawer(pdf, out_page)
+        for k, line in enumerate(layer.splitlines()):
+            drawer.text(40, 60 + 14 * k, line)
+        for i in range(pdfium_c.FPDFPage_CountObjects(out_page.raw)):
+            obj = pdfium_c.FPDFPage_GetObject(out_page.raw, i)
+            if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        out_page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def rotated_copy(data: bytes, rotation: int) -> bytes:
     """The same pages, displayed the same, but stored sideways under a /Rotate entry.
 

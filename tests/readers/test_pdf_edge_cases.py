@@ -11,7 +11,7 @@ from nianbao.errors import ReadError
 from nianbao.readers import read_document
 from nianbao.readers.pdf import PAGE_NUMBER, read
 
-from ._pdf_maker import PageDrawer, make_pdf, rotated_copy, scanned_copy
+from ._pdf_maker import PageDrawer, make_pdf, rotated_copy, scanned_copy, searchable_copy
 
 XS = [72.0, 200.0, 300.0, 400.0]
 
@@ -246,3 +246,56 @@ def test_blocks_are_paragraphs_or_tables_with_provenance() -> None:
         assert isinstance(b, Paragraph | Table)
         assert b.prov.page in (1, 2) and b.prov.bbox is not None
     assert [t.prov.table for t in doc.tables] == [0, 1]  # same columns, but not adjacent: not joined
+
+
+def test_a_scan_with_an_invisible_text_layer_is_recognised_again(monkeypatch) -> None:
+    # a "searchable" PDF of a scan (scanners, ocrmypdf, `tesseract … pdf`): the page is a picture,
+    # its text an invisible recognition result without the ruling lines — 表三 read at 40 % from
+    # tesseract's layer of the 洪泽 report. The reader treats the page as a scan; without OCR it
+    # falls back to the layer
+    import pypdfium2 as pdfium
+
+    from nianbao.readers import ocr
+    from nianbao.readers import pdf as pdf_reader
+
+    scan = searchable_copy(make_pdf(small_table), "Label A 1Z 7\nLabel B S")
+    doc = pdfium.PdfDocument(scan)
+    assert pdf_reader._hidden_text_layer(doc[0])
+    assert not pdf_reader._hidden_text_layer(pdfium.PdfDocument(make_pdf(small_table))[0])  # printed text
+    assert not pdf_reader._hidden_text_layer(pdfium.PdfDocument(scanned_copy(make_pdf(small_table)))[0])
+    seen: list[int] = []
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "ocr_page_image", lambda image, page_no, scale: seen.append(page_no) or [])
+    read_document(scan, "scan.pdf")
+    assert seen == [1]  # recognised, not its layer read
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    layer = read_document(scan, "scan.pdf")
+    assert "Label A 1Z 7" in " ".join(p.text for p in layer.paragraphs)
+
+
+@pytest.mark.slow
+def test_a_searchable_scan_of_a_real_report_reads_like_its_source() -> None:
+    # the 洪泽 2023 report as a scanner's searchable PDF, its hidden layer wrong (洪译区, 0 for 6):
+    # read from the layer, 17 of 179 cells; recognised again, every cell as the source
+    pytest.importorskip("rapidocr")
+    import pypdfium2 as pdfium
+
+    import nianbao
+    from nianbao.testing import corpus_dir
+
+    path = corpus_dir() / "pdf" / "huaian-hongze-2023.pdf"
+    if not path.exists():
+        pytest.skip("corpus not available")
+    src = pdfium.PdfDocument(path.read_bytes())
+    t4 = next(
+        i for i in range(len(src)) if "复议后起诉" in src[i].get_textpage().get_text_range().replace(" ", "")
+    )
+    one = pdfium.PdfDocument.new()
+    one.import_pages(src, [t4])
+    buf = io.BytesIO()
+    one.save(buf)
+    scan = searchable_copy(buf.getvalue(), "洪译区人民政府 行政复议 1O 1 O O O", scale=200 / 72)
+    original = nianbao.parse(buf.getvalue(), "page.pdf")
+    again = nianbao.parse(scan, "scan.pdf")
+    keys = [k for k in original.cells if k.startswith("t4.")]
+    assert keys and {k: again.value(k) for k in keys} == {k: original.value(k) for k in keys}

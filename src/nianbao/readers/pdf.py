@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import pypdfium2 as pdfium
 
     from ._pdf_geometry import Grid
-    from ._pdf_text import Char, Line
+    from ._pdf_text import Char, Line, View
 
 # PDFium, numpy and the geometry modules are imported by the functions that use them: registering
 # the reader (every command that reads a file does) must not load a PDF engine.
@@ -94,7 +94,15 @@ def read(data: bytes, source: str) -> Document:
         for i in range(n_pages):
             page = pdf[i]
             try:
-                items, height, has_text = _read_page(page, i + 1)
+                if _hidden_text_layer(page) and _ocr_wanted():
+                    # a scanner's or OCR tool's searchable PDF: the page is an image, its text an
+                    # invisible recognition result without the table's ruling lines — recognised
+                    # again here, by cell (the layer is read only when OCR is not installed)
+                    doc.warnings.append(f"第{i + 1}页是扫描图像，其文字层是不可见的识别结果，已重新识别")
+                    items: list[_PageItem] = []
+                    height, has_text = _page_height(page), False
+                else:
+                    items, height, has_text = _read_page(page, i + 1)
                 if not has_text:
                     recognised = _page_without_text(page, i + 1, doc)
                     if recognised is None or recognised:  # unread, or read by OCR: a scan
@@ -163,11 +171,9 @@ def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
 
 def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool]:
     from ._pdf_geometry import find_grids, page_edges
-    from ._pdf_text import View, group_lines, join_cell_lines, page_chars
+    from ._pdf_text import group_lines, join_cell_lines, page_chars
 
-    left, bottom, right, top = page.get_cropbox()  # what is displayed; falls back to the media box
-    rotation = page.get_rotation() % 360
-    view = View(rotation if rotation in (90, 180, 270) else 0, left, bottom, right, top)
+    view = _view(page)
     height = view.height
     textpage = page.get_textpage()
     try:
@@ -259,6 +265,41 @@ def _round(b: tuple[float, float, float, float]) -> tuple[float, float, float, f
 
 
 OCR_DPI = 200
+
+
+def _ocr_wanted() -> bool:
+    from . import ocr
+
+    return os.environ.get("NIANBAO_PDF_OCR", "1") != "0" and ocr.available()
+
+
+def _view(page: pdfium.PdfPage) -> View:
+    from ._pdf_text import View
+
+    left, bottom, right, top = page.get_cropbox()  # what is displayed; falls back to the media box
+    rotation = page.get_rotation() % 360
+    return View(rotation if rotation in (90, 180, 270) else 0, left, bottom, right, top)
+
+
+def _page_height(page: pdfium.PdfPage) -> float:
+    return _view(page).height
+
+
+def _hidden_text_layer(page: pdfium.PdfPage) -> bool:
+    """Whether the page is a picture with an invisible text layer over it (text render mode 3):
+    what scanners, ocrmypdf and tesseract write into a "searchable" PDF of a scan."""
+    import pypdfium2.raw as pdfium_c
+
+    images = text = hidden = 0
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            text += 1
+            hidden += pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+    return images > 0 and text > 0 and hidden >= 0.95 * text
 
 
 def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> list[_PageItem] | None:

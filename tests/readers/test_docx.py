@@ -336,3 +336,66 @@ def test_a_few_text_boxes_stay_where_they_are_anchored():
     p.append(parse_xml(_FRAME.format(x=0, y=0, text="文本框里的说明")))
     blocks = [b.text for b in read(_save(d), "r.docx").blocks]
     assert blocks[0].startswith("正文第一段") and "文本框里的说明" in " ".join(blocks)
+
+
+def _docx_with_pictures(*pictures) -> bytes:
+    d = docx.Document()
+    d.add_paragraph("某某区人民政府2023年政府信息公开工作年度报告")
+    for pic in pictures:
+        buf = io.BytesIO()
+        pic.save(buf, "PNG")
+        buf.seek(0)
+        d.add_picture(buf)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def test_large_pictures_are_recognised_small_ones_not(monkeypatch):
+    # a scan pasted into Word: the page a picture — read as nothing before; a seal or a logo is no page
+    from PIL import Image
+
+    from nianbao.readers import image, ocr
+
+    seen: list[tuple[int, int]] = []
+
+    def fake_read_image(data: bytes, source: str):
+        from nianbao.document import Document
+
+        seen.append(image.picture_size(data))
+        return Document(source=source, format="png", blocks=[Paragraph("第二十条第（一）项")])
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(image, "read_image", fake_read_image)
+    data = _docx_with_pictures(Image.new("RGB", (200, 200), "red"), Image.new("RGB", (1200, 1600), "white"))
+    doc = read(data, "scan.docx")
+    assert seen == [(1200, 1600)]
+    assert [p.text for p in doc.paragraphs] == [
+        "某某区人民政府2023年政府信息公开工作年度报告",
+        "第二十条第（一）项",
+    ]
+    assert any("OCR" in w for w in doc.warnings)
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    assert any("需要 OCR" in w for w in read(data, "scan.docx").warnings)
+
+
+@pytest.mark.slow
+def test_a_report_pasted_into_word_as_pictures_reads_like_its_source():
+    pytest.importorskip("rapidocr")
+    import pypdfium2 as pdfium
+
+    import nianbao
+    from nianbao.testing import corpus_dir
+
+    path = corpus_dir() / "pdf" / "huaian-hongze-2023.pdf"
+    if not path.exists():
+        pytest.skip("corpus not available")
+    src = pdfium.PdfDocument(path.read_bytes())
+    t4 = next(
+        i for i in range(len(src)) if "复议后起诉" in src[i].get_textpage().get_text_range().replace(" ", "")
+    )
+    page = src[t4].render(scale=200 / 72).to_pil()
+    r = nianbao.parse(_docx_with_pictures(page), "scan.docx")
+    original = nianbao.parse(path)
+    keys = [k for k in original.cells if k.startswith("t4.")]
+    assert {k: r.value(k) for k in keys} == {k: original.value(k) for k in keys}

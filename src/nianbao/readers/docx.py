@@ -133,6 +133,8 @@ class _Builder:
         self.blocks: list[Paragraph | Table] = []
         self.n_tables = 0
         self.n_paragraphs = 0
+        # pictures in the body: (index in `blocks` where the picture stands, relationship id)
+        self.pictures: list[tuple[int, str]] = []
 
     def body(self, body: lxml.etree._Element, depth: int = 0) -> None:
         for child in _children(body):
@@ -141,6 +143,8 @@ class _Builder:
                 if text.strip():
                     self.n_paragraphs += 1
                     self.blocks.append(Paragraph(text, Provenance(line=self.n_paragraphs)))
+                for rid in _picture_ids(child):
+                    self.pictures.append((len(self.blocks), rid))
                 if depth < MAX_DEPTH and next(child.iter(_TXBX), None) is not None:
                     for box in _text_boxes(child):
                         self.body(box, depth + 1)
@@ -210,6 +214,58 @@ class _Builder:
         return [child for child in _children(tc) if child.tag == _TBL]
 
 
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# a picture this large may be a page or a table (a scan pasted into Word); a seal or a logo is not
+MIN_PICTURE_PIXELS = 400_000
+
+
+def _picture_ids(p: lxml.etree._Element) -> list[str]:
+    """Relationship ids of the pictures in a paragraph (DrawingML, or VML in old documents),
+    the fallback copies of a drawing not counted twice."""
+    ids = [b.get(_EMBED) for b in p.iter(_BLIP) if not any(a.tag == _FALLBACK for a in b.iterancestors())]
+    if not ids:  # a document of Word 2003's time: VML only
+        ids = [v.get(_RID) for v in p.iter(_IMAGEDATA)]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def _recognise_pictures(builder: _Builder, wd: object, doc: Document) -> None:
+    """OCR the large pictures of the body (scanned pages or tables pasted into Word) when the
+    OCR extra is installed, their text and tables put where the pictures stand."""
+    from . import image, ocr
+
+    big: list[tuple[int, str, bytes]] = []
+    for at, rid in builder.pictures:
+        try:
+            blob = wd.part.related_parts[rid].blob  # type: ignore[attr-defined]
+        except (KeyError, AttributeError):
+            continue
+        size = image.picture_size(blob)
+        if size is not None and size[0] * size[1] >= MIN_PICTURE_PIXELS:
+            big.append((at, rid, blob))
+    if not big:
+        return
+    if not ocr.available():
+        doc.warnings.append(f"文档中有 {len(big)} 张图片（可能是扫描的表格或页面），需要 OCR 识别")
+        return
+    inserted = 0
+    for n, (at, _rid, blob) in enumerate(big, 1):
+        try:
+            found = image.read_image(blob, f"{doc.source}#图片{n}")
+        except Exception as exc:  # a damaged picture loses that picture, not the document
+            doc.warnings.append(f"第{n}张图片无法识别：{exc}")
+            continue
+        if not found.blocks:
+            continue
+        doc.blocks[at + inserted : at + inserted] = found.blocks
+        inserted += len(found.blocks)
+        doc.warnings.append(f"第{n}张图片的内容由 OCR 识别，请核对")
+    if inserted:
+        doc.metadata["ocr"] = "rapidocr"
+
+
 def _parse_part(xml: bytes) -> lxml.etree._Element:
     import lxml.etree  # here: registering the reader must not load lxml
 
@@ -263,6 +319,8 @@ def read(data: bytes, source: str) -> Document:
     except Exception as exc:  # python-docx raises many kinds on damaged packages: all mean the same
         raise ReadError(f"Word 文档已损坏，无法读取（{type(exc).__name__}: {exc}）") from None
     doc = Document(source=source, format="docx", blocks=builder.blocks)
+    if builder.pictures:
+        _recognise_pictures(builder, wd, doc)
     try:
         props = wd.core_properties
         doc.title = (props.title or "").strip() or None

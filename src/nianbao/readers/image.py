@@ -63,6 +63,17 @@ def _sniff(data: bytes, name: str) -> bool:
     return image_format(data) is not None
 
 
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """A picture's width and height from its header (not decoded); None if it is no picture."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return img.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def _header_size(data: bytes) -> tuple[int, int]:
     """Width and height from a PNG header (the usual bomb); (0, 0) when unknown."""
     if data.startswith(b"\x89PNG") and len(data) >= 24:

@@ -502,13 +502,8 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         o = above[-1]
         if any(_ITEM_NUMBER_RE.match(t.text) for t in lines[no]):
             continue  # 「8.  属于行政查…」: a line that numbers an item starts a label, it continues none
-        for t in lines[no]:
-            if is_value(t) or not has_cjk(t.text):
-                continue
-            s, _e = _span(t)
-            if o.span[0] - 1 <= s < o.span[1] + 1:
-                o.tails.append(no)
-                break
+        if any(not is_value(t) and _continues(t, o) for t in lines[no]):
+            o.tails.append(no)
     value_lines = sorted(numbers)
     alone = []
     for no in value_lines:
@@ -553,6 +548,21 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
                 owner.borrowed.add(c)
     for o in owners:
         _settle(read, o, out)
+
+
+def _continues(t: Token, o: _Owner) -> bool:
+    """A piece of words that starts under the label's extent. A token holding single spaces is
+    looked at word by word: a label's wrapped tail printed one space after a group label's
+    piece (「（五）不 物」, weasyprint) starts under the label though the token does not."""
+    if not has_cjk(t.text):
+        return False
+    start, _end = _span(t)
+    text = t.text.strip()
+    for m in _WORD_RE.finditer(text):
+        at = start + _width(text[: m.start()])
+        if has_cjk(m.group()) and o.span[0] - 1 <= at < o.span[1] + 1:
+            return True
+    return False
 
 
 def _label(o: _Owner) -> str:
@@ -786,9 +796,11 @@ def _tie_break(no: int, ok: list[_Owner]) -> _Owner | None:
         return None  # one of them only by wrapped digits: two readings
     if any(t >= no for t in p.tails):
         return p  # between the halves of the label above
-    if not _wrapped(p) and _wrapped(n):
+    # a label counts as on one line only when it prints its whole wording: one short of it by a
+    # character may go on in a tail the layout printed where no test sees it (「（五）不 物」)
+    if not _may_wrap(p) and _wrapped(n):
         return n  # above the first half of a wrapped label; the label above is on one line
-    if _wrapped(p) and not _wrapped(n):
+    if _wrapped(p) and not _may_wrap(n):
         return p  # under a wrapped label, above a label on one line
     return None
 
@@ -801,6 +813,16 @@ def _wrapped(o: _Owner) -> bool:
     if o.row is None or o.row.label is None:
         return False
     return len(core(o.row.label.text)) < len(core(o.row.row.label.official)) - 1
+
+
+def _may_wrap(o: _Owner) -> bool:
+    """The label may go on over more lines: `_wrapped`, or its first line short of the official
+    wording at all."""
+    if _wrapped(o):
+        return True
+    if o.row is None or o.row.label is None:
+        return False
+    return len(core(o.row.label.text)) < len(core(o.row.row.label.official))
 
 
 def _unowned(out: Layout, candidates: list[_Owner], vals: list[Token], reason: str) -> None:

@@ -502,13 +502,8 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         o = above[-1]
         if any(_ITEM_NUMBER_RE.match(t.text) for t in lines[no]):
             continue  # 「8.  属于行政查…」: a line that numbers an item starts a label, it continues none
-        for t in lines[no]:
-            if is_value(t) or not has_cjk(t.text):
-                continue
-            s, _e = _span(t)
-            if o.span[0] - 1 <= s < o.span[1] + 1:
-                o.tails.append(no)
-                break
+        if any(not is_value(t) and _continues(t, o) for t in lines[no]):
+            o.tails.append(no)
     value_lines = sorted(numbers)
     alone = []
     for no in value_lines:
@@ -553,6 +548,21 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
                 owner.borrowed.add(c)
     for o in owners:
         _settle(read, o, out)
+
+
+def _continues(t: Token, o: _Owner) -> bool:
+    """A piece of words that starts under the label's extent. A token holding single spaces is
+    looked at word by word: a label's wrapped tail printed one space after a group label's
+    piece (「（五）不 物」, weasyprint) starts under the label though the token does not."""
+    if not has_cjk(t.text):
+        return False
+    start, _end = _span(t)
+    text = t.text.strip()
+    for m in _WORD_RE.finditer(text):
+        at = start + _width(text[: m.start()])
+        if has_cjk(m.group()) and o.span[0] - 1 <= at < o.span[1] + 1:
+            return True
+    return False
 
 
 def _label(o: _Owner) -> str:
@@ -786,9 +796,11 @@ def _tie_break(no: int, ok: list[_Owner]) -> _Owner | None:
         return None  # one of them only by wrapped digits: two readings
     if any(t >= no for t in p.tails):
         return p  # between the halves of the label above
-    if not _wrapped(p) and _wrapped(n):
+    # a label counts as on one line only when it prints its whole wording: one short of it by a
+    # character may go on in a tail the layout printed where no test sees it (「（五）不 物」)
+    if not _may_wrap(p) and _wrapped(n):
         return n  # above the first half of a wrapped label; the label above is on one line
-    if _wrapped(p) and not _wrapped(n):
+    if _wrapped(p) and not _may_wrap(n):
         return p  # under a wrapped label, above a label on one line
     return None
 
@@ -801,6 +813,16 @@ def _wrapped(o: _Owner) -> bool:
     if o.row is None or o.row.label is None:
         return False
     return len(core(o.row.label.text)) < len(core(o.row.row.label.official)) - 1
+
+
+def _may_wrap(o: _Owner) -> bool:
+    """The label may go on over more lines: `_wrapped`, or its first line short of the official
+    wording at all."""
+    if _wrapped(o):
+        return True
+    if o.row is None or o.row.label is None:
+        return False
+    return len(core(o.row.label.text)) < len(core(o.row.row.label.official))
 
 
 def _unowned(out: Layout, candidates: list[_Owner], vals: list[Token], reason: str) -> None:
@@ -947,30 +969,41 @@ def paragraph_cells(span: list[Token], is_value) -> bool:
     more blank lines: no number stands on the line right after another cell, the runs of blank
     lines around numbers are odd, and some run beside a number is long enough to hold an empty
     cell (3 or more) — a converter that drops empty cells altogether (mammoth) prints one blank
-    line everywhere, and then no count of blank lines says where a row's blank cells are."""
-    lines = sorted({_line(t) for t in span if _line(t) is not None and not t.empty})  # type: ignore[type-var]
+    line everywhere, and then no count of blank lines says where a row's blank cells are.
+
+    A page-number line is a line, not a blank one (a PDF's text dumped by columns, pdfminer)."""
+    lines = _printed_lines(span)
     numbered = {_line(t) for t in span if is_value(t) and not t.empty and _DIGIT_RE.search(t.text)}
-    gaps = [b - a - 1 for a, b in zip(lines, lines[1:], strict=False)]  # type: ignore[operator]
-    near = [
-        b - a - 1  # type: ignore[operator]
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a in numbered or b in numbered
-    ]
+    gaps = [b - a - 1 for a, b in zip(lines, lines[1:], strict=False)]
+    near = [b - a - 1 for a, b in zip(lines, lines[1:], strict=False) if a in numbered or b in numbered]
     if len(near) < _MIN_LINES or 0 in near or max(near) < 3:
         return False
     # a cell of two paragraphs has no blank line inside; most have one after them
     return sum(g % 2 for g in gaps) >= _ODD_SHARE * len(gaps)
 
 
+def _printed_lines(span: list[Token]) -> list[int]:
+    """The lines that print something: a cell's text, or a page number."""
+    return cast(
+        list[int],
+        sorted({_line(t) for t in span if _line(t) is not None and (not t.empty or t.kind == PAGE)}),
+    )
+
+
 def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
     """Give each row of a one-cell-per-paragraph dump its empty cells back, from the blank lines.
     A row whose blank lines do not add up to its cells is left to the walk (and reported there);
-    a row whose numbers so placed break its own total is not re-read."""
+    a row whose numbers so placed break its own total is not re-read.
+
+    When some row's blank lines do not add up, the dump does not keep every blank line (calibre
+    keeps at most five in a row): a run as long as the longest of the stretch then says only that
+    at least so many cells are empty, and so does a run before the next row. A row whose numbers
+    can then stand in more than one way keeps only the cells every way agrees on (its total
+    taken into account); the rest is reported, never filled left to right."""
     span = tokens[read.start :] if read.start is not None else []
     if not span or not paragraph_cells(span, is_value):
         return False
-    # every None is filtered out: _line(t) is not None
-    lines = cast(list[int], sorted({_line(t) for t in span if _line(t) is not None and not t.empty}))
+    lines = _printed_lines(span)
     after = {a: b for a, b in zip(lines, lines[1:], strict=False)}
     table = read.table
     if table.layout == "flat":
@@ -982,11 +1015,14 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
             return True  # numbers of the table the walk did not keep as its row: not respaced
         first = _line(vals[0]) or 0
         before = max((ln for ln in lines if ln < first), default=None)
-        n = len(table.cell_keys)
-        cells = _spaced(vals, before, after, n)
-        if cells is not None:
-            read.flat_values = cells
+        keys = list(table.cell_keys)
+        ways = _ways(vals, before, after, len(keys))
+        if ways is not None and len(ways) == 1:
+            cells = _cells(vals, ways[0], len(keys), before or 0)
+            if not _total_breaks(table, keys, cells):
+                read.flat_values = cells
         return True
+    rows: list[tuple[RowRead, list[Token], list[str], list[ColumnDef], int | None, bool]] = []
     previous: list[Token] = []
     for r in read.rows:
         # the row before printed no number: labels then numbers, a dump by columns (pdfminer),
@@ -1003,24 +1039,41 @@ def respace(read: TableRead, tokens: list[Token], is_value) -> bool:
         start = _line(r.label)
         if vals and start is not None:
             start = max((ln for ln in lines if start <= ln < (_line(vals[0]) or 0)), default=start)
-        cells = _spaced(vals, start, after, len(keys), open_end)
-        if cells is None:
+        rows.append((r, vals, keys, cols, start, open_end))
+    exact = [_ways(vals, start, after, len(keys), open_end) for _r, vals, keys, _c, start, open_end in rows]
+    # a row with numbers whose blank lines do not add up: the dump lost blank lines
+    lossy = any(vals and not ways for (_r, vals, *_), ways in zip(rows, exact, strict=True))
+    cap = max((b - a - 1 for a, b in after.items()), default=0) if lossy else None
+    for (r, vals, keys, cols, start, open_end), ways in zip(rows, exact, strict=True):
+        if cap is not None:
+            ways = _ways(vals, start, after, len(keys), open_end, cap)
+        if not ways:
             continue
-        o = _Owner(r, keys, cols, _line(r.label) or 0, _span(r.label))
-        if _blank_total_breaks(table, o, cells):
-            continue
-        r.values = cells
+        readings = [_cells(vals, w, len(keys), start or 0) for w in ways]
+        readings = [c for c in readings if not _total_breaks(table, keys, c)]
+        if len(readings) == 1:
+            r.values = readings[0]
+        elif len(readings) > 1 and vals:
+            _in_doubt(read, r, keys, cols, readings, vals)
     return True
 
 
-def _spaced(
-    vals: list[Token], start: int | None, after: dict[int, int], n: int, open_end: bool = True
-) -> list[Token] | None:
-    """`open_end`: the row may end the region with its blank cells (nothing printed after them
-    to count its blank lines against)."""
+def _ways(
+    vals: list[Token],
+    start: int | None,
+    after: dict[int, int],
+    n: int,
+    open_end: bool = True,
+    cap: int | None = None,
+) -> list[tuple[int, ...]] | None:
+    """Every way the numbers can stand in the row's n cells by the blank lines: the cell index of
+    each number. None when the lines do not read as cells at all (an even run, words between two
+    numbers). k empty cells print as 2k + 1 blank lines; with `cap`, a run that long is at least
+    that many. `open_end`: the row may end the region with its blank cells (nothing printed
+    after them to count its blank lines against)."""
     if start is None:
         return None
-    out: list[Token] = []
+    bounds: list[tuple[int, int | None]] = []  # empty cells before each number, and after the last
     prev = start
     for i, v in enumerate(vals):
         gap = (_line(v) or 0) - prev - 1
@@ -1028,26 +1081,69 @@ def _spaced(
             return None
         if i and after.get(prev) != _line(v):
             return None  # words printed between two of its numbers: not one row's cells
-        out += [Token("", Provenance(line=prev + 1), -1, CELL)] * ((gap - 1) // 2) + [_as_cell(v)]
+        lo = (gap - 1) // 2
+        bounds.append((lo, None if cap is not None and gap >= cap else lo))
         prev = _line(v) or 0
-    trailing = n - len(out)
-    if trailing < 0:
-        return None
-    if trailing:
-        end = after.get(prev)
-        if end is None and not open_end:
-            return None  # the region ends after the last number: its blank lines count nothing
-        room = (end - prev - 2) // 2 if end is not None else trailing
-        if room < trailing:
-            return None
-        out += [Token("", Provenance(line=prev + 1), -1, CELL)] * trailing
+    end = after.get(prev)
+    if end is None:
+        bounds.append((0, None if open_end else 0))
+    else:
+        # the blank lines after the last number may hold the next row's empty label cell too
+        room = (end - prev - 2) // 2
+        bounds.append((0, None if cap is not None and end - prev - 1 >= cap else room))
+    out: list[tuple[int, ...]] = []
+
+    def walk(i: int, at: int, placed: tuple[int, ...]) -> None:
+        lo, hi = bounds[i]
+        if i == len(vals):
+            rest = n - at
+            if lo <= rest and (hi is None or rest <= hi):
+                out.append(placed)
+            return
+        for e in range(lo, (n - at) if hi is None else min(hi, n - at) + 1):
+            if at + e < n:
+                walk(i + 1, at + e + 1, (*placed, at + e))
+
+    walk(0, 0, ())
     return out
 
 
-def _blank_total_breaks(table: TableDef, o: _Owner, cells: list[Token]) -> bool:
-    """Does the row, its blank terms taken as 0, break a total it prints? (Numbers in the wrong
+def _cells(vals: list[Token], where: tuple[int, ...], n: int, line: int) -> list[Token]:
+    out = [Token("", Provenance(line=line + 1), -1, CELL) for _ in range(n)]
+    for i, v in zip(where, vals, strict=True):
+        out[i] = _as_cell(v)
+    return out
+
+
+def _in_doubt(
+    read: TableRead,
+    r: RowRead,
+    keys: list[str],
+    cols: list[ColumnDef],
+    readings: list[list[Token]],
+    vals: list[Token],
+) -> None:
+    """The row's numbers can stand in more than one way: the cells every way agrees on are kept,
+    the rest reported with the numbers."""
+    sure = {
+        k: readings[0][i]
+        for i, k in enumerate(keys)
+        if len({c.text for c in (reading[i] for reading in readings)}) == 1
+    }
+    r.values = []
+    r.doubt = sure
+    unsure = [k for k, c in zip(keys, cols, strict=True) if c.canonical and k not in sure]
+    label = r.row.label.official
+    label = label if len(label) <= 16 else label[:15] + "…"
+    read.problems.append(
+        Problem(unsure, vals, f"“{label}”行的空白单元格未全部印出（空行不足以表示），数字所属栏目无法确定")
+    )
+
+
+def _total_breaks(table: TableDef, keys: list[str], cells: list[Token]) -> bool:
+    """Do the cells, their blank terms taken as 0, break a total they print? (Numbers in the wrong
     cells break it unless they are the terms of one sum; a blank total says nothing.)"""
-    got = {k: parse_number(v.text).value for k, v in zip(o.keys, cells, strict=True)}
+    got = {k: parse_number(v.text).value for k, v in zip(keys, cells, strict=True)}
     for r in relations(table.template_id, table.id):
         if not set(r.keys) <= set(got) or len(r.lhs) != 1 or got[r.lhs[0]] is None:
             continue

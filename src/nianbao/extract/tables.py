@@ -17,7 +17,7 @@ from ..findings import Finding
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .headers import header_index
 from .labels import EXACT, label_index
-from .layout import Layout, relayout, respace
+from .layout import Layout, Problem, relayout, respace
 from .normalize import core, has_cjk
 from .numbers import clean, is_blank, looks_like_value
 from .tokens import CELL, CURRENCY_UNITS, LINE, PAGE, PIECE, Token
@@ -54,6 +54,8 @@ class TableRead:
     start: int | None = None  # index of the region's first token that belongs to the table
     heading_tokens: list[Token] = field(default_factory=list)  # block headings (第二十条第（一）项)
     layout: Layout | None = None  # the placement by character columns, for text laid out so
+    # rows of a one-cell-per-paragraph dump whose numbers' cells its blank lines cannot tell
+    problems: list[Problem] = field(default_factory=list)
     _assigned: Assignment | None = None
 
     @property
@@ -464,11 +466,10 @@ def _label_alone(read: TableRead, r: RowRead) -> bool:
 def _settle_layout(read: TableRead, out: Assignment) -> None:
     """What the placement by character columns could not decide, or joined, said in findings."""
     lay = read.layout
-    if lay is None:
-        return
     table = read.table
-    out.unplaced.extend(lay.unplaced)
-    for p in lay.problems:
+    if lay is not None:
+        out.unplaced.extend(lay.unplaced)
+    for p in [*(lay.problems if lay is not None else ()), *read.problems]:
         keys = [k for k in p.keys if k not in out.cells or out.cells[k].method == "ambiguous"]
         if not keys:
             continue
@@ -487,6 +488,8 @@ def _settle_layout(read: TableRead, out: Assignment) -> None:
                 data={"values": values},
             )
         )
+    if lay is None:
+        return
     joined = [j for j in lay.joined if j.key in out.cells]
     if joined:
         texts = "；".join("+".join(p.text for p in j.pieces) + f"→{out.cells[j.key].raw}" for j in joined)

@@ -153,21 +153,22 @@ def _without_frame_numbers(table: Table) -> Table:
     """A table as a dataframe dump prints it (pandas `to_csv`, `to_markdown`, `to_excel` with
     their defaults): the column numbers as a first row (`| | 0 | 1 | 2 |`) and the row numbers as
     a first column — numbers of nobody's table, which would be read as its cells."""
+    if not any(c.text.strip() == "0" and (c.row == 0 or c.col == 0) for c in table.cells):
+        return table  # numbering starts at 0 in the first row or column, or there is none
+    n_rows, n_cols = table.n_rows, table.n_cols
     at = {
         (r, k): c.text.strip()
         for r, row in enumerate(table.grid())
         for k, c in enumerate(row)
         if c is not None
     }
-    top = [at.get((0, k), "") for k in range(table.n_cols)]
+    top = [at.get((0, k), "") for k in range(n_cols)]
     drop_row = _counting(top) or (top[0] == "" and _counting(top[1:]))
-    first = [at.get((r, 0), "") for r in range(int(drop_row), table.n_rows)]
+    first = [at.get((r, 0), "") for r in range(int(drop_row), n_rows)]
     heads = next((i for i, t in enumerate(first) if t), len(first))  # the header rows' empty corner
     # under an empty corner of a header band that heads the other columns, even one row's 0 is
     # its number: a row label column never holds a number
-    band = [
-        [at.get((r, k)) for k in range(1, table.n_cols)] for r in range(int(drop_row), int(drop_row) + heads)
-    ]
+    band = [[at.get((r, k)) for k in range(1, n_cols)] for r in range(int(drop_row), int(drop_row) + heads)]
     cornered = any(all(row) for row in band) and all(all(row) or not any(row) for row in band)
     drop_col = _counting(first[heads:], 1 if cornered else 3) and (drop_row or heads > 0 or len(first) >= 5)
     if not (drop_row or drop_col):

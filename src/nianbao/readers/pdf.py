@@ -299,6 +299,8 @@ def _hidden_text_layer(page: pdfium.PdfPage) -> bool:
         elif kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             text += 1
             hidden += pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+            if text - hidden > 20:
+                return False  # printed text: a page of text (stop counting, pages hold thousands)
     return images > 0 and text > 0 and hidden >= 0.95 * text
 
 

@@ -134,11 +134,11 @@ def _order(quad: np.ndarray) -> np.ndarray:
 
 def border_quad(gray: np.ndarray) -> np.ndarray | None:
     """The four corners of the page's largest ruled outline, when it is clearly a quadrilateral."""
-    from ._ocr_grid import half, ink_mask, line_masks
+    from ._ocr_grid import half, rulings
 
     gray, back = half(gray)  # the outline's corners need no finer look
-    ink = ink_mask(gray)
-    horiz, vert = line_masks(ink)
+    # faint strokes (a back page showing through) left out, as for the grid
+    horiz, vert = rulings(gray)
     lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -155,10 +155,11 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     if abs(cv2.contourArea(quad) - area) > 0.03 * area:
         return None
     # and each side a ruling line: a table whose last rows start further in (表三's 「（六）」 rows
-    # after its vertical label column ends) has a slanted hull side over blank paper
-    # (near ink: a line slanted by perspective falls out of the upright line masks in pieces)
+    # after its vertical label column ends) has a slanted hull side over blank paper, or over the
+    # label column's text, so only ruling strokes count (near them: a line slanted by perspective
+    # falls out of the upright line masks in pieces)
     k = max(9, min(gray.shape) // 50)
-    near = cv2.dilate(cv2.bitwise_or(ink, lines), np.ones((k, k), np.uint8))
+    near = cv2.dilate(lines, np.ones((k, k), np.uint8))
     if min(_ruled_share(near, quad[i], quad[(i + 1) % 4]) for i in range(4)) < _MIN_RULED_SIDE:
         return None
     return quad * np.float32(back)

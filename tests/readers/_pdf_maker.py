@@ -72,8 +72,11 @@ def make_pdf(*pages, metadata: bool = False) -> bytes:
     return out.getvalue()
 
 
-def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
-    """The same pages as images only, the way a scanner would produce them."""
+def scanned_copy(data: bytes, scale: float = 2.0, layer: str | None = None) -> bytes:
+    """The same pages as images only, the way a scanner would produce them; with `layer`, under
+    an invisible text layer (text render mode 3) holding that text, as scanners, ocrmypdf and
+    `tesseract … pdf` write a "searchable" PDF (the layer a recognition result of its own, here as
+    wrong as one likes)."""
     src = pdfium.PdfDocument(data)
     pdf = pdfium.PdfDocument.new()
     for page in src:
@@ -84,6 +87,14 @@ def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
         img.set_bitmap(bitmap)
         img.set_matrix(pdfium.PdfMatrix().scale(w, h))
         out_page.insert_obj(img)
+        if layer is not None:
+            drawer = PageDrawer(pdf, out_page)
+            for k, line in enumerate(layer.splitlines()):
+                drawer.text(40, 60 + 14 * k, line)
+            for i in range(pdfium_c.FPDFPage_CountObjects(out_page.raw)):
+                obj = pdfium_c.FPDFPage_GetObject(out_page.raw, i)
+                if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
         out_page.gen_content()
     out = io.BytesIO()
     pdf.save(out)
@@ -91,30 +102,24 @@ def scanned_copy(data: bytes, scale: float = 2.0) -> bytes:
 
 
 def searchable_copy(data: bytes, layer: str, scale: float = 2.0) -> bytes:
-    """A scan with an invisible text layer over each page image (text render mode 3), as
-    scanners, ocrmypdf and `tesseract … pdf` write a "searchable" PDF: `layer` is the layer's text
-    (a recognition result of its own, here as wrong as one likes)."""
-    src = pdfium.PdfDocument(data)
-    pdf = pdfium.PdfDocument.new()
-    for page in src:
-        w, h = page.get_size()
-        bitmap = page.render(scale=scale)
-        out_page = pdf.new_page(w, h)
-        img = pdfium.PdfImage.new(pdf)
-        img.set_bitmap(bitmap)
-        img.set_matrix(pdfium.PdfMatrix().scale(w, h))
-        out_page.insert_obj(img)
-        drawer = PageDrawer(pdf, out_page)
-        for k, line in enumerate(layer.splitlines()):
-            drawer.text(40, 60 + 14 * k, line)
-        for i in range(pdfium_c.FPDFPage_CountObjects(out_page.raw)):
-            obj = pdfium_c.FPDFPage_GetObject(out_page.raw, i)
-            if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
-        out_page.gen_content()
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    """A scan with an invisible text layer over each page image: `scanned_copy` with `layer`."""
+    return scanned_copy(data, scale, layer)
+
+
+def corpus_page(name: str, text: str) -> tuple[pdfium.PdfDocument, int]:
+    """A labelled PDF of the shared corpus and the index of its last page printing `text`
+    (spaces ignored); the test is skipped when the corpus is not there."""
+    import pytest
+
+    from nianbao.testing import corpus_dir
+
+    path = corpus_dir() / "pdf" / f"{name}.pdf"
+    if not path.exists():
+        pytest.skip("corpus not available")
+    src = pdfium.PdfDocument(path.read_bytes())
+    hits = [i for i in range(len(src)) if text in src[i].get_textpage().get_text_range().replace(" ", "")]
+    assert hits, text
+    return src, hits[-1]
 
 
 def rotated_copy(data: bytes, rotation: int) -> bytes:

@@ -382,20 +382,14 @@ def test_large_pictures_are_recognised_small_ones_not(monkeypatch):
 @pytest.mark.slow
 def test_a_report_pasted_into_word_as_pictures_reads_like_its_source():
     pytest.importorskip("rapidocr")
-    import pypdfium2 as pdfium
-
     import nianbao
     from nianbao.testing import corpus_dir
 
-    path = corpus_dir() / "pdf" / "huaian-hongze-2023.pdf"
-    if not path.exists():
-        pytest.skip("corpus not available")
-    src = pdfium.PdfDocument(path.read_bytes())
-    t4 = next(
-        i for i in range(len(src)) if "复议后起诉" in src[i].get_textpage().get_text_range().replace(" ", "")
-    )
+    from ._pdf_maker import corpus_page
+
+    src, t4 = corpus_page("huaian-hongze-2023", "复议后起诉")
     page = src[t4].render(scale=200 / 72).to_pil()
     r = nianbao.parse(_docx_with_pictures(page), "scan.docx")
-    original = nianbao.parse(path)
+    original = nianbao.parse(corpus_dir() / "pdf" / "huaian-hongze-2023.pdf")
     keys = [k for k in original.cells if k.startswith("t4.")]
     assert {k: r.value(k) for k in keys} == {k: original.value(k) for k in keys}

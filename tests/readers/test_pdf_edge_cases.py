@@ -11,7 +11,7 @@ from nianbao.errors import ReadError
 from nianbao.readers import read_document
 from nianbao.readers.pdf import PAGE_NUMBER, read
 
-from ._pdf_maker import PageDrawer, make_pdf, rotated_copy, scanned_copy, searchable_copy
+from ._pdf_maker import PageDrawer, corpus_page, make_pdf, rotated_copy, scanned_copy, searchable_copy
 
 XS = [72.0, 200.0, 300.0, 400.0]
 
@@ -281,15 +281,8 @@ def test_a_searchable_scan_of_a_real_report_reads_like_its_source() -> None:
     import pypdfium2 as pdfium
 
     import nianbao
-    from nianbao.testing import corpus_dir
 
-    path = corpus_dir() / "pdf" / "huaian-hongze-2023.pdf"
-    if not path.exists():
-        pytest.skip("corpus not available")
-    src = pdfium.PdfDocument(path.read_bytes())
-    t4 = next(
-        i for i in range(len(src)) if "复议后起诉" in src[i].get_textpage().get_text_range().replace(" ", "")
-    )
+    src, t4 = corpus_page("huaian-hongze-2023", "复议后起诉")
     one = pdfium.PdfDocument.new()
     one.import_pages(src, [t4])
     buf = io.BytesIO()

@@ -28,8 +28,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..document import Block, Paragraph
-from ..templates import templates
-from .labels import match_heading
+from .labels import match_heading, template_words
 from .normalize import core
 from .numbers import looks_like_value
 
@@ -51,53 +50,15 @@ def _blank(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _starts() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Row labels and block headings of every template: exact texts and long prefixes."""
-    exact: set[str] = set()
-    for template in templates().values():
-        for table in template.tables.values():
-            for row in table.rows:
-                exact.update(core(t) for t in (row.label.official, *row.label.variants, *row.label.aliases))
-            exact.update(core(b.heading) for b in table.blocks if b.heading)
-    exact.discard("")
-    return frozenset(exact), tuple(sorted(exact))
-
-
-@lru_cache(maxsize=1)
-def _headings() -> frozenset[str]:
-    """Block headings (第二十条第（一）项): a row of one cell."""
-    return frozenset(
-        core(b.heading)
-        for t in templates().values()
-        for table in t.tables.values()
-        for b in table.blocks
-        if b.heading
-    )
-
-
-@lru_cache(maxsize=1)
-def _column_words() -> frozenset[str]:
-    """Whole column headers of every template — labels, their groups (法人或其他组织), the header
-    over the row labels (信息内容) and over the columns (申请人情况): two of them on consecutive
-    lines are two cells, where a header's pieces (本年新 / 制作数量) are one."""
-    words: set[str] = set()
-    for template in templates().values():
-        for table in template.tables.values():
-            words.update(core(t) for t in (table.header, table.note) if t)
-            for block in table.blocks:
-                for col in block.columns:
-                    words.update(
-                        core(t) for t in (col.label.official, *col.label.variants, *col.label.aliases)
-                    )
-                    if col.parent:
-                        words.add(core(col.parent))
-                words.update(core(r.parent) for r in block.rows if r.parent)  # 表四's 行政诉讼
-    words.discard("")
-    return frozenset(words)
+    """Row labels and block headings of every template: exact texts, and sorted for prefixes."""
+    words = template_words()
+    exact = words.row_labels | words.headings
+    return exact, tuple(sorted(exact))
 
 
 def _alone(text: str) -> bool:
     """A line that is a row by itself: a block heading or a part heading."""
-    return core(text).replace(" ", "") in _headings() or match_heading(text) is not None
+    return core(text).replace(" ", "") in template_words().headings or match_heading(text) is not None
 
 
 def _new_cell(before: str, text: str) -> bool:
@@ -110,7 +71,7 @@ def _new_cell(before: str, text: str) -> bool:
         # a number ends its row, the text after it is the next row's; a header's last word, then
         # the numbers of a row without a label (表四)
         return True
-    words, (labels, _) = _column_words(), _starts()
+    words, (labels, _) = template_words().column_words, _starts()
     head, word = core(before).replace(" ", ""), core(text).replace(" ", "")
     # two whole headers (自然人 / 法人或其他组织; 复议后起诉 / 结果维持) are two cells
     return (head in words or head in labels) and word in words
@@ -133,56 +94,58 @@ def _value(text: str) -> bool:
     return _blank(text) or looks_like_value(text.strip(_SPACE))
 
 
-def _rows_of(lines: list[Paragraph]) -> list[list[tuple[str, Paragraph]]] | None:
-    """The rows of a run of lines holding lone tabs, each a list of (cell text, first line)."""
-    rows: list[list[tuple[str, Paragraph]]] = []
-    row: list[tuple[str, Paragraph]] = []
-    group: list[Paragraph] = []
+# a block and the indices in the document's blocks of the lines it was made of
+Item = tuple[tuple[int, ...], Block]
 
-    def cell(parts: list[Paragraph]) -> tuple[str, Paragraph]:
-        text = "".join(p.text.strip(_SPACE) for p in parts)
-        return text, parts[0]
+
+def _rows_of(lines: list[tuple[int, Paragraph]]) -> list[list[tuple[str, tuple[int, ...]]]] | None:
+    """The rows of a run of lines holding lone tabs, each a list of (cell text, its lines)."""
+    rows: list[list[tuple[str, tuple[int, ...]]]] = []
+    row: list[tuple[str, tuple[int, ...]]] = []
+    group: list[tuple[int, Paragraph]] = []
+
+    def cell(parts: list[tuple[int, Paragraph]]) -> tuple[str, tuple[int, ...]]:
+        return "".join(p.text.strip(_SPACE) for _, p in parts), tuple(i for i, _ in parts)
 
     def close_group(last: bool) -> None:
         nonlocal row
-        content = [p for p in group if p.text.strip(_SPACE) or "\u00a0" in p.text or " " in p.text]
         # a blank cell is a line holding a space; an empty line is only the cell's paragraph break
-        content = [p for p in content if p.text != ""]
+        content = [(i, p) for i, p in group if p.text.strip(_SPACE) or "\u00a0" in p.text or " " in p.text]
         if not content:
             if row or last is False:
-                row.append(("", group[0] if group else Paragraph("")))
+                row.append(("", (group[0][0],) if group else ()))
             return
         if not row:
             row.append(cell(content))
             return
         # the stretch may end the row (its last cell) and start the next ones
         cut = next(
-            (i for i in range(1, len(content)) if _new_cell(content[i - 1].text, content[i].text)), None
+            (i for i in range(1, len(content)) if _new_cell(content[i - 1][1].text, content[i][1].text)),
+            None,
         )
         if cut is None:
             row.append(cell(content))
             return
         row.append(cell(content[:cut]))
-        rest = content[cut:]
         rows.append(row)
         row = []
-        current: list[Paragraph] = []
-        for p in rest:
-            if current and _new_cell(current[-1].text, p.text):
+        current: list[tuple[int, Paragraph]] = []
+        for item in content[cut:]:
+            if current and _new_cell(current[-1][1].text, item[1].text):
                 rows.append([cell(current)])
                 current = []
-            current.append(p)
+            current.append(item)
         row.append(cell(current))
 
-    for p in lines:
+    for index, p in lines:
         pieces = p.text.split("\t")
         for k, piece in enumerate(pieces):
             if k > 0:
                 close_group(False)
                 group = []
             if piece or len(pieces) == 1:
-                group.append(replace(p, text=piece))
-        if sum(1 for g in group if g.text) > _MAX_GROUP:
+                group.append((index, replace(p, text=piece)))
+        if sum(1 for _, g in group if g.text) > _MAX_GROUP:
             return None
     if group:
         close_group(True)
@@ -225,25 +188,32 @@ def _run_end(blocks: list[Block], i: int) -> tuple[int, int]:
     return end, lone
 
 
-def rebuild(blocks: list[Block]) -> list[Block]:
-    """`blocks` with each run of lines a browser's copy made of a table replaced by one line per
-    row, its cells tab-separated (the run's first line: the last line before its first tab)."""
-    out: list[Block] = []
-    i, n = 0, len(blocks)
+def rebuild_items(items: list[Item]) -> list[Item]:
+    """`items` with each run of lines a browser's copy made of a table replaced by one line per
+    row, its cells tab-separated (the run's first line: the last line before its first tab); a
+    row's origin is the lines it was made of."""
+    blocks = [b for _, b in items]
+    out: list[Item] = []
+    i, n = 0, len(items)
     while i < n:
-        block = blocks[i]
-        text = _text(block)
+        text = _text(blocks[i])
         if text is None or not _lone_tab(text):
-            out.append(block)
+            out.append(items[i])
             i += 1
             continue
         # the row's first cell: the last non-empty line before the first tab
         first = len(out) - 1
-        while first >= 0 and _blank_line(out[first]):
+        while first >= 0 and _blank_line(out[first][1]):
             first -= 1
         end, lone = _run_end(blocks, i)
-        if lone < _MIN_LONE_TABS or first < 0 or _text(out[first]) is None or _tab_led(blocks[i : end + 1]):
-            out.extend(blocks[i : end + 1])  # no browser's copy: its lines as they are
+        head = out[first] if first >= 0 else None
+        if (
+            lone < _MIN_LONE_TABS
+            or head is None
+            or not isinstance(head[1], Paragraph)
+            or _tab_led(blocks[i : end + 1])
+        ):
+            out.extend(items[i : end + 1])  # no browser's copy: its lines as they are
             i = end + 1
             continue
         # the last cell: the next non-empty line after the last tab, unless it starts a row
@@ -253,16 +223,24 @@ def rebuild(blocks: list[Block]) -> list[Block]:
         after = _text(blocks[last]) if last < n else None
         if after is not None and not starts_row(after):
             last += 1
-        run = [b for b in (out[first], *blocks[i:last]) if isinstance(b, Paragraph)]
+        run = [(o[0], b) for o, b in (head, *items[i:last]) if isinstance(b, Paragraph)]
         rows = _rows_of(run)
         if rows is None:
-            out.append(block)
+            out.append(items[i])
             i += 1
             continue
+        paragraph = dict(run)
         del out[first:]
-        out.extend(replace(cells[0][1], text="\t".join(t for t, _ in cells)) for cells in rows)
+        for cells in rows:
+            lines = tuple(sorted({k for _, origin in cells for k in origin}))
+            out.append((lines, replace(paragraph[lines[0]], text="\t".join(t for t, _ in cells))))
         i = last
     return out
 
 
-__all__ = ["rebuild", "starts_row"]
+def rebuild(blocks: list[Block]) -> list[Block]:
+    """`rebuild_items` on blocks alone."""
+    return [b for _, b in rebuild_items([((i,), b) for i, b in enumerate(blocks)])]
+
+
+__all__ = ["Item", "rebuild", "rebuild_items", "starts_row"]

@@ -38,38 +38,49 @@ def _fields(text: str) -> list[str] | None:
     return fields
 
 
-def rebuild(blocks: list[Block]) -> list[Block]:
-    """`blocks` with each run of CSV lines as a `Table` (cells' provenance: their line)."""
-    out: list[Block] = []
-    i, n = 0, len(blocks)
+# a block and the indices in the document's blocks of the lines it was made of
+Item = tuple[tuple[int, ...], Block]
+
+
+def rebuild_items(items: list[Item]) -> list[Item]:
+    """`items` with each run of CSV lines as a `Table` (cells' provenance: their line), its
+    origin every line of the run."""
+    out: list[Item] = []
+    i, n = 0, len(items)
     while i < n:
-        block = blocks[i]
+        origin, block = items[i]
         first = _fields(block.text) if isinstance(block, Paragraph) else None
         if first is None or not isinstance(block, Paragraph):
-            out.append(block)
+            out.append(items[i])
             i += 1
             continue
-        rows: list[tuple[Paragraph, list[str]]] = [(block, first)]
+        rows: list[tuple[tuple[int, ...], Paragraph, list[str]]] = [(origin, block, first)]
         j = i + 1
         while j < n:
-            nxt = blocks[j]
+            nxt_origin, nxt = items[j]
             fields = _fields(nxt.text) if isinstance(nxt, Paragraph) else None
             if not isinstance(nxt, Paragraph) or fields is None or len(fields) != len(first):
                 break
-            rows.append((nxt, fields))
+            rows.append((nxt_origin, nxt, fields))
             j += 1
         if len(rows) < 2:
-            out.append(block)
+            out.append(items[i])
             i += 1
             continue
         cells = [
             TableCell(text.strip(), r, c, prov=p.prov)
-            for r, (p, fields) in enumerate(rows)
+            for r, (_, p, fields) in enumerate(rows)
             for c, text in enumerate(fields)
         ]
-        out.append(Table(cells, Provenance(line=block.prov.line)))
+        lines = tuple(k for o, _, _ in rows for k in o)
+        out.append((lines, Table(cells, Provenance(line=block.prov.line))))
         i = j
     return out
 
 
-__all__ = ["rebuild"]
+def rebuild(blocks: list[Block]) -> list[Block]:
+    """`rebuild_items` on blocks alone."""
+    return [b for _, b in rebuild_items([((i,), b) for i, b in enumerate(blocks)])]
+
+
+__all__ = ["Item", "rebuild", "rebuild_items"]

@@ -21,9 +21,8 @@ from enum import Enum
 from functools import lru_cache
 
 from ..document import Document, Paragraph, Provenance, Table
-from ..templates import templates
 from . import browser_copy, csv_lines
-from .labels import match_heading
+from .labels import match_heading, template_words
 from .normalize import core, has_cjk
 from .numbers import is_blank, looks_like_value
 
@@ -293,24 +292,11 @@ _MAX_BETWEEN = 8
 _MAX_LABEL_PIECES = 40
 
 
-@lru_cache(maxsize=1)
-def _row_labels() -> tuple[str, ...]:
-    return tuple(
-        {
-            core(text)
-            for template in templates().values()
-            for table in template.tables.values()
-            for row in table.rows
-            for text in (row.label.official, *row.label.variants, *row.label.aliases)
-        }
-    )
-
-
 @lru_cache(maxsize=1 << 12)
 def _label_piece(text: str) -> bool:
     """A line that is part of some row label: `期不补正、行政机关不`, `重新出具已获取信息`."""
     piece = core(text).replace(" ", "")
-    return bool(piece) and any(piece in label for label in _row_labels())
+    return bool(piece) and any(piece in label for label in template_words().row_labels)
 
 
 def _crowded(between: list[Paragraph]) -> bool:
@@ -363,12 +349,17 @@ def fragments_of(doc: Document) -> list[Run]:
             runs.append(current)
         current = Run()
 
-    for i, block in enumerate(csv_lines.rebuild(browser_copy.rebuild(doc.blocks))):
+    # blocks rebuilt from several lines (a browser's copy, CSV lines) keep the lines' indices in
+    # the document, which the token walk's tokens carry
+    items = csv_lines.rebuild_items(browser_copy.rebuild_items([((i,), b) for i, b in enumerate(doc.blocks)]))
+    for origin, block in items:
+        i = origin[0]
         if isinstance(block, Table):
             flush_tabs()
             frag = _table_fragment(block, i)
             if frag is None:
                 continue
+            frag.blocks = origin
             add(frag)
             continue
         row = _tab_row(block)

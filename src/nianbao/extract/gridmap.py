@@ -196,7 +196,7 @@ class _Reader:
         self.outside = outside
         self.table = table
         self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
-        self._seen_outside: list[Paragraph] = []  # every line outside the tables read so far
+        self._seen_outside: dict[int, Paragraph] = {}  # every line outside the tables read so far
         self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
@@ -463,8 +463,7 @@ class _Reader:
             )
         outside = bool(before or after)
         for p in (*before, *after):
-            if all(p is not q for q in self._seen_outside):
-                self._seen_outside.append(p)
+            self._seen_outside.setdefault(id(p), p)
         if self._only_headers(cells) and self._numbers_in_headers(cells):
             # a row of column headers with numbers in them and no row label (`| | 制作数量 0 |`)
             st.displaced = True
@@ -688,15 +687,14 @@ class _Reader:
         """A line outside the table seen beside an earlier row, not taken, that names a row after
         the last one read and before `hit`'s, whose cells are still empty."""
         here = {id(p) for p in (*before, *after)}
-        for p in self._seen_outside:
+        for p in self._seen_outside.values():
             if id(p) in self._used_outside or id(p) in here:
                 continue
             text = _VERTICAL_PIECES.sub("", p.text)
             m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
             if m is None or m.row.group or not self.state.after < m.index < hit[0].index:
                 continue
-            prefix = f"{self.table.id}.{m.row.key}."
-            if not any(k.startswith(prefix) for k in self.out.cells):
+            if self._row_empty(m.row):
                 return m
         return None
 
@@ -707,12 +705,14 @@ class _Reader:
         if len(piece) < 4:
             return None
         for e in self.labels.entries[self.state.after + 1 : m.index]:
-            if e.row.group or not any(piece in form for form, _ in e.forms):
-                continue
-            prefix = f"{self.table.id}.{e.row.key}."
-            if not any(k.startswith(prefix) for k in self.out.cells):
+            if not e.row.group and any(piece in form for form, _ in e.forms) and self._row_empty(e.row):
                 return RowMatch(e.row, e.index, e.block, FUZZY)
         return None
+
+    def _row_empty(self, row: RowDef) -> bool:
+        """No cell of the row has been read yet."""
+        prefix = f"{self.table.id}.{row.key}."
+        return not any(k.startswith(prefix) for k in self.out.cells)
 
     def _take_outside(self, hit: tuple[RowMatch, Paragraph, str]) -> RowMatch:
         """The row takes the line outside the table as its label: no other row may, and the
@@ -778,12 +778,14 @@ class _Reader:
                 continue
             self._put(f"{self.table.id}.{m.row.key}.{col.key}", cell, col, printed)
 
+    def _is_header_text(self, cell: Cell) -> bool:
+        """A column header, or a piece of one (its words only the headers' characters)."""
+        return bool(cell.text) and bool(self.headers.columns(cell.text) or self._header_piece(cell))
+
     def _only_headers(self, cells: list[Cell]) -> bool:
         """Whether every text of the row is (a piece of) a column header once its numbers go."""
         texts = [_without_numbers(c) for c in cells if c.kind is Kind.TEXT]
-        return bool(texts) and all(
-            t.text and (self.headers.columns(t.text) or self._header_piece(t)) for t in texts
-        )
+        return bool(texts) and all(self._is_header_text(t) for t in texts)
 
     def _numbers_in_headers(self, cells: list[Cell]) -> bool:
         """Report the numbers printed inside column-header cells (`上一年项目数量 396`); True if
@@ -793,7 +795,7 @@ class _Reader:
             if c.kind is not Kind.TEXT or not _STRAY_NUMBER.search(c.text):
                 continue
             rest = _without_numbers(c)
-            if not rest.text or not (self.headers.columns(rest.text) or self._header_piece(rest)):
+            if not self._is_header_text(rest):
                 continue
             found = True
             for number in _STRAY_NUMBER.findall(c.text):

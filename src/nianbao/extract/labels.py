@@ -166,6 +166,44 @@ def _prefix_match(label: str, form: str, same_number: bool = False) -> bool:
     return len(label) >= max(4, min(10, 0.4 * len(form)))
 
 
+@dataclass(frozen=True)
+class TemplateWords:
+    """The printed words of every template's tables, normalised (`core`): what text outside a
+    parsed grid is compared with to tell a table's pieces from the report's prose."""
+
+    row_labels: frozenset[str]  # row labels with their variants and aliases
+    headings: frozenset[str]  # block headings (第二十条第（一）项): a row of one cell
+    # whole column headers — labels, their groups (法人或其他组织), the headers over the row labels
+    # (信息内容) and the columns (申请人情况), the row groups of 表四 (行政诉讼)
+    column_words: frozenset[str]
+
+
+@cache
+def template_words() -> TemplateWords:
+    labels: set[str] = set()
+    headings: set[str] = set()
+    words: set[str] = set()
+    for template in templates().values():
+        for table in template.tables.values():
+            words.update(core(t) for t in (table.header, table.note) if t)
+            for block in table.blocks:
+                if block.heading:
+                    headings.add(core(block.heading))
+                for row in block.rows:
+                    labels.update(
+                        core(t) for t in (row.label.official, *row.label.variants, *row.label.aliases)
+                    )
+                    if row.parent:
+                        words.add(core(row.parent))
+                for col in block.columns:
+                    words.update(
+                        core(t) for t in (col.label.official, *col.label.variants, *col.label.aliases)
+                    )
+                    if col.parent:
+                        words.add(core(col.parent))
+    return TemplateWords(*(frozenset(s - {""}) for s in (labels, headings, words)))
+
+
 @cache
 def label_index(template_id: str, table_id: str) -> LabelIndex:
     return LabelIndex(templates()[template_id].tables[table_id])

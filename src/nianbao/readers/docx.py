@@ -236,7 +236,7 @@ def _recognise_pictures(builder: _Builder, wd: object, doc: Document) -> None:
     OCR extra is installed, their text and tables put where the pictures stand."""
     from . import image, ocr
 
-    big: list[tuple[int, str, bytes]] = []
+    big: list[tuple[int, bytes]] = []
     for at, rid in builder.pictures:
         try:
             blob = wd.part.related_parts[rid].blob  # type: ignore[attr-defined]
@@ -244,14 +244,14 @@ def _recognise_pictures(builder: _Builder, wd: object, doc: Document) -> None:
             continue
         size = image.picture_size(blob)
         if size is not None and size[0] * size[1] >= MIN_PICTURE_PIXELS:
-            big.append((at, rid, blob))
+            big.append((at, blob))
     if not big:
         return
     if not ocr.available():
         doc.warnings.append(f"文档中有 {len(big)} 张图片（可能是扫描的表格或页面），需要 OCR 识别")
         return
     inserted = 0
-    for n, (at, _rid, blob) in enumerate(big, 1):
+    for n, (at, blob) in enumerate(big, 1):
         try:
             found = image.read_image(blob, f"{doc.source}#图片{n}")
         except Exception as exc:  # a damaged picture loses that picture, not the document

@@ -146,11 +146,14 @@ def _is_loose_row(line: str) -> bool:
     return " | " in line or line.rstrip().endswith(" |") or line.lstrip().startswith("| ")
 
 
+_NUMBER_CELL = re.compile(r"\s*[\d,.]+\s*")
+
+
 def _lone_row(line: str) -> bool:
     """A pipe row standing alone is a one-row table when it has at least three cells, one a
     number (a converter writing each table row as a table of its own: `| 一、本年新收… | 3746 | …`)."""
     cells = split_row(line)
-    return len(cells) >= 3 and any(re.fullmatch(r"\s*[\d,.]+\s*", c) for c in cells)
+    return len(cells) >= 3 and any(_NUMBER_CELL.fullmatch(c) for c in cells)
 
 
 def _is_pipe_row(line: str) -> bool:

@@ -100,7 +100,7 @@ def read(data: bytes, source: str) -> Document:
                     # again here, by cell (the layer is read only when OCR is not installed)
                     doc.warnings.append(f"第{i + 1}页是扫描图像，其文字层是不可见的识别结果，已重新识别")
                     items: list[_PageItem] = []
-                    height, has_text = _page_height(page), False
+                    height, has_text = _view(page).height, False
                 else:
                     items, height, has_text = _read_page(page, i + 1)
                 if not has_text:
@@ -281,10 +281,6 @@ def _view(page: pdfium.PdfPage) -> View:
     return View(rotation if rotation in (90, 180, 270) else 0, left, bottom, right, top)
 
 
-def _page_height(page: pdfium.PdfPage) -> float:
-    return _view(page).height
-
-
 def _hidden_text_layer(page: pdfium.PdfPage) -> bool:
     """Whether the page is a picture with an invisible text layer over it (text render mode 3):
     what scanners, ocrmypdf and tesseract write into a "searchable" PDF of a scan."""
@@ -321,7 +317,7 @@ def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> lis
         return []
     from . import ocr
 
-    if os.environ.get("NIANBAO_PDF_OCR", "1") == "0" or not ocr.available():
+    if not _ocr_wanted():
         doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
         return None
     image = page.render(scale=OCR_DPI / 72).to_numpy()

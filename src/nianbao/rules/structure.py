@@ -146,15 +146,14 @@ def check_template_year(report: Report) -> Iterator[Finding]:
     # every cell of these tables is named, the year's format's and the one read: if the year is
     # right and a table was misjudged, its values were read with the wrong columns and the year's
     # cells are absent — none of them may stand unmarked
-    absent = [k for tid in wrong for k in get_template(expected).table(tid).cell_keys]
-    absent += [
-        k for tid, used in wrong.items() for k in get_template(used).table(tid).cell_keys if k not in absent
-    ]
+    named = [k for tid in wrong for k in get_template(expected).table(tid).cell_keys]
+    named += [k for tid, used in wrong.items() for k in get_template(used).table(tid).cell_keys]
+    named = list(dict.fromkeys(named))
     yield Finding(
         "TEMPLATE_YEAR_MISMATCH",
         f"{report.year}年度报告应使用{get_template(expected).notice}规定的{expected}年格式，"
         f"但{names}使用的是{'、'.join(used_ids)}年格式{detail}",
-        cells=absent,
+        cells=named,
         where=names,
         data={"year": report.year, "expected": expected, "tables": wrong},
     )

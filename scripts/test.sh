@@ -11,5 +11,7 @@ fi
 .venv/bin/ruff format --check src tests bench
 .venv/bin/lint-imports  # the layers: pyproject.toml [tool.importlinter]
 .venv/bin/mypy  # [tool.mypy]: 0 errors, the core strict
+# the same hypothesis examples every run (tests/conftest.py's "ci" profile)
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 # one worker per core, a test file's tests in one worker (they share module fixtures)
 .venv/bin/python -m pytest -n auto --dist loadfile "$@"

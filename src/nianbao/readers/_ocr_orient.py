@@ -22,6 +22,7 @@ ORIENT_SIDE = 640  # pixels: text lines are still found, detection takes a fract
 _SAMPLE_LINES = 8
 _MIN_QUAD_SHARE = 0.12  # of the page area: a table border, not a stamp or a box around a word
 _MIN_RULED_SIDE = 0.8  # of each side of the outline on a ruling line
+_MIN_STROKE_SIDE = 0.97  # or on ink all along
 _RECT_TOLERANCE_DEG = 0.6  # corner angles closer to 90° than this: a rectangle, left to deskew
 
 
@@ -134,7 +135,7 @@ def _order(quad: np.ndarray) -> np.ndarray:
 
 def border_quad(gray: np.ndarray) -> np.ndarray | None:
     """The four corners of the page's largest ruled outline, when it is clearly a quadrilateral."""
-    from ._ocr_grid import half, rulings
+    from ._ocr_grid import half, ink_mask, rulings
 
     gray, back = half(gray)  # the outline's corners need no finer look
     # faint strokes (a back page showing through) left out, as for the grid
@@ -152,7 +153,7 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
         return None
     quad = _order(approx.reshape(4, 2).astype(np.float32))
     # the outline must be the quadrilateral, not a blob it merely approximates
-    if abs(cv2.contourArea(quad) - area) > 0.03 * area:
+    if abs(cv2.contourArea(quad) - area) > 0.05 * area:
         return None
     # and each side a ruling line: a table whose last rows start further in (表三's 「（六）」 rows
     # after its vertical label column ends) has a slanted hull side over blank paper, or over the
@@ -160,8 +161,13 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     # falls out of the upright line masks in pieces)
     k = max(9, min(gray.shape) // 50)
     near = cv2.dilate(lines, np.ones((k, k), np.uint8))
-    if min(_ruled_share(near, quad[i], quad[(i + 1) % 4]) for i in range(4)) < _MIN_RULED_SIDE:
-        return None
+    # A side slanted further than the upright masks follow (a short, wide table photographed at an
+    # angle) is still one unbroken stroke of ink, which text or blank paper never is
+    stroke = cv2.dilate(ink_mask(gray), np.ones((7, 7), np.uint8))
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        if _ruled_share(near, a, b) < _MIN_RULED_SIDE and _ruled_share(stroke, a, b) < _MIN_STROKE_SIDE:
+            return None
     return quad * np.float32(back)
 
 

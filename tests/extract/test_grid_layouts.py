@@ -887,3 +887,43 @@ def test_a_number_under_a_header_that_names_no_cell_of_table_four_is_reported_no
     assert r.value("t4.litigation_after_review.total") == 20
     unplaced = [v["text"] for f in r.findings if f.code == "VALUE_UNPLACED" for v in f.data["values"]]
     assert "351" in unplaced  # the repeated 总计: reported, not placed
+
+
+def test_a_label_wrapped_above_its_row_between_the_pieces_of_a_vertical_group_label():
+    # markitdown of the writer's LibreOffice PDF (huaian-city-2024): （六）2.'s label is printed
+    # over five lines, the second to fourth of 「（六）/其他处/理」 between them, and only its middle
+    # line 「用、行政机关不再处」 inside the one-row table holding its numbers
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-wrapped-label-between-group-pieces.md"
+    r = nianbao.parse((HEAD_2021 + snippet.read_text("utf-8")).encode("utf-8"), "report.md")
+    row = [r.value(f"t3.other.unpaid_fee.{c.key}") for c in T3_2021.blocks[0].value_columns]
+    assert row[:4] == [6, 0, 0, 0] and row[-1] == 6
+    assert r.value("t3.other.no_correction.total") == 71 and r.value("t3.other.other.total") == 110
+    # `0 0` (法律服务机构 and 其他 in one cell) is reported, never read as 0 or 00
+    truth = dict.fromkeys([f"t3.other.unpaid_fee.{c}" for c in ("legal_service", "other_org")], 0)
+    assert_exact_or_flagged(r, truth)
+
+
+def test_table_four_printed_as_its_header_alone_is_blank_not_missing():
+    # markitdown of a PDF whose 表四 has an empty value row: the empty row is dropped, the header
+    # band stays. Nothing is printed under it: every cell blank (CELL_BLANK), no TABLE_MISSING
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-blank-table-four.md"
+    r = nianbao.parse((HEAD_2019 + snippet.read_text("utf-8")).encode("utf-8"), "report.md")
+    assert not any(f.code == "TABLE_MISSING" and f.data.get("table") == "t4" for f in r.findings)
+    blank = next(
+        f for f in r.findings if f.code == "CELL_BLANK" and any(k.startswith("t4.") for k in f.cells)
+    )
+    assert len([k for k in blank.cells if k.startswith("t4.")]) == 15
+    assert all(r.cells[k].value is None for k in blank.cells if k.startswith("t4."))
+
+
+def test_table_four_header_with_numbers_beside_it_is_not_called_blank():
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-blank-table-four.md"
+    text = snippet.read_text("utf-8").replace("－ 3 －", "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20")
+    r = nianbao.parse((HEAD_2019 + text).encode("utf-8"), "report.md")
+    assert not any(f.code == "CELL_BLANK" and any(k.startswith("t4.") for k in f.cells) for f in r.findings)

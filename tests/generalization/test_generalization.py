@@ -40,14 +40,7 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
     "soffice-pdf+markitdown": {
         s: C1 for s in ("pingtan-2019-html", "pingtan-2021-html", "shanghai-gov-office-2019")
     },
-    "writer-pdf+markitdown": {
-        s: C1
-        for s in (
-            "001_39f905e0d0162760",
-            "huaian-city-2024",
-            "shanghai-gov-office-2019",
-        )
-    },
+    "writer-pdf+markitdown": {"shanghai-gov-office-2019": C1},
     "writer-chromium-pdf+markitdown": {
         s: C1
         for s in (

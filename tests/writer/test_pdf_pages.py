@@ -53,3 +53,21 @@ def test_pdf_pages_have_text_and_ruled_tables(tmp_path):
     assert any(h >= 10 and v >= 8 for h, v in rules), rules
     assert sum(h for h, _ in rules) >= 30, rules
     assert Image.open(pages[0]).convert("L").getextrema()[0] < 50  # ink on the first page
+
+
+def test_large_counts_stay_on_one_line_in_their_cells(tmp_path):
+    # a 4- or 5-digit count in 表三's narrow value columns wrapped as 「293」 over 「2」: every
+    # converter then reads two numbers, and the arithmetic no longer holds
+    data = random_data(random.Random(7), year=2024)
+    # every 表三 count times 100: the table's arithmetic still holds, its totals have 4–5 digits
+    big = {k: v * 100 for k, v in data.cells.items() if k.startswith("t3.") and v}
+    assert max(big.values()) >= 10_000
+    data = data.model_copy(update={"cells": {**data.cells, **big}})
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_report(data, "pdf").content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # the table only: the narrative above it quotes some of the same numbers
+    table = text[text.index("申请人情况") : text.index("四、政府信息公开行政复议")]
+    assert {str(v) for v in big.values()} <= set(table.split())

@@ -17,7 +17,7 @@ from ..findings import Finding, Severity
 from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
-from .evidence import TableChoice, choose_tables
+from .evidence import TableChoice, choose_tables, header_evidence
 from .fragments import fragments_of
 from .gridmap import GridRead, LabelRow, Unplaced
 from .labels import ALIAS, EXACT
@@ -105,10 +105,39 @@ def _read_tables(
             _complete_from_text(reading, text_only, year_template)
             out[tid] = reading
             continue
+        if grid is not None and _printed_blank(grid, text_only):
+            out[tid] = _blank_reading(grid)
+            continue
         by_tokens = _token_reading(text_only, tid, year_template)
         if by_tokens is not None:
             out[tid] = by_tokens
     return out
+
+
+def _printed_blank(choice: TableChoice, text: list[Token]) -> bool:
+    """A table printed as its header band alone: 表四's rows are column groups, so a blank 表四
+    whose empty value row a converter dropped (markitdown of a PDF) is all header. With no number
+    anywhere in its grid or around it, its cells are blank, not missing."""
+    return (
+        choice.read.table.layout == "flat"
+        and header_evidence(choice.read) >= _BLANK_HEADER_EVIDENCE
+        and not any(c.has_digits for f in choice.fragments for c in f.cells)
+        and not any(o.cells or o.chunks for o in choice.others)
+        and not any(_DIGIT.search(t.text) for t in text)
+    )
+
+
+# header cells naming 表四's groups and columns in the official words: its whole header, not a
+# stray 总计 or 维持
+_BLANK_HEADER_EVIDENCE = 12
+_DIGIT = re.compile(r"\d")
+
+
+def _blank_reading(choice: TableChoice) -> _Reading:
+    table = choice.read.table
+    prov = choice.fragments[0].prov
+    cells = {key: CellRead(key, "", prov, col) for key, _b, _r, col in table.cells()}
+    return _Reading(table, cells, [], [])
 
 
 def _complete_from_text(reading: _Reading, tokens: list[Token], year_template: str | None) -> None:

@@ -38,7 +38,7 @@ class TableChoice:
         return self.read.table.template_id
 
 
-def _header_evidence(g: GridRead) -> float:
+def header_evidence(g: GridRead) -> float:
     return 3 * g.header_exact + g.header_other
 
 
@@ -120,9 +120,9 @@ def _weigh(reads: dict[str, GridRead], prefer: str | None) -> tuple[GridRead, bo
     conflict = False
     if len(ranked) > 1:
         # both kinds of evidence decisive, and pointing to different templates
-        by_header = sorted(reads.values(), key=_header_evidence, reverse=True)
+        by_header = sorted(reads.values(), key=header_evidence, reverse=True)
         by_rows = sorted(reads.values(), key=_row_evidence, reverse=True)
-        h_margin = _header_evidence(by_header[0]) - _header_evidence(by_header[1])
+        h_margin = header_evidence(by_header[0]) - header_evidence(by_header[1])
         r_margin = _row_evidence(by_rows[0]) - _row_evidence(by_rows[1])
         conflict = h_margin >= 3 and r_margin >= 4 and by_header[0] is not by_rows[0]
     return best, conflict

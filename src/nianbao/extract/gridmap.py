@@ -196,6 +196,7 @@ class _Reader:
         self.outside = outside
         self.table = table
         self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
+        self._joined: dict[int, list[Paragraph]] = {}  # a label's first line -> all its lines
         self._seen_outside: dict[int, Paragraph] = {}  # every line outside the tables read so far
         self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
@@ -671,7 +672,42 @@ class _Reader:
                 m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
             if m is not None and (best is None or rank(m) < rank(best[0])):
                 best = (m, p, text)
+        if best is None and self.outside != "below":
+            best = self._match_joined_above(before, own)
         return best
+
+    def _match_joined_above(
+        self, before: list[Paragraph], own: str
+    ) -> tuple[RowMatch, Paragraph, str] | None:
+        """A label wrapped over several lines above its one-row table, the pieces of the vertical
+        group label beside it printed between them (「2.申请人逾期未按收」「其他处」「费通知要求缴纳费」
+        「理」, then 「用、行政机关不再处」 in the row): the nearest lines joined in order, the pieces
+        left out, must begin the official wording of a row still to come."""
+        lines: list[Paragraph] = []
+        for p in reversed(before):
+            if id(p) in self._used_outside:
+                break
+            if self._group_piece(p.text):
+                continue
+            lines.insert(0, p)
+            if len(lines) > _MAX_JOINED_LINES:
+                break
+            if len(lines) < 2:
+                continue
+            text = "".join(q.text.strip() for q in lines) + own
+            m = _match_row(self.table.template_id, self.table.id, text, self.state.after)
+            if m is not None and not m.row.group:
+                self._joined[id(lines[0])] = lines
+                return (m, lines[0], text)
+        return None
+
+    def _group_piece(self, text: str) -> bool:
+        """A few characters of a group label printed top to bottom beside its rows (「其他处」「理」
+        「（六）」 of （六）其他处理)."""
+        piece = core(text).replace(" ", "")
+        return 0 < len(piece) <= 4 and any(
+            piece in g for g in _group_labels(self.table.template_id, self.table.id)
+        )
 
     def _in_doubt(self, values: list[Cell], what: str, first: RowMatch, second: RowMatch, why: str) -> None:
         """A row of numbers that could be either of two rows: reported, not placed."""
@@ -719,6 +755,8 @@ class _Reader:
         label is checked against the official wording like one printed in a cell."""
         m, p, text = hit
         self._used_outside.add(id(p))
+        for q in self._joined.pop(id(p), ()):
+            self._used_outside.add(id(q))
         self._outside_label = (text, p.prov)
         self.out.outside_used += 1
         return m
@@ -1084,6 +1122,16 @@ def _by_parent(found: list[ColumnMatch], path: list[Cell] | tuple[Cell, ...]) ->
 def _match_row(template_id: str, table_id: str, text: str, after: int) -> RowMatch | None:
     # each grid is read with every definition: the same labels are asked about many times
     return label_index(template_id, table_id).match_row(text, after)
+
+
+_MAX_JOINED_LINES = 3
+
+
+@lru_cache(maxsize=64)
+def _group_labels(template_id: str, table_id: str) -> tuple[str, ...]:
+    """The official wording of the table's group rows (（六）其他处理), as compared by `core`."""
+    table = header_index(template_id, table_id).table
+    return tuple(core(r.label.official).replace(" ", "") for r in table.rows if r.group)
 
 
 @lru_cache(maxsize=64)

@@ -138,10 +138,26 @@ def render_docx(comp: Composition, fonts: Fonts | None = None) -> bytes:
 TEXT_WIDTH_MM = 156  # A4 less the 公文 margins
 
 
-def _widths(n_cols: int, table_id: str) -> list[float]:
-    # label columns wide enough for the official wording, value columns narrow and equal
+# a digit at most 0.6 em in the fonts the tables use; the cell margins of "Table Grid" are
+# 1.9 mm a side, and LibreOffice wants a little more than that to keep a line whole
+_DIGIT_EM, _CELL_MARGINS_MM, _PT_MM = 0.6, 4.4, 25.4 / 72
+_MIN_LABEL_SHARE = 0.55  # a label column gives up at most this share of its width to the values
+
+
+def _widths(n_cols: int, table_id: str, widest_value: int = 0, size_pt: float = TABLE_PT) -> list[float]:
+    """Label columns wide enough for the official wording, value columns equal and wide enough
+    that the longest number printed stays on one line (a 4-digit count wrapped as 「293」 over
+    「2」 in a narrow cell is read as two numbers by every converter)."""
     labels = {"t3": [10.0, 18.0, 44.0], "t2": [44.0]}.get(table_id, [])
-    rest = (TEXT_WIDTH_MM - sum(labels)) / max(n_cols - len(labels), 1)
+    n_values = max(n_cols - len(labels), 1)
+    need = widest_value * _DIGIT_EM * size_pt * _PT_MM + _CELL_MARGINS_MM
+    rest = (TEXT_WIDTH_MM - sum(labels)) / n_values
+    if labels and need > rest:
+        # take the room from the label columns (their wording wraps, a number must not)
+        spare = sum(w * _MIN_LABEL_SHARE for w in labels)
+        give = min((need - rest) * n_values, spare)
+        labels = [w - give * (w * _MIN_LABEL_SHARE) / spare for w in labels]
+        rest = (TEXT_WIDTH_MM - sum(labels)) / n_values
     return labels + [rest] * (n_cols - len(labels))
 
 
@@ -152,7 +168,9 @@ def _table(doc, table, layout, fonts: Fonts) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     vertical = layout.vertical if layout is not None else set()
     t.autofit = False
-    widths = _widths(table.n_cols, layout.table_def.id if layout is not None else "")
+    label_texts = {(c.row, c.col) for c in layout.cells} if layout is not None else set()
+    widest = max((len(c.text) for c in table.cells if (c.row, c.col) not in label_texts), default=0)
+    widths = _widths(table.n_cols, layout.table_def.id if layout is not None else "", widest, size)
     for width, column in zip(widths, t.columns, strict=False):
         column.width = Mm(width)  # the grid LibreOffice lays out by; Word reads the cells' widths
     # Table.cell() and _Row.cells rebuild the whole cell list on every call (quadratic); take the

@@ -891,7 +891,8 @@ def _mark_pictures(
             continue
         worth = _pictures.worth_reading(data)
         if not worth:
-            if worth is None and _pictures.claims_image(data):
+            said = src[:11].lower() == "data:image/" and "svg" not in src[:20].lower()
+            if worth is None and (said or _pictures.claims_image(data)):
                 missing.append(f"{name}（已损坏）")
             continue  # a logo, an icon, a QR code; or a drawing that is no picture
         if len(marked) >= _pictures.MAX_PICTURES:

@@ -72,25 +72,33 @@ class WrittenReport:
     tables: dict[str, list[str]]  # table id -> the printed value texts, row by row
 
 
-def written_report(year: int = 2023, seed: int = 1) -> WrittenReport:
-    """A report written by nianbao's writer (DOCX), with its truth."""
-    from nianbao.writer.compose import compose
-    from nianbao.writer.data import ReportData, format_value
-    from nianbao.writer.render.docx import render_docx
+def report_data(year: int = 2023, seed: int = 1):
+    """The writer's input for a report of `year` whose cells satisfy the arithmetic."""
+    from nianbao.writer.data import ReportData
 
     template_id = "2021" if year >= 2021 else "2019"
-    cells = report_cells(template_id, seed)
-    data = ReportData(
+    return ReportData(
         organ="某某市某某区某某镇人民政府",
         year=year,
         published=f"{year + 1}-01-20",
-        cells=cells,
+        cells=report_cells(template_id, seed),
         sections={
             "overview": "本镇认真贯彻落实《中华人民共和国政府信息公开条例》，持续推进政务公开标准化规范化建设。",
             "problems": "一是公开内容不够全面；二是解读形式较为单一。下一步将加强培训，提升工作水平。",
             "other": "本年度未收取信息处理费。",
         },
     )
+
+
+def written_report(year: int = 2023, seed: int = 1) -> WrittenReport:
+    """A report written by nianbao's writer (DOCX), with its truth."""
+    from nianbao.writer.compose import compose
+    from nianbao.writer.data import format_value
+    from nianbao.writer.render.docx import render_docx
+
+    template_id = "2021" if year >= 2021 else "2019"
+    data = report_data(year, seed)
+    cells = data.cells
     comp = compose(data)
     tables = {}
     for block in comp.blocks:

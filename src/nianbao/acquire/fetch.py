@@ -23,6 +23,7 @@ from .client import Fetcher
 from .errors import FetchError
 from .ingest import parse_isolated_fetched, store_fetched
 from .listing import Crawler, Fetched, choose_attachment, page_date
+from .pictures import with_pictures
 from .policy import FetchPolicy
 from .warc import WarcRecorder
 
@@ -140,6 +141,8 @@ async def _fetch_one(crawler: Crawler, url: str) -> FetchOutcome:
                 o.error_kind = "no_report"
                 o.error = f"页面中没有找到报告正文或附件（PDF、DOC/DOCX/WPS、XLS）：{got.final_url}"
                 return o
+            else:  # the page is the report: its tables may be pictures
+                report = await with_pictures(crawler, got)
         o.report_url, o.kind, o.local_file, o.sha256 = (
             report.final_url,
             report.kind,

@@ -22,7 +22,7 @@ from ..store import Store
 
 ParseResult = tuple[Report | None, str | None]
 
-_EXT = {"html": "html", "text": "txt"}
+_EXT = {"html": "html", "text": "txt", "mhtml": "mhtml"}
 
 
 def file_name(url: str, kind: str) -> str:

@@ -81,7 +81,7 @@ class Crawler:
             )
         page = parse_page(result.content, result.final_url) if result.kind == "html" else None
         ev = (result.evidence.path, result.evidence.offset) if result.evidence else None
-        local = self._save(result.sha256 or "", result.kind, result.content)
+        local = self.save(result.sha256 or "", result.kind, result.content)
         if self.state is not None:
             self.state.remember(
                 url,
@@ -101,7 +101,8 @@ class Crawler:
             return None
         return self.files / sha[:2] / f"{sha}.{'txt' if kind == 'text' else kind}"
 
-    def _save(self, sha: str, kind: str, data: bytes) -> str | None:
+    def save(self, sha: str, kind: str, data: bytes) -> str | None:
+        """Keep a copy of `data` under its hash (when the crawler keeps files); its path."""
         path = self._path(sha, kind)
         if path is None:
             return None

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 
 from ..readers.html import decode_html
 from .dates import PublishedDate, from_meta, from_text, parse_date
+from .matching import is_annual_report_title
 from .sniff import ATTACHMENT_EXTENSIONS, extension_of
 
 
@@ -36,6 +37,7 @@ class Page:
     next_pages: list[str] = field(default_factory=list)  # the following list pages, in order
     published: PublishedDate | None = None
     report_like: bool = False  # the page's own text is an annual report
+    pictures: list[str] = field(default_factory=list)  # same-site <img> addresses, in page order
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -52,6 +54,7 @@ class Page:
             next_pages=list(d.get("next_pages", [])),
             published=PublishedDate(**d["published"]) if d.get("published") else None,
             report_like=bool(d.get("report_like")),
+            pictures=list(d.get("pictures", [])),
         )
 
 
@@ -64,6 +67,9 @@ _CREATE_PAGE = re.compile(
 )
 _REPORT_MARKS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#")
+_IMG_SOURCES = ("src", "data-src", "data-original")
+_SECOND_LEVEL = frozenset({"gov", "com", "net", "org", "edu", "ac"})
+MAX_PAGE_PICTURES = 30  # pictures fetched with one report page (a report's tables, some logos)
 
 
 def parse_page(data: bytes, url: str) -> Page:
@@ -96,7 +102,11 @@ def parse_page(data: bytes, url: str) -> Page:
     if page.published is None:
         page.published = from_text(lines[:400])
     joined = "".join(lines)
-    page.report_like = sum(mark in joined for mark in _REPORT_MARKS) >= 3
+    page.pictures = _pictures(root, base, url)
+    # a report whose text is all pictures still has its title
+    page.report_like = sum(mark in joined for mark in _REPORT_MARKS) >= 3 or bool(
+        page.pictures and page.title and is_annual_report_title(page.title)
+    )
     seen: set[str] = set()
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
@@ -122,6 +132,48 @@ def parse_page(data: bytes, url: str) -> Page:
         ):
             page.attachments.append(link)
     return page
+
+
+def _pictures(root: lxml.html.HtmlElement, base: str, url: str) -> list[str]:
+    """The page's pictures worth fetching with it: on the page's own site (a picture elsewhere
+    is someone else's), not a data: URI (already in the page), not an icon by its declared size."""
+    found: list[str] = []
+    for img in root.iter("img"):
+        if any(a.tag in ("noscript", "script", "template") for a in img.iterancestors()):
+            continue
+        src = next(
+            (v for a in _IMG_SOURCES if (v := (img.get(a) or "").strip()) and v[:5].lower() != "data:"), ""
+        )
+        if not src or _declared_small(img):
+            continue
+        target = urldefrag(urljoin(base, src))[0]
+        if same_site(target, url) and target not in found:
+            found.append(target)
+        if len(found) >= MAX_PAGE_PICTURES:
+            break
+    return found
+
+
+def same_site(a: str, b: str) -> bool:
+    """Same registrable domain (www.x.gov.cn and img.x.gov.cn), over http(s)."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    if pa.scheme not in ("http", "https") or not pa.hostname or not pb.hostname:
+        return False
+    return _site(pa.hostname) == _site(pb.hostname)
+
+
+def _site(host: str) -> str:
+    labels = host.lower().rstrip(".").split(".")
+    # x.gov.cn, x.com.cn …: the public suffix has two labels
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _declared_small(img: lxml.html.HtmlElement) -> bool:
+    try:
+        return int(img.get("width", "").strip()) * int(img.get("height", "").strip()) < 2000
+    except ValueError:
+        return False
 
 
 def _pagination_script(js: str, url: str, page: Page) -> None:

@@ -32,6 +32,7 @@ from .client import Fetcher
 from .errors import FetchError
 from .ingest import parse_isolated_fetched, store_fetched
 from .listing import Crawler, Fetched, choose_attachment, page_date, walk_column
+from .pictures import with_pictures
 from .policy import FetchPolicy
 from .sites import Unit
 from .state import WatchState
@@ -362,8 +363,8 @@ async def _check_unit(
                 report = await crawler.fetch(att.url)
             except FetchError as exc:
                 r.add_reason(f"报告附件无法下载：{exc}")
-        elif detail.page.report_like:
-            report, r.report_url = detail, detail.url
+        elif detail.page.report_like:  # the page is the report: its tables may be pictures
+            report, r.report_url = await with_pictures(crawler, detail), detail.url
         else:
             r.report_url = detail.url
             r.add_reason("报告页面中没有找到报告正文或附件")

@@ -6,11 +6,13 @@ reader by content first and extension second, and returns a format-neutral `Docu
 Limits are read from the environment at each call (a worker process may be older than a
 setting): `NIANBAO_MAX_BYTES` for any file, `NIANBAO_MAX_TEXT_LINES` for plain text and Markdown
 (whose readers cost about 400 bytes of memory per line), `NIANBAO_MAX_MARKUP_BYTES` for HTML.
-Containers and images have their own (`_zipguard`, `spreadsheet`, `image`).
+Containers and images have their own (`_zipguard`, `spreadsheet`, `image`), and so do the pictures
+of a web page (`_pictures`: `NIANBAO_MAX_PICTURE_BYTES`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import zipfile
@@ -20,6 +22,7 @@ from pathlib import Path
 from .. import plugins
 from ..document import Document
 from ..errors import ReadError, TooLarge, UnsupportedFormat
+from ._pictures import beside
 
 MAX_BYTES = int(os.environ.get("NIANBAO_MAX_BYTES", 200 * 1024 * 1024))
 # a report is a few hundred lines, a crawled page with its navigation a few thousand
@@ -109,8 +112,12 @@ def read_document(source: str | os.PathLike[str] | bytes, name: str | None = Non
     data, name = load_bytes(source, name)
     spec = choose_reader(data, name)
     check_size_for(spec, data)
+    # a page read from a file may take its pictures from its own folder (a browser's saved
+    # page_files/); bytes never reach the files of the machine that reads them
+    folder = beside(Path(source)) if isinstance(source, (str, os.PathLike)) else contextlib.nullcontext()
     try:
-        return spec.read(data, name)
+        with folder:
+            return spec.read(data, name)
     except Exception as exc:
         if isinstance(exc, _CORRUPT) or type(exc).__name__ in _CORRUPT_NAMES:
             raise ReadError(f"文件已损坏或格式异常，无法读取（{type(exc).__name__}: {exc}）"[:300]) from None

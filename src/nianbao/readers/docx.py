@@ -218,8 +218,6 @@ _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 _IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-# a picture this large may be a page or a table (a scan pasted into Word); a seal or a logo is not
-MIN_PICTURE_PIXELS = 400_000
 
 
 def _picture_ids(p: lxml.etree._Element) -> list[str]:
@@ -232,38 +230,18 @@ def _picture_ids(p: lxml.etree._Element) -> list[str]:
 
 
 def _recognise_pictures(builder: _Builder, wd: object, doc: Document) -> None:
-    """OCR the large pictures of the body (scanned pages or tables pasted into Word) when the
-    OCR extra is installed, their text and tables put where the pictures stand."""
-    from . import image, ocr
+    """OCR the large pictures of the body (scanned pages or tables pasted into Word), their
+    text and tables put where the pictures stand (`_pictures`)."""
+    from . import _pictures
 
-    big: list[tuple[int, bytes]] = []
+    pictures: list[_pictures.Picture] = []
     for at, rid in builder.pictures:
         try:
             blob = wd.part.related_parts[rid].blob  # type: ignore[attr-defined]
         except (KeyError, AttributeError):
-            continue
-        size = image.picture_size(blob)
-        if size is not None and size[0] * size[1] >= MIN_PICTURE_PIXELS:
-            big.append((at, blob))
-    if not big:
-        return
-    if not ocr.available():
-        doc.warnings.append(f"文档中有 {len(big)} 张图片（可能是扫描的表格或页面），需要 OCR 识别")
-        return
-    inserted = 0
-    for n, (at, blob) in enumerate(big, 1):
-        try:
-            found = image.read_image(blob, f"{doc.source}#图片{n}")
-        except Exception as exc:  # a damaged picture loses that picture, not the document
-            doc.warnings.append(f"第{n}张图片无法识别：{exc}")
-            continue
-        if not found.blocks:
-            continue
-        doc.blocks[at + inserted : at + inserted] = found.blocks
-        inserted += len(found.blocks)
-        doc.warnings.append(f"第{n}张图片的内容由 OCR 识别，请核对")
-    if inserted:
-        doc.metadata["ocr"] = "rapidocr"
+            continue  # a linked picture, not embedded: nothing to read
+        pictures.append(_pictures.Picture(at, f"第{len(pictures) + 1}张图片", blob))
+    _pictures.recognise(doc, pictures)
 
 
 def _parse_part(xml: bytes) -> lxml.etree._Element:

@@ -14,16 +14,19 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import secrets
 import threading
 from typing import TYPE_CHECKING
 
-from ..document import Document, Paragraph, Provenance, Table, TableCell
+from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ..plugins import reader
 from ._encoding import decode_text
 
 if TYPE_CHECKING:
     import lxml.etree
+
+    from ._pictures import Picture, Source
 
 _DROP = frozenset(
     {
@@ -759,6 +762,14 @@ def _sniff(data: bytes, name: str) -> bool:
 
 @reader("html", extensions=("html", "htm", "shtml", "xhtml"), sniff=_sniff, priority=40)
 def read(data: bytes, source: str) -> Document:
+    from ._pictures import folder_source
+
+    return read_page(data, source, folder_source())
+
+
+def read_page(data: bytes, source: str, pictures: Source | None = None) -> Document:
+    """Read a page; its `<img>` pictures come from `data:` URIs and from `pictures` (the folder
+    it was saved with, an archive's parts, the pictures fetched with it)."""
     if not data.strip():
         raise ReadError("文件为空")
     text, encoding = decode_html(data)
@@ -787,14 +798,163 @@ def read(data: bytes, source: str) -> Document:
         if key and value and key not in doc.metadata:
             doc.metadata[key] = value[:1000]
     body = root.find("body")
+    marked = _mark_pictures(root, body if body is not None else root, pictures, doc)
     fast = _fast_blocks(text, utf8, root) if body is not None else None
     if fast is not None:
         doc.blocks = fast.blocks
         doc.warnings.extend(fast.warnings)
-        return doc
-    builder = _Builder()
-    builder.walk(body if body is not None else root)
-    builder.flush()
-    doc.blocks = builder.blocks
-    doc.warnings.extend(builder.warnings)
+    else:
+        builder = _Builder()
+        builder.walk(body if body is not None else root)
+        builder.flush()
+        doc.blocks = builder.blocks
+        doc.warnings.extend(builder.warnings)
+    if marked:
+        _recognise_pictures(doc, marked)
     return doc
+
+
+# --- pictures ---------------------------------------------------------------------------------
+# A table printed as a picture (a screenshot, a scan) is read by OCR where it stands. Before the
+# page is read, each picture worth reading is replaced in the tree by a block holding a mark no
+# page can contain (a nonce); both reading paths then place that block exactly as they place any
+# other, and the mark's paragraph is where the picture's blocks go. A picture in a table's cell
+# stands in a one-cell table of its own: the table around it becomes page layout, walked into,
+# as a table whose cell holds a page's picture is.
+
+_IMG_SOURCES = ("src", "data-src", "data-original", "original", "file")
+_OUTSIDE = _DROP | {"pre"}
+_MAX_ADDRESSES = 200  # distinct picture addresses looked up on one page (logos, icons, pictures)
+
+
+def _img_src(img: lxml.etree._Element) -> str:
+    """The picture's address: `src`, or where lazy loading keeps it (`data-src` …) when `src` is
+    missing or a placeholder."""
+    src = (img.get("src") or "").strip()
+    if src and not (src.startswith("data:") and len(src) < 200):
+        return src
+    for attr in _IMG_SOURCES[1:]:
+        lazy = (img.get(attr) or "").strip()
+        if lazy:
+            return lazy
+    return src
+
+
+def _declared_small(img: lxml.etree._Element) -> bool:
+    """Width and height attributes that make the picture an icon, whatever its file is."""
+    try:
+        w = int(re.match(r"\s*(\d{1,6})", img.get("width") or "").group(1))  # type: ignore[union-attr]
+        h = int(re.match(r"\s*(\d{1,6})", img.get("height") or "").group(1))  # type: ignore[union-attr]
+    except AttributeError:
+        return False
+    return w * h < 2000  # 40×50 on screen: an icon shown small whatever its file's size
+
+
+def _mark_pictures(
+    root: lxml.etree._Element, body: lxml.etree._Element, pictures: Source | None, doc: Document
+) -> dict[str, Picture]:
+    """Replace each picture worth reading by its mark; the pictures by mark. Pictures that
+    cannot be had are named in `doc.warnings`."""
+    imgs = [
+        img
+        for img in body.iter("img")
+        if not any(_tag(a) in _OUTSIDE for a in img.iterancestors()) and not _declared_small(img)
+    ]
+    if not imgs:
+        return {}
+    base_el = root.find(".//base")
+    base = (base_el.get("href") or "").strip() or None if base_el is not None else None
+    import lxml.etree
+
+    from . import _pictures
+
+    nonce = secrets.token_hex(8)
+    marked: dict[str, Picture] = {}
+    missing: list[str] = []
+    n = 0
+    got: dict[str, tuple[bytes | None, str | None]] = {}  # by address: a logo repeated is read once
+    for img in imgs:
+        src = _img_src(img)
+        if not src:
+            continue
+        if src not in got:
+            if len(got) >= _MAX_ADDRESSES:
+                doc.warnings.append(f"网页中引用的图片过多，只查看了前 {_MAX_ADDRESSES} 个")
+                break
+            got[src] = _picture_bytes(src, pictures, base)
+        data, error = got[src]
+        if data is None and error is None:
+            continue  # not held by any source: a picture on the web, not saved with the page
+        name = "内嵌图片" if src[:5].lower() == "data:" else src[:120]
+        if data is None:
+            missing.append(f"{name}（{error}）")
+            continue
+        worth = _pictures.worth_reading(data)
+        if not worth:
+            said = src[:11].lower() == "data:image/" and "svg" not in src[:20].lower()
+            if worth is None and (said or _pictures.claims_image(data)):
+                missing.append(f"{name}（已损坏）")
+            continue  # a logo, an icon, a QR code; or a drawing that is no picture
+        if len(marked) >= _pictures.MAX_PICTURES:
+            doc.warnings.append(f"网页中图片过多，只识别了前 {_pictures.MAX_PICTURES} 张")
+            break
+        n += 1
+        mark = f"\ue000{nonce}-{n}\ue000"
+        marked[mark] = _pictures.Picture(0, f"第{n}张图片（{name}）", data)
+        holder = lxml.etree.Element("div")
+        holder.text = mark
+        stand_in = holder
+        if any(_tag(a) in ("td", "th") for a in img.iterancestors()):
+            stand_in = lxml.etree.Element("table")
+            lxml.etree.SubElement(lxml.etree.SubElement(stand_in, "tr"), "td").append(holder)
+        stand_in.tail = img.tail
+        parent = img.getparent()
+        if parent is not None:
+            parent.replace(img, stand_in)
+    if missing:
+        doc.warnings.append(
+            f"网页中有 {len(missing)} 张图片无法读取：{'、'.join(missing[:10])}"
+            + ("等" if len(missing) > 10 else "")
+        )
+    return marked
+
+
+def _picture_bytes(src: str, pictures: Source | None, base: str | None) -> tuple[bytes | None, str | None]:
+    """(bytes, None), or (None, why not), or (None, None) when no source holds the picture."""
+    from . import _pictures
+
+    try:
+        if src[:5].lower() == "data:":
+            return _pictures.data_uri(src), None
+        return (pictures.get(src, base) if pictures is not None else None), None
+    except _pictures.PictureError as exc:
+        return None, str(exc)
+
+
+def _recognise_pictures(doc: Document, marked: dict[str, Picture]) -> None:
+    """The marks taken out of the blocks, each picture OCR'd into the place its mark held."""
+    from . import _pictures
+
+    blocks: list[Block] = []
+    placed: list[Picture] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph) and block.text in marked:
+            picture = marked.pop(block.text)
+            picture.at = len(blocks)
+            placed.append(picture)
+            continue
+        blocks.append(block)
+        if isinstance(block, Table) and marked:
+            # a mark read as a cell's text (a table deeper than the walk follows): the picture
+            # goes after the table, the mark out of the cell
+            for cell in block.cells:
+                for mark in [m for m in marked if m in cell.text]:
+                    cell.text = cell.text.replace(mark, "").strip()
+                    picture = marked.pop(mark)
+                    picture.at = len(blocks)
+                    placed.append(picture)
+    for picture in marked.values():  # in a part of the page the reading skipped: at the end
+        picture.at = len(blocks)
+        placed.append(picture)
+    doc.blocks = blocks
+    _pictures.recognise(doc, placed, "网页")

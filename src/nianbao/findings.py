@@ -129,6 +129,7 @@ _OWN: dict[str, tuple[Severity, str]] = {
     "CELL_UNIT_CONVERTED": (I, "金额单位已换算为万元"),
     "METADATA_MISSING": (W, "无法识别机关名称或报告年度"),
     "VALUE_UNPLACED": (W, "表格中的数字未能对应到栏目"),
+    "DOCUMENT_READ_NOTE": (W, "文件有部分内容未能直接读取"),
     "TEMPLATE_EVIDENCE_CONFLICT": (W, "表格格式判断依据相互矛盾"),
 }
 for _code, (_severity, _title) in _OWN.items():

@@ -59,6 +59,10 @@ def extract(doc: Document) -> Report:
     if not report.organ or not report.year:
         missing = "机关名称" if not report.organ else "报告年度"
         report.add(Finding("METADATA_MISSING", f"未能从标题中识别{missing}，请核对报告标题"))
+    # what the reader could not read, or read by OCR, is the reviewer's to know: a part of the
+    # page dropped at a parser limit, a picture that could not be had, a scanned page
+    for note in dict.fromkeys(doc.warnings):
+        report.add(Finding("DOCUMENT_READ_NOTE", note, where=doc.source or None))
     return report
 
 

@@ -8,9 +8,11 @@ kept with it. The PDF is this DOCX laid out by LibreOffice, which honours the sa
 
 from __future__ import annotations
 
+import copy
 import io
 import re
-from typing import cast
+from functools import lru_cache
+from typing import Any, cast
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -18,8 +20,9 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.table import _Cell
+from docx.text.run import Run
 
 from ..compose import Composition
 from .fonts import Fonts
@@ -35,6 +38,15 @@ PAGE_NUMBER_PT = 14  # 四号
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
+    if run._r.rPr is None:
+        # a fresh run: a copy of the properties built once (python-docx's setters walk the
+        # schema for every element; a report's tables have thousands of runs)
+        run._r.insert(0, copy.deepcopy(_run_properties(name, size, bold)))
+        return
+    _set_font(run, name, size, bold)
+
+
+def _set_font(run, name: str, size: float, bold: bool) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -45,6 +57,28 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+@lru_cache(maxsize=64)
+def _run_properties(name: str, size: float, bold: bool):
+    run = Run(OxmlElement("w:r"), cast(Any, None))  # a detached run: no story part needed
+    _set_font(run, name, size, bold)
+    return run._r.rPr
+
+
+def _merge(grid: list[list[_Cell]], row: int, col: int, rowspan: int, colspan: int) -> None:
+    """What `_Cell.merge` makes of an empty rectangle (gridSpan, vMerge, summed widths), written
+    directly: python-docx finds each cell's grid position again by walking the rows, for every
+    merge, and the tables have hundreds."""
+    for r in range(row, row + rowspan):
+        first = grid[r][col]._tc
+        for c in range(col + 1, col + colspan):
+            tc = grid[r][c]._tc
+            if first.width and tc.width:
+                first.width = Length(first.width + tc.width)
+            first.grid_span += tc.grid_span
+            tc.getparent().remove(tc)
+        first.vMerge = None if rowspan == 1 else "restart" if r == row else "continue"
 
 
 def _vertical(cell) -> None:
@@ -184,7 +218,7 @@ def _table(doc, table, layout, fonts: Fonts) -> None:
     for c in table.cells:
         cell = grid[c.row][c.col]
         if c.rowspan > 1 or c.colspan > 1:
-            cell = cell.merge(grid[c.row + c.rowspan - 1][c.col + c.colspan - 1])
+            _merge(grid, c.row, c.col, c.rowspan, c.colspan)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         para = cell.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER

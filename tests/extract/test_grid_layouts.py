@@ -927,3 +927,30 @@ def test_table_four_header_with_numbers_beside_it_is_not_called_blank():
     text = snippet.read_text("utf-8").replace("－ 3 －", "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20")
     r = nianbao.parse((HEAD_2019 + text).encode("utf-8"), "report.md")
     assert not any(f.code == "CELL_BLANK" and any(k.startswith("t4.") for k in f.cells) for f in r.findings)
+
+
+def test_rows_printed_blank_whose_empty_cells_a_converter_dropped_are_blank():
+    # markitdown of Chromium's print of the writer's page (huaian-hongze-2023): （六）'s three rows
+    # are printed blank; their one-row tables were dropped, their labels stayed as lines between
+    # 5.要求行政机关确认… and （七）总计. Every number found its row, so those rows are blank
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-blank-rows-dropped.md"
+    r = nianbao.parse((HEAD_2021 + snippet.read_text("utf-8")).encode("utf-8"), "report.md")
+    blank = {k for f in r.findings if f.code == "CELL_BLANK" for k in f.cells}
+    for row in ("no_correction", "unpaid_fee", "other"):
+        keys = {f"t3.other.{row}.{c.key}" for c in T3_2021.blocks[0].value_columns}
+        assert keys <= blank and all(r.value(k) is None for k in keys)
+    assert not any(f.code == "TABLE_INCOMPLETE" for f in r.findings)
+    assert r.value("t3.results_total.total") == 21
+
+
+def test_a_label_alone_is_not_blank_while_a_number_of_the_table_is_unplaced():
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-blank-rows-dropped.md"
+    text = snippet.read_text("utf-8").replace("3.其他\n", "3.其他\n| 7 |\n", 1)
+    r = nianbao.parse((HEAD_2021 + text).encode("utf-8"), "report.md")
+    blank = {k for f in r.findings if f.code == "CELL_BLANK" for k in f.cells}
+    assert "t3.other.other.natural_person" not in blank
+    assert "t3.other.other.natural_person" in flagged(r)

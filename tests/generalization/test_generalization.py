@@ -46,7 +46,6 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
         for s in (
             "000_99c313048ea6a297",
             "001_39f905e0d0162760",
-            "huaian-hongze-2023",
             "shanghai-gov-office-2019",
         )
     },

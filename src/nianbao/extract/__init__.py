@@ -18,10 +18,11 @@ from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
 from .evidence import TableChoice, choose_tables, header_evidence
-from .fragments import fragments_of
+from .fragments import fragments_of, is_glue
 from .gridmap import GridRead, LabelRow, Unplaced
 from .labels import ALIAS, EXACT
 from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
+from .normalize import normalize, strip_numbering
 from .numbers import CellStatus, parse_number
 from .parts import split_parts
 from .tables import CellRead, Chunk, assign, best_read
@@ -107,6 +108,7 @@ def _read_tables(
             # place is reported, never re-guessed from the order of its values
             reading = _grid_reading(grid)
             _complete_from_text(reading, text_only, year_template)
+            _blank_rows(reading, grid.read, text_only)
             out[tid] = reading
             continue
         if grid is not None and _printed_blank(grid, text_only):
@@ -116,6 +118,27 @@ def _read_tables(
         if by_tokens is not None:
             out[tid] = by_tokens
     return out
+
+
+def _blank_rows(reading: _Reading, read: GridRead, text: list[Token]) -> None:
+    """The rows the grid reader saw named by a line alone (a one-row table of empty cells that
+    a converter dropped) are printed blank — unless the text around the grids holds a number
+    that may be theirs (「行政强制」 then 「12」): then they stay unread, for TABLE_INCOMPLETE."""
+    if not read.blank_rows or any(_may_be_value(t.text) for t in text):
+        return
+    for row, block, prov in read.blank_rows:
+        for col in block.value_columns:
+            key = f"{reading.table.id}.{row.key}.{col.key}"
+            if key not in reading.cells and not _in_chunks(reading, key):
+                reading.cells[key] = CellRead(key, "", prov, col)
+
+
+# a number standing on its own, as a table value prints (not 2021年, 2/4, 7:16 or a list number)
+_STANDALONE_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
+
+
+def _may_be_value(text: str) -> bool:
+    return not is_glue(text) and bool(_STANDALONE_NUMBER.search(strip_numbering(normalize(text))[1]))
 
 
 def _printed_blank(choice: TableChoice, text: list[Token]) -> bool:

@@ -83,6 +83,8 @@ class GridRead:
     placed: int = 0  # canonical cells given a value or a blank (kept up to date by the reader)
     filled: int = 0  # … with a number in it: blank cells fit any reading and prove nothing
     digits_unplaced: int = 0  # numbers no cell took
+    # rows named only by a line outside the grids, between rows read, with no number of their own
+    blank_rows: list[tuple[RowDef, BlockDef, Provenance]] = field(default_factory=list)
 
     def values(self) -> dict[str, float | int | None]:
         """Every placed value; a chunk of separate numbers (`447 7 0 0 …`) split at its spaces."""
@@ -217,7 +219,32 @@ class _Reader:
         self._commit_pending()
         self._drop_orphan(self.state.orphan)
         self.state.orphan = []
+        self._blank_rows_outside()
         return self.out
+
+    def _blank_rows_outside(self) -> None:
+        """Rows whose label stands alone outside the grids, between rows that were read: a
+        converter that drops a table's empty rows (markitdown of a PDF) keeps their labels as
+        lines. Noted as rows printed blank when every number of the grids found its row; the
+        extractor decides, once it has seen the numbers of the text around the grids."""
+        if not self.out.rows_matched or self.out.digits_unplaced:
+            return
+        keys = {*self.out.cells, *(k for ch in self.out.chunks for k in ch.keys)}
+        rows = {k.split(".", 1)[1].rsplit(".", 1)[0] for k in keys}
+        read = sorted({e.index for e in self.labels.entries if e.row.key in rows})
+        gaps = [(a, b) for a, b in zip(read, read[1:], strict=False) if b > a + 1]
+        for p in self._seen_outside.values():
+            if id(p) in self._used_outside:
+                continue
+            # a short label (3.其他) is only itself near where it is expected: just after a row read
+            found = (_match_row(self.table.template_id, self.table.id, p.text, a) for a, _ in gaps)
+            m = next(
+                (m for m, (a, b) in zip(found, gaps, strict=True) if m is not None and m.index < b), None
+            )
+            if m is None or m.row.group or m.row.key in rows:
+                continue
+            rows.add(m.row.key)
+            self.out.blank_rows.append((m.row, self.table.blocks[m.block], p.prov))
 
     def _aligned_band(self) -> _Band | None:
         """The header band, when its column positions and the current row's can be trusted."""

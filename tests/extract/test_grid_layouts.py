@@ -954,3 +954,22 @@ def test_a_label_alone_is_not_blank_while_a_number_of_the_table_is_unplaced():
     blank = {k for f in r.findings if f.code == "CELL_BLANK" for k in f.cells}
     assert "t3.other.other.natural_person" not in blank
     assert "t3.other.other.natural_person" in flagged(r)
+
+
+def test_two_numbers_in_one_cell_beside_an_empty_one_are_split_by_the_arithmetic():
+    # markitdown of Chromium's print of the writer's page (000): 表四's 尚未审结 printed empty and
+    # its number inside 总计's cell (`|  | 7 12 |`): one number per column only if the sums agree
+    band = (
+        "| 行政复议 | | | | | 行政诉讼 | | | | | | | | | |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| | | | | | 未经复议直接起诉 | | | | | 复议后起诉 | | | | |\n"
+        "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计"
+        " | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+    )
+    text = HEAD_2019 + "四、政府信息公开行政复议、行政诉讼情况\n" + band
+    r = parse_md(text + "| 3 | 1 | 1 |  | 7 12 | 2 | 0 | 0 | 1 | 3 | 0 | 0 | 0 | 0 | 0 |\n")
+    assert r.value("t4.review.pending") == 7 and r.value("t4.review.total") == 12
+    assert any(f.code == "CELL_RECOVERED" and "t4.review.pending" in f.cells for f in r.findings)
+    # sums that reject the split: nothing placed from the merged cell, and said so
+    r = parse_md(text + "| 3 | 1 | 1 |  | 7 13 | 2 | 0 | 0 | 1 | 3 | 0 | 0 | 0 | 0 | 0 |\n")
+    assert_exact_or_flagged(r, {"t4.review.pending": 7, "t4.review.total": 12})

@@ -44,7 +44,6 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
     "writer-chromium-pdf+markitdown": {
         s: C1
         for s in (
-            "000_99c313048ea6a297",
             "001_39f905e0d0162760",
             "shanghai-gov-office-2019",
         )

@@ -912,12 +912,14 @@ class _Reader:
         keys = [(k, col) for k, _b, _r, col in self.table.cells()]
         filled = [c for c in values if c.kind is not Kind.BLANK or c.text]
         cells = values if len(values) == len(keys) else filled
-        if len(cells) == len(keys):
+        parts = _expand(values)
+        # a cell holding two numbers beside an empty one (`| | 0 0 |`: a converter put 尚未审结's
+        # number into 总计's cell) is one number per column only as a chunk the arithmetic checks
+        if len(cells) == len(keys) and not (parts is not None and len(parts) == len(keys)):
             for (key, col), cell in zip(keys, cells, strict=True):
                 self._put(key, cell, col, None)
             self.out.rows_matched += 1
             return
-        parts = _expand(values)
         if parts is not None and len(parts) == len(keys):
             self._add_chunk(
                 Chunk([k for k, _ in keys], " ".join(parts), values[0].prov, [c for _, c in keys])

@@ -920,6 +920,18 @@ def test_table_four_printed_as_its_header_alone_is_blank_not_missing():
     assert all(r.cells[k].value is None for k in blank.cells if k.startswith("t4."))
 
 
+def test_a_print_footer_beside_a_header_only_table_four_is_no_value():
+    # Chromium's print of the page: the file's address and page count, the print time, after 表四
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-blank-table-four.md"
+    footer = "file:///tmp/variants-chromium-7szeda0f/report.html 2/3\n\n12/4/26, 7:16 PM 小曹娥镇2020年政府信息公开工作年度报告"
+    text = snippet.read_text("utf-8").replace("－ 3 －", footer)
+    r = nianbao.parse((HEAD_2019 + text).encode("utf-8"), "report.md")
+    blank = {k for f in r.findings if f.code == "CELL_BLANK" for k in f.cells}
+    assert len([k for k in blank if k.startswith("t4.")]) == 15
+
+
 def test_table_four_header_with_numbers_beside_it_is_not_called_blank():
     from pathlib import Path
 

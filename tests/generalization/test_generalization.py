@@ -41,13 +41,7 @@ KNOWN_FAILING: dict[str, dict[str, str]] = {
         s: C1 for s in ("pingtan-2019-html", "pingtan-2021-html", "shanghai-gov-office-2019")
     },
     "writer-pdf+markitdown": {"shanghai-gov-office-2019": C1},
-    "writer-chromium-pdf+markitdown": {
-        s: C1
-        for s in (
-            "001_39f905e0d0162760",
-            "shanghai-gov-office-2019",
-        )
-    },
+    "writer-chromium-pdf+markitdown": {"shanghai-gov-office-2019": C1},
     "chromium-pdf+layout": {"shanghai-gov-office-2019": C13},
     "chromium-pdf+pdfminer": {"shanghai-gov-office-2019": C13},
     "html2text": {"shanghai-gov-office-2019": C21},

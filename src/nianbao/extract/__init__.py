@@ -9,6 +9,7 @@ cells   = numbers read, run-together rows split by the arithmetic, everything wi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..arithmetic import relations
@@ -18,11 +19,10 @@ from ..model import CellValue, Report
 from ..templates import TABLE_IDS, TableDef, get_template, latest_template, template_for_year, templates
 from . import segment
 from .evidence import TableChoice, choose_tables, header_evidence
-from .fragments import fragments_of, is_glue
+from .fragments import fragments_of
 from .gridmap import GridRead, LabelRow, Unplaced
 from .labels import ALIAS, EXACT
 from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
-from .normalize import normalize, strip_numbering
 from .numbers import CellStatus, parse_number
 from .parts import split_parts
 from .tables import CellRead, Chunk, assign, best_read
@@ -137,8 +137,14 @@ def _blank_rows(reading: _Reading, read: GridRead, text: list[Token]) -> None:
 _STANDALONE_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
 
 
+# a page number (「－ 3 －」「第 3 页 共 5 页」) and a label's list number (「3.其他」「（二）」)
+_PAGE_MARK = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]?|第\s*\d{1,3}\s*页.*)\s*$")
+_LIST_NUMBER = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、])")
+
+
 def _may_be_value(text: str) -> bool:
-    return not is_glue(text) and bool(_STANDALONE_NUMBER.search(strip_numbering(normalize(text))[1]))
+    t = unicodedata.normalize("NFKC", text)
+    return not _PAGE_MARK.match(t) and bool(_STANDALONE_NUMBER.search(_LIST_NUMBER.sub("", t, count=1)))
 
 
 def _printed_blank(choice: TableChoice, text: list[Token]) -> bool:
@@ -150,14 +156,13 @@ def _printed_blank(choice: TableChoice, text: list[Token]) -> bool:
         and header_evidence(choice.read) >= _BLANK_HEADER_EVIDENCE
         and not any(c.has_digits for f in choice.fragments for c in f.cells)
         and not any(o.cells or o.chunks for o in choice.others)
-        and not any(_DIGIT.search(t.text) for t in text)
+        and not any(_may_be_value(t.text) for t in text)
     )
 
 
-# header cells naming 表四's groups and columns in the official words: its whole header, not a
-# stray 总计 or 维持
-_BLANK_HEADER_EVIDENCE = 12
-_DIGIT = re.compile(r"\d")
+# three header cells naming 表四's groups or columns in the official words (行政复议, 行政诉讼,
+# 复议后起诉 …): its header, not a stray 总计 or 维持
+_BLANK_HEADER_EVIDENCE = 9
 
 
 def _blank_reading(choice: TableChoice) -> _Reading:

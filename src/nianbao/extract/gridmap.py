@@ -33,16 +33,13 @@ from .fragments import Cell, Fragment, Kind, label_piece
 from .headers import ColumnMatch, GroupMatch, HeaderIndex, header_index
 from .labels import EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import core, normalize, strip_numbering
-from .numbers import parse_number
+from .numbers import STANDALONE_NUMBER, parse_number
 from .tables import CellRead, Chunk
 
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
 _TWICE = "同一单元格出现两次，且数字不同"
 _VERTICAL_PIECES = re.compile(r"^(?:[\u4e00-\u9fff、]{1,2}\s+)+(?=\S)")
 _DIGIT_RE = re.compile(r"\d")
-# a number standing on its own inside a text cell (`上一年项目数量 396`), not a list number (`1.`)
-# nor part of a word (`2021年`)
-_STRAY_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
 _DISPLACED = "栏目名称中印有数字，表格的行与栏目可能错位，此行数字未予采用"
 
 
@@ -875,13 +872,13 @@ class _Reader:
         there were any — such a cell holds a header and a data row's value run together."""
         found = False
         for c in cells:
-            if c.kind is not Kind.TEXT or not _STRAY_NUMBER.search(c.text):
+            if c.kind is not Kind.TEXT or not STANDALONE_NUMBER.search(c.text):
                 continue
             rest = _without_numbers(c)
             if not self._is_header_text(rest):
                 continue
             found = True
-            for number in _STRAY_NUMBER.findall(c.text):
+            for number in STANDALONE_NUMBER.findall(c.text):
                 # the same for every definition of the table: no evidence for or against one
                 cell = replace(c, text=number, kind=Kind.NUM)
                 self._unplaced(cell, f"数字印在栏目名称“{_short(rest.text)}”中", counted=False)
@@ -1099,7 +1096,7 @@ def _dedupe(values: list[Cell], cols: list[ColumnDef | None]) -> list[tuple[Cell
 
 
 def _without_numbers(cell: Cell) -> Cell:
-    return replace(cell, text=" ".join(_STRAY_NUMBER.sub(" ", cell.text).split()))
+    return replace(cell, text=" ".join(STANDALONE_NUMBER.sub(" ", cell.text).split()))
 
 
 def _empty(cell: Cell) -> bool:

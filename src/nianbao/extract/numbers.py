@@ -34,6 +34,9 @@ class ParsedNumber:
 # no count or amount in a report has more digits; a longer run is no number (and would overflow a
 # float beyond 308 digits or int() beyond 4,300)
 MAX_DIGITS = 15
+# a number standing on its own among words (`上一年项目数量 396`), as a table value prints: not a
+# list number (`1.`), nor part of a word or a date (`2021年`, `2/4`, `7:16`)
+STANDALONE_NUMBER = re.compile(r"(?<!\S)\d[\d,]*(?:\.\d+)?(?!\S)")
 _NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _LEADING_NUM_RE = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")
 _SPACES_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")

@@ -52,17 +52,12 @@ class Picture:
     error: str | None = None  # why there are no bytes
 
 
-def size_of(data: bytes) -> tuple[int, int] | None:
-    """A picture's width and height from its header (not decoded); None if it is no picture."""
-    from .image import picture_size
-
-    return picture_size(data)
-
-
 def worth_reading(data: bytes) -> bool | None:
     """True when a picture is large enough to hold a table or a page, False when it is a logo
     or an icon; None when the bytes are no picture Pillow knows (a vector drawing, damage)."""
-    size = size_of(data)
+    from .image import picture_size
+
+    size = picture_size(data)
     if size is None:
         return None
     return size[0] * size[1] >= MIN_TABLE_PIXELS
@@ -129,7 +124,7 @@ def recognise(doc: Document, pictures: list[Picture], what: str = "文档") -> N
         except Exception as exc:  # a damaged picture loses that picture, not the document
             doc.warnings.append(f"{p.label}无法识别：{exc}")
             continue
-        w, h = size_of(p.data) or (0, 0)
+        w, h = image.picture_size(p.data) or (0, 0)
         has_table = any(isinstance(b, Table) for b in found.blocks)
         if not found.blocks or (w * h < MIN_PICTURE_PIXELS and not has_table):
             continue  # a banner or a photo: no page, no table

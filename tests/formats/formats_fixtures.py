@@ -11,8 +11,11 @@ import random
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nianbao.templates import get_template
 
@@ -223,3 +226,30 @@ def page_with(pdf: bytes, text: str) -> int:
     hits = [i for i in range(len(doc)) if text in doc[i].get_textpage().get_text_range().replace(" ", "")]
     assert hits, text
     return hits[-1]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@contextmanager
+def chromium_tab(width: int = 1000, height: int = 1200) -> Iterator[Any]:
+    """A Playwright page in Debian's Chromium at 1× (the test is skipped without it)."""
+    import pytest
+
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+        finally:
+            browser.close()
+
+
+def table_screenshots(tab: Any, page: str) -> list[bytes]:
+    """A PNG of each table of the HTML page, as a site's editor takes one."""
+    tab.set_content(page)
+    tables = tab.locator("table")
+    return [tables.nth(i).screenshot() for i in range(tables.count())]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
-from pathlib import Path
 
 import formats_fixtures as fx
 import pytest
@@ -18,29 +16,19 @@ import nianbao
 pytest.importorskip("rapidocr")
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)
 
 
 @pytest.fixture(scope="module")
 def pictured():
     """(the report's cells, its HTML page, a PNG screenshot of each of its tables at 1×)."""
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("Debian chromium not installed")
-    from playwright.sync_api import sync_playwright
-
     from nianbao.writer.compose import compose
     from nianbao.writer.render.html import render_html
 
     data = fx.report_data(2023, seed=11)
     page = render_html(compose(data))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        tab = browser.new_page(viewport={"width": 1000, "height": 1200}, device_scale_factor=1)
-        tab.set_content(page)
-        tables = tab.locator("table")
-        shots = [tables.nth(i).screenshot() for i in range(tables.count())]
-        browser.close()
+    with fx.chromium_tab() as tab:
+        shots = fx.table_screenshots(tab, page)
     assert len(shots) == 3
     return data.cells, page, shots
 

@@ -145,6 +145,34 @@ def _collect_paths(
             )
 
 
+def picture_bounds(page_raw) -> list[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) in user space of the page's pictures: its image objects, and
+    the form objects holding one (a picture wrapped in a form: the form's own bounds)."""
+    handle = ctypes.cast(page_raw, ctypes.c_void_p).value
+    n = pdfium_c.FPDFPage_CountObjects(page_raw)
+    objects = list(map(_GET_OBJECT["FPDFPage_GetObject"], itertools.repeat(handle, n), range(n)))
+    found = []
+    for obj, kind in zip(objects, map(_GET_TYPE, objects), strict=True):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or (kind == pdfium_c.FPDF_PAGEOBJ_FORM and _holds_image(obj)):
+            box = [ctypes.c_float() for _ in range(4)]
+            if pdfium_c.FPDFPageObj_GetBounds(
+                ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT), *map(ctypes.byref, box)
+            ):
+                found.append((box[0].value, box[1].value, box[2].value, box[3].value))
+    return found
+
+
+def _holds_image(form: int, depth: int = 0) -> bool:
+    n = pdfium_c.FPDFFormObj_CountObjects(ctypes.cast(form, pdfium_c.FPDF_PAGEOBJECT))
+    objects = list(map(_GET_OBJECT["FPDFFormObj_GetObject"], itertools.repeat(form, n), range(n)))
+    for obj, kind in zip(objects, map(_GET_TYPE, objects), strict=True):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8 and _holds_image(obj, depth + 1):
+            return True
+    return False
+
+
 def _by_address(func, restype, *argtypes):
     """`func` called through its address with plain integer handles (no ctypes objects)."""
     return ctypes.CFUNCTYPE(restype, *argtypes)(typing.cast(int, ctypes.cast(func, ctypes.c_void_p).value))

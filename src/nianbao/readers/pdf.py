@@ -91,6 +91,7 @@ def read(data: bytes, source: str) -> Document:
         pages: list[list[_PageItem]] = []
         heights: list[float] = []
         scanned: list[int] = []
+        pictures = 0  # pictures on text pages read by OCR so far
         for i in range(n_pages):
             page = pdf[i]
             try:
@@ -100,11 +101,13 @@ def read(data: bytes, source: str) -> Document:
                     # again here, by cell (the layer is read only when OCR is not installed)
                     doc.warnings.append(f"第{i + 1}页是扫描图像，其文字层是不可见的识别结果，已重新识别")
                     items: list[_PageItem] = []
-                    height, has_text = _view(page).height, False
+                    height, has_text, garbled = _view(page).height, False, False
                 else:
-                    items, height, has_text = _read_page(page, i + 1)
+                    items, height, has_text, garbled = _read_page(page, i + 1)
+                    if has_text:
+                        pictures += _read_pictures(page, i + 1, items, doc, pictures)
                 if not has_text:
-                    recognised = _page_without_text(page, i + 1, doc)
+                    recognised = _page_without_text(page, i + 1, doc, garbled)
                     if recognised is None or recognised:  # unread, or read by OCR: a scan
                         scanned.append(i + 1)
                     items = recognised or []
@@ -112,6 +115,8 @@ def read(data: bytes, source: str) -> Document:
                 page.close()
             pages.append(items)
             heights.append(height)
+        if pictures:
+            doc.metadata["ocr_pictures"] = str(pictures)
         if scanned:
             doc.metadata["scanned_pages"] = ",".join(str(p) for p in scanned)
         _drop_page_furniture(pages, heights, doc)
@@ -169,7 +174,10 @@ def _read_metadata(pdf: pdfium.PdfDocument, doc: Document) -> None:
     doc.metadata["pdf_pages"] = str(len(pdf))
 
 
-def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool]:
+def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], float, bool, bool]:
+    """The page's items, its height, whether it has a text layer, and whether that layer is
+    glyph numbers rather than text (then no items: the page is for OCR)."""
+    from . import _legible
     from ._pdf_geometry import find_grids, page_edges
     from ._pdf_text import group_lines, join_cell_lines, page_chars
 
@@ -181,7 +189,9 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
     finally:
         textpage.close()
     if not chars:
-        return [], height, False
+        return [], height, False, False
+    if _legible.garbled("".join(c.text for c in chars)):
+        return [], height, False, True
     grids = find_grids(page_edges(page.raw, view)) if _may_have_rulings(page) else []
     per_cell: list[list[list[Char]]] = []
     outside: list[Char] = chars
@@ -202,7 +212,7 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
         ]
         items.append(_PageItem(g.bbox[1], page_no, grid=g, cells=cells))
     items.sort(key=lambda it: it.top)
-    return items, height, True
+    return items, height, True, False
 
 
 def _place_chars(
@@ -300,8 +310,59 @@ def _hidden_text_layer(page: pdfium.PdfPage) -> bool:
     return images > 0 and text > 0 and hidden >= 0.95 * text
 
 
-def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> list[_PageItem] | None:
-    """A page with no text layer: recognise it with OCR when the OCR extra is installed.
+def _read_pictures(
+    page: pdfium.PdfPage, page_no: int, items: list[_PageItem], doc: Document, done: int
+) -> int:
+    """Add what OCR reads in the page's table-sized pictures to `items` (see `_pdf_pictures`);
+    the number of pictures read. Without the OCR extra each such picture is named in a warning."""
+    from . import _pdf_pictures, _pictures
+
+    covered = [(it.line.x0, it.line.top, it.line.x1, it.line.bottom) for it in items if it.line is not None]
+    covered += [it.grid.bbox for it in items if it.grid is not None]
+    view = _view(page)
+    boxes = _pdf_pictures.picture_boxes(page, view, covered)
+    if not boxes:
+        return 0
+    if not _ocr_wanted():
+        doc.warnings.append(f"第{page_no}页有 {len(boxes)} 张图片（可能是表格的截图），需要 OCR 识别")
+        return 0
+    room = _pictures.MAX_PICTURES - done
+    if len(boxes) > room:
+        doc.warnings.append(f"文档中图片过多，第{page_no}页起只识别了前 {_pictures.MAX_PICTURES} 张")
+        boxes = boxes[: max(room, 0)]
+    try:
+        found = _pdf_pictures.recognise(page, page_no, view, boxes, OCR_DPI)
+    except Exception as exc:  # a picture OCR cannot take loses that page's pictures, not the document
+        doc.warnings.append(f"第{page_no}页的图片无法识别：{exc}")
+        return 0
+    read = 0
+    for _box, blocks in found:
+        if blocks:
+            items += _ocr_items(blocks, page_no)
+            read += 1
+    if read:
+        items.sort(key=lambda it: it.top)
+        doc.metadata["ocr"] = "rapidocr"
+        doc.warnings.append(f"第{page_no}页有 {read} 张图片（表格的截图或扫描页），内容由 OCR 识别，请核对")
+    return read
+
+
+def _ocr_items(blocks: list[Block], page_no: int) -> list[_PageItem]:
+    from ._pdf_text import Line
+
+    items = []
+    for b in blocks:
+        x0, top, x1, bottom = b.prov.bbox or (0.0, 0.0, 0.0, 0.0)
+        line = Line([], b.text, x0, top, x1, bottom) if isinstance(b, Paragraph) else None
+        items.append(_PageItem(top, page_no, line=line, block=b))
+    return items
+
+
+def _page_without_text(
+    page: pdfium.PdfPage, page_no: int, doc: Document, garbled: bool = False
+) -> list[_PageItem] | None:
+    """A page with no text layer, or with one that is glyph numbers (`garbled`): recognise it
+    with OCR when the OCR extra is installed.
 
     Returns the page's items, or None when the page stays unread (with a warning). A page that
     shows nothing at all is blank, not scanned: an empty list and no warning.
@@ -309,35 +370,39 @@ def _page_without_text(page: pdfium.PdfPage, page_no: int, doc: Document) -> lis
     """
     import pypdfium2.raw as pdfium_c
 
-    from ._pdf_text import Line
-
-    n = pdfium_c.FPDFPage_CountObjects(page.raw)
-    kinds = {pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) for i in range(n)}
-    if not kinds & {pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_SHADING}:
-        return []
+    if not garbled:
+        n = pdfium_c.FPDFPage_CountObjects(page.raw)
+        kinds = {pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i)) for i in range(n)}
+        if not kinds & {
+            pdfium_c.FPDF_PAGEOBJ_IMAGE,
+            pdfium_c.FPDF_PAGEOBJ_FORM,
+            pdfium_c.FPDF_PAGEOBJ_SHADING,
+        }:
+            return []
     from . import ocr
 
     if not _ocr_wanted():
-        doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
+        if garbled:
+            doc.warnings.append(
+                f"第{page_no}页的文字层无法解码（字体缺少字符映射，提取出的是乱码），需要 OCR 识别"
+            )
+        else:
+            doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），需要 OCR 识别")
         return None
     image = page.render(scale=OCR_DPI / 72).to_numpy()
+    what = "的文字层无法解码" if garbled else "没有文字层"
     try:
         blocks = ocr.ocr_page_image(image, page_no, scale=72 / OCR_DPI)
     except Exception as exc:
-        doc.warnings.append(f"第{page_no}页没有文字层，OCR 识别失败：{exc}")
+        doc.warnings.append(f"第{page_no}页{what}，OCR 识别失败：{exc}")
         return None
     if not blocks:
-        doc.warnings.append(f"第{page_no}页没有文字层（可能是扫描件），OCR 未识别出文字")
+        doc.warnings.append(f"第{page_no}页{what}{'' if garbled else '（可能是扫描件）'}，OCR 未识别出文字")
         return None
-    doc.warnings.append(f"第{page_no}页没有文字层，内容由 OCR 识别，请核对")
+    doc.warnings.append(f"第{page_no}页{what}，内容由 OCR 识别，请核对")
     pages = doc.metadata.get("ocr_pages")
     doc.metadata["ocr_pages"] = f"{pages},{page_no}" if pages else str(page_no)
-    items = []
-    for b in blocks:
-        x0, top, x1, bottom = b.prov.bbox or (0.0, 0.0, 0.0, 0.0)
-        line = Line([], b.text, x0, top, x1, bottom) if isinstance(b, Paragraph) else None
-        items.append(_PageItem(top, page_no, line=line, block=b))
-    return items
+    return _ocr_items(blocks, page_no)
 
 
 def _normalise_running(text: str) -> str:

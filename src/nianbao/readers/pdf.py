@@ -195,24 +195,55 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
     grids = find_grids(page_edges(page.raw, view)) if _may_have_rulings(page) else []
     per_cell: list[list[list[Char]]] = []
     outside: list[Char] = chars
-    if grids:
+    cell_lines: list[list[list[Line]]] = []
+    while grids:
         grids, per_cell, outside = _place_chars(grids, chars)
+        cell_lines = [[group_lines(cs) for cs in cell_chars] for cell_chars in per_cell]
+        ruled = [not _under_ruled(lines) for lines in cell_lines]
+        if all(ruled):
+            break
+        # read as unruled text, like a table printed without lines (which it mostly is); the
+        # characters it held may fall into a grid it covered, checked again
+        grids = [g for g, ok in zip(grids, ruled, strict=True) if ok]
+        outside, cell_lines = chars, []
     items = [_PageItem(line.top, page_no, line=line) for line in group_lines(outside)]
-    for g, cell_chars in zip(grids, per_cell, strict=True):
+    for g, lines_of in zip(grids, cell_lines, strict=True):
         cells = [
             TableCell(
-                join_cell_lines(group_lines(cs)),
+                join_cell_lines(lines),
                 c.row,
                 c.col,
                 c.rowspan,
                 c.colspan,
                 Provenance(page=page_no, bbox=_round(c.bbox)),
             )
-            for c, cs in zip(g.cells, cell_chars, strict=True)
+            for c, lines in zip(g.cells, lines_of, strict=True)
         ]
         items.append(_PageItem(g.bbox[1], page_no, grid=g, cells=cells))
     items.sort(key=lambda it: it.top)
     return items, height, True, False
+
+
+_NUMBER_LINE = re.compile(r"^[.,，%％\s]*\d[\d.,，%％\s]*$")
+_NUMBER_ROW = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s+\d+(?:\.\d+)?\s+\d+(?![\d.])")
+
+
+def _under_ruled(cells: list[list[Line]]) -> bool:
+    """Whether a grid's rulings miss rows or columns: two or more cells holding a column of
+    stacked values (three number lines or more) or words above a number (a header over its
+    value), or one cell holding a row of three numbers or more. A ruled table has one value per
+    cell; a number wrapped in a narrow cell makes two lines."""
+    stacked = 0
+    for lines in cells:
+        texts = [ln.text for ln in lines if ln.text.strip()]
+        if any(_NUMBER_ROW.search(t) for t in texts):
+            return True
+        numbers = [bool(_NUMBER_LINE.match(t)) for t in texts]
+        if sum(numbers) >= 3 or (len(numbers) >= 2 and numbers[-1] and not numbers[0]):
+            stacked += 1
+            if stacked >= 2:
+                return True
+    return False
 
 
 def _place_chars(

@@ -33,6 +33,7 @@ from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pypdfium2 as pdfium
 
     from ._pdf_geometry import Grid
@@ -263,11 +264,14 @@ def _place_chars(
     top = np.fromiter((c.top for c in chars), dtype=np.float64, count=len(chars))
     bottom = np.fromiter((c.bottom for c in chars), dtype=np.float64, count=len(chars))
     cx, cy = (x0 + x1) / 2, (top + bottom) / 2
-    # a ruled frame with no text inside (a border, a signature box) is not a table
+    # a ruled frame with no text inside (a border, a signature box) is not a table; one of three
+    # columns or more is a table printed blank (a row of empty cells printed as a table of its
+    # own, its label beside it: without it the label stands alone and the next row's numbers
+    # look like its own)
     kept = []
     for g in grids:
         gx0, gtop, gx1, gbottom = g.bbox
-        if ((gx0 < cx) & (cx < gx1) & (gtop < cy) & (cy < gbottom)).any():
+        if len(g.xs) >= 4 or ((gx0 < cx) & (cx < gx1) & (gtop < cy) & (cy < gbottom)).any():
             kept.append(g)
     owner = np.full(len(chars), -1)  # grid index of each character
     cell = np.full(len(chars), -1)
@@ -285,6 +289,8 @@ def _place_chars(
         hit = found >= 0
         owner[where[hit]] = gi
         cell[where[hit]] = found[hit]
+    if (owner < 0).any():
+        _claim_overflow(kept, x0, x1, top, bottom, owner, cell)
     per_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in kept]
     outside: list[Char] = []
     for ch, gi, ci in zip(chars, owner.tolist(), cell.tolist(), strict=True):
@@ -293,6 +299,43 @@ def _place_chars(
         else:
             per_cell[gi][ci].append(ch)
     return kept, per_cell, outside
+
+
+def _claim_overflow(
+    grids: list[Grid],
+    x0: np.ndarray,
+    x1: np.ndarray,
+    top: np.ndarray,
+    bottom: np.ndarray,
+    owner: np.ndarray,
+    cell: np.ndarray,
+) -> None:
+    """Give the characters that run out of a cell to that cell: a glyph that starts inside the
+    cell with its centre beyond the ruling (a wide glyph box), then, left to right, the glyphs
+    touching the cell's last one on its line (a number overflowing a narrow last column). They
+    would otherwise be read as text beside the table, the number cut short."""
+    import numpy as np
+
+    cy = (top + bottom) / 2
+    h = np.maximum(bottom - top, 0.1)
+    for gi, g in enumerate(grids):
+        gx0, gtop, gx1, gbottom = g.bbox
+        band = (owner < 0) & (gtop < cy) & (cy < gbottom)
+        starts = np.flatnonzero(band & (gx0 < x0 + 0.5) & (x0 + 0.5 < gx1))
+        if starts.size:
+            cols = np.searchsorted(np.asarray(g.xs), x0[starts] + 0.5, side="right") - 1
+            rows = np.searchsorted(np.asarray(g.ys), cy[starts], side="right") - 1
+            for i, r, c in zip(starts.tolist(), rows.tolist(), cols.tolist(), strict=True):
+                found = g._lookup.get((r, c), -1)
+                if found >= 0:
+                    owner[i], cell[i] = gi, found
+        beyond = np.flatnonzero(band & (x0 >= gx1 - 0.5) & (x0 < gx1 + 40))
+        for i in sorted(beyond.tolist(), key=lambda j: float(x0[j])):
+            line = np.flatnonzero(
+                (owner == gi) & (np.abs(cy - cy[i]) < 0.3 * h[i]) & (np.abs(x1 - x0[i]) <= 1.0)
+            )
+            if line.size:
+                owner[i], cell[i] = gi, cell[line[0]]
 
 
 def _may_have_rulings(page: pdfium.PdfPage) -> bool:

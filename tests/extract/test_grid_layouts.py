@@ -1000,3 +1000,27 @@ def test_a_wrapped_labels_last_character_in_the_first_value_column_is_no_value()
         assert r.value(f"t3.other.{row}.natural_person") == 0 and r.value(f"t3.other.{row}.total") == 0
     assert r.value("t3.other.other.natural_person") == 1
     assert not any(f.code in ("TABLE_INCOMPLETE", "VALUE_UNPLACED") for f in r.findings)
+
+
+def test_the_corner_note_and_the_first_rows_label_in_one_cell():
+    # LibreOffice's PDF of a label column under a tall corner drew no ruling between them: the
+    # corner cell spans the header rows and the first row, its text the note then the label
+    import random
+
+    from nianbao.synth.generate import random_data
+    from nianbao.writer.compose import compose
+    from nianbao.writer.render.html import render_html
+
+    data = random_data(random.Random(11), year=2023)
+    page = render_html(compose(data))
+    note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    label = "一、本年新收政府信息公开申请数量"
+    merged = page.replace(
+        f'<th rowspan="3" colspan="3">{note}</th>', f'<th rowspan="4" colspan="3">{note}{label}</th>'
+    )
+    merged = merged.replace(f'<tr><td colspan="3">{label}</td>', "<tr>")
+    assert merged.count(label) == 1 and merged != page
+    r = nianbao.parse(merged.encode("utf-8"), "report.html")
+    new = {k: v for k, v in data.cells.items() if k.startswith("t3.new_received.")}
+    assert {k: r.value(k) for k in new} == new
+    assert not [f for f in r.findings if f.code in ("VALUE_UNPLACED", "TABLE_INCOMPLETE")]

@@ -39,6 +39,7 @@ from .tables import CellRead, Chunk
 _NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*")
 _TWICE = "同一单元格出现两次，且数字不同"
 _VERTICAL_PIECES = re.compile(r"^(?:[\u4e00-\u9fff、]{1,2}\s+)+(?=\S)")
+_LEADING_NOTE = re.compile(r"^\s*[（(][^）)]{4,}[）)]")  # a parenthesised note at the head of a cell
 _DIGIT_RE = re.compile(r"\d")
 _DISPLACED = "栏目名称中印有数字，表格的行与栏目可能错位，此行数字未予采用"
 
@@ -808,6 +809,12 @@ class _Reader:
         m = _match_row(self.table.template_id, self.table.id, text, st.after)
         if m is None and st.after >= 0:
             m = _match_row(self.table.template_id, self.table.id, text, -1)
+        if m is None:
+            rest = self._after_note(text)
+            if rest:
+                # the corner's note and the first row's label in one cell: the ruling between
+                # them was not drawn (LibreOffice's PDF of a label column under a tall corner)
+                return self._match_text(rest)
         if m is None and self.table.layout == "flat":
             # a column-group table printed a row per group: 行政诉讼（复议后起诉） | 12 | 1 | …
             g = self.headers.group(text)
@@ -815,6 +822,14 @@ class _Reader:
                 e = next(e for e in self.labels.entries if e.row.key == g.row.key)
                 m = RowMatch(e.row, e.index, e.block, VARIANT)
         return m
+
+    def _after_note(self, text: str) -> str | None:
+        """What follows the table's corner note (（本列数据的勾稽关系为：…）) at the head of `text`."""
+        note = self.table.note
+        m = _LEADING_NOTE.match(text)
+        if not note or m is None or core(m.group()) != core(note):
+            return None
+        return text[m.end() :]
 
     # --- values onto columns --------------------------------------------------------------------
     def _place_row(self, m: RowMatch, label_cell: Cell | None, values: list[Cell]) -> None:

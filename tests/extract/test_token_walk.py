@@ -845,3 +845,41 @@ def test_a_page_number_line_is_no_blank_line_of_a_cell_per_paragraph_dump(corpus
     gold = corpus_dir / "gold" / "shanghai-gov-office-2019.json"
     assert _silent_against_gold(r, gold, "t3.") == {}
     assert r.value("t3.carried_forward.commercial") is None
+
+
+_REORDERED = {  # the columns as the header prints them, and two rows of huaian-city-2024's print
+    "order": [
+        "social_welfare",
+        "commercial",
+        "research",
+        "other_org",
+        "legal_service",
+        "natural_person",
+        "total",
+    ],
+    "t3.new_received": [0, 53, 0, 4, 61, 3001, 3119],
+    "t3.partially_granted": [0, 7, 0, 0, 0, 447, 454],
+}
+
+
+@pytest.mark.parametrize(
+    "snippet", ["pdftotext-layout-columns-reordered.txt", "w3m-columns-reordered-stacked-header.txt"]
+)
+def test_layout_text_with_its_columns_in_another_order_follows_its_header(snippet):
+    # 表三 printed with its columns rearranged, the header words stacked over two to four lines:
+    # a line printing every column went to the template's order — 3001 to 社会公益组织, silently
+    text = (SNIPPETS / snippet).read_text(encoding="utf-8")
+    r = parse_text("淮安市人民政府2024年政府信息公开工作年度报告\n一、总体情况\n概述。\n" + text + TAIL)
+    for row in ("t3.new_received", "t3.partially_granted"):
+        got = {c: r.value(f"{row}.{c}") for c in _REORDERED["order"]}
+        assert got == dict(zip(_REORDERED["order"], _REORDERED[row], strict=True)), row
+
+
+def test_layout_text_whose_header_names_only_some_columns_out_of_order_is_flagged():
+    # the same print with 总 / 计 set one column apart: six columns named, out of order, the
+    # seventh not — no line can be placed by its count, every number is reported
+    text = (SNIPPETS / "pdftotext-layout-columns-reordered-header-incomplete.txt").read_text(encoding="utf-8")
+    r = parse_text("淮安市洪泽区人民政府2023年政府信息公开工作年度报告\n一、总体情况\n概述。\n" + text + TAIL)
+    assert r.value("t3.new_received.natural_person") is None  # 21, printed in the 6th column
+    assert r.value("t3.new_received.other_org") is None
+    assert "t3.new_received.natural_person" in flagged(r)

@@ -179,6 +179,7 @@ class _Model:
     spans: list[tuple[int, int] | None] | None = None  # the header words' own extents
     # numbers the header words cannot place with certainty (`_header_doubts`)
     doubted: set[int] = field(default_factory=set)
+    misordered: bool = False  # header words name columns out of the template's order
 
     def under(self, j: int, tok: Token) -> bool:
         """The number stands right under column j's position: centred on it, or on the header
@@ -283,12 +284,20 @@ def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDe
         return _Model([None] * len(expected), "header")
     positions: list[float | None] = [None] * len(expected)
     spans: list[tuple[int, int] | None] = [None] * len(expected)
+    found = [k for _, k, _, _ in leaves]
     # the longest run of header words in the order of the columns (a word the layout moved out
-    # of its place is dropped, its column left without a position)
-    for i, j in _common_order([k for _, k, _, _ in leaves], expected):
+    # of its place — 总计 printed beside its parent's header, not over its column — is dropped,
+    # its column left without a position)
+    pairs = _common_order(found, expected)
+    misordered = repeat == 1 and len(pairs) < len(found) - 1
+    if misordered and sorted(found) == sorted(expected):
+        # every column named once and two or more out of the template's order: the header is
+        # the columns' order (a table printed with its columns rearranged)
+        pairs, misordered = [(i, expected.index(k)) for i, k in enumerate(found)], False
+    for i, j in pairs:
         positions[j] = leaves[i][0]
         spans[j] = (leaves[i][2], leaves[i][3])
-    return _Model(positions, "header", spans=spans)
+    return _Model(positions, "header", spans=spans, misordered=misordered)
 
 
 _WORD_RE = re.compile(r"\S+")
@@ -411,6 +420,10 @@ class _Owner:
     printed: bool = False  # numbers stand on its label's line (placed or not)
     borrowed: set[int] = field(default_factory=set)  # columns filled from a line of numbers alone
     doubtful: bool = False
+    # the columns in the order the header prints them (template indexes), when not the template's;
+    # keys and columns are then in that order, and the values go back to the template's at the end
+    order: list[int] | None = None
+    unordered: bool = False  # the header names some columns out of order and not all of them
 
 
 def relayout(read: TableRead, tokens: list[Token], is_value) -> Layout | None:
@@ -481,6 +494,8 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         head = [t for no in sorted(lines) if top < no < first_line[b] for t in lines[no] if not is_value(t)]
         models_by_block[b] = _header_model(hidx, head, o.columns, 1)
         models_by_block[b].page = _page(breaks, first_line[b])
+    for b, model in models_by_block.items():
+        _follow_header_order(model, [o for o in owners if id(o.row.block) == b])  # type: ignore[union-attr]
     # numbers of each line placed on the columns: first the lines of the labels, then the lines
     # of numbers alone, which go to a row whose label stands around them
     order = sorted(lines)
@@ -580,6 +595,39 @@ def _nearest(owners: list[_Owner], no: int) -> _Owner | None:
 _ON_GRID = 1.5  # how far a number may stand from a number of another line in its column
 
 
+def _follow_header_order(model: _Model, owners: list[_Owner]) -> None:
+    """A header naming every column in another order than the template's (a table printed with
+    its columns rearranged): the block's rows are read in the printed order. Naming only some,
+    out of order: nothing of the block can be placed by position — a line printing every column
+    would otherwise go to the columns in the template's order, silently wrong."""
+    pos = model.positions
+    known = [p for p in pos if p is not None]
+    if known == sorted(known) and not model.misordered:
+        return
+    if len(known) < len(pos):
+        for o in owners:
+            o.unordered = True
+        return
+    order = sorted(range(len(pos)), key=lambda i: pos[i])  # type: ignore[arg-type, return-value]
+    model.positions = [pos[i] for i in order]
+    if model.spans is not None:
+        model.spans = [model.spans[i] for i in order]
+    for o in owners:
+        if len(o.columns) == len(order):
+            o.keys, o.columns, o.order = [o.keys[i] for i in order], [o.columns[i] for i in order], order
+        else:
+            o.unordered = True
+
+
+def _in_template_order(o: _Owner, values: list[Token]) -> list[Token]:
+    if o.order is None:
+        return values
+    out = list(values)
+    for printed, template in enumerate(o.order):
+        out[template] = values[printed]
+    return out
+
+
 def _page(breaks: list[int], no: int) -> int:
     """Which page a line is on, counting the page-number lines above it."""
     return bisect_right(breaks, no)
@@ -596,6 +644,8 @@ def _place_line(vals, o: _Owner, no: int, owners, numbers, models_by_block, brea
     its line in place).
     """
     n = len(o.columns)
+    if o.unordered:
+        return None
     if len(vals) == n:
         return list(enumerate(vals))
     if len(vals) > n:
@@ -847,7 +897,7 @@ def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
         r.doubt = {k: _joined(o.slots[i]) for i, k in enumerate(o.keys) if o.slots.get(i)}
         return
     if len(o.own) == len(o.keys) and all(len(v) == 1 for v in o.slots.values()):
-        r.values = [o.slots[i][0] for i in range(len(o.keys))]  # printed in full on its line
+        r.values = _in_template_order(o, [o.slots[i][0] for i in range(len(o.keys))])  # printed in full
         return
     lone = [c for c in o.borrowed if len(o.slots.get(c, ())) == 1]
     if lone:
@@ -887,7 +937,7 @@ def _settle(read: TableRead, o: _Owner, out: Layout) -> None:
         )
         return
     out.joined.extend(Joined(k, ps) for k, ps in joined.items())
-    r.values = values
+    r.values = _in_template_order(o, values)
 
 
 def _joined(pieces: list[Token]) -> Token:

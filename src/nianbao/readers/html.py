@@ -170,12 +170,15 @@ def _tag(el: lxml.etree._Element) -> str:
     return tag if tag.__class__ is str else ""
 
 
+_SPAN_DIGITS = re.compile(r"\s*(\d{1,7})")
+
+
 def _span(value: str | None, limit: int) -> int:
     """A row/col span as browsers read it: leading digits, at least 1, at most `limit`; 0 means
     "to the end" (rowspan)."""
     if value is None:
         return 1
-    m = re.match(r"\s*(\d{1,7})", value[:50])
+    m = _SPAN_DIGITS.match(value[:50])
     if m is None:
         return 1
     n = int(m.group(1))
@@ -379,6 +382,12 @@ def _assemble(
         row_provs = provs[r] if r < len(provs) else None
         n_provs = len(row_provs) if row_provs is not None else 0
         for (rs, cs), text in zip(row, texts[r], strict=True):
+            if not n_carry and col < n_provs and (not rs or rs == "1") and (not cs or cs == "1"):
+                # most cells: one row, one column, no rowspan from above, a shared provenance
+                assert row_provs is not None  # n_provs > 0: row_provs is a list
+                append(TableCell(text, r, col, 1, 1, row_provs[col]))
+                col += 1
+                continue
             if n_carry:
                 while col < n_carry and carry[col] > 0:
                     col += 1

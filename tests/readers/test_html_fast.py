@@ -34,9 +34,8 @@ def _both(data: bytes) -> tuple[Document, Document]:
 def test_corpus_pages_take_the_fast_path_and_agree(corpus_dir):
     for path in sorted((corpus_dir / "html").glob("*.html")):
         data = path.read_bytes()
-        text, _ = html.decode_html(data)
         root = lxml.etree.fromstring(data, html._parser())
-        assert html._fast_blocks(text, data, root) is not None, path.name
+        assert html._fast_blocks(data, root) is not None, path.name
         fast, walk = _both(data)
         assert fast == walk, path.name
 
@@ -113,7 +112,7 @@ def test_random_pages_agree(seed):
         head = f"<head><title>T{_text(r)}</title><meta name=PubDate content='2020-01-02'></head>"
         data = f"<!doctype html><html>{head}<body>{_content(r, 0)}</body></html>".encode()
         root = lxml.etree.fromstring(data, html._parser())
-        fast_path += html._fast_blocks(html.decode_html(data)[0], data, root) is not None
+        fast_path += html._fast_blocks(data, root) is not None
         fast, walk = _both(data)
         assert fast == walk, data.decode()
     assert fast_path > 140  # the pages exercise the stylesheet, not the fallback
@@ -131,8 +130,7 @@ def test_random_pages_agree(seed):
 )
 def test_pages_the_walk_reads_agree(body):
     page = f"<html><body>{body}</body></html>".encode()
-    text, _ = html.decode_html(page)
     root = lxml.etree.fromstring(page, html._parser())
-    assert html._fast_blocks(text, page, root) is None
+    assert html._fast_blocks(page, root) is None
     fast, walk = _both(page)
     assert fast == walk

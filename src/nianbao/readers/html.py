@@ -2,8 +2,10 @@
 
 Government sites publish reports as web pages wrapped in navigation, often exported from Word
 (every character in its own `<span>`, `&nbsp;` for empty cells). The reader keeps the text of the
-page body in order; tables become grids with their row and column spans. Tables used only for page
-layout (a cell holding nested tables or whole articles) are walked into, not emitted.
+page body in order, or of the report's region when the rest of the body is plainly the site's
+menus and footer (`report_region`); tables become grids with their row and column spans. Tables
+used only for page layout (a cell holding nested tables or whole articles) are walked into, not
+emitted.
 
 Hostile input is bounded: lxml parses without network access, DTD loading or the huge-tree
 option, spans are clamped, and the tree walk has a depth limit.
@@ -170,12 +172,15 @@ def _tag(el: lxml.etree._Element) -> str:
     return tag if tag.__class__ is str else ""
 
 
+_SPAN_DIGITS = re.compile(r"\s*(\d{1,7})")
+
+
 def _span(value: str | None, limit: int) -> int:
     """A row/col span as browsers read it: leading digits, at least 1, at most `limit`; 0 means
     "to the end" (rowspan)."""
     if value is None:
         return 1
-    m = re.match(r"\s*(\d{1,7})", value[:50])
+    m = _SPAN_DIGITS.match(value[:50])
     if m is None:
         return 1
     n = int(m.group(1))
@@ -379,6 +384,12 @@ def _assemble(
         row_provs = provs[r] if r < len(provs) else None
         n_provs = len(row_provs) if row_provs is not None else 0
         for (rs, cs), text in zip(row, texts[r], strict=True):
+            if not n_carry and col < n_provs and (not rs or rs == "1") and (not cs or cs == "1"):
+                # most cells: one row, one column, no rowspan from above, a shared provenance
+                assert row_provs is not None  # n_provs > 0: row_provs is a list
+                append(TableCell(text, r, col, 1, 1, row_provs[col]))
+                col += 1
+                continue
             if n_carry:
                 while col < n_carry and carry[col] > 0:
                     col += 1
@@ -539,6 +550,7 @@ _PARAGRAPH = re.compile(
     rf"{_F}(?:{_E}[0-9-]*{_M})*{_E}([0-9-]*){_M}(?=(?:{_E}[0-9-]*{_M}|\s)*+[^{_F}\s])([^{_F}]*)"
 )
 _MARKS = tuple(chr(c) for c in range(0xFDD0, 0xFDE2))
+_MARK_UTF8 = re.compile(rb"\xef\xb7[\x90-\xa1]")  # the marks in UTF-8: U+FDD0 … U+FDE1
 _SECTION = re.compile(f"({_TS}[^{_TE}]*{_TE}|{_PS}[^{_PE}]*{_PE}|{_SS}[^{_SE}]*{_SE})")
 # a cell's span attributes, in either order: (rowspan, colspan, rowspan)
 _SPANS = re.compile(
@@ -552,7 +564,7 @@ _CELL_BREAKS = re.compile(rf"[{_BO}{_BC}{_BR}][\s{_BO}{_BC}{_BR}]*")
 _SPACE_BEFORE_BREAK = re.compile(r"\s+\n")
 
 
-def _xslt_source(root: str = '<xsl:apply-templates select="/*/body[1]"/>') -> bytes:
+def _xslt_source(root: str = '<xsl:apply-templates select="$region"/>') -> bytes:
     def names(tags: frozenset[str]) -> str:
         return "|".join(sorted(tags))
 
@@ -564,6 +576,7 @@ def _xslt_source(root: str = '<xsl:apply-templates select="/*/body[1]"/>') -> by
   xmlns:saxon="http://icl.com/saxon" extension-element-prefixes="saxon">
 <xsl:output method="text" encoding="utf-8"/>
 <xsl:param name="table"/>
+<xsl:param name="region" select="/*/body[1]"/>
 <xsl:template match="/">{root}</xsl:template>
 <xsl:template match="*">{mark}<xsl:apply-templates/>{mark}</xsl:template>
 <xsl:template match="{names(_DROP)}">{mark}</xsl:template>
@@ -721,20 +734,28 @@ def _line(digits: str) -> int | None:
     return line if line > 0 else None
 
 
-def _may_hold_marks(text: str, data: bytes) -> bool:
-    """Might the page's text contain one of the marks (as itself or as a character reference)?
-    One-character searches run at memory speed; a regex pass with a literal prefix nearly so."""
-    return any(mark in text for mark in _MARKS) or _MARK_ENTITY.search(data) is not None
+def _may_hold_marks(utf8: bytes) -> bool:
+    """Might the page (its UTF-8 bytes) contain one of the marks, as itself or as a character
+    reference? Two regex passes with a literal prefix, at nearly memory speed (faster than
+    `bytes.__contains__`, whose skip table fails on Chinese UTF-8; and no decoded text needed)."""
+    return _MARK_UTF8.search(utf8) is not None or _MARK_ENTITY.search(utf8) is not None
 
 
-def _fast_blocks(text: str, data: bytes, root: lxml.etree._Element) -> _Fast | None:
-    """The body's blocks by the stylesheet, or None when the walk must read this page."""
-    if _may_hold_marks(text, data) or root.xpath("count(//table)") > _FAST_TABLES:
+def _fast_blocks(
+    utf8: bytes, root: lxml.etree._Element, region: lxml.etree._Element | None = None
+) -> _Fast | None:
+    """The blocks of the body (or of `region`, an element inside it) by the stylesheet, or None
+    when the walk must read this page."""
+    if _may_hold_marks(utf8) or root.xpath("count(//table)") > _FAST_TABLES:
         return None
     import lxml.etree
 
     try:
-        stream = str(_transform()(root.getroottree()))
+        tree = root.getroottree()
+        if region is None:
+            stream = str(_transform()(tree))
+        else:
+            stream = str(_transform()(tree, region=tree.getpath(region)))
     except lxml.etree.XSLTApplyError:  # nested too deep
         return None
     fast = _Fast(root)
@@ -767,21 +788,49 @@ def read(data: bytes, source: str) -> Document:
     return read_page(data, source, folder_source())
 
 
+def _parse_utf8(
+    data: bytes, parser: lxml.etree.HTMLParser
+) -> tuple[lxml.etree._Element | None, str | None, bytes]:
+    """The page parsed as UTF-8, when that is what `decode_html` would call it: (root, "utf-8",
+    data), else (None, None, data) and the caller decodes. Decoding a large page in Python only
+    to learn that it is valid UTF-8 costs a sixth of the parse; libxml2 checks every byte sequence
+    as it parses (overlong forms, surrogates, beyond U+10FFFF, cut sequences all log
+    ERR_INVALID_ENCODING), so a parse without that error proves the same. Pages that declare
+    another charset take the Python path directly, so that a GBK page is not parsed twice."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:1024]:
+        return None, None, data
+    declared = _META_CHARSET.search(data[:8192])
+    if declared is not None and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return None, None, data
+    import lxml.etree
+
+    try:
+        root = lxml.etree.fromstring(data, parser)
+    except (lxml.etree.LxmlError, ValueError):
+        return None, None, data
+    log = parser.error_log
+    if len(log) and any(e.type == lxml.etree.ErrorTypes.ERR_INVALID_ENCODING for e in log):
+        return None, None, data
+    return root, "utf-8", data
+
+
 def read_page(data: bytes, source: str, pictures: Source | None = None) -> Document:
     """Read a page; its `<img>` pictures come from `data:` URIs and from `pictures` (the folder
     it was saved with, an archive's parts, the pictures fetched with it)."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ReadError("文件为空")
-    text, encoding = decode_html(data)
-    # the parser is told the bytes are UTF-8, whatever the page declares: hand it UTF-8 bytes
-    utf8 = data if encoding == "utf-8" else text.encode("utf-8", errors="replace")
     import lxml.etree
 
     parser = _parser()
-    try:
-        root = lxml.etree.fromstring(utf8, parser)
-    except (lxml.etree.LxmlError, ValueError) as exc:
-        raise ReadError(f"网页无法解析：{exc}") from None
+    root, encoding, utf8 = _parse_utf8(data, parser)
+    if encoding is None:
+        text, encoding = decode_html(data)
+        # the parser is told the bytes are UTF-8, whatever the page declares: hand it UTF-8 bytes
+        utf8 = data if encoding == "utf-8" else text.encode("utf-8", errors="replace")
+        try:
+            root = lxml.etree.fromstring(utf8, parser)
+        except (lxml.etree.LxmlError, ValueError) as exc:
+            raise ReadError(f"网页无法解析：{exc}") from None
     doc = Document(source=source, format="html", metadata={"encoding": encoding})
     if any(e.level == lxml.etree.ErrorLevels.FATAL for e in parser.error_log):
         # libxml2 stops at its limits (nesting depth, huge text or attribute values): say so
@@ -799,19 +848,110 @@ def read_page(data: bytes, source: str, pictures: Source | None = None) -> Docum
             doc.metadata[key] = value[:1000]
     body = root.find("body")
     marked = _mark_pictures(root, body if body is not None else root, pictures, doc)
-    fast = _fast_blocks(text, utf8, root) if body is not None else None
+    region = report_region(body) if body is not None else None
+    fast = _fast_blocks(utf8, root, region) if body is not None else None
     if fast is not None:
         doc.blocks = fast.blocks
         doc.warnings.extend(fast.warnings)
     else:
         builder = _Builder()
-        builder.walk(body if body is not None else root)
+        if region is not None:
+            # the depth the walk from the body would have reached there (its MAX_DEPTH rules)
+            builder.walk(region, sum(1 for _ in region.iterancestors()) - 1)
+        else:
+            builder.walk(body if body is not None else root)
         builder.flush()
         doc.blocks = builder.blocks
         doc.warnings.extend(builder.warnings)
     if marked:
         _recognise_pictures(doc, marked)
     return doc
+
+
+# --- the report's region ----------------------------------------------------------------------
+# Most of a government page can be the site around the report: header menus, breadcrumbs, link
+# lists in the footer. Reading them costs as much as reading the report. The region is found by
+# going down from the body while the element holding the page's text is one block among
+# siblings that are all site furniture; the first level where that is not certain stops it. A
+# sibling is furniture only if it holds no table, no picture mark, no sentence (。), nothing that
+# names a report (报告, 年报), no script that may carry the page, and its text is mostly link
+# text; text of the parent's own (between the blocks) stops the descent too. What is dropped is
+# thus only text that was in links or outside any sentence, never a table, a title or a date.
+
+_NO_DESCENT = _SPECIAL | _DROP | {"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "html"}
+_KEEP_WORDS = ("。", "报告", "年报", "\ue000")  # a sentence, a title, a picture's mark
+_SITE_FOOTER = re.compile("版权所有|ICP备|网站标识码|公网安备")  # what every site's footer carries
+
+
+def _text_len(text: str) -> int:
+    return len(text) - sum(text.count(c) for c in " \t\r\n\xa0\u3000")
+
+
+def _carries_page(script: str | None) -> bool:
+    """May this script's text hold a page that the reading parses (`_embedded_body`)?"""
+    if not script or "content" not in script:
+        return False
+    m = _JS_CONTENT.search(script)
+    return m is not None and "<" in m.group(2)
+
+
+@functools.cache
+def _link_texts() -> lxml.etree.XPath:
+    import lxml.etree
+
+    return lxml.etree.XPath(".//a//text()")  # compiled once, not on every call of el.xpath
+
+
+def _furniture(el: lxml.etree._Element) -> bool:
+    """Is this sibling of the report's block site furniture that may be left unread?"""
+    import lxml.etree
+
+    tag = el.tag
+    if tag.__class__ is not str:
+        return True  # a comment or processing instruction: no text of the page
+    if tag in _DROP:
+        return tag != "script" or not _carries_page(el.text)
+    if el.find(".//table") is not None or el.find(".//pre") is not None:
+        return False
+    if any(_carries_page(s.text) for s in el.iter("script")):
+        return False  # the walk reads scripts that carry the page
+    text = lxml.etree.tostring(el, method="text", encoding=str, with_tail=False)
+    link_text = "".join(_link_texts()(el))
+    # a word outside the links (a menu item 政府工作报告 is a link), or a report's title as a link
+    if any(text.count(word) > link_text.count(word) for word in _KEEP_WORDS) or "年度报告" in link_text:
+        # … but a sentence in the site's footer (版权所有, ICP备 …: "best viewed with …。") is not
+        # a report's
+        if not (_SITE_FOOTER.search(text) and not any(w in text for w in _KEEP_WORDS[1:])):
+            return False
+    total = _text_len(text)
+    return total == 0 or 2 * _text_len(link_text) >= total
+
+
+def report_region(body: lxml.etree._Element) -> lxml.etree._Element | None:
+    """The element below `body` that holds all of the page's report, or None for the body.
+
+    The report's tables anchor it: the descent follows the path from the body to the lowest
+    element holding every table of the page, and stops at the first level where anything beside
+    that path is not site furniture. A page without tables is read whole."""
+    tables = list(body.iter("table"))
+    if not tables:
+        return None
+    common = [*reversed(list(tables[0].iterancestors())), tables[0]]  # html, body, … the table
+    common = common[common.index(body) :]
+    for table in tables[1:]:
+        chain = set(table.iterancestors())
+        while common and common[-1] not in chain:
+            common.pop()
+    node = body
+    for child in common[1:]:
+        if (node.text or "").strip() or child.tag not in _BLOCK or child.tag in _NO_DESCENT:
+            break
+        if any((c.tail or "").strip() for c in node):
+            break  # text between the blocks belongs to the parent's flow
+        if not all(c is child or _furniture(c) for c in node):
+            break
+        node = child
+    return None if node is body else node
 
 
 # --- pictures ---------------------------------------------------------------------------------

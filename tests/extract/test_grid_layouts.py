@@ -7,6 +7,8 @@ number is either placed exactly or named by a finding — never silently wrong.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import nianbao
@@ -1024,3 +1026,19 @@ def test_the_corner_note_and_the_first_rows_label_in_one_cell():
     new = {k: v for k, v in data.cells.items() if k.startswith("t3.new_received.")}
     assert {k: r.value(k) for k in new} == new
     assert not [f for f in r.findings if f.code in ("VALUE_UNPLACED", "TABLE_INCOMPLETE")]
+
+
+def test_one_row_tables_after_rows_printed_blank_keep_their_own_labels():
+    # pandoc -t plain of a Word report printing each row as its own table: （六）'s three rows
+    # printed blank, then （七）总计's table — read as a new run, its short label was refused far
+    # from the walk's place and its numbers went to （六）1., silently
+    snippet = Path(__file__).parent / "snippets" / "pandoc-plain-per-row-blank-rows.txt"
+    r = nianbao.parse((HEAD_2021 + snippet.read_text(encoding="utf-8")).encode("utf-8"), "report.txt")
+    assert [r.value(f"t3.results_total.{c}") for c in ("natural_person", "commercial", "total")] == [
+        21,
+        0,
+        21,
+    ]
+    for row in ("no_correction", "unpaid_fee", "other"):
+        assert r.value(f"t3.other.{row}.natural_person") is None
+        assert f"t3.other.{row}.natural_person" in flagged(r)

@@ -40,6 +40,13 @@ def test_short_labels_only_near_their_place():
     # the 其他 column header comes before any row: not the row "3.其他" thirty rows later
     assert index.match_row("其他", after=-1) is None
     assert index.match_row("总计", after=-1) is None
+    # … but with its own numbering a short label is the row wherever the walk stands: a table
+    # read from its middle (a converter's one-row tables after rows printed blank) prints （七）总计
+    assert index.match_row("（七）总计", after=-1).row.key == "results_total"
+    assert index.match_row("3.其他", after=-1).row.key == "other.other"
+    assert (
+        index.match_row("（六）其他", after=-1) is None or index.match_row("（六）其他", after=-1).row.group
+    )
 
 
 def test_2021_normative_docs_wording_in_2019_is_an_alias():

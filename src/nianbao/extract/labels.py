@@ -118,7 +118,10 @@ class LabelIndex:
         for e, quality in self._exact.get(label, ()):
             if len(label) < 4 and _numbers_differ(number, e.number):
                 continue  # 「（六）其他」 (（六）其他处理 cut by its wrap) is not 「3.其他」
-            if e.index > after and (len(label) >= 4 or e.index <= after + window):
+            numbered = bool(number) and bool(e.number) and not _numbers_differ(number, e.number)
+            # a short label far from where the walk stands only with its own numbering: a column
+            # header never prints 「（七）总计」, a table read from its middle row does
+            if e.index > after and (len(label) >= 4 or e.index <= after + window or numbered):
                 return RowMatch(e.row, e.index, e.block, quality)
         # wrapped or annotated labels: a distinctive fragment anywhere after, a short one nearby
         reach = len(self.entries) if len(label) >= 6 else after + 1 + 2 * window

@@ -1042,3 +1042,15 @@ def test_one_row_tables_after_rows_printed_blank_keep_their_own_labels():
     for row in ("no_correction", "unpaid_fee", "other"):
         assert r.value(f"t3.other.{row}.natural_person") is None
         assert f"t3.other.{row}.natural_person" in flagged(r)
+
+
+def test_two_numbers_read_for_one_cell_leave_it_null_and_named():
+    # markitdown of a PDF whose 表四 is three tables, adjacent columns merged (`72 64`, `37 351`):
+    # the unlabelled rows all fall under one group's columns, 行政复议's 178 was kept for
+    # 未经复议直接起诉/其他结果 and the 8 that followed reported alone — now neither is its value
+    snippet = Path(__file__).parent / "snippets" / "markitdown-pdf-t4-three-merged-columns.md"
+    r = parse_md(HEAD_2021 + snippet.read_text(encoding="utf-8"))
+    assert r.value("t4.litigation_direct.other") in (None, 8)
+    assert "t4.litigation_direct.other" in flagged(r) or r.value("t4.litigation_direct.other") == 8
+    unplaced = " ".join(f.message for f in r.findings if f.code == "VALUE_UNPLACED")
+    assert "178" in unplaced and "“8”" in unplaced

@@ -190,6 +190,7 @@ class _State:
 class _Reader:
     def __init__(self, table: TableDef, trace: list[str] | None = None, outside: str = "nearest"):
         self.trace = trace  # when given, every decision is appended to it (for developers)
+        self._contested: set[str] = set()  # cells two different numbers were read for
         # which label printed outside a one-row table names it: "above" / "below" the table (a
         # text extractor orders a label by its vertical centre, consistently within a document),
         # or the one naming the "nearest" row to come
@@ -1064,10 +1065,22 @@ class _Reader:
             # two numbers are never one value (`447 7` is not 4477)
             self._unplaced(cell, "一个单元格中有多个数字，无法确定各自所属的栏目")
             return
+        if key in self._contested:
+            if cell.has_digits:
+                self._unplaced(cell, _TWICE)
+            return
         have = self.out.cells.get(key)
         if have is not None:
             if have.raw != cell.text and cell.has_digits:
+                # two numbers for one cell: neither is its value (the first one read is no more
+                # likely than the second) — both reported, the cell left null and named
                 self._unplaced(cell, _TWICE)
+                self.out.unplaced.append(Unplaced(have.raw or "", have.prov or cell.prov, _TWICE))
+                self.out.digits_unplaced += bool(_DIGIT_RE.search(have.raw or ""))
+                del self.out.cells[key]
+                self._contested.add(key)
+                if col.canonical:
+                    self.out.placed -= 1
             return
         self.out.cells[key] = CellRead(key, cell.text, cell.prov, col, printed)
         if col.canonical:

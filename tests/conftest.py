@@ -18,6 +18,16 @@ SHARED = testing.shared_dir()
 CORPUS = testing.corpus_dir()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    # --dist loadfile: the longest files first (tests/_schedule.py), not the files of most tests
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from _schedule import make_scheduler
+
+    return make_scheduler(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # a test that drives Chromium or LibreOffice takes seconds: part of the whole suite, not of the
     # inner loop (`pytest -m "not slow"`)

@@ -157,6 +157,9 @@ def as_jpeg(img, quality: int = 85) -> bytes:
 
 
 def as_tiff(pages: list) -> bytes:
+    # copies: Pillow 13 hands an appended page the encoder settings of its last save, and a page
+    # of a session fixture another test saved as JPEG then breaks the TIFF encoder
+    pages = [p.copy() for p in pages]
     buf = io.BytesIO()
     pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
     return buf.getvalue()

@@ -48,9 +48,11 @@ def make_scheduler(config: Any, log: Any) -> Any:
                     scope, tests = item
                     return known.get(scope.split("::", 1)[0], PER_TEST * len(tests))
 
-                ordered = sorted(self.workqueue.items(), key=cost, reverse=True)
-                self.workqueue.clear()
-                self.workqueue.update(ordered)
+                queue = getattr(self, "workqueue", None)  # xdist's own: a newer one may differ
+                if isinstance(queue, dict):
+                    ordered = sorted(queue.items(), key=cost, reverse=True)
+                    queue.clear()
+                    queue.update(ordered)
             super()._assign_work_unit(node)
 
     return LongestFirst(config, log)

@@ -546,6 +546,12 @@ class Pool:
         if reply is not None:
             kind, value = reply
             gone = kind in ("memory", "cpu") or not w.proc.is_alive()
+            if kind == "ok" and lim.wall_seconds > 0 and time.monotonic() - w.started > lim.wall_seconds:
+                # done, but after its time: the limit is the contract, whether the watchdog's
+                # tick came first or the reply did
+                return Outcome(error=TIMED_OUT.format(s=f"{lim.wall_seconds:g}"), kind="timeout"), _settle(
+                    w, gone
+                )
             if kind == "ok":
                 return Outcome(value=value, peak_rss_mb=w.peak), _settle(w, gone)
             if kind == "memory":

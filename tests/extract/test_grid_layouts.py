@@ -1054,3 +1054,52 @@ def test_two_numbers_read_for_one_cell_leave_it_null_and_named():
     assert "t4.litigation_direct.other" in flagged(r) or r.value("t4.litigation_direct.other") == 8
     unplaced = " ".join(f.message for f in r.findings if f.code == "VALUE_UNPLACED")
     assert "178" in unplaced and "“8”" in unplaced
+
+
+def _snippet_body(name: str) -> str:
+    lines = (Path(__file__).parent / "snippets" / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[1:]) + "\n"  # the first line says where the snippet comes from
+
+
+def test_html2text_empty_last_cell_and_sub_rows_without_their_group_label():
+    # html2text writes no outer bars, so a row ending in an empty cell ends in a bar
+    # (「（二）部分公开…| 3| | | | | |」); the bar was taken for the row's end, the 总计 cell lost,
+    # and rows without 「三、本年度办理结果」 sat one column off: 表三's 36 numbers unplaced, 表四 missing
+    r = parse_md(HEAD_2019 + _snippet_body("html2text-empty-last-cell-as-bar.md"))
+    assert r.template == "2019"
+    assert [
+        r.value(f"t3.granted.{c}") for c in ("natural_person", "commercial", "legal_service", "other_org")
+    ] == [
+        258,
+        12,
+        1,
+        1,
+    ]
+    assert r.value("t3.partially_granted.natural_person") == 3
+    assert r.value("t3.denied.state_secret.natural_person") == 14
+    assert r.value("t3.denied.process_info.commercial") == 1
+    assert r.value("t3.new_received.total") == 859
+    review = [r.value(f"t4.review.{c}") for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert review == [5, None, None, 2, 7]
+    assert [r.value(f"t4.litigation_direct.{c}") for c in ("upheld", "pending", "total")] == [8, 1, 9]
+    assert not [
+        f for f in r.findings if f.code == "VALUE_UNPLACED" or f.code == "TABLE_MISSING" and f.where != "表二"
+    ]
+
+
+def test_pipe_rows_without_their_group_label_line_up_by_their_labels():
+    # the same table with outer bars (a converter keeping a row-spanning label only in its first
+    # row): the values of the short rows start where the long row's do
+    rows = [
+        "| 三、本年度办理结果 | （一）予以公开 | 258 | 12 |  |  | 1 | 1 |  |",
+        "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 3 |  |  |  |  |  |  |",
+        "| （三）不予公开 | 1.属于国家秘密 | 14 |  |  |  |  |  |  |",
+        "| 2.其他法律行政法规禁止公开 |  | 5 |  |  |  |  |  |",
+    ]
+    head = "| | | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n|---|---|---|---|---|---|---|---|---|\n"
+    r = parse_md(HEAD_2019 + "三、收到和处理政府信息公开申请情况\n\n" + head + "\n".join(rows) + "\n")
+    assert r.value("t3.granted.natural_person") == 258
+    assert r.value("t3.granted.other_org") == 1
+    assert r.value("t3.partially_granted.natural_person") == 3
+    assert r.value("t3.denied.state_secret.natural_person") == 14
+    assert r.value("t3.denied.prohibited_by_law.commercial") == 5

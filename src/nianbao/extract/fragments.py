@@ -231,14 +231,30 @@ def _is_page_number(text: str) -> bool:
 def _right_aligned(rows: list[list[Cell]], width: int) -> tuple[list[list[Cell]], bool]:
     """A table written without spans (a pipe table) whose short rows lost the cells a label or a
     header spans from above — those cells sit at the left, so the row's own cells are its last
-    ones. When every row holding numbers is full width, only header rows were short: shifted to
-    the right end, the columns line up again."""
+    ones. Shifted to the right end, the columns line up again when every row holding numbers is
+    full width (only header rows were short), or when every such row's values, shifted, start
+    at one column: a sub-row without its group's label (「（二）部分公开 | 3 | | …」 under
+    「三、本年度办理结果 | （一）予以公开 | 258 | …」) then sits under the row that has it."""
     out = []
     for row in rows:
         shift = width - len(row)
         out.append([replace(c, col=c.col + shift) for c in row] if shift > 0 else row)
-    full = all(len(row) == width for row in rows if any(c.has_digits for c in row))
-    return (out, True) if full else (rows, False)
+    numbered = [row for row in rows if any(c.has_digits for c in row)]
+    if all(len(row) == width for row in numbered):
+        return out, True
+    starts = {width - len(row) + _leading_labels(row) for row in numbered}
+    if len(starts) == 1 and all(_leading_labels(row) for row in numbered):
+        return out, True
+    return rows, False
+
+
+def _leading_labels(row: list[Cell]) -> int:
+    n = 0
+    for c in row:
+        if c.kind not in (Kind.TEXT, Kind.PROSE):
+            break
+        n += 1
+    return n
 
 
 def _tab_row(paragraph: Paragraph) -> list[Cell] | None:

@@ -136,6 +136,11 @@ def _loose_cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in _SPLIT.split(line.strip())]
 
 
+def _has_outer_bar(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") or s.endswith("|") and not s.endswith("\\|")
+
+
 def _same_width(line: str, rows: list[tuple[int, list[str]]]) -> bool:
     """A line with a bar at both ends inside rows joined by " | ": the row whose first and last
     cells are empty (「 |  |  | 」), when it has the previous row's number of cells."""
@@ -397,6 +402,9 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
             and "|" in (lines[i + 2] if "|" not in line else line)
         )
         delimited = delimited or bare
+        # a table whose header and delimiter lines have no outer bars (html2text's) writes an
+        # empty first or last cell as a bar at that end: 「（二）部分公开| 3| | | | | |」 has 8 cells
+        unbarred = delimited and not any(_has_outer_bar(lines[k]) for k in (i, i + 1))
         # rows of cells joined by " | " with no outer bars and no delimiter line: what a script
         # printing python-docx's tables writes
         first_end = _row_end(lines, i)
@@ -433,7 +441,7 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
                     or (loose and _is_loose_row(text) and (not _is_pipe_row(text) or _same_width(text, rows)))
                 ):
                     break
-                if loose:
+                if loose or unbarred and not _is_delimiter(text):
                     rows.append((j, _loose_cells(text)))
                 elif not _is_delimiter(text):
                     rows.append((j, split_row(text)))

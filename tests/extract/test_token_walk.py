@@ -883,3 +883,24 @@ def test_layout_text_whose_header_names_only_some_columns_out_of_order_is_flagge
     assert r.value("t3.new_received.natural_person") is None  # 21, printed in the 6th column
     assert r.value("t3.new_received.other_org") is None
     assert "t3.new_received.natural_person" in flagged(r)
+
+
+def test_a_subtotal_column_named_by_a_header_broken_a_character_a_line():
+    # w3m of a 表三 with a 小计 column under 法人或其他组织: 「小」 and 「计」 stand on two lines,
+    # so the walk never saw the column; every row printed eight numbers for seven columns and all
+    # of 表三 was left ambiguous. The 「（六」 of a group label beside a wrapped row label is no
+    # item number starting a row: the label's tail and its numbers stay that row's
+    lines = [
+        ln
+        for ln in (SNIPPETS / "w3m-subtotal-stacked-header.txt").read_text("utf-8").splitlines()
+        if not ln.startswith("#")
+    ]
+    r = parse_text(HEAD.replace("2021年", "2024年") + "\n".join(lines) + "\n" + TAIL)
+    assert r.template == "2021"
+    row = APPLICANTS
+    assert [r.value(f"t3.new_received.{c}") for c in row] == [3001, 53, 0, 0, 61, 4, 3119]
+    assert [r.value(f"t3.other.no_correction.{c}") for c in row] == [67, 3, 0, 0, 1, 0, 71]
+    assert [r.value(f"t3.other.unpaid_fee.{c}") for c in row] == [6, 0, 0, 0, 0, 0, 6]
+    assert [r.value(f"t3.results_total.{c}") for c in row] == [2932, 53, 0, 0, 61, 4, 3050]
+    assert r.value("t3.carried_forward.total") == 103
+    assert not [f for f in r.findings if f.code in ("CELL_AMBIGUOUS", "VALUE_UNPLACED")]

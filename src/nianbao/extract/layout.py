@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -246,6 +246,22 @@ class _Model:
         if right is not None and x >= right[0] - right[1]:  # type: ignore[operator]
             return False
         return left is not None or right is not None
+
+
+def _optional_named(
+    hidx: HeaderIndex, tokens: list[Token], columns: Sequence[ColumnDef], extra: list[str]
+) -> list[str]:
+    """Optional columns (小计) that the header words name, in their joined form, where the
+    walk has not seen them already: without them a row's numbers outnumber its columns."""
+    optional = [c for c in columns if not c.canonical and core(c.label.official) not in extra]
+    if not optional:
+        return []
+    model = _header_model(hidx, tokens, list(columns), 1)
+    return [
+        core(c.label.official)
+        for c, p in zip(columns, model.positions, strict=True)
+        if c in optional and p is not None
+    ]
 
 
 def _header_model(hidx: HeaderIndex, tokens: list[Token], columns: list[ColumnDef], repeat: int) -> _Model:
@@ -492,6 +508,13 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
             continue
         top = max((h for h in heading_lines if h is not None and h < first_line[b]), default=-1)
         head = [t for no in sorted(lines) if top < no < first_line[b] for t in lines[no] if not is_value(t)]
+        named = _optional_named(hidx, head, o.row.block.columns, read.extra_columns)  # type: ignore[union-attr]
+        if named:
+            # a header broken over lines (小 / 计) names an optional column the walk did not see
+            read.extra_columns.extend(named)
+            for other in owners:
+                if other.row is not None and id(other.row.block) == b:
+                    other.keys, other.columns = _keys(table, other.row, read.extra_columns)
         models_by_block[b] = _header_model(hidx, head, o.columns, 1)
         models_by_block[b].page = _page(breaks, first_line[b])
     for b, model in models_by_block.items():
@@ -515,8 +538,11 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         if not above:
             continue
         o = above[-1]
-        if any(_ITEM_NUMBER_RE.match(t.text) for t in lines[no]):
-            continue  # 「8.  属于行政查…」: a line that numbers an item starts a label, it continues none
+        item_at = _item_column(o, lines[o.line])
+        if any(_ITEM_NUMBER_RE.match(t.text) and _span(t)[0] >= item_at - 1 for t in lines[no]):
+            # 「8.  属于行政查…」: a line that numbers an item in the label's column starts a label,
+            # it continues none; a group label's piece left of it (（六 / ）其) does not
+            continue
         if any(not is_value(t) and _continues(t, o) for t in lines[no]):
             o.tails.append(no)
     value_lines = sorted(numbers)
@@ -563,6 +589,13 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
                 owner.borrowed.add(c)
     for o in owners:
         _settle(read, o, out)
+
+
+def _item_column(o: _Owner, line: list[Token]) -> int:
+    """Where the row's item number stands: its own token just left of the label (「8.」 set apart
+    from 「属于行政查」), or the label's start when the number is part of it."""
+    before = [_span(t)[0] for t in line if _ITEM_NUMBER_RE.match(t.text) and _span(t)[1] <= o.span[0] + 1]
+    return max(before, default=o.span[0])
 
 
 def _continues(t: Token, o: _Owner) -> bool:

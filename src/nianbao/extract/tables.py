@@ -469,8 +469,11 @@ def _settle_layout(read: TableRead, out: Assignment) -> None:
     table = read.table
     if lay is not None:
         out.unplaced.extend(lay.unplaced)
+    stored = set(table.cell_keys)  # an optional column's cells (小计) are read, never stored
     for p in [*(lay.problems if lay is not None else ()), *read.problems]:
-        keys = [k for k in p.keys if k not in out.cells or out.cells[k].method == "ambiguous"]
+        keys = [
+            k for k in p.keys if k in stored and (k not in out.cells or out.cells[k].method == "ambiguous")
+        ]
         if not keys:
             continue
         prov = p.tokens[0].prov if p.tokens else None

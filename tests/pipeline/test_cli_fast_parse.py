@@ -6,6 +6,7 @@ every command line it either returns exactly the parameters typer would pass, or
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -79,3 +80,21 @@ def test_parse_runs_without_importing_typer(corpus_dir):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert '"organ"' in proc.stdout
+
+
+def test_an_empty_path_is_an_error_for_it_not_a_walk_of_the_working_directory(corpus_dir, tmp_path):
+    # `nianbao parse "$FILE"` with FILE unset: Path("") is ".", and every file below the working
+    # directory used to be parsed (506 s in a checkout); it is one error line, the rest still run
+    (tmp_path / "not-to-be-read.txt").write_text("一、总体情况\n", "utf-8")
+    path = corpus_dir / "seeds" / "000_99c313048ea6a297.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "nianbao", "parse", "", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [line["source"] for line in lines] == ["", str(path)]
+    assert lines[0]["error"] == "未给出文件路径（路径为空）"
+    assert "error" not in lines[1] and lines[1]["organ"]

@@ -34,7 +34,9 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str]:
     """Files as given; folders expanded to the files inside them, sorted."""
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        # Path("") is the current directory: an empty argument (an unset shell variable) is an
+        # error for that argument, not a walk of everything below the working directory
+        if p.strip() and path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not child.name.startswith("."):
                     yield str(child)

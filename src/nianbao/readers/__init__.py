@@ -52,6 +52,8 @@ def load_bytes(source: str | os.PathLike[str] | bytes, name: str | None = None) 
         if len(data) > limit:
             raise TooLarge(f"文件过大（{len(data) // 1048576} MB），上限为 {_mb(limit)}")
         return data, name or "<bytes>"
+    if not str(source).strip():
+        raise ReadError("未给出文件路径（路径为空）")
     path = Path(source)
     try:
         size = path.stat().st_size

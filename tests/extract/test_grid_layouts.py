@@ -1103,3 +1103,43 @@ def test_pipe_rows_without_their_group_label_line_up_by_their_labels():
     assert r.value("t3.partially_granted.natural_person") == 3
     assert r.value("t3.denied.state_secret.natural_person") == 14
     assert r.value("t3.denied.prohibited_by_law.commercial") == 5
+
+
+def _snippet(name: str) -> str:
+    text = (Path(__file__).parent / "snippets" / name).read_text("utf-8")
+    return "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+
+
+def _gold_t3(corpus_dir, stem: str) -> dict[str, int | None]:
+    import json
+
+    gold = json.loads((corpus_dir / "gold" / f"{stem}.json").read_text("utf-8"))["cells"]
+    return {k: v for k, v in gold.items() if k.startswith("t3.")}
+
+
+def test_counting_against_a_header_band_that_names_other_columns_places_nothing(corpus_dir):
+    # markitdown of a PDF: each row group its own table with its own column boundaries, the header
+    # cut a line at a time. 「| 6.属于四类过程性信息 | | | 3 | | 1 | | | | |」 has nine cells for seven
+    # columns; dropping the leading blanks put 1 (商业企业's) under 科研机构, silently, though the
+    # header's 「科研机」+「构」 stands one position further right — also in the part of the table
+    # after the run's break, whose grids have no header of their own
+    r = parse_md(HEAD_2019 + _snippet("markitdown-pdf-header-pieces-shifted.md") + "\n")
+    assert_exact_or_flagged(r, _gold_t3(corpus_dir, "shanghai-gov-office-2019"))
+    for key in ("t3.denied.process_info.commercial", "t3.not_processed.repeated.commercial"):
+        assert r.value(key) is None and key in flagged(r)
+
+
+def test_a_header_printed_again_in_pieces_is_the_band_of_the_rows_under_it(corpus_dir):
+    # the repeated header after a page break, every cell cut into lines (「商业」 over 「企业」,
+    # 「社会公」 over 「益组织」): the pieces of one position joined name its column, and the rows
+    # under it are read by that header, not by the first page's broken one
+    r = parse_md(HEAD_2021 + _snippet("markitdown-pdf-repeated-header-in-pieces.md") + "\n")
+    truth = _gold_t3(corpus_dir, "pingtan-2025-html")
+    assert_exact_or_flagged(r, truth)
+    for key in (
+        "t3.denied.internal_affairs.natural_person",
+        "t3.denied.internal_affairs.total",
+        "t3.unable.not_held.commercial",
+        "t3.unable.not_held.total",
+    ):
+        assert r.value(key) == truth[key], key

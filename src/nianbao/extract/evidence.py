@@ -249,6 +249,11 @@ def _joined(tid: str, choices: list[TableChoice], prefer: str | None) -> TableCh
     alone = max(choices, key=lambda c: c.read.score)
     if best.placed > alone.read.placed and best.score > alone.read.score and not best.duplicates:
         return TableChoice(tid, best, fragments, readings, conflict)
+    if best.contradicted > sum(c.read.contradicted for c in choices):
+        # a part without a header of its own was placed by counting, and the header band of
+        # another part, over grids of the same width, names other columns above those cells:
+        # the count was a guess (which of the extra cells are padding is unknown)
+        return TableChoice(tid, best, fragments, readings, conflict)
     return None
 
 

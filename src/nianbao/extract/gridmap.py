@@ -31,7 +31,7 @@ from ..document import Paragraph, Provenance
 from ..templates import BlockDef, ColumnDef, RowDef, TableDef
 from .fragments import Cell, Fragment, Kind, label_piece
 from .headers import ColumnMatch, GroupMatch, HeaderIndex, header_index
-from .labels import EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
+from .labels import ALIAS, EXACT, FUZZY, VARIANT, LabelIndex, RowMatch, label_index
 from .normalize import core, normalize, strip_numbering
 from .numbers import STANDALONE_NUMBER, parse_number
 from .tables import CellRead, Chunk
@@ -41,6 +41,8 @@ _TWICE = "同一单元格出现两次，且数字不同"
 _VERTICAL_PIECES = re.compile(r"^(?:[\u4e00-\u9fff、]{1,2}\s+)+(?=\S)")
 _LEADING_NOTE = re.compile(r"^\s*[（(][^）)]{4,}[）)]")  # a parenthesised note at the head of a cell
 _DIGIT_RE = re.compile(r"\d")
+_CONTRADICTED = "的数字位置与表头栏目不一致（表格的栏目边界错位），无法确定各数字所属栏目"
+_BLANKS_UNKNOWN = "的空白单元格多于空白栏目，且没有表头可以对照，无法确定各数字所属栏目"
 _DISPLACED = "栏目名称中印有数字，表格的行与栏目可能错位，此行数字未予采用"
 
 
@@ -76,6 +78,7 @@ class GridRead:
     misfit: int = 0  # data rows whose values do not fit the row's columns
     outside_used: int = 0  # rows named by a label printed outside their table
     uncertain_rows: int = 0  # rows whose blank cells could not be placed
+    contradicted: int = 0  # … of them, rows a header band above names other columns for
     labels_matched: int = 0  # row labels recognised, with or without values
     per_fragment: dict[int, float] = field(default_factory=dict)
     placed: int = 0  # canonical cells given a value or a blank (kept up to date by the reader)
@@ -142,7 +145,11 @@ class _Band:
         """Positions whose header path names a column (computed once per band)."""
         cached = self.__dict__.get("_named")
         if cached is None or cached[0] != sum(len(p) for p in self.paths.values()):
-            positions = [p for p, path in self.paths.items() if any(headers.columns(c.text) for c in path)]
+            positions = [
+                p
+                for p, path in self.paths.items()
+                if any(headers.columns(c.text) for c in path) or _joined_columns(headers, path)
+            ]
             cached = (sum(len(p) for p in self.paths.values()), positions)
             self.__dict__["_named"] = cached
         return cached[1]
@@ -204,10 +211,13 @@ class _Reader:
         self._outside_label: tuple[str, Provenance] | None = None  # the row's label, printed outside
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self._fewest_columns = min(len(b.value_columns) for b in table.blocks)
+        self._label_depth = _label_depth(table.template_id, table.id)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
         self.state = _State()
         self._fragment = 0
+        self._row: list[Cell] = []  # the row being read
+        self._refusal: str | None = None  # why `_columns` placed nothing, when not by count
 
     # --- the walk --------------------------------------------------------------------------------
     def read(self, fragments: list[Fragment]) -> GridRead:
@@ -275,8 +285,9 @@ class _Reader:
             if not digits and self._block_heading(texts):
                 in_band = False
                 continue
-            if not digits and self._is_header_row(
-                cells, frag.rows[r + 1] if r + 1 < len(frag.rows) else None
+            if not digits and (
+                self._is_header_row(cells, frag.rows[r + 1] if r + 1 < len(frag.rows) else None)
+                or self._header_piece_row(cells, in_band)
             ):
                 if not in_band:
                     st.band = _Band(frag.width, aligned=frag.aligned)
@@ -318,11 +329,14 @@ class _Reader:
         last_text: Cell | None = None
         for c in cells:
             if c.kind is Kind.TEXT:
-                last_text = c
+                # a piece of a broken header (「总」 of 总计) spans nothing: its rest is below it
+                last_text = None if self._piece_only(c) else c
             elif last_text is not None and not c.text:
                 for pos in range(c.col, c.end):
                     path = band.paths.setdefault(pos, [])
-                    if not any(self.headers.columns(h.text) for h in path if h is not c):
+                    above = [h for h in path if h is not c and h.text.strip()]
+                    # not over a column label, nor over a broken header's piece (「总」 of 总计)
+                    if not any(self.headers.columns(h.text) or self._piece_only(h) for h in above):
                         path.append(last_text)
                         if self.headers.columns(last_text.text):
                             band.continued[pos] = last_text
@@ -400,6 +414,27 @@ class _Reader:
             for m in found:
                 if not m.column.canonical:
                     self.state.optional_seen.add(m.column.key)
+
+    def _header_piece_row(self, cells: list[Cell], in_band: bool) -> bool:
+        """A row of header pieces (「自然」 … 「总」, then 「人」 … 「计」: a PDF table extractor cut
+        each wrapped header cell line by line), the corner note's lines aside: part of the header
+        band when it continues one, or when it holds two pieces or a piece beside the note."""
+        texts = [c for c in cells if c.kind is Kind.TEXT and c.text.strip()]
+        if any(strip_numbering(normalize(c.text))[0] for c in texts):
+            return False  # a numbered text is a row label
+        own = [c for c in texts if not self._note_piece(c.text)]
+        if not own or not all(self._is_header_text(c) for c in own):
+            return False
+        return in_band or len(own) >= 2 or len(own) < len(texts)
+
+    def _piece_only(self, cell: Cell) -> bool:
+        """A piece of a header, not a header word of its own (「总」, 「科研机」)."""
+        return self._header_piece(cell) and not self.headers.is_header_word(cell.text)
+
+    def _note_piece(self, text: str) -> bool:
+        """A line of the table's corner note (（本列数据的勾稽关系为：…）)."""
+        piece, note = core(text), core(self.table.note or "")
+        return len(piece) >= 6 and piece in note
 
     def _is_header_row(self, cells: list[Cell], below: list[Cell] | None = None) -> bool:
         # a numbered text is a row label (3.其他, （七）总计), never a column header
@@ -499,6 +534,7 @@ class _Reader:
                 f"row {[c.text for c in cells]} before={[p.text for p in before]} "
                 f"after={[p.text for p in after]} pending={st.pending and st.pending[0].row.key}"
             )
+        self._row = cells
         outside = bool(before or after)
         self._outside_mark = len(self._seen_outside)  # the lines seen beside the rows before this one
         for p in (*before, *after):
@@ -857,11 +893,10 @@ class _Reader:
             return
         if assigned is None:
             self.out.misfit += 1
+            why, self._refusal = self._refusal or "的数字个数与栏目不符，无法确定所属栏目", None
             for c in values:
                 if c.has_digits:
-                    self._unplaced(
-                        c, f"“{_short(m.row.label.official)}”行的数字个数与栏目不符，无法确定所属栏目"
-                    )
+                    self._unplaced(c, f"“{_short(m.row.label.official)}”行{why}")
             return
         if isinstance(assigned, Chunk):
             keys = [f"{self.table.id}.{m.row.key}.{c.key}" for c in assigned.columns]
@@ -923,7 +958,12 @@ class _Reader:
             # once each, and a number under a header naming none (LibreOffice's HTML gives 行政复议's
             # 总计 a second column under 行政诉讼): that one is reported, not placed
             whole = len(set(named)) == len(named) == len(self.table.cell_keys)
-            if not lost or whole:
+            # two cells under one header path: a group label centred over its columns was taken
+            # to span the next group's (未经复议直接起诉 continued over 复议后起诉's first columns)
+            by_count = len(values) == len(self.table.cell_keys) and all(
+                c.kind in (Kind.NUM, Kind.BLANK) for c in values
+            )
+            if (not lost or whole) and (len(set(named)) == len(named) or not by_count):
                 placed_any = False
                 for r, cell in zip(resolved, values, strict=True):
                     if r is not None:
@@ -970,10 +1010,14 @@ class _Reader:
                 group = g
         if group is None:
             return None
-        for h in reversed(band.path(cell)):
+        path = band.path(cell)
+        for h in reversed(path):
             found = self.headers.columns(h.text, block=group.block)
             if found:
                 return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
+        found = _joined_columns(self.headers, path, group.block) if cell.end - cell.col == 1 else []
+        if found:
+            return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
         return None
 
     def _columns(
@@ -1001,6 +1045,7 @@ class _Reader:
             return None
         pairs = list(zip(values, by_header or [None] * len(values), strict=True))
         multi = any(c.kind is Kind.MULTI for c in values)
+        refused: str | None = None
         for cols in () if multi else (canonical, every) if every != canonical else (canonical,):
             fitted = _fit(pairs, len(cols))
             if fitted is not None and all(
@@ -1016,7 +1061,33 @@ class _Reader:
                     # label column as well as a blank first column: which cells are blank is unknown
                     self.out.uncertain_rows += 1
                     return None
+                digits = any(c.has_digits for c, _ in fitted)
+                if (
+                    band is None
+                    and digits
+                    and _empty(fitted[-1][0])
+                    and not self._padding_explained(pairs, fitted)
+                ):
+                    # cells dropped as padding and a blank kept at the end: without a header,
+                    # which of the row's empty cells are blank columns is unknown (a PDF table
+                    # extractor splits a column at a text edge as readily as it drops a blank one)
+                    refused = refused or _BLANKS_UNKNOWN
+                    continue
+                if (
+                    band is None
+                    and digits
+                    and len(pairs) > len(cols)
+                    and self._band_contradicts(b, fitted, cols)
+                ):
+                    refused = _CONTRADICTED
+                    continue
                 return [(cell, col) for (cell, _), col in zip(fitted, cols, strict=True)]
+        if refused is not None:
+            # no column set fits the row as printed without a guess
+            self.out.uncertain_rows += 1
+            self.out.contradicted += refused == _CONTRADICTED
+            self._refusal = refused
+            return None
         parts = _expand([c for c, _ in (_fit(pairs, 0, edges_only=True) or pairs)])
         if parts is not None:
             for cols in (canonical, every):
@@ -1026,12 +1097,51 @@ class _Reader:
             return _dedupe(values, by_header)
         return None
 
+    def _padding_explained(
+        self, pairs: list[tuple[Cell, ColumnDef | None]], fitted: list[tuple[Cell, ColumnDef | None]]
+    ) -> bool:
+        """Whether the cells counting dropped are the label columns the row's label leaves empty
+        (「三、本年度办理结果 | （一）予以公开 | |」: the third label level), and no others."""
+        if len(pairs) == len(fitted):
+            return True
+        first = next(i for i, p in enumerate(pairs) if p[0] is fitted[0][0])
+        trailing = len(pairs) - first - len(fitted)
+        labels = sum(1 for c in self._row if c.kind is Kind.TEXT and c.text.strip())
+        return trailing == 0 and first <= self._label_depth - labels
+
+    def _band_contradicts(
+        self, b: int, fitted: list[tuple[Cell, ColumnDef | None]], cols: list[ColumnDef]
+    ) -> bool:
+        """Whether the header band above a row it does not describe as a whole still names, over
+        one of the cells counting kept, another column than counting gives it: which of the row's
+        extra cells are padding is then unknown (a PDF table extractor cut the header and the
+        rows with their own column boundaries)."""
+        band = self.state.band
+        if band is None or not band.aligned or not self.state.aligned:
+            return False
+        positions = set(band.named(self.headers))
+        if any(c.kind is Kind.TEXT and positions & set(range(c.col, c.end)) for c in self._row):
+            return False  # the row's label under a column header: the band is not this row's
+        for (cell, _), col in zip(fitted, cols, strict=True):
+            if all(p in band.continued for p in range(cell.col, cell.end)):
+                continue  # a label only continued over an empty header cell: a guess itself
+            named = self._header_column(band, cell, b)
+            if named is not None and named.key != col.key:
+                return True
+        return False
+
     def _header_column(self, band: _Band, cell: Cell, b: int) -> ColumnDef | None:
         """The column the header band names above `cell`: per position covered, the lowest header
         cell naming a column; a cell whose positions are named differently is not resolved."""
         named: dict[str, ColumnDef] = {}
         for pos in range(cell.col, cell.end):
             path = band.paths.get(pos, ())
+            if not any(self.headers.columns(h.text, block=b) for h in path):
+                joined = _joined_columns(self.headers, path, b)
+                if joined:
+                    best = _by_parent(joined, path)
+                    named.setdefault(best.column.key, best.column)
+                continue
             for i in range(len(path) - 1, -1, -1):
                 h = path[i]
                 found = self.headers.columns(h.text, block=b)
@@ -1178,6 +1288,27 @@ def _expand(values: list[Cell]) -> list[str] | None:
     return parts
 
 
+def _joined_columns(
+    headers: HeaderIndex, path: list[Cell] | tuple[Cell, ...], block: int | None = None
+) -> list[ColumnMatch]:
+    """The column a header broken into pieces within one position names (「科研机」 over 「构」:
+    a PDF table extractor cut the wrapped header cell line by line), in its own words only — the
+    pieces below the lowest header word, joined top to bottom, at least two of them."""
+    pieces: list[str] = []
+    for h in reversed(path):
+        if not h.text.strip():
+            continue
+        if headers.is_header_word(h.text):
+            break
+        pieces.insert(0, h.text)
+    for i in range(len(pieces) - 1):
+        found = headers.columns("".join(pieces[i:]), block=block)
+        good = [m for m in found if m.quality in (EXACT, ALIAS)]
+        if good:
+            return good
+    return []
+
+
 def _by_parent(found: list[ColumnMatch], path: list[Cell] | tuple[Cell, ...]) -> ColumnMatch:
     """One wording for two columns (合计: the 小计 under 法人或其他组织, or the 总计): the one whose
     parent heads this column, else one without a parent."""
@@ -1197,6 +1328,14 @@ def _match_row(template_id: str, table_id: str, text: str, after: int) -> RowMat
 
 
 _MAX_JOINED_LINES = 3
+
+
+@lru_cache(maxsize=64)
+def _label_depth(template_id: str, table_id: str) -> int:
+    """How many label columns the table's rows can take: the row's own, its group's (（三）不予公开)
+    and, for result rows, the outcome's (三、本年度办理结果)."""
+    table = header_index(template_id, table_id).table
+    return max((1 + r.key.count(".") + r.result for r in table.rows if not r.group), default=1)
 
 
 @lru_cache(maxsize=64)

@@ -151,7 +151,7 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
     if len(approx) != 4 or not cv2.isContourConvex(approx):
         return None
-    quad = _order(approx.reshape(4, 2).astype(np.float32))
+    quad = _order(_widest_corners(hull, approx).astype(np.float32))
     # the outline must be the quadrilateral, not a blob it merely approximates
     if abs(cv2.contourArea(quad) - area) > 0.05 * area:
         return None
@@ -198,6 +198,41 @@ def _largest_network_hull(lines: np.ndarray, ink: np.ndarray) -> np.ndarray | No
         if area > best_area:
             best, best_area = hull, area
     return best
+
+
+def _widest_corners(hull: np.ndarray, approx: np.ndarray) -> np.ndarray:
+    """The four hull points spanning the largest quadrilateral, starting from approxPolyDP's.
+
+    Douglas-Peucker keeps a vertex only where the outline strays further than its tolerance (2 % of
+    the perimeter) from the polygon so far, so on a short side that leans a few degrees it can
+    settle on a hull point tens of pixels short of the corner: that side then runs off the ruling,
+    fails the side checks, and the page is not flattened (or the quadrilateral cuts a few per cent
+    off the hull). The corners of the table are the hull points that span the most area; each
+    vertex in turn is moved to the best point between its neighbours until none moves.
+    """
+    pts = hull.reshape(-1, 2).astype(np.float64)
+    n = len(pts)
+    idx = sorted(int(np.flatnonzero((pts == p).all(axis=1))[0]) for p in approx.reshape(-1, 2))
+
+    def area(ix: list[int]) -> float:
+        x, y = pts[ix, 0], pts[ix, 1]
+        return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+    best = area(idx)
+    for _ in range(4 * n):
+        moved = False
+        for i in range(4):
+            lo, hi = idx[i - 1], idx[(i + 1) % 4]
+            span = (hi - lo) % n
+            for step in range(1, span):
+                cand = idx.copy()
+                cand[i] = (lo + step) % n
+                a = area(cand)
+                if a > best + 1e-6:
+                    idx, best, moved = cand, a, True
+        if not moved:
+            break
+    return pts[idx]
 
 
 def _ruled_share(lines: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

@@ -100,6 +100,10 @@ def test_drawn_table_in_perspective_is_made_rectangular_again():
 @example([0.0, 0.0, 0.0546875, 0.0, -0.046875, 0.0, 0.0, 0.0], 4, 5)
 # and one whose outline's corners, found on the dilated rulings, cut 3 % off its hull
 @example([0.046875, 0.0, 0.0, 0.03125, 0.0, 0.0, -0.03125, 0.0], 4, 6)
+# both left corners pulled in and both right ones pushed out: a table seen from its right
+@example([-0.046875, 0.0, -0.046875, 0.0, 0.03125, 0.0, 0.03125, 0.0], 4, 6)
+# and one whose short right side leans 10°: the outline's polygon stopped 25 px short of its corner
+@example([0.046875, 0.03125, -0.06, 0.046875, 0.046875, 0.06, -0.06, 0.046875], 4, 5)
 def test_any_mild_perspective_gives_back_the_whole_grid(offsets, n_rows, n_cols):
     cells = [(r, c, 1, 1) for r in range(n_rows) for c in range(n_cols)]
     page = draw_table([40] * n_rows, [100] * n_cols, cells, 2)

@@ -141,17 +141,17 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     # faint strokes (a back page showing through) left out, as for the grid
     horiz, vert = rulings(gray)
     lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((5, 5), np.uint8))
-    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
+    ink = ink_mask(gray)
+    hull = _largest_network_hull(lines, ink)
+    if hull is None:
         return None
-    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
     area = cv2.contourArea(hull)
     if area < _MIN_QUAD_SHARE * gray.shape[0] * gray.shape[1]:
         return None
     approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
     if len(approx) != 4 or not cv2.isContourConvex(approx):
         return None
-    quad = _order(approx.reshape(4, 2).astype(np.float32))
+    quad = _order(_widest_corners(hull, approx).astype(np.float32))
     # the outline must be the quadrilateral, not a blob it merely approximates
     if abs(cv2.contourArea(quad) - area) > 0.05 * area:
         return None
@@ -163,12 +163,76 @@ def border_quad(gray: np.ndarray) -> np.ndarray | None:
     near = cv2.dilate(lines, np.ones((k, k), np.uint8))
     # A side slanted further than the upright masks follow (a short, wide table photographed at an
     # angle) is still one unbroken stroke of ink, which text or blank paper never is
-    stroke = cv2.dilate(ink_mask(gray), np.ones((7, 7), np.uint8))
+    stroke = cv2.dilate(ink, np.ones((7, 7), np.uint8))
     for i in range(4):
         a, b = quad[i], quad[(i + 1) % 4]
         if _ruled_share(near, a, b) < _MIN_RULED_SIDE and _ruled_share(stroke, a, b) < _MIN_STROKE_SIDE:
             return None
     return quad * np.float32(back)
+
+
+def _largest_network_hull(lines: np.ndarray, ink: np.ndarray) -> np.ndarray | None:
+    """The convex hull of the largest table's ruling strokes, its pieces joined through the ink.
+
+    The upright line masks lose a line slanted by perspective (a vertical leaning 10°: its upright
+    runs are shorter than the kernel) in all but a few pieces, so the ruling mask of one table can
+    fall apart into several parts, and the largest of them alone (the bottom half of a sheared
+    table) is no outline: its quadrilateral failed the side checks, the page was not flattened, and
+    its grid came back as two tables. The printed lines are still one connected stroke of ink, so
+    ruling pieces that the ink joins belong to one table. Only ruling pixels make the hull: text
+    touching a line joins the group but adds no point to it.
+    """
+    _, labels = cv2.connectedComponents(cv2.bitwise_or(lines, ink), connectivity=8)
+    ys, xs = np.nonzero(lines)
+    if len(xs) == 0:
+        return None
+    group = labels[ys, xs]
+    order = np.argsort(group, kind="stable")
+    points = np.stack([xs, ys], axis=1)[order].astype(np.int32)
+    starts = np.flatnonzero(np.diff(group[order], prepend=-1))
+    best: np.ndarray | None = None
+    best_area = -1.0
+    for part in np.split(points, starts[1:]):
+        hull = cv2.convexHull(part.reshape(-1, 1, 2))
+        area = cv2.contourArea(hull)
+        if area > best_area:
+            best, best_area = hull, area
+    return best
+
+
+def _widest_corners(hull: np.ndarray, approx: np.ndarray) -> np.ndarray:
+    """The four hull points spanning the largest quadrilateral, starting from approxPolyDP's.
+
+    Douglas-Peucker keeps a vertex only where the outline strays further than its tolerance (2 % of
+    the perimeter) from the polygon so far, so on a short side that leans a few degrees it can
+    settle on a hull point tens of pixels short of the corner: that side then runs off the ruling,
+    fails the side checks, and the page is not flattened (or the quadrilateral cuts a few per cent
+    off the hull). The corners of the table are the hull points that span the most area; each
+    vertex in turn is moved to the best point between its neighbours until none moves.
+    """
+    pts = hull.reshape(-1, 2).astype(np.float64)
+    n = len(pts)
+    idx = sorted(int(np.flatnonzero((pts == p).all(axis=1))[0]) for p in approx.reshape(-1, 2))
+
+    def area(ix: list[int]) -> float:
+        x, y = pts[ix, 0], pts[ix, 1]
+        return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+    best = area(idx)
+    for _ in range(4 * n):
+        moved = False
+        for i in range(4):
+            lo, hi = idx[i - 1], idx[(i + 1) % 4]
+            span = (hi - lo) % n
+            for step in range(1, span):
+                cand = idx.copy()
+                cand[i] = (lo + step) % n
+                a = area(cand)
+                if a > best + 1e-6:
+                    idx, best, moved = cand, a, True
+        if not moved:
+            break
+    return pts[idx]
 
 
 def _ruled_share(lines: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

@@ -22,7 +22,6 @@ Every other line is a paragraph, with heading markers, list bullets and emphasis
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -93,6 +92,8 @@ def inline_text(text: str) -> str:
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "&" in text:
+        import html  # an entity is rare in Markdown; html.entities is a large table to import
+
         text = html.unescape(text)
     return text
 

@@ -12,7 +12,6 @@ Nothing here imports typer.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -63,14 +62,12 @@ def run_parse(
     """Every file's JSON line on stdout, in the order given (each parsed in an isolated worker)."""
     from ..isolation import Pool
     from ..isolation.tasks import error_line, parse_line
+    from . import resume_gc
 
     paths = list(expand_paths(files))
     if not paths:
         return
-    # what is loaded now lives as long as the process: out of the collector's sight, it is not
-    # walked again by each full collection, by the one at exit, nor in the forked workers (whose
-    # pages it then leaves shared; the `gc.freeze` recipe for forking servers)
-    gc.freeze()
+    resume_gc(freeze=True)  # before the workers fork: they collect their own garbage
     out = sys.stdout
     workers = min(jobs or os.cpu_count() or 1, len(paths))
     with Pool(workers, limits_from(timeout, memory)) as pool:

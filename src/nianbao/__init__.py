@@ -34,6 +34,8 @@ _LAZY = {
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    elif name.startswith("__"):  # a probe for a dunder (copy, pickle, inspect) is no submodule
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     else:
         # `import nianbao; nianbao.model.X`: the submodules the eager import used to load
         try:

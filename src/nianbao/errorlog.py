@@ -7,9 +7,7 @@ Users see a one-line Chinese message that names this file.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
-import traceback
 from pathlib import Path
 
 
@@ -23,6 +21,9 @@ def log_path() -> Path:
 
 def log_exception(exc: BaseException, context: str = "") -> Path | None:
     """Append the traceback of `exc` to the log; returns the log's path (None if it cannot be written)."""
+    import datetime as dt
+    import traceback  # here: every parse worker imports this module for `log_path`
+
     path = log_path()
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     stamp = dt.datetime.now().isoformat(timespec="seconds")

@@ -221,10 +221,12 @@ def _plugin_entry_points() -> list[tuple[str, str]]:
                             pass
         except OSError:
             fingerprint.append([entry, None])
-    import hashlib
+    import zlib
 
-    # one cache file per search path (a script, `python -c` and pytest each see a different one)
-    key = hashlib.sha256("\0".join(sys.path).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    # one cache file per search path (a script, `python -c` and pytest each see a different one);
+    # a checksum, not a hash from hashlib (whose import costs more than the whole look-up): two
+    # search paths with one name only take turns, as the fingerprint names every folder
+    key = f"{zlib.crc32(chr(0).join(sys.path).encode('utf-8', 'surrogateescape')):08x}"
     cache = os.path.join(os.path.dirname(__file__), "__pycache__", f"plugin-entry-points.{key}.json")
     try:
         with open(cache, encoding="utf-8") as fh:

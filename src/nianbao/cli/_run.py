@@ -62,10 +62,12 @@ def run_parse(
     """Every file's JSON line on stdout, in the order given (each parsed in an isolated worker)."""
     from ..isolation import Pool
     from ..isolation.tasks import error_line, parse_line
+    from . import resume_gc
 
     paths = list(expand_paths(files))
     if not paths:
         return
+    resume_gc(freeze=True)  # before the workers fork: they collect their own garbage
     out = sys.stdout
     workers = min(jobs or os.cpu_count() or 1, len(paths))
     with Pool(workers, limits_from(timeout, memory)) as pool:

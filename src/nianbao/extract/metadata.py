@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..identity import split_regions
+from ..lazyre import lazy
 from .normalize import RADICALS, squash
 
 # --- text folding ----------------------------------------------------------------------------
@@ -457,7 +458,7 @@ def _year_below(head: list[str], i: int, j: int, line: str, hit: _Title) -> _Tit
     return hit
 
 
-_YEAR_FIRST_RE = re.compile(r"[(（\[【]?[\d〇零○一二三四五六七八九]")
+_YEAR_FIRST_RE = lazy(r"[(（\[【]?[\d〇零○一二三四五六七八九]")
 
 
 def _organ_below(head: list[str], j: int, hit: _Title) -> _Title:
@@ -568,24 +569,24 @@ def organ_and_year(title: str | None) -> tuple[str | None, int | None]:
 
 # --- when the title lacks them -------------------------------------------------------------
 
-_PERIOD_RE = re.compile(
+_PERIOD_RE = lazy(
     rf"(?:统计期限|统计时限|统计时间|统计期|数据统计|统计区间|统计范围|所列数据)[^。]{{0,16}}?({_YEAR_TOKEN})\s*年\s*(?:度|(?:1|一)\s*月)"
 )
-_YEAR_START_RE = re.compile(rf"^\s*({_YEAR_TOKEN})\s*年\s*(?:度)?\s*(?:[,，以来]|是|我|全)")
-_TEXT_TITLE_RE = re.compile(
+_YEAR_START_RE = lazy(rf"^\s*({_YEAR_TOKEN})\s*年\s*(?:度)?\s*(?:[,，以来]|是|我|全)")
+_TEXT_TITLE_RE = lazy(
     rf"({_YEAR_TOKEN})\s*年\s*度?\s*(?:的)?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:的)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
-_COMPILED_BY_RE = re.compile(
+_COMPILED_BY_RE = lazy(
     r"本(?:年度)?(?:报告|年报)(?:由|是)([^，,。；;（(]{2,30}?)(?:根据|依据|按照|编制|办公室根据|负责|组织|汇总)"
 )
-_COMPILES_RE = re.compile(
+_COMPILES_RE = lazy(
     r"([^，,。；;：:“”《》()（）]{2,30}?)(?:现)?(?:编制|编写|编制完成|制定)了?(?:本|此)(?:年度)?(?:报告|年报)"
 )
 # a labelled field: a spreadsheet's 机关名称 | X row, an article header's 发布机构：X
-_ORGAN_FIELD_RE = re.compile(
+_ORGAN_FIELD_RE = lazy(
     r"^(?:机关名称|单位名称|机关|单位|报告单位|报送单位|填报单位|报告机关|公开主体|发布机构|发文机关)\s*[:：]?\s*$"
 )
-_YEAR_FIELD_RE = re.compile(r"^(?:报告年度|年度|报告年份|统计年度|所属年度)\s*[:：]?\s*$")
+_YEAR_FIELD_RE = lazy(r"^(?:报告年度|年度|报告年份|统计年度|所属年度)\s*[:：]?\s*$")
 
 
 def _fields(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
@@ -678,7 +679,7 @@ def _tail(lines: list[str], n: int = 8) -> list[str]:
     return out[::-1]
 
 
-_DATE_IN_LINE_RE = re.compile(
+_DATE_IN_LINE_RE = lazy(
     r"(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?|[二〇零一三四五六七八九○О]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
 )
 

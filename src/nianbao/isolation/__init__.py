@@ -33,7 +33,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -265,6 +264,8 @@ def _vm_data_bytes() -> int:
 
 
 def _one_line(exc: BaseException) -> str:
+    import traceback  # only on the way to an error message
+
     return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import traceback
 
 from .. import plugins
 from ..errors import NianbaoError
@@ -25,6 +24,8 @@ def parse_path(path: str) -> tuple[Report | None, str | None]:
 
         return None, memory_exhausted()
     except Exception as exc:  # a bug must not lose the rest of the batch
+        import traceback
+
         from ..errorlog import log_exception
 
         log_exception(exc, f"parse {path}")

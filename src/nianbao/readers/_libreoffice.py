@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import shutil
 import signal
@@ -58,6 +57,8 @@ def timeout_seconds(n_files: int) -> float:
 
 
 def content_hash(data: bytes) -> str:
+    import hashlib  # only a conversion needs it; its import is a noticeable part of start-up
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from ..document import Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
 from ..plugins import reader
-from ._docx_frames import positioned_lines
 from ._zipguard import open_zip
 
 if TYPE_CHECKING:
@@ -283,6 +282,8 @@ def read(data: bytes, source: str) -> Document:
         body = _child(_parse_part(zf.read(str(wd.part.partname).lstrip("/"))), _W + "body")
         if body is None:
             raise ValueError("no w:body")
+        from ._docx_frames import positioned_lines  # only a Word file reaches here: not at import
+
         builder = _Builder()
         lines = positioned_lines(body)
         if lines is None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import secrets
 import threading
 from typing import TYPE_CHECKING
 
 from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
+from ..lazyre import lazy
 from ..plugins import reader
 from ._encoding import decode_text
 
@@ -132,17 +132,15 @@ def _parser() -> lxml.etree.HTMLParser:
     return parser
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_META_CHARSET = lazy(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _GB = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "csgb2312", "cp936", "euc-cn", "gb18030"}
 _SINGLE_BYTE = {"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii"}
-_WS = re.compile(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WS = lazy(r"[ \t\r\n\f\v\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_NL_BETWEEN_WIDE = re.compile(
-    rf"(?<=[{_WIDE}])[ \t\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*(?=[{_WIDE}])"
-)
+_NL_BETWEEN_WIDE = lazy(rf"(?<=[{_WIDE}])[ \t\f\v\xa0\u3000]*[\r\n][ \t\r\n\f\v\xa0\u3000]*(?=[{_WIDE}])")
 _SPECIAL = frozenset({"table", "br", "pre"})
 _BREAK = "\x00"  # a line break inside a cell; XML text cannot contain NUL, so it cannot clash
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\xad]")
+_INVISIBLE = lazy(r"[\u200b-\u200d\u2060\ufeff\xad]")
 _META_KEYS = {
     "articletitle": "article_title",
     "pubdate": "published",
@@ -151,7 +149,7 @@ _META_KEYS = {
     "sitename": "site",
     "author": "author",
 }
-_SNIFF = re.compile(
+_SNIFF = lazy(
     r"(?:<\?xml[^>]*>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|p|div|meta|title|span)\b",
     re.S,
 )
@@ -172,7 +170,7 @@ def _tag(el: lxml.etree._Element) -> str:
     return tag if tag.__class__ is str else ""
 
 
-_SPAN_DIGITS = re.compile(r"\s*(\d{1,7})")
+_SPAN_DIGITS = lazy(r"\s*(\d{1,7})")
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -211,8 +209,8 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 # Some sites ship the article as a string that a script writes into the page.
-_JS_CONTENT = re.compile(r"""\b(?:let|var|const)\s+content\s*=\s*(["'])((?:[^\\\n]|\\.)*?)\1""", re.S)
-_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_CONTENT = lazy(r"""\b(?:let|var|const)\s+content\s*=\s*(["'])((?:[^\\\n]|\\.)*?)\1""", re.S)
+_JS_ESCAPE = lazy(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 
 
@@ -537,31 +535,29 @@ _SS, _SE = "\ufddf", "\ufde0"  # a script that may carry the page: _SS depth _TH
 # far above any real page.
 _FAST_DEPTH = 160
 _FAST_TABLES = 100  # a data table's number is counted over the page: quadratic in the tables
-_MARK_ENTITY = re.compile(rb"&#(?:[xX]0*[fF][dD][cCdDeEfF]|0*6(?:49[6-9][0-9]|50[0-3][0-9]))")
-_LINE_MARK = re.compile(f"{_E}[^{_M}]*{_M}")
+_MARK_ENTITY = lazy(rb"&#(?:[xX]0*[fF][dD][cCdDeEfF]|0*6(?:49[6-9][0-9]|50[0-3][0-9]))")
+_LINE_MARK = lazy(f"{_E}[^{_M}]*{_M}")
 # a line break that may sit between two wide characters: a cheap scan before _NL_BETWEEN_WIDE,
 # whose leading lookbehind makes it slow to run over text that has none
-_NL_HIT = re.compile(rf"[\r\n][ \t\r\n\f\v\xa0\u3000]*[{_WIDE}]")
+_NL_HIT = lazy(rf"[\r\n][ \t\r\n\f\v\xa0\u3000]*[{_WIDE}]")
 # A piece of a block (from one _F to the next) with some text that is not whitespace: the
 # line of its first text (the last of the marks that open the piece; text, even whitespace,
 # always follows a mark) and the rest of the piece. Pieces of marks and whitespace only, most
 # of a page, are skipped inside the regex engine.
-_PARAGRAPH = re.compile(
+_PARAGRAPH = lazy(
     rf"{_F}(?:{_E}[0-9-]*{_M})*{_E}([0-9-]*){_M}(?=(?:{_E}[0-9-]*{_M}|\s)*+[^{_F}\s])([^{_F}]*)"
 )
 _MARKS = tuple(chr(c) for c in range(0xFDD0, 0xFDE2))
-_MARK_UTF8 = re.compile(rb"\xef\xb7[\x90-\xa1]")  # the marks in UTF-8: U+FDD0 … U+FDE1
-_SECTION = re.compile(f"({_TS}[^{_TE}]*{_TE}|{_PS}[^{_PE}]*{_PE}|{_SS}[^{_SE}]*{_SE})")
+_MARK_UTF8 = lazy(rb"\xef\xb7[\x90-\xa1]")  # the marks in UTF-8: U+FDD0 … U+FDE1
+_SECTION = lazy(f"({_TS}[^{_TE}]*{_TE}|{_PS}[^{_PE}]*{_PE}|{_SS}[^{_SE}]*{_SE})")
 # a cell's span attributes, in either order: (rowspan, colspan, rowspan)
-_SPANS = re.compile(
-    f"{_CELL}(?:{_RS}([^{_CS}{_SEP}]*))?(?:{_CS}([^{_RS}{_SEP}]*))?(?:{_RS}([^{_SEP}]*))?{_SEP}"
-)
+_SPANS = lazy(f"{_CELL}(?:{_RS}([^{_CS}{_SEP}]*))?(?:{_CS}([^{_RS}{_SEP}]*))?(?:{_RS}([^{_SEP}]*))?{_SEP}")
 # a cell with more block elements than LAYOUT_BLOCKS (a cell's text runs to the next _CELL)
-_MANY_BLOCKS = re.compile(f"{_CELL}(?:[^{_CELL}{_BO}]*{_BO}){{{LAYOUT_BLOCKS + 1}}}")
+_MANY_BLOCKS = lazy(f"{_CELL}(?:[^{_CELL}{_BO}]*{_BO}){{{LAYOUT_BLOCKS + 1}}}")
 # the line breaks of a cell with the whitespace after them, then the whitespace before them:
 # one "\n" (empty lines dropped; every "\n" of the page's own is a space by then)
-_CELL_BREAKS = re.compile(rf"[{_BO}{_BC}{_BR}][\s{_BO}{_BC}{_BR}]*")
-_SPACE_BEFORE_BREAK = re.compile(r"\s+\n")
+_CELL_BREAKS = lazy(rf"[{_BO}{_BC}{_BR}][\s{_BO}{_BC}{_BR}]*")
+_SPACE_BEFORE_BREAK = lazy(r"\s+\n")
 
 
 def _xslt_source(root: str = '<xsl:apply-templates select="$region"/>') -> bytes:
@@ -880,7 +876,7 @@ def read_page(data: bytes, source: str, pictures: Source | None = None) -> Docum
 
 _NO_DESCENT = _SPECIAL | _DROP | {"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "html"}
 _KEEP_WORDS = ("。", "报告", "年报", "\ue000")  # a sentence, a title, a picture's mark
-_SITE_FOOTER = re.compile("版权所有|ICP备|网站标识码|公网安备")  # what every site's footer carries
+_SITE_FOOTER = lazy("版权所有|ICP备|网站标识码|公网安备")  # what every site's footer carries
 
 
 def _text_len(text: str) -> int:
@@ -1004,6 +1000,8 @@ def _mark_pictures(
         return {}
     base_el = root.find(".//base")
     base = (base_el.get("href") or "").strip() or None if base_el is not None else None
+    import secrets  # here: it imports hashlib, which costs every command's start-up
+
     import lxml.etree
 
     from . import _pictures

@@ -17,7 +17,6 @@ import io
 from .. import plugins
 from ..document import Block, Document, Table
 from ..errors import ReadError
-from . import ocr
 
 _MAGIC = {
     b"\x89PNG\r\n\x1a\n": "png",
@@ -84,6 +83,8 @@ def _header_size(data: bytes) -> tuple[int, int]:
 def _decoded_for_ocr(img: object, image_ops: object) -> tuple[object, float]:
     """The page as RGB, no longer than about twice what OCR reads; (page, pixel scale back to the
     original's coordinates)."""
+    from . import ocr
+
     w, h = img.size  # type: ignore[attr-defined]
     long_side = max(w, h)
     factor = 1
@@ -104,6 +105,8 @@ def read_image(data: bytes, source: str) -> Document:
     if fmt is None:
         raise ReadError("不是可识别的图片文件（PNG/JPEG/TIFF/BMP/WEBP）")
     from PIL import Image, ImageOps, UnidentifiedImageError
+
+    from . import ocr  # here, not at the top: every command imports this reader for its sniff
 
     limit = max_pixels()
     # Pillow's own bomb check, at our limit: it guards decoders that allocate before we look

@@ -22,32 +22,32 @@ Every other line is a paragraph, with heading markers, list bullets and emphasis
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
 from ..document import Document, Paragraph, Provenance, Table, TableCell, is_wide
+from ..lazyre import lazy
 from ..plugins import reader
 from ._encoding import decode_text, looks_like_text
 from .text import read_text
 
 # a rule between rows: `---`, `:--:`, and links' `-----+----` where the rule crosses a column line
-_DELIMITER_CELL = re.compile(r"^\s*:?-+(?:\+-+)*:?\s*$")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$")
-_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|>)\s+")
+_DELIMITER_CELL = lazy(r"^\s*:?-+(?:\+-+)*:?\s*$")
+_HEADING = lazy(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+\s*)?$")
+_BULLET = lazy(r"^\s{0,3}(?:[-*+]|>)\s+")
 # a PDF's page footer 「- 2 -」 reads as a list item「2 -」: it is kept whole, a page number
-_PAGE_FOOTER = re.compile(r"^\s*[-—－–]\s*\d{1,4}\s*[-—－–]\s*$")
-_SPLIT = re.compile(r"(?<!\\)\|")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_BREAK_TAG = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_SPAN = re.compile(r"\[([^\[\]]*)\]\{[^{}]*\}")
-_QUOTE = re.compile(r"^(?:>\s?)+")
-_EMPHASIS = re.compile(r"(\*\*|__|~~|\*(?![ \t]))(.+?)\1")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
-_GRID_BORDER = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
-_HTML_TABLE_OPEN = re.compile(r"<table\b", re.I)
-_HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.I)
+_PAGE_FOOTER = lazy(r"^\s*[-—－–]\s*\d{1,4}\s*[-—－–]\s*$")
+_SPLIT = lazy(r"(?<!\\)\|")
+_TAG = lazy(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_BREAK_TAG = lazy(r"<br\s*/?>|</p>\s*<p[^>]*>", re.I)
+_LINK = lazy(r"!?\[([^\]]*)\]\([^)]*\)")
+_SPAN = lazy(r"\[([^\[\]]*)\]\{[^{}]*\}")
+_QUOTE = lazy(r"^(?:>\s?)+")
+_EMPHASIS = lazy(r"(\*\*|__|~~|\*(?![ \t]))(.+?)\1")
+_ESCAPE = lazy(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_GRID_BORDER = lazy(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_HTML_TABLE_OPEN = lazy(r"<table\b", re.I)
+_HTML_TABLE_CLOSE = lazy(r"</table\s*>", re.I)
 _EMPTY_MARKERS = frozenset({"NaN", "nan", "None"})  # pandas' empty cell in spreadsheet exports
 
 
@@ -66,7 +66,7 @@ def _box_table() -> dict[int, str]:
 
 
 _BOX = _box_table()
-_BOX_CHARS = re.compile("[\u2500-\u257f]")
+_BOX_CHARS = lazy("[\u2500-\u257f]")
 
 
 def ascii_boxes(line: str) -> str:
@@ -92,6 +92,8 @@ def inline_text(text: str) -> str:
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     if "&" in text:
+        import html  # an entity is rare in Markdown; html.entities is a large table to import
+
         text = html.unescape(text)
     return text
 
@@ -151,7 +153,7 @@ def _is_loose_row(line: str) -> bool:
     return " | " in line or line.rstrip().endswith(" |") or line.lstrip().startswith("| ")
 
 
-_NUMBER_CELL = re.compile(r"\s*[\d,.]+\s*")
+_NUMBER_CELL = lazy(r"\s*[\d,.]+\s*")
 
 
 def _lone_row(line: str) -> bool:
@@ -174,7 +176,7 @@ def _cell(text: str) -> str:
 # --- grid tables ------------------------------------------------------------------------------
 
 
-_DRAWING = re.compile(r"\||-{3,}|\+-|-\+")
+_DRAWING = lazy(r"\||-{3,}|\+-|-\+")
 
 
 def _display(line: str, wide: bool = True) -> list[str | None]:
@@ -294,10 +296,10 @@ def _html_blocks(chunk: str, source: str, first_line: int) -> list[Paragraph | T
 # --- the reader ---------------------------------------------------------------------------------
 
 
-_ADOC_FENCE = re.compile(r"^\|===\s*$")
-_ADOC_ATTRS = re.compile(r"^\[.*\bcols=\"([^\"]*)\"")
+_ADOC_FENCE = lazy(r"^\|===\s*$")
+_ADOC_ATTRS = lazy(r"^\[.*\bcols=\"([^\"]*)\"")
 # a cell's start: [colspan][.rowspan]+ or .rowspan+, then alignment and style, then the bar
-_ADOC_CELL = re.compile(
+_ADOC_CELL = lazy(
     r"(?:^|(?<=\s))(?:(\d+)(?:\.(\d+))?\+|\.(\d+)\+)?(?:[<^>])?(?:\.[<^>])?[adehlmsv]?(?<!\\)\|"
 )
 
@@ -463,10 +465,10 @@ def parse_lines(doc: Document, lines: list[str]) -> Document:
     return doc
 
 
-_PIPE_LINE = re.compile(r"^\s*\|.*\|\s*$", re.M)
-_GRID_LINE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$", re.M)
-_ADOC_FENCE_LINE = re.compile(r"^\|===\s*$", re.M)
-_LOOSE_ROWS = re.compile(r"(?:^[^\n]* \| [^\n]*\n){3}", re.M)
+_PIPE_LINE = lazy(r"^\s*\|.*\|\s*$", re.M)
+_GRID_LINE = lazy(r"^\s*\+(?:[-=:]+\+)+\s*$", re.M)
+_ADOC_FENCE_LINE = lazy(r"^\|===\s*$", re.M)
+_LOOSE_ROWS = lazy(r"(?:^[^\n]* \| [^\n]*\n){3}", re.M)
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from .. import plugins
 from ..document import Block, Document, Paragraph, Provenance, Table, TableCell
 from ..errors import ReadError
+from ..lazyre import lazy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,7 +47,7 @@ MARGIN_TOP = 0.10  # share of the page height where running headers live
 MARGIN_BOTTOM = 0.12
 
 _DASH = r"[-－—–~～_·\s]*"
-PAGE_NUMBER = re.compile(
+PAGE_NUMBER = lazy(
     rf"^(?:{_DASH}\d{{1,4}}{_DASH}"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
@@ -55,8 +56,8 @@ PAGE_NUMBER = re.compile(
 )
 
 
-_STARTS_ITEM = re.compile(r"^\s*(?:[（(【\[]|[0-9０-９]|[一二三四五六七八九十]+\s*[、.．])")
-_NUMBER = re.compile(r"^[\s\d.,，％%-]+$")
+_STARTS_ITEM = lazy(r"^\s*(?:[（(【\[]|[0-9０-９]|[一二三四五六七八九十]+\s*[、.．])")
+_NUMBER = lazy(r"^[\s\d.,，％%-]+$")
 
 
 def max_pages() -> int:
@@ -225,8 +226,8 @@ def _read_page(page: pdfium.PdfPage, page_no: int) -> tuple[list[_PageItem], flo
     return items, height, True, False
 
 
-_NUMBER_LINE = re.compile(r"^[.,，%％\s]*\d[\d.,，%％\s]*$")
-_NUMBER_ROW = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s+\d+(?:\.\d+)?\s+\d+(?![\d.])")
+_NUMBER_LINE = lazy(r"^[.,，%％\s]*\d[\d.,，%％\s]*$")
+_NUMBER_ROW = lazy(r"(?<![\d.])\d+(?:\.\d+)?\s+\d+(?:\.\d+)?\s+\d+(?![\d.])")
 
 
 def _under_ruled(cells: list[list[Line]]) -> bool:

@@ -1143,3 +1143,21 @@ def test_a_header_printed_again_in_pieces_is_the_band_of_the_rows_under_it(corpu
         "t3.unable.not_held.total",
     ):
         assert r.value(key) == truth[key], key
+
+
+def test_one_header_cell_holding_two_columns_words_names_neither(corpus_dir):
+    # markitdown of a PDF merged adjacent header cells (「科研机构 社会公益组织」, 「其他 总计」): the
+    # close-wording match took the first for 社会公益组织 alone, and 上年结转's 18 under it went
+    # there, silently
+    r = parse_md(
+        HEAD_2019
+        + "三、收到和处理政府信息公开申请情况\n"
+        + "| 申请人情况 | 自然人 商业企业 |     | 科研机构 社会公益组织 |     | 法律服务机构 |     | 其他 总计 |\n"
+        + "| ----- | -------- | --- | ----------- | --- | ------ | --- | ----- |\n"
+        + "二、上年结转政府信息公开申请数量\n"
+        + "|     |     |     | 18  | 18  |     |     |     |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+    )
+    truth = _gold_t3(corpus_dir, "shanghai-gov-office-2019")
+    assert_exact_or_flagged(r, {k: v for k, v in truth.items() if k.startswith("t3.carried_over.")})
+    assert r.value("t3.carried_over.social_welfare") is None

@@ -94,6 +94,8 @@ class HeaderIndex:
     def _near(self, form: str) -> list[ColumnMatch]:
         """A wording that contains or is contained in a long label (处理决定数量 / 本年处理决定数量),
         or a close typo of one."""
+        if self._names_two(form):
+            return []  # two columns' headers in one cell (「科研机构 社会公益组织」): neither's
         out: list[ColumnMatch] = []
         for label, m in self._long:
             if form in label or label in form:
@@ -104,6 +106,20 @@ class HeaderIndex:
                 if SequenceMatcher(None, form, label).ratio() >= 0.8:
                     out.append(ColumnMatch(m.block, m.column, FUZZY))
         return out
+
+    def _names_two(self, form: str) -> bool:
+        """Whether `form` holds the words of two different columns side by side."""
+        spans: dict[str, tuple[int, int]] = {}
+        for label, matches in self._columns.items():
+            at = form.find(label) if len(label) >= 2 else -1
+            if at >= 0:
+                for m in matches:
+                    spans.setdefault(m.column.key, (at, at + len(label)))
+        return any(
+            a[1] <= b[0] or b[1] <= a[0]
+            for i, a in enumerate(spans.values())
+            for b in list(spans.values())[i + 1 :]
+        )
 
     def group(self, text: str) -> GroupMatch | None:
         """The row a column-group header names: its label, or the longest label inside it

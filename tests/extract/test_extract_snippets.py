@@ -292,3 +292,40 @@ def test_a_table_that_names_two_parts_in_its_first_column_is_no_table_of_parts()
     )
     report = nianbao.parse(md.encode("utf-8"), "report.md")
     assert [s.key for s in report.sections] == ["overview"]
+
+
+def _layout_snippet(name: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "snippets" / name).read_text("utf-8")
+    return "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+
+
+def _silently_wrong_t3(report, stem: str, corpus_dir) -> dict:
+    import json
+
+    gold = json.loads((corpus_dir / "gold" / f"{stem}.json").read_text("utf-8"))["cells"]
+    marks = {k for f in report.findings for k in f.cells}
+    return {
+        k: (v, report.value(k))
+        for k, v in gold.items()
+        if k.startswith("t3.") and report.value(k) != v and k not in marks
+    }
+
+
+def test_two_rows_numbers_stacked_one_a_line_are_no_rows_reading(corpus_dir):
+    # pdftotext -layout at a page break: 「2.其他法律…」 and 「3.危及…」 without numbers, then 30, 5,
+    # 1, 0 … one a line in their columns — 30 (2.其他法律's) was given to 3.危及, silently
+    r = parse_text(HEAD + _layout_snippet("pdftotext-layout-two-rows-stacked-at-page-break.txt") + "\n")
+    assert _silently_wrong_t3(r, "huaian-city-2024", corpus_dir) == {}
+    assert r.value("t3.denied.three_safety_one_stability.natural_person") is None
+    assert r.value("t3.denied.third_party_rights.natural_person") == 6
+
+
+def test_a_row_split_over_its_line_and_the_next_labels_line_is_in_doubt(corpus_dir):
+    # 「1.本机关不掌握… 10 0」 over 「2.没有现成… 0 0 0 0 10」, then 「3 0 0 0 0 0 3」: the second
+    # label's line completes the first row's columns; 10 was read as 2.没有现成's total, silently
+    r = parse_text(HEAD + _layout_snippet("pdftotext-layout-row-split-over-two-label-lines.txt") + "\n")
+    assert _silently_wrong_t3(r, "huaian-hongze-2023", corpus_dir) == {}
+    assert r.value("t3.unable.needs_creation.total") is None
+    assert r.value("t3.denied.process_info.natural_person") == 1

@@ -562,6 +562,7 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         for c, t in cols:
             own.slots.setdefault(c, []).append(t)
             own.own.add(c)
+    _doubt_complements(owners, out)
     numbered = set(value_lines)
     for no, vals in alone:
         if _unknown_label(lines[no], no, owners, is_value):
@@ -571,6 +572,15 @@ def _relayout_rows(read: TableRead, span: list[Token], is_value, hidx: HeaderInd
         candidates = _candidates(no, owners, heading_lines, numbered)
         if not candidates:
             out.unplaced.extend((t, "这些数字不在本表任何一行的栏目名称旁") for t in vals)
+            continue
+        stacked = _stacked_rows(no, vals, numbers, owners, owner_at)
+        if stacked:
+            _unowned(
+                out,
+                stacked,
+                vals,
+                "数字逐个竖排在几个栏目名称之下（几行的数字叠在一起），无法确定各属于哪一行",
+            )
             continue
         placements = {
             id(o): _place_line(vals, o, no, owners, numbers, models_by_block, breaks) for o in candidates
@@ -834,6 +844,53 @@ def _candidates(no: int, owners: list[_Owner], heading_lines: set, numbered: set
 
 
 _LABEL_MIN_CHARS = 5  # shorter words beside numbers are pieces of a group label (（四）, 无法提)
+
+
+def _doubt_complements(owners: list[_Owner], out: Layout) -> None:
+    """A row's numbers broken over its label's line and the next label's (pdftotext at a page
+    break: 「1.本机关不掌握… 10 0」 over 「2.没有现成… 0 0 0 0 10」): when the two lines print
+    complementary columns, each line's numbers may be either row's — both rows reported."""
+    printed = [o for o in owners if o.printed and o.own and not o.doubtful]
+    for a, b in zip(printed, printed[1:], strict=False):
+        n = len(a.keys)
+        if len(b.keys) != n or a.own & b.own or len(a.own | b.own) != n or len(a.own) == n:
+            continue
+        if b.line - a.line > 2 or any(a.line < o.line < b.line for o in owners):
+            continue
+        values = [t for o in (a, b) for ts in o.slots.values() for t in ts]
+        keys = [k for o in (a, b) for k, c in zip(o.keys, o.columns, strict=True) if c.canonical]
+        for o in (a, b):
+            o.doubtful, o.slots, o.own = True, {}, set()
+        out.problems.append(
+            Problem(
+                keys,
+                values,
+                f"“{_label(a)}”与“{_label(b)}”两行的数字各印出一部分栏目，互相补全，无法确定各属于哪一行",
+            )
+        )
+
+
+def _stacked_rows(
+    no: int, vals: list[Token], numbers: dict[int, list[Token]], owners: list[_Owner], owner_at: dict
+) -> list[_Owner]:
+    """Two labels without numbers above a column of numbers printed one line each (pdftotext
+    at a page break: 「30」「5」「1」「0」… — two rows' numbers stacked in their columns): the
+    labels, since which number is whose cannot be told; else nothing."""
+    later = [n for n in numbers if n > no]
+    if not later or len(vals) > 1:
+        return []
+    nxt = min(later)
+    if any(no < o.line <= nxt for o in owners) or nxt in owner_at or len(numbers[nxt]) > 2:
+        return []
+    if not any(_tight([a, b]) for a in vals for b in numbers[nxt]):
+        return []
+    above = [o for o in owners if o.line < no]
+    if len(above) < 2:
+        return []
+    p, o = above[-2], above[-1]
+    if p.printed or o.printed or any(p.line < n < no for n in numbers):
+        return []
+    return [p, o]
 
 
 def _unknown_label(toks: list[Token], no: int, owners: list[_Owner], is_value) -> bool:

@@ -1161,3 +1161,12 @@ def test_one_header_cell_holding_two_columns_words_names_neither(corpus_dir):
     truth = _gold_t3(corpus_dir, "shanghai-gov-office-2019")
     assert_exact_or_flagged(r, {k: v for k, v in truth.items() if k.startswith("t3.carried_over.")})
     assert r.value("t3.carried_over.social_welfare") is None
+
+
+def test_a_header_band_of_another_grid_places_no_number_where_its_own_rows_print_none(corpus_dir):
+    # the header's grid prints 商业企业's numbers at its 8th position; a later one-row table, cut
+    # with boundaries of its own, prints them at the 9th, under the band's 科研机构 — 1, 2, 3, 1, 4
+    # went to 科研机构, silently (every total of those rows is printed blank: no sum catches it)
+    r = parse_md(HEAD_2019 + _snippet("markitdown-pdf-band-one-off-in-later-tables.md") + "\n")
+    assert_exact_or_flagged(r, _gold_t3(corpus_dir, "shanghai-gov-office-2019"))
+    assert r.value("t3.granted.commercial") == 12  # under the header, in the header's own grid

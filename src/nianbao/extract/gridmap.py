@@ -43,6 +43,7 @@ _LEADING_NOTE = re.compile(r"^\s*[（(][^）)]{4,}[）)]")  # a parenthesised no
 _DIGIT_RE = re.compile(r"\d")
 _CONTRADICTED = "的数字位置与表头栏目不一致（表格的栏目边界错位），无法确定各数字所属栏目"
 _BLANKS_UNKNOWN = "的空白单元格多于空白栏目，且没有表头可以对照，无法确定各数字所属栏目"
+_CARRIED = "的数字所在位置在表头所在的表格中没有数字，本表格的栏目边界可能与表头错位，无法确定各数字所属栏目"
 _DISPLACED = "栏目名称中印有数字，表格的行与栏目可能错位，此行数字未予采用"
 
 
@@ -140,6 +141,8 @@ class _Band:
     aligned: bool = True  # read from a grid whose column indexes mean columns
     # positions an empty header cell gave to the column label on its left (a flattened span)
     continued: dict[int, Cell] = field(default_factory=dict)
+    fragments: set[int] = field(default_factory=set)  # the grids its header rows stand in
+    printed: set[int] = field(default_factory=set)  # positions numbers stand at in those grids
 
     def named(self, headers: HeaderIndex) -> list[int]:
         """Positions whose header path names a column (computed once per band)."""
@@ -295,6 +298,7 @@ class _Reader:
                 self._drop_orphan(st.orphan)
                 st.orphan = []
                 st.displaced = self._numbers_in_headers(cells)
+                st.band.fragments.add(self._fragment)  # type: ignore[union-attr]
                 self._add_header_row(st.band, cells)  # type: ignore[arg-type]
                 self._note_headers(texts)
                 st.in_band = True
@@ -304,6 +308,8 @@ class _Reader:
             in_band = st.in_band = False
             before = frag.before if r == 0 else []
             after = frag.after if r == len(frag.rows) - 1 else []
+            if st.band is not None and self._fragment in st.band.fragments:
+                st.band.printed.update(p for c in cells if c.has_digits for p in range(c.col, c.end))
             self._read_row(cells, before, after)
 
     def _block_heading(self, texts: list[Cell]) -> bool:
@@ -1027,6 +1033,10 @@ class _Reader:
         if any(c.kind is Kind.MULTI for c in values):
             band = None  # a cell holding two numbers covers two columns: only the count can tell
         by_header: list[ColumnDef | None] = []
+        if band is not None and self._carried_elsewhere(band, values):
+            self.out.uncertain_rows += 1
+            self._refusal = _CARRIED
+            return None
         if band is not None:
             by_header = [self._header_column(band, cell, b) for cell in values]
         canonical = list(block.value_columns)
@@ -1096,6 +1106,20 @@ class _Reader:
         if by_header and any(c is not None for c in by_header):
             return _dedupe(values, by_header)
         return None
+
+    def _carried_elsewhere(self, band: _Band, values: list[Cell]) -> bool:
+        """A header band read in other grids, over a grid cut into more positions than the table
+        has label levels and columns (a PDF table extractor draws each one-row table's column
+        boundaries on its own), with a number where the band's own grids print none: the band's
+        positions may be one off here. (A band printed without rows, a header repeated after a
+        page break, has nothing to compare with.)"""
+        if (
+            not band.printed
+            or self._fragment in band.fragments
+            or band.width <= self._label_depth + max(len(b.columns) for b in self.table.blocks)
+        ):
+            return False
+        return any(c.has_digits and not set(range(c.col, c.end)) <= band.printed for c in values)
 
     def _padding_explained(
         self, pairs: list[tuple[Cell, ColumnDef | None]], fitted: list[tuple[Cell, ColumnDef | None]]

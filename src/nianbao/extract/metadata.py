@@ -196,6 +196,8 @@ _NOT_NAMES = re.compile(
 
 @dataclass(frozen=True)
 class _Title:
+    """A report's title as found, and the organ and year it names."""
+
     text: str  # the title as printed, chrome and line breaks removed
     organ: str | None
     year: int | None

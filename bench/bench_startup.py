@@ -1,6 +1,6 @@
 """CPU time of `nianbao parse one.txt` as a whole process, against `python -c pass`, in one run.
 
-    python bench/bench_startup.py [--runs 11] [FILE]
+    python bench/bench_startup.py [--runs 11] [--against SRC] [FILE]
 
 Each command runs `--runs` times in turn (A B A B …); a run's CPU is the user + system time the
 kernel accounts to the child and its children (`resource.getrusage(RUSAGE_CHILDREN)` deltas: the
@@ -10,7 +10,9 @@ the load average before and after.
 Bytecode: an installed package has its `.pyc` files; a session with `PYTHONDONTWRITEBYTECODE=1`
 compiles every module at every start. The script therefore runs with `PYTHONPYCACHEPREFIX` set to a
 temporary folder (compiled on a first run that is not counted), as an installed nianbao would.
-Also printed, for where the time goes: importing the parse pipeline alone (`nianbao.api` named:
+`--against SRC` (another checkout's `src`, e.g. a worktree of the commit before a change) adds
+`nianbao parse` run from there (`PYTHONPATH=SRC`), in the same rounds: before and after measured at
+the same load. Also printed, for where the time goes: importing the parse pipeline alone (`nianbao.api` named:
 `import nianbao` no longer loads it).
 """
 
@@ -39,6 +41,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", type=Path, default=corpus_dir() / "seeds" / "000_99c313048ea6a297.txt")
     ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--against", type=Path, help="another checkout's src folder, measured alongside")
     args = ap.parse_args()
     nianbao = str(Path(sys.executable).with_name("nianbao"))
     env = dict(os.environ)
@@ -53,13 +56,19 @@ def main() -> int:
         ],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
-    for cmd in commands.values():  # compile the bytecode, warm the caches
-        cpu_of(cmd, env)
+    envs = {name: env for name in commands}
+    if args.against is not None:
+        src = str(args.against.resolve())
+        name = f"nianbao parse ({src})"
+        commands = {name: commands["nianbao parse"], **commands}
+        envs[name] = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))}
+    for name, cmd in commands.items():  # compile the bytecode, warm the caches
+        cpu_of(cmd, envs[name])
     load0 = os.getloadavg()[0]
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, cmd in commands.items():
-            times[name].append(cpu_of(cmd, env))
+            times[name].append(cpu_of(cmd, envs[name]))
     load1 = os.getloadavg()[0]
     print(f"# start-up CPU · {args.file.name} · {args.runs} runs each · load {load0:.1f} → {load1:.1f}")
     print("| command | median CPU s | min | max |")

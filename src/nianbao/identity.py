@@ -71,12 +71,16 @@ _PUNCT = re.compile(r"[\s　·•、，,。.（）()《》“”\"'：:；;]+")
 
 @dataclass(frozen=True)
 class RegionRef:
+    """A region named in an organ's name, and its level."""
+
     name: str
     level: str
 
 
 @dataclass(frozen=True)
 class OrganIdentity:
+    """An organ's name taken apart: its regions, and the organ within the innermost."""
+
     regions: tuple[RegionRef, ...]  # outermost first; may be empty
     remainder: str  # normalised organ within the innermost region: 人民政府, 教育局 …
     kind: str  # 政府 / 部门 / 乡镇 / 街道 / 其他

@@ -55,6 +55,8 @@ class Stage(IntEnum):
 
 @dataclass(frozen=True)
 class ReaderSpec:
+    """A registered reader: the formats it reads and how it reads them."""
+
     name: str
     read: ReadFn
     extensions: tuple[str, ...]
@@ -64,6 +66,8 @@ class ReaderSpec:
 
 @dataclass(frozen=True)
 class ReportRuleSpec:
+    """A registered check run on one report."""
+
     name: str
     check: ReportRuleFn
     codes: tuple[str, ...]  # finding codes the rule may emit
@@ -73,6 +77,8 @@ class ReportRuleSpec:
 
 @dataclass(frozen=True)
 class CorpusRuleSpec:
+    """A registered check run over many reports."""
+
     name: str
     check: CorpusRuleFn
     codes: tuple[str, ...]

@@ -67,9 +67,18 @@ def run_parse(
     paths = list(expand_paths(files))
     if not paths:
         return
+    workers = min(jobs or os.cpu_count() or 1, len(paths))
+    # what every worker needs, made here once before they fork, while the cycle collector is
+    # still paused: the parse pipeline (the pool would import it at its first fork, the collector
+    # running) and, for more than one worker, the label splitter each would compile on its own
+    from .. import api  # noqa: F401
+
+    if workers > 1:
+        from ..extract.labels import splitter
+
+        splitter()
     resume_gc(freeze=True)  # before the workers fork: they collect their own garbage
     out = sys.stdout
-    workers = min(jobs or os.cpu_count() or 1, len(paths))
     with Pool(workers, limits_from(timeout, memory)) as pool:
         outcomes = pool.map(parse_line, ((p, provenance) for p in paths))
         for path, outcome in zip(paths, outcomes, strict=True):

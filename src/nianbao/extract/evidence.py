@@ -26,6 +26,8 @@ _MIN_CLAIM = 2.0
 
 @dataclass
 class TableChoice:
+    """One table's reading and the fragments it came from."""
+
     table_id: str
     read: GridRead
     fragments: list[Fragment]

@@ -61,6 +61,8 @@ _SENTENCE_RE = re.compile(r"[。；！？]")
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a fragment: its text, where it was printed, its row and column."""
+
     text: str
     prov: Provenance
     row: int

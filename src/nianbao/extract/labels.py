@@ -11,9 +11,9 @@ aliases and known variants. This module compiles it into
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from ..templates import RowDef, SectionDef, TableDef, sections, templates
 from .normalize import CN_NUMERALS, core, has_cjk, normalize, numeral_value, strip_numbering
@@ -22,10 +22,11 @@ EXACT, ALIAS, VARIANT, FUZZY = "exact", "alias", "variant", "fuzzy"
 FUZZY_MIN_RATIO = 0.8
 
 
-@dataclass(frozen=True)
-class RowMatch:
+# the small records here are NamedTuples, not frozen dataclasses: each frozen dataclass costs
+# `import` some 0.7 ms (its methods are generated as source and compiled), paid by every start
+class RowMatch(NamedTuple):
     row: RowDef
-    index: int  # position of the row in the table's row sequence
+    index: int  # type: ignore[assignment]  # position in the table's row sequence (shadows tuple.index)
     block: int
     quality: str  # exact | alias | variant | fuzzy
 
@@ -43,10 +44,9 @@ def _forms(official: str, variants: tuple[str, ...], aliases: tuple[str, ...]) -
     return out
 
 
-@dataclass(frozen=True)
-class _RowEntry:
+class _RowEntry(NamedTuple):
     row: RowDef
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, never called here
     block: int
     forms: tuple[tuple[str, str], ...]
     number: str  # the innermost numbering of the official label: "1." of (三)1.属于国家秘密
@@ -169,8 +169,7 @@ def _prefix_match(label: str, form: str, same_number: bool = False) -> bool:
     return len(label) >= max(4, min(10, 0.4 * len(form)))
 
 
-@dataclass(frozen=True)
-class TemplateWords:
+class TemplateWords(NamedTuple):
     """The printed words of every template's tables, normalised (`core`): what text outside a
     parsed grid is compared with to tell a table's pieces from the report's prose."""
 
@@ -217,8 +216,7 @@ def label_index(template_id: str, table_id: str) -> LabelIndex:
 _NUM = rf"(?:[{CN_NUMERALS}]+\.|\d{{1,2}}\.|\([{CN_NUMERALS}\d]{{1,3}}\)|第[{CN_NUMERALS}]+部分[.:]?)"
 
 
-@dataclass(frozen=True)
-class HeadingMatch:
+class HeadingMatch(NamedTuple):
     section: SectionDef
     number: str  # numbering as printed (normalised), "" when none
     quality: str

@@ -159,7 +159,7 @@ TITLE_TAIL_RE = re.compile(
 )
 _REPORT_WORD_RE = re.compile(r"报告|年报")
 # a year printed after the title: in brackets, or followed by 年 (never a date's year)
-_AFTER_TAIL_YEAR_RE = re.compile(
+_AFTER_TAIL_YEAR_RE = lazy(
     rf"[(（\[【]\s*({_YEAR_TOKEN})\s*年?\s*度?\s*[)）\]】]?|({_YEAR_TOKEN})\s*年\s*度?(?![\d月])"
 )
 _ORGAN_SUFFIX_RE = re.compile(
@@ -196,6 +196,8 @@ _NOT_NAMES = re.compile(
 
 @dataclass(frozen=True)
 class _Title:
+    """A report's title as found, and the organ and year it names."""
+
     text: str  # the title as printed, chrome and line breaks removed
     organ: str | None
     year: int | None
@@ -243,7 +245,7 @@ def _parse_title(text: str) -> _Title | None:
 # XX县政府 信息公开…: only a region's 政府 (a department's name never ends in 政府)
 _REGION_ENDS = frozenset("县市区镇乡旗州盟省")
 # what may follow a title on its line without a space: the opening of the text, chrome, a notice
-_AFTER_TITLE_RE = re.compile(
+_AFTER_TITLE_RE = lazy(
     rf"$|。$|[(（《》“”\"'_—\-|:：]|(?:{_YEAR_TOKEN})\s*年|全文|正文|的通知|根据|依据|按照|为|本|一|现|发布|来源|时间|日期|浏览|字号|作者|编辑"
 )
 

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..lazyre import lazy
+
 # Characters that carry no meaning for matching labels: every kind of space, zero-width marks.
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b-\u200f\u2028\u2029\ufeff]+")
 
@@ -97,7 +99,7 @@ def squash(text: str) -> str:
 
 # markup a converter left around a cell's text: <u>23</u> (also escaped, \<u\> or &lt;u&gt;),
 # org/markdown emphasis _23_ *23* ~23~ =23=, jira/textile +23+, AsciiDoc [.underline]#23#
-_WRAPPED_RE = re.compile(
+_WRAPPED_RE = lazy(  # only a cell starting with markup reaches it
     r"^(?:\\?(?:<|&lt;)(?P<name>u|b|i|em|strong|ins|span)\b[^<>&]*\\?(?:>|&gt;)"
     r"(?P<tag>.*?)\\?(?:<|&lt;)/(?P=name)\\?(?:>|&gt;)"
     r"|(?P<mark>__|\*\*|~~|[_*~=+`])(?P<inner>.+)(?P=mark)"

@@ -27,6 +27,8 @@ class CellStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ParsedNumber:
+    """A cell's value as read, and how it was read."""
+
     value: int | float | None
     status: CellStatus
 

@@ -29,6 +29,8 @@ _SENTENCE_RE = re.compile(r"[。；！？]")
 
 @dataclass
 class _Candidate:
+    """A line that may be a part heading, and how likely."""
+
     index: int
     match: HeadingMatch | None  # None: a numbered top-level line that is not one of the six
     score: float

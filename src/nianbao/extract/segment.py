@@ -225,6 +225,8 @@ def _joint_lo(m: int, c: int) -> int:
 
 @dataclass
 class _Rel:
+    """One relation between a chunk's cells, as coefficients over its unknown keys."""
+
     coef: list[int]  # per key index of the chunk: +1 lhs, -1 rhs, 0 not involved
     const: Number  # contribution of known cells
     # per prefix end i: the lhs/rhs keys among 0..i and whether they are all of 0..i
@@ -291,6 +293,8 @@ class _SumRanges:
 
 @dataclass
 class _ChunkSplits:
+    """The ways one chunk of digits can be split into cell values."""
+
     splits: list[tuple[Number, ...]]  # every split honouring the relations given
     overflow: bool = False  # too many to list: nothing is known
 
@@ -587,6 +591,8 @@ def _as_list(dom: _Domain) -> list[int]:
 
 @dataclass
 class _Search:
+    """State of the search for splits of every chunk that hold together."""
+
     used: list[set[int]]  # per chunk: the splits that occur in some joint solution
     count: int = 0
     nodes: int = 0

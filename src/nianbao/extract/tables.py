@@ -29,6 +29,8 @@ _UNIT_WORDS = CURRENCY_UNITS | {"件", "个", "项"}
 
 @dataclass
 class RowRead:
+    """What was read for one template row: its label and values."""
+
     row: RowDef
     block: BlockDef
     label: Token | None
@@ -41,6 +43,8 @@ class RowRead:
 
 @dataclass
 class TableRead:
+    """What was read for one table: its rows, or its values in order (表四)."""
+
     table: TableDef
     rows: list[RowRead]
     flat_values: list[Token]  # for flat tables (表四): every value of the region in order
@@ -301,6 +305,8 @@ def _is_extra_column(text: str, table: TableDef) -> bool:
 
 @dataclass
 class CellRead:
+    """The value read for one cell of a table, and where it was printed."""
+
     key: str
     raw: str | None
     prov: Provenance | None

@@ -28,6 +28,8 @@ _PAGE_NO_RE = re.compile(
 
 @dataclass
 class Token:
+    """A piece of printed text (a word, a cell, a cut-out label) with where it was printed."""
+
     text: str
     prov: Provenance
     group: int

@@ -380,6 +380,8 @@ def _signal_name(code: int) -> str:
 
 @dataclass
 class _Job:
+    """One task submitted to the pool."""
+
     key: Any
     task: Callable[..., Any]
     args: tuple[Any, ...]
@@ -387,6 +389,8 @@ class _Job:
 
 @dataclass
 class _Worker:
+    """A worker process and the pipes to it."""
+
     proc: Any
     conn: mpc.Connection
     lifeline: mpc.Connection

@@ -88,6 +88,8 @@ class Label:
 
 @dataclass(frozen=True)
 class ColumnDef:
+    """One column of a table definition: its key and printed label."""
+
     key: str
     label: Label
     parent: str | None = None
@@ -103,6 +105,8 @@ class ColumnDef:
 
 @dataclass(frozen=True)
 class RowDef:
+    """One row of a table definition: its key and printed label."""
+
     key: str
     label: Label
     group: bool = False
@@ -172,6 +176,8 @@ class CrossYearRelation:
 
 @dataclass(frozen=True)
 class BlockDef:
+    """A run of rows sharing one set of columns, under an optional heading."""
+
     heading: str | None
     columns: tuple[ColumnDef, ...]
     rows: tuple[RowDef, ...]
@@ -202,6 +208,8 @@ class LowerBound:
 
 @dataclass(frozen=True)
 class TableDef:
+    """One table of a template (表二, 表三, 表四): its blocks of rows and columns."""
+
     id: str
     template_id: str
     title: str
@@ -291,6 +299,8 @@ class TableDef:
 
 @dataclass(frozen=True)
 class SectionDef:
+    """One of the report's six part headings, with its wording variants and key words."""
+
     key: str
     number: str
     title: str
@@ -300,6 +310,8 @@ class SectionDef:
 
 @dataclass(frozen=True)
 class Template:
+    """One notice's report format: its tables, and the years it applies to."""
+
     id: str
     notice: str
     first_year: int

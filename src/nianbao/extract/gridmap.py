@@ -215,6 +215,8 @@ class _Reader:
         self.labels: LabelIndex = label_index(table.template_id, table.id)
         self._fewest_columns = min(len(b.value_columns) for b in table.blocks)
         self._label_depth = _label_depth(table.template_id, table.id)
+        # a grid with more positions than label levels and columns was cut finer than the table
+        self._finest = self._label_depth + max(len(b.columns) for b in table.blocks)
         self.headers: HeaderIndex = header_index(table.template_id, table.id)
         self.out = GridRead(table)
         self.state = _State()
@@ -1017,14 +1019,14 @@ class _Reader:
         if group is None:
             return None
         path = band.path(cell)
-        for h in reversed(path):
-            found = self.headers.columns(h.text, block=group.block)
-            if found:
-                return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
-        found = _joined_columns(self.headers, path, group.block) if cell.end - cell.col == 1 else []
-        if found:
-            return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
-        return None
+        found = next(
+            (f for h in reversed(path) if (f := self.headers.columns(h.text, block=group.block))), []
+        )
+        if not found and cell.end - cell.col == 1:
+            found = _joined_columns(self.headers, path, group.block)
+        if not found:
+            return None
+        return f"{self.table.id}.{group.row.key}.{found[0].column.key}", found[0].column
 
     def _columns(
         self, b: int, block: BlockDef, values: list[Cell]
@@ -1113,11 +1115,7 @@ class _Reader:
         boundaries on its own), with a number where the band's own grids print none: the band's
         positions may be one off here. (A band printed without rows, a header repeated after a
         page break, has nothing to compare with.)"""
-        if (
-            not band.printed
-            or self._fragment in band.fragments
-            or band.width <= self._label_depth + max(len(b.columns) for b in self.table.blocks)
-        ):
+        if not band.printed or self._fragment in band.fragments or band.width <= self._finest:
             return False
         return any(c.has_digits and not set(range(c.col, c.end)) <= band.printed for c in values)
 
@@ -1160,12 +1158,6 @@ class _Reader:
         named: dict[str, ColumnDef] = {}
         for pos in range(cell.col, cell.end):
             path = band.paths.get(pos, ())
-            if not any(self.headers.columns(h.text, block=b) for h in path):
-                joined = _joined_columns(self.headers, path, b)
-                if joined:
-                    best = _by_parent(joined, path)
-                    named.setdefault(best.column.key, best.column)
-                continue
             for i in range(len(path) - 1, -1, -1):
                 h = path[i]
                 found = self.headers.columns(h.text, block=b)
@@ -1182,6 +1174,11 @@ class _Reader:
                     ):
                         return None
                     break
+            else:
+                joined = _joined_columns(self.headers, path, b)
+                if joined:
+                    best = _by_parent(joined, path)
+                    named.setdefault(best.column.key, best.column)
         return next(iter(named.values())) if len(named) == 1 else None
 
     def _header_seen(self, cell: Cell, quality: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
+from itertools import combinations
 
 from ..templates import ColumnDef, RowDef, TableDef, get_template
 from .labels import ALIAS, EXACT, FUZZY, VARIANT
@@ -115,11 +116,7 @@ class HeaderIndex:
             if at >= 0:
                 for m in matches:
                     spans.setdefault(m.column.key, (at, at + len(label)))
-        return any(
-            a[1] <= b[0] or b[1] <= a[0]
-            for i, a in enumerate(spans.values())
-            for b in list(spans.values())[i + 1 :]
-        )
+        return any(a[1] <= b[0] or b[1] <= a[0] for a, b in combinations(spans.values(), 2))
 
     def group(self, text: str) -> GroupMatch | None:
         """The row a column-group header names: its label, or the longest label inside it
